@@ -1,0 +1,192 @@
+import type { Item, SiteConfig } from './model.js';
+import { discoverSeeds, joinDisplay, readSeed } from './discover.js';
+import { parseSeed, type ParsedSeed } from './parse/index.js';
+import { normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
+import { assignIdentities, emptyLog, type LogEntry, type PublishLog } from './identity.js';
+import { FORMATS, type OutputFormat } from './render/formats.js';
+import type { FeedContext } from './render/context.js';
+import { warning, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import type { Repair } from './text.js';
+
+export interface BuildOptions {
+  seedsDir: string;
+  config: SiteConfig;
+  /** The publish log of the last run; none on the first run. */
+  log?: PublishLog;
+  /** The clock, read once: recorded in the log for what is new, never written into feeds directly. */
+  now?: Date;
+  /** How seed paths are shown in diagnostics (default: `seedsDir`). */
+  displayRoot?: string;
+}
+
+/** One file of the build, relative to the output folder. */
+export interface Output {
+  path: string;
+  mediaType: string;
+  kind: 'xml' | 'json' | 'html' | 'text';
+  text: string;
+}
+
+export interface BuildResult {
+  /** Every published item, newest first. */
+  items: Item[];
+  outputs: Output[];
+  diagnostics: Diagnostic[];
+  repairs: Repair[];
+  log: PublishLog;
+  changes: { new: Item[]; updated: Item[]; removed: LogEntry[] };
+  /** Seed files rejected by an error. */
+  rejected: string[];
+  seedCount: number;
+}
+
+/**
+ * discover → parse → normalize → render. Reads seeds, writes nothing: the
+ * outputs and the next publish log come back as values (see `publish` for
+ * the writing).
+ */
+export function build(options: BuildOptions): BuildResult {
+  const { config } = options;
+  // Whole seconds: RSS dates have no fractions, and all formats should agree.
+  const now = new Date(Math.floor((options.now ?? new Date()).getTime() / 1000) * 1000);
+  const host = new URL(config.baseUrl).hostname;
+  const previous = options.log ?? emptyLog(`tag:${host},${now.toISOString().slice(0, 10)}:feed`, now);
+  const displayRoot = options.displayRoot ?? options.seedsDir;
+  const diagnostics: Diagnostic[] = [];
+  const repairs: Repair[] = [];
+  const rejected = new Set<string>();
+  const knownSources = config.sources.map((s) => s.name);
+
+  const found = discoverSeeds(options.seedsDir, displayRoot);
+  diagnostics.push(...found.diagnostics);
+
+  interface Candidate {
+    rel: string;
+    seed: ParsedSeed;
+    meta: SeedMeta;
+    size: number;
+    mtimeMs: number;
+  }
+  const candidates: Candidate[] = [];
+  for (const file of found.seeds) {
+    const display = joinDisplay(displayRoot, file.file);
+    const read = readSeed(file, display, config.maxSeedBytes);
+    if ('diagnostic' in read) {
+      diagnostics.push(read.diagnostic);
+      if (read.diagnostic.severity === 'error') rejected.add(file.file);
+      continue;
+    }
+    const seed = parseSeed(read.bytes, display, file.layout, knownSources);
+    const meta = seedMeta(seed, now);
+    diagnostics.push(...seed.diagnostics, ...meta.diagnostics);
+    repairs.push(...seed.repairs);
+    if (seed.fields.draft?.value === true) continue;
+    if (!meta.ok) {
+      rejected.add(file.file);
+      continue;
+    }
+    candidates.push({ rel: file.file, seed, meta, size: file.size, mtimeMs: file.mtimeMs });
+  }
+
+  const identity = assignIdentities(
+    candidates.map((c) => ({
+      file: c.rel,
+      hash: c.seed.hash,
+      title: c.meta.title,
+      ...(c.meta.explicitId ? { explicitId: c.meta.explicitId, explicitIdLine: c.meta.explicitIdLine ?? 1 } : {}),
+      size: c.size,
+      mtimeMs: c.mtimeMs,
+    })),
+    previous,
+    host,
+    now,
+    new Set(found.seeds.map((s) => s.file)),
+  );
+  for (const d of identity.diagnostics) {
+    diagnostics.push({ ...d, file: joinDisplay(displayRoot, d.file) });
+    rejected.add(d.file);
+  }
+
+  const items: Item[] = [];
+  const changes: BuildResult['changes'] = { new: [], updated: [], removed: identity.removed };
+  for (const c of candidates) {
+    const id = identity.identities.get(c.rel);
+    if (!id) continue;
+    const normalized = normalizeSeed(c.seed, c.meta, id, config, c.rel);
+    diagnostics.push(...normalized.diagnostics);
+    items.push(normalized.item);
+    if (id.status === 'new') changes.new.push(normalized.item);
+    else if (id.status === 'updated') changes.updated.push(normalized.item);
+  }
+  sortNewestFirst(items);
+  const published = dropDuplicateStories(items, displayRoot, diagnostics);
+
+  const outputs = renderFeeds(mainFeed(config, previous.feedId, published, previous.created), FORMATS);
+  return {
+    items: published,
+    outputs,
+    diagnostics: sortDiagnostics(diagnostics),
+    repairs,
+    log: identity.log,
+    changes,
+    rejected: [...rejected].sort(),
+    seedCount: found.seeds.length,
+  };
+}
+
+/** Newest first; the id breaks ties so the order never depends on the file system. */
+export function sortNewestFirst(items: Item[]): Item[] {
+  return items.sort((a, b) => b.published.getTime() - a.published.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The same story shared twice (same source and title, or the same original
+ * link) is published once, under the id published first; the other seed gets
+ * a warning naming both files.
+ */
+function dropDuplicateStories(items: Item[], displayRoot: string, diagnostics: Diagnostic[]): Item[] {
+  const firstByKey = new Map<string, Item>();
+  const keep = new Set<Item>();
+  const byAge = [...items].sort((a, b) => a.published.getTime() - b.published.getTime() || (a.id < b.id ? -1 : 1));
+  for (const item of byAge) {
+    const keys = [`t:${(item.source?.name ?? '').toLowerCase()}\u0000${item.title.toLowerCase()}`];
+    if (item.originalLink) keys.push(`l:${item.originalLink}`);
+    const first = keys.map((k) => firstByKey.get(k)).find(Boolean);
+    if (first) {
+      diagnostics.push(
+        warning('duplicate-story', joinDisplay(displayRoot, item.file), 0, `the same story as ${joinDisplay(displayRoot, first.file)} (same ${item.originalLink && first.originalLink === item.originalLink ? 'original link' : 'source and title'}); published once`),
+      );
+      continue;
+    }
+    keys.forEach((k) => firstByKey.set(k, item));
+    keep.add(item);
+  }
+  return items.filter((i) => keep.has(i));
+}
+
+/** The main feed: the newest `limit` items. */
+export function mainFeed(config: SiteConfig, feedId: string, items: Item[], created: string): FeedContext {
+  const shown = items.slice(0, config.limit);
+  return {
+    site: config,
+    id: feedId,
+    title: config.title,
+    description: config.description,
+    homeUrl: config.baseUrl,
+    links: Object.fromEntries(FORMATS.map((f) => [f.name, config.baseUrl + f.fileName])) as FeedContext['links'],
+    updated: newestUpdate(shown) ?? new Date(created),
+    items: shown,
+  };
+}
+
+export function newestUpdate(items: readonly Item[]): Date | undefined {
+  let newest: Date | undefined;
+  for (const item of items) if (!newest || item.updated > newest) newest = item.updated;
+  return newest;
+}
+
+/** One feed in every format; `prefix` is its folder under the output ('' for the main feed). */
+export function renderFeeds(ctx: FeedContext, formats: readonly OutputFormat[], prefix = ''): Output[] {
+  return formats.map((f) => ({ path: prefix + f.fileName, mediaType: f.mediaType, kind: f.kind, text: f.render(ctx) }));
+}
+

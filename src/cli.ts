@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, CommanderError } from 'commander';
+import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { loadConfig, DEFAULT_CONFIG_FILE } from './config.js';
+import { publish, summaryLine, DEFAULT_STATE_FILE, type PublishReport } from './publish.js';
+import { EXIT, SeedfeedError, formatDiagnostic, UsageError } from './diagnostics.js';
+import { writeFileAtomically } from './write.js';
+
+export interface BuildCommand {
+  command: 'build';
+  seeds: string;
+  out: string;
+  state: string;
+  config: string;
+  baseUrl?: string;
+  limit?: number;
+  quiet: boolean;
+  dryRun: boolean;
+  report?: string;
+  wait?: number;
+}
+
+/** Arguments to a typed command; commander does the parsing, nothing runs here. */
+export function parseArguments(argv: string[]): BuildCommand {
+  let parsed: BuildCommand | undefined;
+  const program = new Command('seedfeed')
+    .description('Publish seed articles as RSS 2.0, Atom 1.0 and JSON Feed 1.1 with source attribution')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program
+    .command('build')
+    .description('read the seeds, write the feeds that changed')
+    .option('--seeds <dir>', 'folder of seed files', 'seeds')
+    .option('--out <dir>', 'output folder', 'out')
+    .option('--state <file>', 'publish log that keeps ids and dates', DEFAULT_STATE_FILE)
+    .option('--config <file>', 'site config', DEFAULT_CONFIG_FILE)
+    .option('--base-url <url>', 'site base URL (overrides the config)')
+    .option('--limit <n>', 'items in the main feeds (overrides the config)', positiveInteger)
+    .option('-q, --quiet', 'print nothing unless something is wrong', false)
+    .option('--dry-run', 'report what would change, write nothing', false)
+    .option('--report <file>', 'write a JSON report of the run')
+    .option('--wait <seconds>', 'wait this long for another run to finish', nonNegativeNumber)
+    .action((opts: Record<string, unknown>) => {
+      parsed = {
+        command: 'build',
+        seeds: opts.seeds as string,
+        out: opts.out as string,
+        state: opts.state as string,
+        config: opts.config as string,
+        quiet: Boolean(opts.quiet),
+        dryRun: Boolean(opts.dryRun),
+        ...(opts.baseUrl !== undefined ? { baseUrl: opts.baseUrl as string } : {}),
+        ...(opts.limit !== undefined ? { limit: opts.limit as number } : {}),
+        ...(opts.report !== undefined ? { report: opts.report as string } : {}),
+        ...(opts.wait !== undefined ? { wait: opts.wait as number } : {}),
+      };
+    });
+  program.parse(argv, { from: 'user' });
+  if (!parsed) throw new UsageError('no command given; try "seedfeed build" or "seedfeed --help"');
+  return parsed;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of seconds');
+  return n;
+}
+
+export function runBuild(cmd: BuildCommand): PublishReport {
+  const config = loadConfig(cmd.config, { baseUrl: cmd.baseUrl, limit: cmd.limit });
+  return publish({
+    seedsDir: cmd.seeds,
+    outDir: cmd.out,
+    statePath: cmd.state,
+    config,
+    dryRun: cmd.dryRun,
+    ...(cmd.wait !== undefined ? { waitSeconds: cmd.wait } : {}),
+  });
+}
+
+/** The one place that prints and decides the exit code. */
+export function main(argv: string[]): number {
+  let cmd: BuildCommand;
+  try {
+    cmd = parseArguments(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return fail(e);
+  }
+  try {
+    const report = runBuild(cmd);
+    const problems = report.diagnostics;
+    if (!cmd.quiet || report.exitCode !== EXIT.ok) {
+      for (const d of problems) if (!cmd.quiet || d.severity === 'error') process.stderr.write(formatDiagnostic(d) + '\n');
+      process.stdout.write(summaryLine(report) + '\n');
+    }
+    if (cmd.report) writeFileAtomically(resolve(cmd.report), JSON.stringify(report, null, 2) + '\n');
+    return report.exitCode;
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+function fail(e: unknown): number {
+  if (e instanceof SeedfeedError) {
+    process.stderr.write(`seedfeed: ${e.message}\n`);
+    for (const d of e.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+    return e.exitCode;
+  }
+  process.stderr.write(`seedfeed: internal error: ${(e as Error)?.stack ?? e}\n`);
+  return EXIT.internal;
+}
+
+function invokedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import type { Person, SiteConfig, Source } from './model.js';
+import { UsageError, error, type Diagnostic } from './diagnostics.js';
+import { absoluteHttpUrl } from './urls.js';
+
+export const DEFAULT_CONFIG_FILE = 'seedfeed.config.json';
+export const DEFAULT_LIMIT = 50;
+export const DEFAULT_MAX_SEED_BYTES = 2_000_000;
+
+/** What a config file may hold; `checkConfig` turns it into a `SiteConfig` or says what is wrong. */
+export interface ConfigInput {
+  title?: unknown;
+  description?: unknown;
+  baseUrl?: unknown;
+  language?: unknown;
+  publisher?: unknown;
+  limit?: unknown;
+  sources?: unknown;
+  defaultSource?: unknown;
+  maxSeedBytes?: unknown;
+}
+
+const TOP_KEYS = ['title', 'description', 'baseUrl', 'language', 'publisher', 'limit', 'sources', 'defaultSource', 'maxSeedBytes', '$schema'];
+
+/**
+ * Checks a parsed config once, at the boundary, and reports every problem with
+ * its key path (`sources.Asbarez.feed`), so the core can trust its types.
+ */
+export function checkConfig(input: unknown, file = DEFAULT_CONFIG_FILE): { config?: SiteConfig; diagnostics: Diagnostic[] } {
+  const problems: Diagnostic[] = [];
+  const problem = (path: string, message: string) => problems.push(error('config', file, 0, `${path}: ${message}`));
+  if (!isRecord(input)) {
+    problem('(top)', 'expected a JSON object');
+    return { diagnostics: problems };
+  }
+  for (const key of Object.keys(input)) {
+    if (!TOP_KEYS.includes(key)) problem(key, `unknown key; expected one of ${TOP_KEYS.filter((k) => k !== '$schema').join(', ')}`);
+  }
+  const text = (path: string, value: unknown, fallback?: string): string => {
+    if (value === undefined && fallback !== undefined) return fallback;
+    if (typeof value !== 'string' || value.trim() === '') {
+      problem(path, `expected a non-empty string, found ${describe(value)}`);
+      return '';
+    }
+    return value.trim();
+  };
+  const url = (path: string, value: unknown): string | undefined => {
+    if (value === undefined) return undefined;
+    const checked = typeof value === 'string' ? absoluteHttpUrl(value) : undefined;
+    if (!checked) problem(path, `expected an absolute http(s) URL, found ${describe(value)}`);
+    return checked;
+  };
+  const integer = (path: string, value: unknown, fallback: number, min: number): number => {
+    if (value === undefined) return fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+      problem(path, `expected a whole number of at least ${min}, found ${describe(value)}`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const title = text('title', input.title);
+  const description = text('description', input.description, title);
+  let baseUrl = url('baseUrl', input.baseUrl ?? missing(problem, 'baseUrl')) ?? '';
+  if (baseUrl && !baseUrl.endsWith('/')) baseUrl += '/';
+  const language = text('language', input.language, 'en');
+  if (language && !/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(language)) problem('language', `expected a language tag such as "en" or "hy-AM", found ${JSON.stringify(language)}`);
+
+  let publisher: Person = { name: title };
+  if (input.publisher !== undefined) {
+    if (typeof input.publisher === 'string') publisher = { name: text('publisher', input.publisher) };
+    else if (isRecord(input.publisher)) {
+      publisher = { name: text('publisher.name', input.publisher.name) };
+      const purl = url('publisher.url', input.publisher.url);
+      if (purl) publisher.url = purl;
+      if (input.publisher.email !== undefined) {
+        const email = text('publisher.email', input.publisher.email);
+        if (email && !/^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/.test(email)) problem('publisher.email', `expected an email address, found ${JSON.stringify(email)}`);
+        else if (email) publisher.email = email;
+      }
+    } else problem('publisher', `expected a name or {name, url, email}, found ${describe(input.publisher)}`);
+  }
+
+  const sources: Source[] = [];
+  if (input.sources !== undefined) {
+    if (!isRecord(input.sources)) problem('sources', `expected an object of name -> {url, feed}, found ${describe(input.sources)}`);
+    else {
+      for (const [name, value] of Object.entries(input.sources)) {
+        const path = `sources.${name}`;
+        if (!isRecord(value)) {
+          problem(path, `expected {url, feed}, found ${describe(value)}`);
+          continue;
+        }
+        for (const key of Object.keys(value)) if (key !== 'url' && key !== 'feed') problem(`${path}.${key}`, 'unknown key; expected url or feed');
+        const source: Source = { name: name.trim() };
+        const home = url(`${path}.url`, value.url);
+        const feed = url(`${path}.feed`, value.feed);
+        if (home) source.url = home;
+        if (feed) source.feedUrl = feed;
+        sources.push(source);
+      }
+    }
+  }
+  let defaultSource: string | undefined;
+  if (input.defaultSource !== undefined) defaultSource = text('defaultSource', input.defaultSource);
+
+  const config: SiteConfig = {
+    title,
+    description,
+    baseUrl,
+    language,
+    publisher,
+    limit: integer('limit', input.limit, DEFAULT_LIMIT, 1),
+    sources,
+    maxSeedBytes: integer('maxSeedBytes', input.maxSeedBytes, DEFAULT_MAX_SEED_BYTES, 1),
+  };
+  if (defaultSource) config.defaultSource = defaultSource;
+  return problems.length ? { diagnostics: problems } : { config, diagnostics: [] };
+}
+
+/** Reads and checks a config file; any problem is a usage error (exit 2). */
+export function loadConfig(file: string, overrides: ConfigInput = {}): SiteConfig {
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${file}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? e}); create it or pass --config FILE`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    throw new UsageError(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  const merged = isRecord(parsed) ? { ...parsed, ...definedOnly(overrides) } : parsed;
+  const { config, diagnostics } = checkConfig(merged, file);
+  if (!config) throw new UsageError(`${file}: the config has ${diagnostics.length} problem(s)`, diagnostics);
+  return config;
+}
+
+function missing(problem: (path: string, message: string) => void, path: string): undefined {
+  problem(path, 'required');
+  return undefined;
+}
+
+function definedOnly(o: ConfigInput): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a date';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+/** Finds a configured source by name, ignoring case. */
+export function findSource(config: SiteConfig, name: string): Source | undefined {
+  const key = name.trim().toLowerCase();
+  return config.sources.find((s) => s.name.toLowerCase() === key);
+}

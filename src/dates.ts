@@ -1,0 +1,78 @@
+import { isExists, isValid, differenceInCalendarDays } from 'date-fns';
+
+export type DateResult = { date: Date; warning?: { rule: string; message: string } } | { error: { rule: string; message: string } };
+
+const ACCEPTED = 'use ISO 8601 (2023-03-02, 2023-03-02T10:00:00Z, 2023-03-02T10:00:00+04:00) or RFC 822 (Thu, 02 Mar 2023 10:00:00 +0000)';
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const ZONES: Record<string, number> = { UT: 0, UTC: 0, GMT: 0, Z: 0, EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const RFC822 = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2}|\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|[A-Za-z]{1,3})$/i;
+
+/**
+ * A seed's date: ISO 8601 or RFC 822, checked against the calendar
+ * (`2023-02-30` is an error, not March 2). A date-only value is midnight UTC.
+ * Slash dates like `03/04/2023` are refused as ambiguous.
+ */
+export function parseSeedDate(text: string): DateResult {
+  const value = text.trim();
+  const iso = ISO.exec(value);
+  if (iso) {
+    const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone] = iso;
+    const date = buildDate(+y!, +mo!, +d!, +h, +mi, +s, frac, zone && zone.toUpperCase() !== 'Z' ? zoneMinutes(zone) : 0);
+    if ('error' in date) return date;
+    if (iso[4] !== undefined && zone === undefined) {
+      return { date: date.date, warning: { rule: 'date-no-zone', message: `date "${value}" has a time but no zone; read as UTC. Add "Z" or an offset such as +04:00` } };
+    }
+    return date;
+  }
+  const rfc = RFC822.exec(value);
+  if (rfc) {
+    const [, d, mon, y, h, mi, s = '00', zone] = rfc;
+    const month = MONTHS.indexOf(mon!.toLowerCase()) + 1;
+    if (!month) return invalid(value);
+    let offset: number | undefined;
+    if (/^[+-]\d{4}$/.test(zone!)) offset = zoneMinutes(zone!);
+    else offset = ZONES[zone!.toUpperCase()];
+    if (offset === undefined) return { error: { rule: 'date-invalid', message: `date "${value}" has an unknown zone "${zone}"; ${ACCEPTED}` } };
+    const year = y!.length === 2 ? 2000 + +y! : +y!;
+    return buildDate(year, month, +d!, +h!, +mi!, +s, '', offset);
+  }
+  if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$/.test(value)) {
+    return { error: { rule: 'date-ambiguous', message: `date "${value}" is ambiguous (day/month or month/day?); ${ACCEPTED}` } };
+  }
+  return invalid(value);
+}
+
+function invalid(value: string): DateResult {
+  return { error: { rule: 'date-invalid', message: `date "${value}" is not a date seedfeed reads; ${ACCEPTED}` } };
+}
+
+function zoneMinutes(zone: string): number {
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+  return (m[1] === '-' ? -1 : 1) * (+m[2]! * 60 + +m[3]!);
+}
+
+function buildDate(y: number, mo: number, d: number, h: number, mi: number, s: number, frac: string, offsetMinutes: number): DateResult {
+  if (!isExists(y, mo - 1, d)) {
+    return { error: { rule: 'date-invalid', message: `date ${pad(y, 4)}-${pad(mo)}-${pad(d)} is not a calendar date; use YYYY-MM-DD with a real day of that month` } };
+  }
+  if (h > 23 || mi > 59 || s > 59) {
+    return { error: { rule: 'date-invalid', message: `time ${pad(h)}:${pad(mi)}:${pad(s)} is not a time of day; use HH:MM:SS from 00:00:00 to 23:59:59` } };
+  }
+  const ms = frac ? Math.floor(+`0.${frac}` * 1000) : 0;
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMinutes * 60_000);
+  if (!isValid(date)) return invalid(`${y}-${mo}-${d}`);
+  return { date };
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** Dates far from now are likely typos: a warning, not an error. */
+export function implausibleDate(date: Date, now: Date): string | undefined {
+  if (differenceInCalendarDays(date, now) > 1) return `date ${date.toISOString()} is in the future; the item will sort above newer ones`;
+  if (date.getUTCFullYear() < 1990) return `date ${date.toISOString()} is before 1990; check the year`;
+  return undefined;
+}

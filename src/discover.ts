@@ -1,0 +1,144 @@
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { error, warning, compareStrings, type Diagnostic } from './diagnostics.js';
+
+export interface SeedFile {
+  /** Path relative to the seeds folder, with `/` separators. */
+  file: string;
+  absolute: string;
+  layout: 'txt' | 'md';
+  size: number;
+  mtimeMs: number;
+}
+
+/** Files that are not seeds: dotfiles, READMEs, editor backups. */
+export function isSeedName(name: string): 'txt' | 'md' | undefined {
+  if (name.startsWith('.') || /^readme/i.test(name) || name.endsWith('~') || /\.(swp|swo|swx|bak|tmp|orig)$/i.test(name) || /^#.*#$/.test(name)) return undefined;
+  if (/\.txt$/i.test(name)) return 'txt';
+  if (/\.(md|markdown)$/i.test(name)) return 'md';
+  return undefined;
+}
+
+/**
+ * Lists the seeds under `root`, sorted by path. Only regular files inside the
+ * folder are seeds: a symlink is followed only when it leads to a regular
+ * file inside the folder; FIFOs, sockets and devices are skipped with a
+ * warning (a FIFO must never hang a run).
+ */
+export function discoverSeeds(root: string, displayRoot = root): { seeds: SeedFile[]; diagnostics: Diagnostic[] } {
+  const seeds: SeedFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch (e) {
+    diagnostics.push(error('seeds-folder', displayRoot, 0, `cannot read the seeds folder: ${(e as NodeJS.ErrnoException).code ?? e}`));
+    return { seeds, diagnostics };
+  }
+  const display = (abs: string) => joinDisplay(displayRoot, relative(root, abs));
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (e) {
+      diagnostics.push(warning('unreadable', display(dir), 0, `cannot list this folder (${(e as NodeJS.ErrnoException).code ?? e}); skipped`));
+      return;
+    }
+    names.sort(compareStrings);
+    for (const name of names) {
+      const abs = join(dir, name);
+      if (name.startsWith('.')) continue;
+      let st: Stats;
+      try {
+        st = lstatSync(abs);
+      } catch {
+        continue; // vanished between listing and looking: nothing to publish
+      }
+      if (st.isDirectory()) {
+        walk(abs);
+        continue;
+      }
+      const layout = isSeedName(name);
+      if (!layout) continue;
+      if (st.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = realpathSync(abs);
+          st = statSync(target);
+        } catch {
+          diagnostics.push(warning('not-regular-file', display(abs), 0, 'a broken symbolic link; skipped'));
+          continue;
+        }
+        if (!isInside(realRoot, target)) {
+          diagnostics.push(warning('not-regular-file', display(abs), 0, 'a symbolic link that leads outside the seeds folder; skipped'));
+          continue;
+        }
+      }
+      if (!st.isFile()) {
+        diagnostics.push(warning('not-regular-file', display(abs), 0, `not a regular file (${kind(st)}); skipped`));
+        continue;
+      }
+      seeds.push({ file: relative(root, abs).split(sep).join('/'), absolute: abs, layout, size: st.size, mtimeMs: st.mtimeMs });
+    }
+  };
+  walk(root);
+  return { seeds, diagnostics };
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = relative(root, target);
+  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel);
+}
+
+function kind(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isDirectory()) return 'a directory';
+  return 'not a file';
+}
+
+export function joinDisplay(root: string, rel: string): string {
+  const r = rel.split(sep).join('/');
+  if (!root || root === '.') return r;
+  return `${root.replace(/\/+$/, '')}/${r}`;
+}
+
+export type ReadResult = { bytes: Buffer } | { diagnostic: Diagnostic };
+
+/**
+ * Reads one seed with a bounded, synchronous read (one descriptor open at a
+ * time, so 100,000 seeds never run out of descriptors). Opened non-blocking
+ * and checked again after opening: a file swapped for a FIFO or a device
+ * after listing is refused, not waited on or read forever.
+ */
+export function readSeed(seed: SeedFile, displayFile: string, maxBytes: number): ReadResult {
+  let fd: number;
+  try {
+    fd = openSync(seed.absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    return { diagnostic: error('unreadable', displayFile, 0, `cannot read the seed (${(e as NodeJS.ErrnoException).code ?? e}); it is not published this run`) };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { diagnostic: warning('not-regular-file', displayFile, 0, `not a regular file (${kind(st)}); skipped`) };
+    if (st.size > maxBytes) {
+      return { diagnostic: error('seed-too-large', displayFile, 0, `the seed is ${st.size} bytes; the limit is ${maxBytes} (config maxSeedBytes)`) };
+    }
+    const buffer = Buffer.allocUnsafe(st.size + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        return { diagnostic: error('seed-too-large', displayFile, 0, `the seed grew while it was read; try again`) };
+      }
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return { bytes: buffer.subarray(0, length) };
+  } catch (e) {
+    return { diagnostic: error('unreadable', displayFile, 0, `cannot read the seed (${(e as NodeJS.ErrnoException).code ?? e}); it is not published this run`) };
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,202 @@
+import { slugify, uniqueSlug } from './slug.js';
+import { error, type Diagnostic } from './diagnostics.js';
+
+/**
+ * The publish log: what was published, under which id, since when. It is
+ * what keeps ids and dates from moving: an id is assigned once, at first
+ * publication, and kept through edits (matched by file) and renames (matched
+ * by content hash). Entries of deleted seeds stay, marked `removed`, so their
+ * ids and page slugs are never reused.
+ */
+export interface LogEntry {
+  id: string;
+  /** Page slug: the item's link is `articles/<slug>.html`. */
+  slug: string;
+  file: string;
+  /** SHA-256 of the seed file's bytes. */
+  hash: string;
+  /** When seedfeed first published the item (the date of seeds that name none). */
+  firstPublished: string;
+  /** When seedfeed last saw the seed's text change, if it ever did. */
+  edited?: string;
+  removed?: string;
+  /** Size and mtime of the seed when last read, for the no-op check. */
+  size?: number;
+  mtimeMs?: number;
+}
+
+export interface PublishLog {
+  version: 1;
+  /** Atom feed id of the main feed, fixed at the first build. */
+  feedId: string;
+  created: string;
+  entries: LogEntry[];
+}
+
+export function emptyLog(feedId: string, now: Date): PublishLog {
+  return { version: 1, feedId, created: now.toISOString(), entries: [] };
+}
+
+/** What identity needs to know of a seed. */
+export interface SeedIdentityInput {
+  file: string;
+  hash: string;
+  title: string;
+  /** An id the seed names itself (front matter `id`, `Id:` header). */
+  explicitId?: string;
+  explicitIdLine?: number;
+  size?: number;
+  mtimeMs?: number;
+}
+
+export interface Identity {
+  id: string;
+  slug: string;
+  firstPublished: Date;
+  edited?: Date;
+  status: 'new' | 'updated' | 'unchanged';
+}
+
+export interface IdentityResult {
+  identities: Map<string, Identity>;
+  log: PublishLog;
+  removed: LogEntry[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Matches this run's seeds to the log and returns each seed's identity plus
+ * the next log. Pure: `now` is the only clock, and it is recorded for what is
+ * new, so a second run over the same seeds and log gives the same result.
+ * `host` is the tag URI authority (the site's host name). `presentFiles` are
+ * all seed files found, rejected ones included: a seed that is broken for a
+ * while keeps its id and is not counted as removed.
+ */
+export function assignIdentities(
+  seeds: readonly SeedIdentityInput[],
+  previous: PublishLog,
+  host: string,
+  now: Date,
+  presentFiles: ReadonlySet<string> = new Set(seeds.map((s) => s.file)),
+): IdentityResult {
+  const entries = previous.entries.map((e) => ({ ...e }));
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  const liveByFile = new Map(entries.filter((e) => !e.removed).map((e) => [e.file, e]));
+  const takenSlugs = new Set(entries.map((e) => e.slug));
+  const claimedBy = new Map<string, SeedIdentityInput>();
+  const identities = new Map<string, Identity>();
+  const diagnostics: Diagnostic[] = [];
+  const nowIso = now.toISOString();
+
+  const claim = (seed: SeedIdentityInput, entry: LogEntry, isNew: boolean) => {
+    const changed = !isNew && entry.hash !== seed.hash;
+    if (changed) entry.edited = nowIso;
+    const revived = !isNew && entry.removed !== undefined;
+    delete entry.removed;
+    entry.file = seed.file;
+    entry.hash = seed.hash;
+    if (seed.size !== undefined) entry.size = seed.size;
+    if (seed.mtimeMs !== undefined) entry.mtimeMs = seed.mtimeMs;
+    claimedBy.set(entry.id, seed);
+    const identity: Identity = {
+      id: entry.id,
+      slug: entry.slug,
+      firstPublished: new Date(entry.firstPublished),
+      status: isNew || revived ? 'new' : changed ? 'updated' : 'unchanged',
+    };
+    if (entry.edited) identity.edited = new Date(entry.edited);
+    identities.set(seed.file, identity);
+  };
+  const duplicateId = (seed: SeedIdentityInput, id: string) => {
+    const other = claimedBy.get(id)!;
+    diagnostics.push(error('duplicate-id', seed.file, seed.explicitIdLine ?? 1, `id "${id}" is already used by ${other.file}; every seed needs its own id`));
+  };
+
+  // 1. Seeds that name their own id.
+  const pending: SeedIdentityInput[] = [];
+  for (const seed of seeds) {
+    if (!seed.explicitId) {
+      pending.push(seed);
+      continue;
+    }
+    if (claimedBy.has(seed.explicitId)) {
+      duplicateId(seed, seed.explicitId);
+      continue;
+    }
+    let entry = byId.get(seed.explicitId);
+    const isNew = !entry;
+    if (!entry) {
+      entry = newEntry(seed, seed.explicitId, uniqueSlug(slugify(seed.title), takenSlugs), nowIso);
+      takenSlugs.add(entry.slug);
+      entries.push(entry);
+      byId.set(entry.id, entry);
+    }
+    // A seed that now names an id takes it over from its old entry; the old one stays reserved.
+    const old = liveByFile.get(seed.file);
+    if (old && old !== entry && !claimedBy.has(old.id)) old.removed ??= nowIso;
+    claim(seed, entry, isNew);
+  }
+
+  // 2. Same file as before (possibly edited).
+  const unmatched: SeedIdentityInput[] = [];
+  for (const seed of pending) {
+    const entry = liveByFile.get(seed.file);
+    if (entry && !claimedBy.has(entry.id) && !entry.removed) claim(seed, entry, false);
+    else unmatched.push(seed);
+  }
+
+  // 3. Renamed (or restored) files: same bytes as an entry whose file is gone.
+  const byHash = new Map<string, LogEntry[]>();
+  for (const e of entries) {
+    if (claimedBy.has(e.id) || (presentFiles.has(e.file) && !e.removed)) continue;
+    const list = byHash.get(e.hash) ?? [];
+    list.push(e);
+    byHash.set(e.hash, list);
+  }
+  const fresh: SeedIdentityInput[] = [];
+  for (const seed of unmatched) {
+    const entry = byHash.get(seed.hash)?.find((e) => !claimedBy.has(e.id));
+    if (entry) claim(seed, entry, false);
+    else fresh.push(seed);
+  }
+
+  // 4. New seeds: a tag: URI (RFC 4151) on the site's host, dated the day of first publication.
+  const day = nowIso.slice(0, 10);
+  for (const seed of fresh) {
+    const slug = uniqueSlug(slugify(seed.title), takenSlugs);
+    takenSlugs.add(slug);
+    let id = `tag:${host},${day}:articles/${encodeURIComponent(slug)}`;
+    while (byId.has(id)) id += '-';
+    const entry = newEntry(seed, id, slug, nowIso);
+    entries.push(entry);
+    byId.set(id, entry);
+    claim(seed, entry, true);
+  }
+
+  const removed: LogEntry[] = [];
+  for (const e of entries) {
+    if (!claimedBy.has(e.id) && !e.removed && !presentFiles.has(e.file)) {
+      e.removed = nowIso;
+      removed.push(e);
+    }
+  }
+  entries.sort((a, b) => (a.firstPublished < b.firstPublished ? -1 : a.firstPublished > b.firstPublished ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { identities, log: { ...previous, entries }, removed, diagnostics };
+}
+
+function newEntry(seed: SeedIdentityInput, id: string, slug: string, nowIso: string): LogEntry {
+  return { id, slug, file: seed.file, hash: seed.hash, firstPublished: nowIso };
+}
+
+/** Reads a log from its JSON text; a log that does not parse is an error for the whole run, never silently replaced. */
+export function parseLog(text: string): PublishLog {
+  const parsed = JSON.parse(text) as PublishLog;
+  if (parsed?.version !== 1 || !Array.isArray(parsed.entries) || typeof parsed.feedId !== 'string') {
+    throw new Error('not a seedfeed publish log (version 1)');
+  }
+  return parsed;
+}
+
+export function serializeLog(log: PublishLog): string {
+  return JSON.stringify(log, null, 1) + '\n';
+}

@@ -1,0 +1,11 @@
+/** seedfeed's library API: what the CLI and the tests call. */
+export { build, mainFeed, renderFeeds, sortNewestFirst, type BuildOptions, type BuildResult, type Output } from './build.js';
+export { publish, readLog, summaryLine, DEFAULT_STATE_FILE, type PublishOptions, type PublishReport } from './publish.js';
+export { checkConfig, loadConfig, DEFAULT_CONFIG_FILE, DEFAULT_LIMIT } from './config.js';
+export { parseSeed, type ParsedSeed } from './parse/index.js';
+export { parsePlainSeed, splitHeadline, isDek, sharerName, looksLikePublicationName } from './parse/seed.js';
+export { splitFrontMatter } from './parse/frontmatter.js';
+export { assignIdentities, emptyLog, type PublishLog, type LogEntry } from './identity.js';
+export { FORMATS, type OutputFormat } from './render/formats.js';
+export { formatDiagnostic, EXIT, SeedfeedError, type Diagnostic } from './diagnostics.js';
+export type { Item, Person, Source, SiteConfig } from './model.js';

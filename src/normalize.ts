@@ -1,0 +1,174 @@
+import type { Item, Person, SiteConfig, Source } from './model.js';
+import type { ParsedSeed } from './parse/index.js';
+import type { Field } from './parse/fields.js';
+import type { Identity } from './identity.js';
+import { error, warning, type Diagnostic } from './diagnostics.js';
+import { findSource } from './config.js';
+import { implausibleDate, parseSeedDate } from './dates.js';
+import { absoluteHttpUrl, checkedId } from './urls.js';
+import { hasXmlForbidden, stripXmlForbidden } from './text.js';
+import { sanitizeBody } from './sanitize.js';
+import { escapeHtml } from './html.js';
+
+export const MAX_TITLE_LENGTH = 300;
+export const LONG_TITLE = 150;
+
+/** What can be known of a seed before it has an identity: its checked metadata. */
+export interface SeedMeta {
+  title: string;
+  date?: Date;
+  explicitId?: string;
+  explicitIdLine?: number;
+  diagnostics: Diagnostic[];
+  ok: boolean;
+}
+
+/** Checks the fields identity depends on: title, date and id. */
+export function seedMeta(seed: ParsedSeed, now: Date): SeedMeta {
+  const diagnostics: Diagnostic[] = [];
+  const meta: SeedMeta = { title: '', diagnostics, ok: seed.ok };
+  const title = cleanField(seed.fields.title, seed.file, 'title', diagnostics);
+  if (!title) {
+    diagnostics.push(error('no-title', seed.file, seed.fields.title?.line ?? 0, seed.layout === 'md' ? 'no title: add "title: ..." to the front matter' : 'no headline: the first paragraph after the header block is the headline ("Source: Title")'));
+    meta.ok = false;
+  } else if (Array.from(title).length > MAX_TITLE_LENGTH) {
+    diagnostics.push(error('title-too-long', seed.file, seed.fields.title!.line, `the title is ${Array.from(title).length} characters; the limit is ${MAX_TITLE_LENGTH}. Is the headline missing its blank line?`));
+    meta.ok = false;
+  } else if (Array.from(title).length > LONG_TITLE) {
+    diagnostics.push(warning('title-long', seed.file, seed.fields.title!.line, `the title is ${Array.from(title).length} characters; readers cut titles longer than about ${LONG_TITLE}`));
+  }
+  meta.title = title ?? '';
+
+  const dateField = seed.fields.date;
+  if (dateField) {
+    const parsed = parseSeedDate(dateField.value);
+    if ('error' in parsed) {
+      diagnostics.push(error(parsed.error.rule, seed.file, dateField.line, parsed.error.message));
+      meta.ok = false;
+    } else {
+      meta.date = parsed.date;
+      if (parsed.warning) diagnostics.push(warning(parsed.warning.rule, seed.file, dateField.line, parsed.warning.message));
+      const odd = implausibleDate(parsed.date, now);
+      if (odd) diagnostics.push(warning('date-implausible', seed.file, dateField.line, odd));
+    }
+  }
+
+  const idField = seed.fields.id;
+  if (idField) {
+    const id = checkedId(idField.value);
+    if (!id) {
+      diagnostics.push(error('id-invalid', seed.file, idField.line, `id "${idField.value}" must be a tag: URI (tag:example.org,2023-03-02:my-story) or an absolute http(s) URL`));
+      meta.ok = false;
+    } else {
+      meta.explicitId = id;
+      meta.explicitIdLine = idField.line;
+    }
+  }
+  return meta;
+}
+
+/**
+ * A parsed seed with its identity to an `Item`: the source resolved against
+ * the configured publications, the byline (or the publication) as author,
+ * dates fixed by the publish log, the body sanitized with links resolved
+ * against the item's own page.
+ */
+export function normalizeSeed(
+  seed: ParsedSeed,
+  meta: SeedMeta,
+  identity: Identity,
+  config: SiteConfig,
+  relativeFile = seed.file,
+): { item: Item; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const { file, fields } = seed;
+  const text = <T extends string>(field: Field<T> | undefined, name: string) => cleanField(field, file, name, diagnostics);
+
+  const path = `articles/${identity.slug}.html`;
+  const link = config.baseUrl + `articles/${encodeURIComponent(identity.slug)}.html`;
+
+  let originalLink: string | undefined;
+  if (fields.link) {
+    originalLink = absoluteHttpUrl(fields.link.value);
+    if (!originalLink) diagnostics.push(warning('link-invalid', file, fields.link.line, `link "${fields.link.value}" is not an absolute http(s) URL; it is left out`));
+  }
+
+  const source = resolveSource(seed, config, diagnostics);
+  const author = text(fields.author, 'author');
+  const authors: Person[] = author ? [{ name: author }] : source ? [{ name: source.name, ...(source.url ? { url: source.url } : {}) }] : [];
+  const sharer = text(fields.sharedBy, 'shared_by');
+
+  const categories: string[] = [];
+  for (const raw of fields.categories?.value ?? []) {
+    const name = stripXmlForbidden(raw).trim();
+    if (name && !categories.some((c) => c.toLowerCase() === name.toLowerCase())) categories.push(name);
+  }
+
+  let language = config.language;
+  if (fields.language) {
+    const lang = fields.language.value.trim();
+    if (/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(lang)) language = lang;
+    else diagnostics.push(warning('language-invalid', file, fields.language.line, `language "${lang}" is not a language tag such as "en" or "hy-AM"; using ${config.language}`));
+  }
+
+  const published = meta.date ?? identity.firstPublished;
+  const updated = identity.edited && identity.edited > published ? identity.edited : published;
+
+  const bodyHtml =
+    seed.body.kind === 'paragraphs'
+      ? seed.body.paragraphs.map((p) => `<p>${escapeHtml(p.text)}</p>\n`).join('')
+      : sanitizeBody(stripXmlForbidden(seed.body.html), link);
+
+  const item: Item = {
+    id: identity.id,
+    file: relativeFile,
+    title: meta.title,
+    bodyHtml,
+    categories,
+    authors,
+    published,
+    updated,
+    link,
+    path,
+    language,
+  };
+  const summary = text(fields.summary, 'summary');
+  if (summary) item.summary = summary;
+  if (source) item.source = source;
+  if (sharer) item.sharedBy = { name: sharer };
+  if (originalLink) item.originalLink = originalLink;
+  return { item, diagnostics };
+}
+
+function resolveSource(seed: ParsedSeed, config: SiteConfig, diagnostics: Diagnostic[]): Source | undefined {
+  const field = seed.fields.source;
+  const name = cleanField(field?.value.name !== undefined ? { value: field.value.name, line: field.line } : undefined, seed.file, 'source', diagnostics) ?? config.defaultSource;
+  if (!name) {
+    diagnostics.push(warning('no-source', seed.file, seed.fields.title?.line ?? 0, 'no source publication: start the headline with "Source: ", add a "Source:" header, or set defaultSource in the config'));
+    return undefined;
+  }
+  const known = findSource(config, name);
+  const source: Source = { name: known?.name ?? name };
+  const url = field?.value.url ?? known?.url;
+  const feed = field?.value.feed ?? known?.feedUrl;
+  for (const [key, value] of [['url', url], ['feed', feed]] as const) {
+    if (value === undefined) continue;
+    const checked = absoluteHttpUrl(value);
+    if (!checked) diagnostics.push(warning('link-invalid', seed.file, field?.line ?? 0, `source ${key} "${value}" is not an absolute http(s) URL; it is left out`));
+    else if (key === 'url') source.url = checked;
+    else source.feedUrl = checked;
+  }
+  return source;
+}
+
+/** A text field without XML-forbidden characters and surrounding space; a warning names the line when any were removed. */
+function cleanField(field: Field<string> | undefined, file: string, name: string, diagnostics: Diagnostic[]): string | undefined {
+  if (!field) return undefined;
+  let value = field.value;
+  if (hasXmlForbidden(value)) {
+    diagnostics.push(warning('xml-forbidden-char', file, field.line, `removed character(s) XML 1.0 does not allow from ${name}`));
+    value = stripXmlForbidden(value);
+  }
+  value = value.replace(/\s+/g, ' ').trim();
+  return value || undefined;
+}

@@ -1,0 +1,196 @@
+import matter from 'gray-matter';
+import { parseDocument, LineCounter, visit, isMap, isPair, isScalar, type Document } from 'yaml';
+import { error, warning, type Diagnostic } from '../diagnostics.js';
+import type { SeedFields, SourceField } from './fields.js';
+import { describe, isRecord } from '../config.js';
+
+/** Front matter larger than this is refused: it is metadata, not a payload. */
+export const MAX_FRONT_MATTER_BYTES = 64 * 1024;
+
+export interface FrontMatter {
+  /** The parsed YAML mapping; empty when the seed has none. */
+  data: Record<string, unknown>;
+  /** File line of each top-level key. */
+  lines: Record<string, number>;
+  /** The text after the closing delimiter. */
+  body: string;
+  /** File line of the body's first line. */
+  bodyFirstLine: number;
+  diagnostics: Diagnostic[];
+  /** False when the front matter was refused: the seed must not publish. */
+  ok: boolean;
+}
+
+const OPEN = /^---[ \t]*([^\s-][^\n]*)?\r?\n/;
+
+/**
+ * Splits YAML front matter off a seed. Only YAML is accepted: gray-matter
+ * would run `---js` / `---javascript` front matter as code (and its
+ * `engines: {js: false}` does not stop the `javascript` alias), so the
+ * language is checked here before gray-matter sees the text, and its
+ * non-YAML engines are replaced by ones that refuse. Anchors and aliases
+ * are refused before the YAML is turned into values: a few hundred bytes of
+ * nested aliases can expand to gigabytes.
+ */
+export function splitFrontMatter(text: string, file: string): FrontMatter {
+  const none: FrontMatter = { data: {}, lines: {}, body: text, bodyFirstLine: 1, diagnostics: [], ok: true };
+  if (!text.startsWith('---')) return none;
+  const open = OPEN.exec(text);
+  if (!open) return none; // "----" or "--- text" on one line is not a delimiter
+  const language = (open[1] ?? '').trim().toLowerCase();
+  const refuse = (rule: string, line: number, message: string): FrontMatter => ({ ...none, body: '', diagnostics: [error(rule, file, line, message)], ok: false });
+  if (language !== '' && language !== 'yaml' && language !== 'yml') {
+    return refuse('front-matter-language', 1, `front matter in "${open[1]!.trim()}" is not accepted; only YAML front matter ("---" on its own line) is read, and no code in a seed ever runs`);
+  }
+  const rest = text.slice(open[0].length);
+  const close = /^---[ \t]*$/m.exec(rest);
+  if (!close) return refuse('front-matter-unclosed', 1, 'front matter opened with "---" on line 1 is never closed; end it with a line "---"');
+  if (close.index > MAX_FRONT_MATTER_BYTES) {
+    return refuse('front-matter-size', 1, `front matter is ${close.index} bytes; the limit is ${MAX_FRONT_MATTER_BYTES}`);
+  }
+
+  const lineCounter = new LineCounter();
+  let document: Document.Parsed | undefined;
+  const diagnostics: Diagnostic[] = [];
+  const refuseCode = (): never => {
+    throw new Error('only YAML front matter is read');
+  };
+  const parsed = matter(text, {
+    language: 'yaml',
+    excerpt: false,
+    engines: {
+      yaml: (source: string) => {
+        document = parseDocument(source, { lineCounter, schema: 'core', uniqueKeys: true, prettyErrors: false });
+        return {};
+      },
+      js: refuseCode,
+      javascript: refuseCode,
+      coffee: refuseCode,
+      coffeescript: refuseCode,
+      cson: refuseCode,
+      json: refuseCode,
+      toml: refuseCode,
+    },
+  } as unknown as Parameters<typeof matter>[1]);
+
+  const yamlFirstLine = 2;
+  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : yamlFirstLine + lineCounter.linePos(offset).line - 1);
+  const body = parsed.content;
+  const bodyFirstLine = text.split('\n').length - body.split('\n').length + 1;
+  if (!document) return { ...none, body, bodyFirstLine };
+
+  for (const e of document.errors) {
+    diagnostics.push(error('front-matter-yaml', file, lineOf(e.pos[0]), `front matter is not valid YAML: ${e.message.split('\n')[0]}`));
+  }
+  if (diagnostics.length) return { ...none, body, bodyFirstLine, diagnostics, ok: false };
+
+  let aliasLine: number | undefined;
+  visit(document, {
+    Alias(_, node) {
+      aliasLine ??= lineOf(node.range?.[0]);
+      return visit.BREAK;
+    },
+    Node(_, node) {
+      if ((node as { anchor?: string }).anchor) {
+        aliasLine ??= lineOf(node.range?.[0]);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (aliasLine !== undefined) {
+    return { ...none, body, bodyFirstLine, diagnostics: [error('front-matter-alias', file, aliasLine, 'YAML anchors and aliases (&name, *name) are not accepted in front matter; write each value out')], ok: false };
+  }
+
+  const contents = document.contents;
+  if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) {
+    return { ...none, body, bodyFirstLine };
+  }
+  if (!isMap(contents)) {
+    return { ...none, body, bodyFirstLine, diagnostics: [error('front-matter-type', file, yamlFirstLine, 'front matter must be a mapping of keys to values (key: value)')], ok: false };
+  }
+  const lines: Record<string, number> = {};
+  for (const pair of contents.items) {
+    if (isPair(pair) && isScalar(pair.key)) lines[String(pair.key.value)] = lineOf(pair.key.range?.[0]);
+  }
+  const data = document.toJS({ maxAliasCount: 0 }) as Record<string, unknown>;
+  return { data, lines, body, bodyFirstLine, diagnostics, ok: true };
+}
+
+
+const FRONT_MATTER_KEYS = ['title', 'date', 'source', 'categories', 'tags', 'author', 'shared_by', 'link', 'summary', 'id', 'language', 'draft'];
+
+/**
+ * Type-checks the known front-matter keys once, here, so the rest of the
+ * pipeline trusts its types. `title: 1984` is a number, not a title: the seed
+ * is rejected with the key's line and what was expected.
+ */
+export function frontMatterFields(fm: FrontMatter, file: string): { fields: SeedFields; diagnostics: Diagnostic[] } {
+  const fields: SeedFields = {};
+  const diagnostics: Diagnostic[] = [];
+  const { data, lines } = fm;
+  const lineOf = (key: string) => lines[key] ?? 1;
+  const bad = (key: string, expected: string) =>
+    diagnostics.push(error('front-matter-type', file, lineOf(key), `front matter "${key}" must be ${expected}, found ${describe(data[key])}`));
+  const str = (key: string): string | undefined => {
+    const v = data[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') {
+      bad(key, key === 'date' ? 'a date in quotes-free ISO 8601 (2023-03-02) or RFC 822 form' : 'text');
+      return undefined;
+    }
+    return v.trim() || undefined;
+  };
+
+  for (const key of Object.keys(data)) {
+    if (!FRONT_MATTER_KEYS.includes(key)) {
+      diagnostics.push(warning('front-matter-unknown-key', file, lineOf(key), `unknown front-matter key "${key}" is ignored; known keys: ${FRONT_MATTER_KEYS.join(', ')}`));
+    }
+  }
+  const set = <K extends keyof SeedFields>(field: K, key: string, value: NonNullable<SeedFields[K]>['value'] | undefined) => {
+    if (value !== undefined) (fields as Record<string, unknown>)[field] = { value, line: lineOf(key) };
+  };
+  set('title', 'title', str('title'));
+  set('summary', 'summary', str('summary'));
+  set('date', 'date', str('date'));
+  set('link', 'link', str('link'));
+  set('author', 'author', str('author'));
+  set('sharedBy', 'shared_by', str('shared_by'));
+  set('id', 'id', str('id'));
+  set('language', 'language', str('language'));
+
+  if (data.draft !== undefined && data.draft !== null) {
+    if (typeof data.draft === 'boolean') set('draft', 'draft', data.draft);
+    else bad('draft', 'true or false');
+  }
+
+  for (const key of ['categories', 'tags']) {
+    const v = data[key];
+    if (v === undefined || v === null) continue;
+    let list: string[] | undefined;
+    if (typeof v === 'string') list = v.split(',').map((s) => s.trim()).filter(Boolean);
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) list = v.map((x) => String(x).trim()).filter(Boolean);
+    else bad(key, 'a list of names or a comma-separated string');
+    if (list) {
+      const merged = [...(fields.categories?.value ?? []), ...list];
+      fields.categories = { value: merged, line: fields.categories?.line ?? lineOf(key) };
+    }
+  }
+
+  const source = data.source;
+  if (source !== undefined && source !== null) {
+    if (typeof source === 'string') set('source', 'source', { name: source.trim() });
+    else if (isRecord(source)) {
+      const value: SourceField = {};
+      for (const [k, v] of Object.entries(source)) {
+        if (!['name', 'url', 'feed'].includes(k)) {
+          diagnostics.push(warning('front-matter-unknown-key', file, lineOf('source'), `unknown key "source.${k}" is ignored; known: name, url, feed`));
+        } else if (typeof v !== 'string') {
+          diagnostics.push(error('front-matter-type', file, lineOf('source'), `front matter "source.${k}" must be text, found ${describe(v)}`));
+        } else value[k as keyof SourceField] = v.trim();
+      }
+      set('source', 'source', value);
+    } else bad('source', 'a name or {name, url, feed}');
+  }
+  return { fields, diagnostics };
+}

@@ -1,0 +1,206 @@
+import type { Diagnostic } from '../diagnostics.js';
+import { warning } from '../diagnostics.js';
+import type { Body, Field, Paragraph, SeedFields } from './fields.js';
+
+/** Header keys a plain-text seed may start with (any case), and the field each fills. */
+const HEADER_KEYS: Record<string, keyof SeedFields | 'source-url'> = {
+  categories: 'categories',
+  tags: 'categories',
+  date: 'date',
+  link: 'link',
+  url: 'link',
+  source: 'source',
+  'source-url': 'source-url',
+  author: 'author',
+  'shared-by': 'sharedBy',
+  id: 'id',
+  language: 'language',
+};
+
+const HEADER_LINE = /^([A-Za-z][A-Za-z-]*):[ \t]*(.*)$/;
+
+export interface PlainSeed {
+  fields: SeedFields;
+  body: Body;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The plain-text layout of SEED-FORMAT.md: a header block, the headline
+ * `<Source>: <Title>`, an optional dek, body paragraphs and the sharer
+ * trailer. `lines` are already cleaned; `firstLine` is the file line of
+ * `lines[0]` (front matter may sit above it). `knownSources` are the
+ * configured publication names.
+ */
+export function parsePlainSeed(lines: string[], file: string, firstLine = 1, knownSources: readonly string[] = []): PlainSeed {
+  const diagnostics: Diagnostic[] = [];
+  const fields: SeedFields = {};
+  let i = 0;
+  const lineNo = (index: number) => firstLine + index;
+
+  // Header block: known "Key: value" lines at the very top, ended by a blank line.
+  const headers = readHeaderBlock(lines);
+  for (const h of headers.entries) applyHeader(fields, h.key, h.value, lineNo(h.index));
+  i = headers.end;
+  if (headers.entries.length && headers.unterminated) {
+    diagnostics.push(warning('header-blank-line', file, lineNo(i), 'the header block should end with a blank line; read the next line as the headline'));
+  }
+
+  const paragraphs = splitParagraphs(lines, i, firstLine);
+
+  // Trailer: the last non-blank line, when it is a bare name and a colon.
+  const last = paragraphs[paragraphs.length - 1];
+  if (last && paragraphs.length > 1) {
+    const lastLine = last.lines[last.lines.length - 1]!;
+    const name = sharerName(lastLine.text);
+    if (name) {
+      fields.sharedBy = { value: name, line: lastLine.line };
+      last.lines.pop();
+      if (!last.lines.length) paragraphs.pop();
+    }
+  }
+
+  const headline = paragraphs.shift();
+  if (headline) {
+    const text = joinLines(headline.lines);
+    const split = splitHeadline(text, knownSources);
+    if (split.source) fields.source = { value: { name: split.source }, line: headline.line };
+    fields.title = { value: split.title, line: headline.line };
+  }
+
+  const dekCandidate = paragraphs[0];
+  if (dekCandidate && dekCandidate.lines.length === 1 && isDek(dekCandidate.lines[0]!.text)) {
+    fields.summary = { value: dekCandidate.lines[0]!.text.trim(), line: dekCandidate.line };
+    paragraphs.shift();
+  }
+
+  const body: Paragraph[] = paragraphs.map((p) => ({ text: joinLines(p.lines), line: p.line }));
+  return { fields, body: { kind: 'paragraphs', paragraphs: body }, diagnostics };
+}
+
+interface HeaderEntry {
+  key: string;
+  value: string;
+  index: number;
+}
+
+export function readHeaderBlock(lines: string[]): { entries: HeaderEntry[]; end: number; unterminated: boolean } {
+  const entries: HeaderEntry[] = [];
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') {
+      return { entries, end: entries.length ? i + 1 : i, unterminated: false };
+    }
+    const m = HEADER_LINE.exec(line);
+    const key = m?.[1]?.toLowerCase();
+    if (!m || !key || !(key in HEADER_KEYS)) return { entries, end: i, unterminated: entries.length > 0 };
+    entries.push({ key, value: m[2]!.trim(), index: i });
+  }
+  return { entries, end: i, unterminated: false };
+}
+
+function applyHeader(fields: SeedFields, key: string, value: string, line: number): void {
+  const target = HEADER_KEYS[key]!;
+  switch (target) {
+    case 'categories': {
+      const list = splitList(value);
+      const merged = [...(fields.categories?.value ?? []), ...list];
+      fields.categories = { value: merged, line: fields.categories?.line ?? line };
+      return;
+    }
+    case 'source':
+      fields.source = { value: { ...fields.source?.value, name: value }, line };
+      return;
+    case 'source-url':
+      fields.source = { value: { ...fields.source?.value, url: value }, line: fields.source?.line ?? line };
+      return;
+    case 'draft':
+      return;
+    default:
+      (fields as Record<string, Field<string>>)[target] = { value, line };
+  }
+}
+
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+interface RawParagraph {
+  line: number;
+  lines: { text: string; line: number }[];
+}
+
+function splitParagraphs(lines: string[], start: number, firstLine: number): RawParagraph[] {
+  const out: RawParagraph[] = [];
+  let current: RawParagraph | undefined;
+  for (let i = start; i < lines.length; i++) {
+    const text = lines[i]!;
+    if (text.trim() === '') {
+      current = undefined;
+      continue;
+    }
+    if (!current) {
+      current = { line: firstLine + i, lines: [] };
+      out.push(current);
+    }
+    current.lines.push({ text, line: firstLine + i });
+  }
+  return out;
+}
+
+/** Hard-wrapped mail text: the lines of a paragraph are joined with a space. */
+function joinLines(lines: { text: string }[]): string {
+  return lines
+    .map((l) => l.text.trim())
+    .join(' ')
+    .replace(/[ \t]{2,}/g, ' ');
+}
+
+/**
+ * `<Source>: <Title>`: the part before the first `: ` is the source when it is
+ * a configured source or looks like a publication's name (1 to 6 words, no
+ * sentence punctuation). The title may itself contain colons.
+ */
+export function splitHeadline(headline: string, knownSources: readonly string[] = []): { source?: string; title: string } {
+  const at = headline.indexOf(': ');
+  if (at <= 0) return { title: headline.trim() };
+  const prefix = headline.slice(0, at).trim();
+  const title = headline.slice(at + 2).trim();
+  if (!title) return { title: headline.trim() };
+  const known = knownSources.find((s) => s.toLowerCase() === prefix.toLowerCase());
+  if (known) return { source: known, title };
+  if (looksLikePublicationName(prefix)) return { source: prefix, title };
+  return { title: headline.trim() };
+}
+
+export function looksLikePublicationName(prefix: string): boolean {
+  const words = prefix.split(/\s+/).filter(Boolean);
+  if (words.length < 1 || words.length > 6) return false;
+  // Sentence punctuation: ! ? ; , quotes, or a period that ends a word ("Dr. Smith said" is a sentence; "news.am" is a name).
+  if (/[!?;,"“”«»„]/.test(prefix)) return false;
+  if (/\.(\s|$)/.test(prefix)) return false;
+  if (!/\p{L}/u.test(prefix)) return false;
+  return true;
+}
+
+/** A dek: one line of at most about 200 characters that does not end a sentence. */
+export function isDek(line: string): boolean {
+  const text = line.trim();
+  if (!text || text.length > 200) return false;
+  return !/[.!?…]["'”’»)\]]*$/.test(text);
+}
+
+/** `Emma Jilavian:`: 1 to 5 words of letters in any script, with `.`, `'` and `-` allowed. */
+export function sharerName(line: string): string | undefined {
+  const m = /^\s*(.+?):\s*$/u.exec(line);
+  if (!m) return undefined;
+  const name = m[1]!.trim();
+  const words = name.split(/\s+/);
+  if (words.length < 1 || words.length > 5) return undefined;
+  if (!words.every((w) => /^[\p{L}\p{M}][\p{L}\p{M}.'’-]*$/u.test(w))) return undefined;
+  return name;
+}

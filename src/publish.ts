@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { build, type BuildOptions, type BuildResult } from './build.js';
+import { parseLog, serializeLog, type PublishLog } from './identity.js';
+import { acquireLock } from './lock.js';
+import { changedFiles, removeStaleTempFiles, writeFileAtomically, writeFilesAtomically } from './write.js';
+import { EXIT, StateError, hasErrors, type Diagnostic } from './diagnostics.js';
+import type { Repair } from './text.js';
+
+export const DEFAULT_STATE_FILE = '.seedfeed/publish-log.json';
+
+export interface PublishOptions extends Omit<BuildOptions, 'log'> {
+  outDir: string;
+  /** The publish log (default `.seedfeed/publish-log.json`). */
+  statePath: string;
+  /** Report what would change; write nothing. */
+  dryRun?: boolean;
+  /** Wait up to this long for another run's lock (default: fail at once). */
+  waitSeconds?: number;
+}
+
+export interface PublishReport {
+  exitCode: number;
+  dryRun: boolean;
+  counts: { seeds: number; published: number; new: number; updated: number; removed: number; rejected: number; repairs: number; written: number; unchanged: number };
+  new: { id: string; file: string; title: string }[];
+  updated: { id: string; file: string; title: string }[];
+  removed: { id: string; file: string }[];
+  rejected: string[];
+  diagnostics: Diagnostic[];
+  repairs: Repair[];
+  written: string[];
+  /** Stale temporary files of killed runs that this run removed. */
+  cleaned: string[];
+  timings: { buildMs: number; writeMs: number; totalMs: number };
+}
+
+export function readLog(statePath: string): PublishLog | undefined {
+  let text: string;
+  try {
+    text = readFileSync(statePath, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StateError(`${statePath}: cannot read the publish log (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  try {
+    return parseLog(text);
+  } catch (e) {
+    throw new StateError(`${statePath}: the publish log is damaged (${(e as Error).message}); restore it from a backup. It is not replaced, or every published id would move`);
+  }
+}
+
+/**
+ * A whole run: lock, build, read every output back, then write the publish
+ * log and the changed outputs atomically. The log goes first: if the run dies
+ * after it, the next run renders the same ids and dates again.
+ */
+export function publish(options: PublishOptions): PublishReport {
+  const started = performance.now();
+  const lock = options.dryRun ? undefined : acquireLock(`${options.statePath}.lock`, options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {});
+  try {
+    const cleaned = options.dryRun ? [] : removeStaleTempFiles(options.outDir);
+    const log = readLog(options.statePath);
+    const result = build({ ...options, ...(log ? { log } : {}) });
+    const built = performance.now();
+    let written: string[] = [];
+    let unchanged: string[] = [];
+    if (options.dryRun) {
+      const plan = changedFiles(options.outDir, result.outputs);
+      written = plan.changed.map((f) => f.path);
+      unchanged = plan.unchanged;
+    } else {
+      const logText = serializeLog(result.log);
+      const logPlan = changedFiles('', [{ path: options.statePath, kind: 'json', text: logText }]);
+      // Everything is rendered and checked before the log moves.
+      const outputPlan = changedFiles(options.outDir, result.outputs);
+      if (logPlan.changed.length) writeFileAtomically(options.statePath, logText);
+      ({ written, unchanged } = outputPlan.changed.length ? writeFilesAtomically(options.outDir, result.outputs) : { written: [], unchanged: outputPlan.unchanged });
+    }
+    const done = performance.now();
+    return report(result, options.dryRun ?? false, written, unchanged, cleaned, { buildMs: built - started, writeMs: done - built, totalMs: done - started });
+  } finally {
+    lock?.release();
+  }
+}
+
+function report(result: BuildResult, dryRun: boolean, written: string[], unchanged: string[], cleaned: string[], timings: PublishReport['timings']): PublishReport {
+  const brief = (i: { id: string; file: string; title: string }) => ({ id: i.id, file: i.file, title: i.title });
+  return {
+    exitCode: result.rejected.length || hasErrors(result.diagnostics) ? EXIT.rejected : EXIT.ok,
+    dryRun,
+    counts: {
+      seeds: result.seedCount,
+      published: result.items.length,
+      new: result.changes.new.length,
+      updated: result.changes.updated.length,
+      removed: result.changes.removed.length,
+      rejected: result.rejected.length,
+      repairs: result.repairs.length,
+      written: written.length,
+      unchanged: unchanged.length,
+    },
+    new: result.changes.new.map(brief),
+    updated: result.changes.updated.map(brief),
+    removed: result.changes.removed.map((e) => ({ id: e.id, file: e.file })),
+    rejected: result.rejected,
+    diagnostics: result.diagnostics,
+    repairs: result.repairs,
+    written,
+    cleaned,
+    timings: { buildMs: round(timings.buildMs), writeMs: round(timings.writeMs), totalMs: round(timings.totalMs) },
+  };
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+export function summaryLine(r: PublishReport): string {
+  const c = r.counts;
+  return `${r.dryRun ? 'dry run: ' : ''}${c.published} published (${c.new} new, ${c.updated} updated, ${c.removed} removed), ${c.rejected} rejected, ${c.repairs} repaired, ${c.written} file(s) ${r.dryRun ? 'would be ' : ''}written, ${(r.timings.totalMs / 1000).toFixed(2)} s`;
+}

@@ -1,0 +1,50 @@
+import { Feed } from 'feed';
+import type { FeedContext } from './context.js';
+import type { Item } from '../model.js';
+import { contentHtml } from './content.js';
+import { GENERATOR } from './rss.js';
+import { appendToAtomEntries, armor, atomTextConstructs, element, textElement, unarmor } from './feed-gaps.js';
+
+/** Atom 1.0 (RFC 4287): plain-text titles, the sharer as contributor, `<source>` and `link rel="via"` for the original. */
+export function renderAtom(ctx: FeedContext): string {
+  const publisher = ctx.site.publisher;
+  const feed = new Feed({
+    id: ctx.id,
+    title: armor(ctx.title),
+    description: armor(ctx.description),
+    link: ctx.homeUrl,
+    updated: ctx.updated,
+    generator: GENERATOR,
+    feedLinks: { atom: ctx.links.atom },
+    author: { name: armor(publisher.name), ...(publisher.email ? { email: armor(publisher.email) } : {}), ...(publisher.url ? { link: publisher.url } : {}) },
+  });
+  for (const item of ctx.items) {
+    feed.addItem({
+      title: armor(item.title),
+      id: item.id,
+      link: item.link,
+      date: item.updated,
+      published: item.published,
+      ...(item.summary ? { description: armor(item.summary) } : {}),
+      content: armor(contentHtml(item)),
+      author: item.authors.map((a) => ({ name: armor(a.name), ...(a.url ? { link: a.url } : {}) })),
+      ...(item.sharedBy ? { contributor: [{ name: armor(item.sharedBy.name) }] } : {}),
+      category: item.categories.map((name) => ({ term: armor(name) })),
+    });
+  }
+  const xml = appendToAtomEntries(atomTextConstructs(feed.atom1()), ctx.items.map(atomEntryExtras));
+  return unarmor(xml) + '\n';
+}
+
+/** What `feed` cannot write into an Atom entry: the original as `link rel="via"`, and `<source>` (RFC 4287 4.2.11). */
+function atomEntryExtras(item: Item): string {
+  const extras: string[] = [];
+  if (item.originalLink) extras.push(element('link', { rel: 'via', type: 'text/html', href: item.originalLink }));
+  if (item.source) {
+    const children = [textElement('title', item.source.name, { type: 'text' })];
+    if (item.source.url) children.push(element('link', { rel: 'alternate', type: 'text/html', href: item.source.url }));
+    if (item.source.feedUrl) children.push(element('link', { rel: 'self', href: item.source.feedUrl }));
+    extras.push(element('source', {}, children));
+  }
+  return extras.join('\n        ');
+}

@@ -1,0 +1,33 @@
+import type { Item } from '../model.js';
+import { escapeHtml } from '../html.js';
+
+/**
+ * The credit line, in every format's content: many readers ignore RSS
+ * `<source>`, Atom `<source>` and JSON `_source`, so attribution must also be
+ * visible in the text people read.
+ */
+export function creditText(item: Item): string {
+  const parts: string[] = [];
+  if (item.source) parts.push(`Originally published by ${item.source.name}.`);
+  if (item.sharedBy) parts.push(`Shared by ${item.sharedBy.name}.`);
+  return parts.join(' ');
+}
+
+export function creditHtml(item: Item): string {
+  const parts: string[] = [];
+  if (item.source) {
+    const href = item.originalLink ?? item.source.url;
+    const name = escapeHtml(item.source.name);
+    parts.push(`Originally published by ${href ? `<a href="${escapeHtml(href)}">${name}</a>` : name}.`);
+  } else if (item.originalLink) {
+    parts.push(`<a href="${escapeHtml(item.originalLink)}">Read the original article</a>.`);
+  }
+  if (item.sharedBy) parts.push(`Shared by ${escapeHtml(item.sharedBy.name)}.`);
+  return parts.length ? `<p>${parts.join(' ')}</p>` : '';
+}
+
+/** The full HTML every format carries: the dek as a lead paragraph, the body, the credit line. */
+export function contentHtml(item: Item): string {
+  const dek = item.summary ? `<p><strong>${escapeHtml(item.summary)}</strong></p>\n` : '';
+  return dek + item.bodyHtml + creditHtml(item);
+}

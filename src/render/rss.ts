@@ -1,0 +1,43 @@
+import { Feed, type Extension } from 'feed';
+import type { FeedContext } from './context.js';
+import { contentHtml } from './content.js';
+import { armor, unarmor } from './feed-gaps.js';
+
+export const GENERATOR = 'seedfeed';
+
+/**
+ * RSS 2.0 with the content module (`content:encoded`) and Dublin Core:
+ * `<author>` must be an email address in RSS 2.0, so names go in
+ * `dc:creator` (the byline) and `dc:contributor` (the curator who shared it).
+ */
+export function renderRss(ctx: FeedContext): string {
+  const feed = new Feed({
+    title: armor(ctx.title),
+    description: armor(ctx.description),
+    link: ctx.homeUrl,
+    id: ctx.homeUrl,
+    language: ctx.site.language,
+    updated: ctx.updated,
+    generator: GENERATOR,
+    feedLinks: { rss: ctx.links.rss },
+  });
+  for (const item of ctx.items) {
+    const extensions: Extension[] = [];
+    if (item.authors.length) extensions.push({ name: 'dc:creator', objects: item.authors.map((a) => ({ _text: armor(a.name) })) as unknown as Record<string, unknown> });
+    if (item.sharedBy) extensions.push({ name: 'dc:contributor', objects: { _text: armor(item.sharedBy.name) } });
+    // RSS 2.0: <source> requires a url attribute, the source's own feed.
+    if (item.source?.feedUrl) extensions.push({ name: 'source', objects: { _attributes: { url: armor(item.source.feedUrl) }, _text: armor(item.source.name) } });
+    feed.addItem({
+      title: armor(item.title),
+      id: armor(item.id),
+      link: item.link,
+      date: item.updated,
+      published: item.published,
+      ...(item.summary ? { description: armor(item.summary) } : {}),
+      content: armor(contentHtml(item)),
+      category: item.categories.map((name) => ({ name: armor(name) })),
+      extensions,
+    });
+  }
+  return unarmor(feed.rss2()) + '\n';
+}

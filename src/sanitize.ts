@@ -1,0 +1,54 @@
+import sanitizeHtml from 'sanitize-html';
+import { resolveContentUrl } from './urls.js';
+
+/**
+ * An allow-list modelled on the Universal Feed Parser's sanitizer: text,
+ * structure and links survive; script, style, iframe, object, embed, forms,
+ * `on*` attributes and `javascript:`/`data:` URLs do not. Relative links are
+ * resolved against the item's page, so they work in every reader.
+ */
+const ALLOWED_TAGS = [
+  'a', 'abbr', 'acronym', 'address', 'b', 'big', 'blockquote', 'br', 'caption', 'cite', 'code', 'dd', 'del', 'dfn', 'div', 'dl', 'dt', 'em',
+  'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'mark', 'ol', 'p', 'pre', 'q', 's', 'samp',
+  'small', 'span', 'strike', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'time', 'tr', 'tt', 'u', 'ul', 'var',
+];
+
+export function sanitizeBody(html: string, baseUrl: string): string {
+  return sanitizeHtml(html, {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: {
+      a: ['href', 'title', 'hreflang'],
+      img: ['src', 'alt', 'title', 'width', 'height'],
+      abbr: ['title'],
+      acronym: ['title'],
+      blockquote: ['cite'],
+      q: ['cite'],
+      del: ['datetime'],
+      ins: ['datetime'],
+      time: ['datetime'],
+      td: ['colspan', 'rowspan'],
+      th: ['colspan', 'rowspan', 'scope'],
+      ol: ['start'],
+    },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowProtocolRelative: false,
+    disallowedTagsMode: 'discard',
+    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'iframe', 'object', 'embed'],
+    transformTags: {
+      a: (tagName, attribs) => withUrl(tagName, attribs, 'href', baseUrl),
+      img: (tagName, attribs) => withUrl(tagName, attribs, 'src', baseUrl),
+    },
+    exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
+  });
+}
+
+function withUrl(tagName: string, attribs: Record<string, string>, key: string, base: string) {
+  const out = { ...attribs };
+  const value = attribs[key];
+  if (value !== undefined) {
+    const resolved = resolveContentUrl(value, base);
+    if (resolved) out[key] = resolved;
+    else delete out[key];
+  }
+  return { tagName, attribs: out };
+}

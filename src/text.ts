@@ -1,0 +1,181 @@
+import { warning, error, type Diagnostic } from './diagnostics.js';
+
+/** XML 1.0 (Fifth Edition) production `Char` excludes these: C0 controls but tab/LF/CR, U+FFFE, U+FFFF and lone surrogates. */
+const XML_FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function hasXmlForbidden(text: string): boolean {
+  XML_FORBIDDEN.lastIndex = 0;
+  const found = XML_FORBIDDEN.test(text);
+  XML_FORBIDDEN.lastIndex = 0;
+  return found;
+}
+
+export function stripXmlForbidden(text: string): string {
+  return text.replace(XML_FORBIDDEN, '');
+}
+
+export interface Decoded {
+  text?: string;
+  encoding: 'utf-8' | 'windows-1252' | 'utf-16le' | 'utf-16be';
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Bytes to text. UTF-8 is decoded strictly; text that is not UTF-8 but decodes
+ * cleanly as Windows-1252 (common in reposted mail) is read as such with a
+ * warning; UTF-16 (with a BOM, or ASCII text with a NUL in every other byte)
+ * is decoded with a warning. Anything else is an error: never NULs into XML.
+ */
+export function decodeSeed(bytes: Uint8Array, file: string): Decoded {
+  const diagnostics: Diagnostic[] = [];
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return decodeUtf16(bytes.subarray(2), 'utf-16le', file, 'a UTF-16LE byte-order mark');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return decodeUtf16(bytes.subarray(2), 'utf-16be', file, 'a UTF-16BE byte-order mark');
+  const nulPattern = utf16Guess(bytes);
+  if (nulPattern) return decodeUtf16(bytes, nulPattern, file, 'a NUL byte in every other position');
+  let body = bytes;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) body = bytes.subarray(3);
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body), encoding: 'utf-8', diagnostics };
+  } catch {
+    const bad = firstInvalidUtf8(body);
+    const line = lineOfByte(body, bad);
+    const cp1252 = decodeWindows1252(body);
+    if (cp1252 !== undefined) {
+      diagnostics.push(
+        warning('encoding-windows-1252', file, line, `not valid UTF-8 (byte 0x${hex(body[bad])} at offset ${bad}); read as Windows-1252. Save the file as UTF-8 to silence this`),
+      );
+      return { text: cp1252, encoding: 'windows-1252', diagnostics };
+    }
+    diagnostics.push(
+      error('encoding-invalid', file, line, `not valid UTF-8 (byte 0x${hex(body[bad])} at offset ${bad}) and not clean Windows-1252 either; save the file as UTF-8`),
+    );
+    return { encoding: 'utf-8', diagnostics };
+  }
+}
+
+function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be', file: string, why: string): Decoded {
+  try {
+    const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+    return {
+      text,
+      encoding,
+      diagnostics: [warning('encoding-utf16', file, 1, `read as ${encoding.toUpperCase()} (found ${why}); save the file as UTF-8`)],
+    };
+  } catch {
+    return { encoding, diagnostics: [error('encoding-invalid', file, 1, `found ${why} but the text is not valid ${encoding.toUpperCase()}; save the file as UTF-8`)] };
+  }
+}
+
+/** ASCII text saved as UTF-16 without a BOM: a NUL in every other byte of the start. */
+function utf16Guess(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const n = Math.min(bytes.length, 512) & ~1;
+  if (n < 4) return undefined;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenNul++;
+    if (bytes[i + 1] === 0) oddNul++;
+  }
+  const pairs = n / 2;
+  if (oddNul >= pairs * 0.9 && evenNul === 0) return 'utf-16le';
+  if (evenNul >= pairs * 0.9 && oddNul === 0) return 'utf-16be';
+  return undefined;
+}
+
+// Bytes Windows-1252 leaves undefined.
+const CP1252_UNDEFINED = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+
+/** Windows-1252, or undefined when the bytes use its holes or control characters (then it is not text in that encoding). */
+function decodeWindows1252(bytes: Uint8Array): string | undefined {
+  for (const b of bytes) {
+    if (CP1252_UNDEFINED.has(b)) return undefined;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return undefined;
+  }
+  return new TextDecoder('windows-1252').decode(bytes);
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len === 0) return i;
+    if (len > 1) {
+      const chunk = bytes.subarray(i, i + len);
+      if (chunk.length < len) return i;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(chunk);
+      } catch {
+        return i;
+      }
+    }
+    i += len;
+  }
+  return 0;
+}
+
+function lineOfByte(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) line++;
+    else if (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a) line++;
+  }
+  return line;
+}
+
+function hex(b: number | undefined): string {
+  return (b ?? 0).toString(16).toUpperCase().padStart(2, '0');
+}
+
+/** A repair made to the text, counted in the build report. */
+export interface Repair {
+  file: string;
+  line: number;
+  rule: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * Words that mail-digest sanitizers wrap in underscores to defuse them
+ * (the real seed has "free _expression_ of their will"). Restored only where
+ * the mangled form is certain: the whole word, underscores on both sides.
+ */
+const DIGEST_MANGLED = /\b_(expression)_\b/g;
+
+export interface CleanLines {
+  lines: string[];
+  diagnostics: Diagnostic[];
+  repairs: Repair[];
+}
+
+/**
+ * Line-level repairs, each keeping line numbers: CRLF and CR line endings,
+ * trailing spaces, non-breaking spaces used as indentation, characters XML
+ * forbids (removed, with a warning naming the line), digest artifacts.
+ * `firstLine` is the file line of `text`'s first line.
+ */
+export function cleanLines(text: string, file: string, firstLine = 1): CleanLines {
+  const diagnostics: Diagnostic[] = [];
+  const repairs: Repair[] = [];
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    const lineNo = firstLine + i;
+    if (hasXmlForbidden(line)) {
+      XML_FORBIDDEN.lastIndex = 0;
+      const m = XML_FORBIDDEN.exec(line);
+      XML_FORBIDDEN.lastIndex = 0;
+      const code = m ? m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0') : '?';
+      diagnostics.push(warning('xml-forbidden-char', file, lineNo, `removed character(s) XML 1.0 does not allow (first: U+${code})`, (m?.index ?? 0) + 1));
+      line = stripXmlForbidden(line);
+    }
+    line = line.replace(/^[\u00A0\u2007\u202F\t ]+/, (lead) => lead.replace(/[\u00A0\u2007\u202F]/g, ' ')).replace(/[\s\u00A0]+$/, '');
+    line = line.replace(DIGEST_MANGLED, (whole, word: string) => {
+      repairs.push({ file, line: lineNo, rule: 'digest-artifact', from: whole, to: word });
+      return word;
+    });
+    lines[i] = line;
+  }
+  return { lines, diagnostics, repairs };
+}

@@ -1,0 +1,43 @@
+/**
+ * Links and ids in the output are absolute http(s) URLs or `tag:` URIs only:
+ * a `javascript:` or relative link in a feed is at best dead, at worst unsafe.
+ */
+export function absoluteHttpUrl(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (!/^https?:\/\//i.test(trimmed)) return undefined;
+  try {
+    const url = new URL(trimmed);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    if (!url.hostname) return undefined;
+    return url.href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** RFC 4151: `tag:` authority `,` date `:` specific. */
+const TAG_URI = /^tag:[A-Za-z0-9.@_-]+,\d{4}(-\d{2}(-\d{2})?)?:[\x21-\x7e]+$/;
+
+export function isTagUri(value: string): boolean {
+  return TAG_URI.test(value);
+}
+
+/** An id a seed may name: a `tag:` URI or an absolute http(s) URL. */
+export function checkedId(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (isTagUri(trimmed)) return trimmed;
+  return absoluteHttpUrl(trimmed);
+}
+
+/** Resolves a link in content against the item's page; only http(s), mailto and fragment links survive. */
+export function resolveContentUrl(href: string, base: string): string | undefined {
+  const trimmed = href.trim();
+  if (trimmed.startsWith('#')) return trimmed;
+  try {
+    const url = new URL(trimmed, base);
+    if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'mailto:') return url.href;
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
