@@ -1,0 +1,53 @@
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkConfig } from '../src/config.js';
+import type { SiteConfig } from '../src/model.js';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** `../shared` beside the repository: the seed format, the real seed and the schemas. */
+export const SHARED = resolve(REPO, '..', 'shared');
+export const SAMPLE_SEEDS = join(REPO, 'seeds');
+
+const made: string[] = [];
+
+/** A fresh temporary folder, removed when the test process ends. */
+export function tempDir(prefix = 'seedfeed-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+process.on('exit', () => {
+  if (process.env.SEEDFEED_KEEP_TEMP) return;
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** Writes `files` (path relative to `dir` -> text or bytes) and returns `dir`. */
+export function writeTree(dir: string, files: Record<string, string | Uint8Array>): string {
+  for (const [path, content] of Object.entries(files)) {
+    const target = join(dir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, content);
+  }
+  return dir;
+}
+
+/** A checked site config for tests, like the sample's. */
+export function testConfig(overrides: Record<string, unknown> = {}): SiteConfig {
+  const { config, diagnostics } = checkConfig({
+    title: 'Test feed',
+    description: 'Stories for tests',
+    baseUrl: 'https://seeds.example.org/',
+    language: 'en',
+    publisher: { name: 'Test publisher' },
+    sources: { Asbarez: { url: 'https://asbarez.com/', feed: 'https://asbarez.com/feed/' } },
+    ...overrides,
+  });
+  if (!config) throw new Error(`test config invalid: ${JSON.stringify(diagnostics)}`);
+  return config;
+}
+
+/** A fixed clock for deterministic tests. */
+export const NOW = new Date('2026-11-28T12:00:00Z');
