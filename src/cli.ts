@@ -7,6 +7,18 @@ import { loadConfig, DEFAULT_CONFIG_FILE } from './config.js';
 import { publish, summaryLine, DEFAULT_STATE_FILE, type PublishReport } from './publish.js';
 import { EXIT, SeedfeedError, formatDiagnostic, UsageError } from './diagnostics.js';
 import { writeFileAtomically } from './write.js';
+import { runCheck, type CheckCommandOptions } from './commands/check.js';
+import { runServe, type ServeCommandOptions } from './commands/serve.js';
+
+export type Command_ = BuildCommand | CheckCommand | ServeCommand;
+
+export interface CheckCommand extends CheckCommandOptions {
+  command: 'check';
+}
+
+export interface ServeCommand extends ServeCommandOptions {
+  command: 'serve';
+}
 
 export interface BuildCommand {
   command: 'build';
@@ -23,8 +35,8 @@ export interface BuildCommand {
 }
 
 /** Arguments to a typed command; commander does the parsing, nothing runs here. */
-export function parseArguments(argv: string[]): BuildCommand {
-  let parsed: BuildCommand | undefined;
+export function parseArguments(argv: string[]): Command_ {
+  let parsed: Command_ | undefined;
   const program = new Command('seedfeed')
     .description('Publish seed articles as RSS 2.0, Atom 1.0 and JSON Feed 1.1 with source attribution')
     .exitOverride()
@@ -57,6 +69,24 @@ export function parseArguments(argv: string[]): BuildCommand {
         ...(opts.wait !== undefined ? { wait: opts.wait as number } : {}),
       };
     });
+  program
+    .command('check')
+    .description('report every problem in the seeds; write nothing')
+    .option('--seeds <dir>', 'folder of seed files', 'seeds')
+    .option('--config <file>', 'site config', DEFAULT_CONFIG_FILE)
+    .action((opts: Record<string, unknown>) => {
+      parsed = { command: 'check', seeds: opts.seeds as string, config: opts.config as string };
+    });
+  program
+    .command('serve')
+    .description('serve the output folder on 127.0.0.1 for a preview')
+    .option('--out <dir>', 'output folder', 'out')
+    .option('--port <n>', 'port', positiveInteger, 8080)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--watch', 'rebuild when seeds change', false)
+    .action((opts: Record<string, unknown>) => {
+      parsed = { command: 'serve', out: opts.out as string, port: opts.port as number, host: opts.host as string, watch: Boolean(opts.watch) };
+    });
   program.parse(argv, { from: 'user' });
   if (!parsed) throw new UsageError('no command given; try "seedfeed build" or "seedfeed --help"');
   return parsed;
@@ -87,13 +117,29 @@ export function runBuild(cmd: BuildCommand): PublishReport {
 }
 
 /** The one place that prints and decides the exit code. */
-export function main(argv: string[]): number {
-  let cmd: BuildCommand;
+export async function main(argv: string[]): Promise<number> {
+  let cmd: Command_;
   try {
     cmd = parseArguments(argv);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     return fail(e);
+  }
+  if (cmd.command === 'check') {
+    try {
+      const result = runCheck(cmd);
+      for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+      return result.exitCode;
+    } catch (e) {
+      return fail(e);
+    }
+  }
+  if (cmd.command === 'serve') {
+    try {
+      return await runServe(cmd);
+    } catch (e) {
+      return fail(e);
+    }
   }
   try {
     const report = runBuild(cmd);
@@ -127,4 +173,4 @@ function invokedDirectly(): boolean {
   }
 }
 
-if (invokedDirectly()) process.exitCode = main(process.argv.slice(2));
+if (invokedDirectly()) process.exitCode = await main(process.argv.slice(2));

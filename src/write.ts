@@ -2,7 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, r
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from './diagnostics.js';
-import { checkOutputText } from './check.js';
+import { checkOutputText } from './readback.js';
 
 export interface FileToWrite {
   path: string;
