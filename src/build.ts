@@ -5,6 +5,8 @@ import { normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
 import { assignIdentities, emptyLog, type LogEntry, type PublishLog } from './identity.js';
 import { FORMATS, type OutputFormat } from './render/formats.js';
 import type { FeedContext } from './render/context.js';
+import { renderPages } from './render/pages.js';
+import { topicsOf } from './topics.js';
 import { warning, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { Repair } from './text.js';
 
@@ -122,6 +124,8 @@ export function build(options: BuildOptions): BuildResult {
   const published = dropDuplicateStories(items, displayRoot, diagnostics);
 
   const outputs = renderFeeds(mainFeed(config, previous.feedId, published, previous.created), FORMATS);
+  const topics = topicsOf(published);
+  outputs.push(...renderPages({ site: config, items: published, topics }));
   return {
     items: published,
     outputs,
