@@ -6,7 +6,11 @@ import { assignIdentities, emptyLog, type LogEntry, type PublishLog } from './id
 import { FORMATS, type OutputFormat } from './render/formats.js';
 import type { FeedContext } from './render/context.js';
 import { renderPages } from './render/pages.js';
-import { topicsOf } from './topics.js';
+import { topicsOf, TOPIC_KINDS } from './topics.js';
+import { archiveFeeds, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
+import { renderOpml } from './render/opml.js';
+
+export const OPML_FILE = 'feeds.opml';
 import { warning, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { Repair } from './text.js';
 
@@ -123,15 +127,20 @@ export function build(options: BuildOptions): BuildResult {
   sortNewestFirst(items);
   const published = dropDuplicateStories(items, displayRoot, diagnostics);
 
-  const outputs = renderFeeds(mainFeed(config, previous.feedId, published, previous.created), FORMATS);
-  const topics = topicsOf(published);
+  const log = identity.log;
+  const { topics, known } = topicsOf(published, TOPIC_KINDS.filter((k) => config.topics[k]), previous.topics);
+  log.topics = known;
+  const main = mainFeed(config, log, published);
+  const feeds: PlannedFeed[] = [{ prefix: '', group: 'main', ctx: main }, ...archiveFeeds(config, log, published, main), ...topicFeeds(config, log, topics)];
+  const outputs = feeds.flatMap((f) => renderFeeds(f.ctx, FORMATS, f.prefix));
+  outputs.push({ path: OPML_FILE, mediaType: 'text/x-opml', kind: 'xml', text: renderOpml(config, feeds) });
   outputs.push(...renderPages({ site: config, items: published, topics }));
   return {
     items: published,
     outputs,
     diagnostics: sortDiagnostics(diagnostics),
     repairs,
-    log: identity.log,
+    log,
     changes,
     rejected: [...rejected].sort(),
     seedCount: found.seeds.length,
@@ -166,27 +175,6 @@ function dropDuplicateStories(items: Item[], displayRoot: string, diagnostics: D
     keep.add(item);
   }
   return items.filter((i) => keep.has(i));
-}
-
-/** The main feed: the newest `limit` items. */
-export function mainFeed(config: SiteConfig, feedId: string, items: Item[], created: string): FeedContext {
-  const shown = items.slice(0, config.limit);
-  return {
-    site: config,
-    id: feedId,
-    title: config.title,
-    description: config.description,
-    homeUrl: config.baseUrl,
-    links: Object.fromEntries(FORMATS.map((f) => [f.name, config.baseUrl + f.fileName])) as FeedContext['links'],
-    updated: newestUpdate(shown) ?? new Date(created),
-    items: shown,
-  };
-}
-
-export function newestUpdate(items: readonly Item[]): Date | undefined {
-  let newest: Date | undefined;
-  for (const item of items) if (!newest || item.updated > newest) newest = item.updated;
-  return newest;
 }
 
 /** One feed in every format; `prefix` is its folder under the output ('' for the main feed). */

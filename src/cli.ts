@@ -7,6 +7,7 @@ import { loadConfig, DEFAULT_CONFIG_FILE } from './config.js';
 import { publish, summaryLine, DEFAULT_STATE_FILE, type PublishReport } from './publish.js';
 import { EXIT, SeedfeedError, formatDiagnostic, UsageError } from './diagnostics.js';
 import { writeFileAtomically } from './write.js';
+import { changedFeedUrls, pingHub } from './websub.js';
 import { runCheck, type CheckCommandOptions } from './commands/check.js';
 import { runServe, type ServeCommandOptions } from './commands/serve.js';
 
@@ -32,6 +33,7 @@ export interface BuildCommand {
   dryRun: boolean;
   report?: string;
   wait?: number;
+  ping: boolean;
 }
 
 /** Arguments to a typed command; commander does the parsing, nothing runs here. */
@@ -54,6 +56,7 @@ export function parseArguments(argv: string[]): Command_ {
     .option('--dry-run', 'report what would change, write nothing', false)
     .option('--report <file>', 'write a JSON report of the run')
     .option('--wait <seconds>', 'wait this long for another run to finish', nonNegativeNumber)
+    .option('--ping', 'notify the WebSub hub of changed feeds (also: "ping": true in the config)', false)
     .action((opts: Record<string, unknown>) => {
       parsed = {
         command: 'build',
@@ -63,6 +66,7 @@ export function parseArguments(argv: string[]): Command_ {
         config: opts.config as string,
         quiet: Boolean(opts.quiet),
         dryRun: Boolean(opts.dryRun),
+        ping: Boolean(opts.ping),
         ...(opts.baseUrl !== undefined ? { baseUrl: opts.baseUrl as string } : {}),
         ...(opts.limit !== undefined ? { limit: opts.limit as number } : {}),
         ...(opts.report !== undefined ? { report: opts.report as string } : {}),
@@ -104,9 +108,10 @@ function nonNegativeNumber(value: string): number {
   return n;
 }
 
-export function runBuild(cmd: BuildCommand): PublishReport {
+export async function runBuild(cmd: BuildCommand): Promise<PublishReport> {
   const config = loadConfig(cmd.config, { baseUrl: cmd.baseUrl, limit: cmd.limit });
-  return publish({
+  if (cmd.ping && !config.hub) throw new UsageError('--ping needs a hub: set "hub" in the config');
+  const report = publish({
     seedsDir: cmd.seeds,
     outDir: cmd.out,
     statePath: cmd.state,
@@ -114,6 +119,15 @@ export function runBuild(cmd: BuildCommand): PublishReport {
     dryRun: cmd.dryRun,
     ...(cmd.wait !== undefined ? { waitSeconds: cmd.wait } : {}),
   });
+  if ((cmd.ping || config.ping) && config.hub && !cmd.dryRun) {
+    const topics = changedFeedUrls(config.baseUrl, report.written);
+    if (topics.length) {
+      const ping = await pingHub(config.hub, topics);
+      report.pinged = ping.pinged;
+      report.diagnostics.push(...ping.diagnostics);
+    }
+  }
+  return report;
 }
 
 /** The one place that prints and decides the exit code. */
@@ -142,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   try {
-    const report = runBuild(cmd);
+    const report = await runBuild(cmd);
     const problems = report.diagnostics;
     if (!cmd.quiet || report.exitCode !== EXIT.ok) {
       for (const d of problems) if (!cmd.quiet || d.severity === 'error') process.stderr.write(formatDiagnostic(d) + '\n');

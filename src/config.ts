@@ -18,9 +18,15 @@ export interface ConfigInput {
   sources?: unknown;
   defaultSource?: unknown;
   maxSeedBytes?: unknown;
+  topics?: unknown;
+  archive?: unknown;
+  hub?: unknown;
+  ping?: unknown;
 }
 
-const TOP_KEYS = ['title', 'description', 'baseUrl', 'language', 'publisher', 'limit', 'sources', 'defaultSource', 'maxSeedBytes', '$schema'];
+const TOP_KEYS = ['title', 'description', 'baseUrl', 'language', 'publisher', 'limit', 'sources', 'defaultSource', 'maxSeedBytes', 'topics', 'archive', 'hub', 'ping', '$schema'];
+const TOPIC_KEYS = { categories: 'category', sources: 'source', sharedBy: 'sharer' } as const;
+export const DEFAULT_ARCHIVE_PAGE_SIZE = 100;
 
 /**
  * Checks a parsed config once, at the boundary, and reports every problem with
@@ -104,6 +110,35 @@ export function checkConfig(input: unknown, file = DEFAULT_CONFIG_FILE): { confi
   let defaultSource: string | undefined;
   if (input.defaultSource !== undefined) defaultSource = text('defaultSource', input.defaultSource);
 
+  const topics = { category: true, source: true, sharer: true };
+  if (input.topics !== undefined) {
+    if (!isRecord(input.topics)) problem('topics', `expected {categories, sources, sharedBy} of true/false, found ${describe(input.topics)}`);
+    else {
+      for (const [key, value] of Object.entries(input.topics)) {
+        const kind = TOPIC_KEYS[key as keyof typeof TOPIC_KEYS];
+        if (!kind) problem(`topics.${key}`, `unknown key; expected one of ${Object.keys(TOPIC_KEYS).join(', ')}`);
+        else if (typeof value !== 'boolean') problem(`topics.${key}`, `expected true or false, found ${describe(value)}`);
+        else topics[kind] = value;
+      }
+    }
+  }
+  let archive: { pageSize: number } | undefined = { pageSize: DEFAULT_ARCHIVE_PAGE_SIZE };
+  if (input.archive === false) archive = undefined;
+  else if (input.archive !== undefined) {
+    if (!isRecord(input.archive)) problem('archive', `expected {pageSize} or false, found ${describe(input.archive)}`);
+    else {
+      for (const key of Object.keys(input.archive)) if (key !== 'pageSize') problem(`archive.${key}`, 'unknown key; expected pageSize');
+      archive = { pageSize: integer('archive.pageSize', input.archive.pageSize, DEFAULT_ARCHIVE_PAGE_SIZE, 1) };
+    }
+  }
+  const hub = url('hub', input.hub);
+  let ping = false;
+  if (input.ping !== undefined) {
+    if (typeof input.ping !== 'boolean') problem('ping', `expected true or false, found ${describe(input.ping)}`);
+    else ping = input.ping;
+  }
+  if (ping && !hub) problem('ping', 'ping needs a hub URL in "hub"');
+
   const config: SiteConfig = {
     title,
     description,
@@ -113,7 +148,11 @@ export function checkConfig(input: unknown, file = DEFAULT_CONFIG_FILE): { confi
     limit: integer('limit', input.limit, DEFAULT_LIMIT, 1),
     sources,
     maxSeedBytes: integer('maxSeedBytes', input.maxSeedBytes, DEFAULT_MAX_SEED_BYTES, 1),
+    topics,
+    ping,
   };
+  if (archive) config.archive = archive;
+  if (hub) config.hub = hub;
   if (defaultSource) config.defaultSource = defaultSource;
   return problems.length ? { diagnostics: problems } : { config, diagnostics: [] };
 }

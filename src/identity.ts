@@ -31,6 +31,10 @@ export interface PublishLog {
   feedId: string;
   created: string;
   entries: LogEntry[];
+  /** Topic slugs once given (`category:<name in lower case>` -> slug), so topic feeds never move. */
+  topics?: Record<string, string>;
+  /** Every file the last run published under the output folder, so files no longer produced can be removed. */
+  outputs?: string[];
 }
 
 export function emptyLog(feedId: string, now: Date): PublishLog {

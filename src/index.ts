@@ -1,5 +1,7 @@
 /** seedfeed's library API: what the CLI and the tests call. */
-export { build, mainFeed, renderFeeds, sortNewestFirst, type BuildOptions, type BuildResult, type Output } from './build.js';
+export { build, renderFeeds, sortNewestFirst, OPML_FILE, type BuildOptions, type BuildResult, type Output } from './build.js';
+export { mainFeed, archiveFeeds, topicFeeds, type PlannedFeed } from './feeds.js';
+export { topicsOf, type Topic, type TopicKind } from './topics.js';
 export { publish, readLog, summaryLine, DEFAULT_STATE_FILE, type PublishOptions, type PublishReport } from './publish.js';
 export { checkConfig, loadConfig, DEFAULT_CONFIG_FILE, DEFAULT_LIMIT } from './config.js';
 export { parseSeed, type ParsedSeed } from './parse/index.js';

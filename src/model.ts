@@ -58,4 +58,12 @@ export interface SiteConfig {
   defaultSource?: string;
   /** Largest seed file read, in bytes. */
   maxSeedBytes: number;
+  /** Which kinds of topic feed to write. */
+  topics: { category: boolean; source: boolean; sharer: boolean };
+  /** RFC 5005 archive pages of the main feed: items per page, or off. */
+  archive?: { pageSize: number };
+  /** WebSub hub announced in every feed. */
+  hub?: string;
+  /** Notify the hub after a build that changed feeds. */
+  ping: boolean;
 }

@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { checkOutputText } from './readback.js';
 import { build, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
 import { changedFiles, removeStaleTempFiles, writeFileAtomically, writeFilesAtomically } from './write.js';
-import { EXIT, StateError, hasErrors, type Diagnostic } from './diagnostics.js';
+import { EXIT, OutputError, StateError, hasErrors, type Diagnostic } from './diagnostics.js';
 import type { Repair } from './text.js';
 
 export const DEFAULT_STATE_FILE = '.seedfeed/publish-log.json';
@@ -29,6 +31,10 @@ export interface PublishReport {
   diagnostics: Diagnostic[];
   repairs: Repair[];
   written: string[];
+  /** Feed URLs the WebSub hub was notified of. */
+  pinged?: string[];
+  /** Files of earlier runs that this run no longer produces, removed. */
+  deleted: string[];
   /** Stale temporary files of killed runs that this run removed. */
   cleaned: string[];
   timings: { buildMs: number; writeMs: number; totalMs: number };
@@ -59,8 +65,9 @@ export function publish(options: PublishOptions): PublishReport {
   const lock = options.dryRun ? undefined : acquireLock(`${options.statePath}.lock`, options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {});
   try {
     const cleaned = options.dryRun ? [] : removeStaleTempFiles(options.outDir);
-    const log = readLog(options.statePath);
-    const result = build({ ...options, ...(log ? { log } : {}) });
+    const previousLog = readLog(options.statePath);
+    const result = build({ ...options, ...(previousLog ? { log: previousLog } : {}) });
+    let removed: string[] = [];
     const built = performance.now();
     let written: string[] = [];
     let unchanged: string[] = [];
@@ -69,21 +76,51 @@ export function publish(options: PublishOptions): PublishReport {
       written = plan.changed.map((f) => f.path);
       unchanged = plan.unchanged;
     } else {
-      const logText = serializeLog(result.log);
-      const logPlan = changedFiles('', [{ path: options.statePath, kind: 'json', text: logText }]);
-      // Everything is rendered and checked before the log moves.
+      // Everything is rendered and read back before the log moves.
       const outputPlan = changedFiles(options.outDir, result.outputs);
-      if (logPlan.changed.length) writeFileAtomically(options.statePath, logText);
+      const problems = outputPlan.changed.map((f) => [f.path, checkOutputText(f.kind, f.text)] as const).filter(([, p]) => p);
+      if (problems.length) throw new OutputError(`nothing written, an output failed its check: ${problems.map(([f, p]) => `${f}: ${p}`).join('; ')}`);
+      const current = result.outputs.map((o) => o.path).sort();
+      const currentSet = new Set(current);
+      const stale = (previousLog?.outputs ?? []).filter((p) => !currentSet.has(p));
+      // The manifest keeps stale files listed until they are gone, so a run killed in between removes them next time.
+      writeLogIfChanged(options.statePath, { ...result.log, outputs: [...current, ...stale].sort() });
       ({ written, unchanged } = outputPlan.changed.length ? writeFilesAtomically(options.outDir, result.outputs) : { written: [], unchanged: outputPlan.unchanged });
+      if (stale.length) {
+        removed = removeOutputs(options.outDir, stale);
+        writeLogIfChanged(options.statePath, { ...result.log, outputs: current });
+      }
     }
     const done = performance.now();
-    return report(result, options.dryRun ?? false, written, unchanged, cleaned, { buildMs: built - started, writeMs: done - built, totalMs: done - started });
+    return report(result, options.dryRun ?? false, written, unchanged, removed, cleaned, { buildMs: built - started, writeMs: done - built, totalMs: done - started });
   } finally {
     lock?.release();
   }
 }
 
-function report(result: BuildResult, dryRun: boolean, written: string[], unchanged: string[], cleaned: string[], timings: PublishReport['timings']): PublishReport {
+function writeLogIfChanged(statePath: string, log: PublishLog): void {
+  const text = serializeLog(log);
+  if (changedFiles('', [{ path: statePath, kind: 'json', text }]).changed.length) writeFileAtomically(statePath, text);
+}
+
+/** Removes files an earlier run published and this one no longer produces (a deleted item's page, say); only paths from the manifest, only inside the output folder. */
+function removeOutputs(outDir: string, paths: readonly string[]): string[] {
+  const root = resolve(outDir);
+  const removed: string[] = [];
+  for (const p of paths) {
+    const target = resolve(root, p);
+    if (!target.startsWith(root + sep)) continue;
+    try {
+      unlinkSync(target);
+      removed.push(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') removed.push(p);
+    }
+  }
+  return removed;
+}
+
+function report(result: BuildResult, dryRun: boolean, written: string[], unchanged: string[], deleted: string[], cleaned: string[], timings: PublishReport['timings']): PublishReport {
   const brief = (i: { id: string; file: string; title: string }) => ({ id: i.id, file: i.file, title: i.title });
   return {
     exitCode: result.rejected.length || hasErrors(result.diagnostics) ? EXIT.rejected : EXIT.ok,
@@ -106,6 +143,7 @@ function report(result: BuildResult, dryRun: boolean, written: string[], unchang
     diagnostics: result.diagnostics,
     repairs: result.repairs,
     written,
+    deleted,
     cleaned,
     timings: { buildMs: round(timings.buildMs), writeMs: round(timings.writeMs), totalMs: round(timings.totalMs) },
   };

@@ -3,6 +3,8 @@ import { slugify, uniqueSlug } from './slug.js';
 
 export type TopicKind = 'category' | 'source' | 'sharer';
 
+export const TOPIC_KINDS: readonly TopicKind[] = ['category', 'source', 'sharer'];
+
 /** Folder of each kind under the output folder. */
 export const TOPIC_FOLDERS: Record<TopicKind, string> = { category: 'categories', source: 'sources', sharer: 'shared-by' };
 
@@ -13,7 +15,7 @@ export interface Topic {
   slug: string;
   /** Folder under the output folder, ending in `/`: `categories/2023/`. */
   path: string;
-  /** Newest first. */
+  /** Newest first; empty for a topic whose last item was removed (its feed stays, empty). */
   items: Item[];
 }
 
@@ -23,19 +25,31 @@ function namesOf(item: Item, kind: TopicKind): string[] {
   return item.sharedBy ? [item.sharedBy.name] : [];
 }
 
+export function topicKey(kind: TopicKind, name: string): string {
+  return `${kind}:${name.toLowerCase()}`;
+}
+
 /**
  * Groups items (newest first) by category, source and sharer. Names are
- * matched without regard to case; slugs keep every script and never collide:
- * two names that slugify alike get `-2`, `-3` in order of their first
- * appearance by name, so the same names always get the same paths.
+ * matched without regard to case. Slugs keep every script and never collide:
+ * two names that slugify alike get `-2`, `-3`. A slug, once given, is kept in
+ * `known` (the publish log's `topics`) so a topic's feed URL never moves; a
+ * known topic with no items left keeps an empty feed, so its subscribers are
+ * not left with a dead URL.
+ * Returns the topics and the updated `known` map.
  */
-export function topicsOf(items: readonly Item[], kinds: readonly TopicKind[] = ['category', 'source', 'sharer']): Topic[] {
+export function topicsOf(
+  items: readonly Item[],
+  kinds: readonly TopicKind[] = TOPIC_KINDS,
+  known: Readonly<Record<string, string>> = {},
+): { topics: Topic[]; known: Record<string, string> } {
+  const nextKnown: Record<string, string> = { ...known };
   const topics: Topic[] = [];
   for (const kind of kinds) {
     const byKey = new Map<string, Topic>();
     for (const item of items) {
       for (const name of namesOf(item, kind)) {
-        const key = name.toLowerCase();
+        const key = topicKey(kind, name);
         let topic = byKey.get(key);
         if (!topic) {
           topic = { kind, name, slug: '', path: '', items: [] };
@@ -44,20 +58,40 @@ export function topicsOf(items: readonly Item[], kinds: readonly TopicKind[] = [
         topic.items.push(item);
       }
     }
-    const ordered = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
-    const taken = new Set<string>();
-    for (const topic of ordered) {
-      topic.slug = uniqueSlug(slugify(topic.name), taken);
-      taken.add(topic.slug);
-      topic.path = `${TOPIC_FOLDERS[kind]}/${topic.slug}/`;
+    const prefix = `${kind}:`;
+    const taken = new Set(Object.entries(nextKnown).filter(([k]) => k.startsWith(prefix)).map(([, slug]) => slug));
+    // Known topics that lost their items: an empty feed under the same slug.
+    for (const [key, slug] of Object.entries(nextKnown)) {
+      if (key.startsWith(prefix) && !byKey.has(key)) byKey.set(key, { kind, name: key.slice(prefix.length), slug, path: '', items: [] });
+    }
+    const ordered = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [key, topic] of ordered) {
+      let slug = nextKnown[key];
+      if (!slug) {
+        slug = uniqueSlug(slugify(topic.name), taken);
+        taken.add(slug);
+        nextKnown[key] = slug;
+      }
+      topic.slug = slug;
+      topic.path = `${TOPIC_FOLDERS[kind]}/${slug}/`;
       topics.push(topic);
     }
   }
-  return topics;
+  return { topics, known: sortKeys(nextKnown) };
 }
 
-/** "Asbarez - Site title" */
+function sortKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** "Asbarez - Site title", "Shared by Emma Jilavian - Site title" */
 export function topicTitle(topic: Topic, config: SiteConfig): string {
-  const label = topic.kind === 'sharer' ? `Shared by ${topic.name}` : topic.name;
+  const label = topic.kind === 'sharer' ? `Shared by ${topic.name}` : topic.kind === 'category' ? `${topic.name}` : topic.name;
   return `${label} - ${config.title}`;
+}
+
+export function topicDescription(topic: Topic, config: SiteConfig): string {
+  if (topic.kind === 'source') return `Stories first published by ${topic.name}, from ${config.title}`;
+  if (topic.kind === 'sharer') return `Stories shared by ${topic.name}, from ${config.title}`;
+  return `Stories in the category ${topic.name}, from ${config.title}`;
 }

@@ -1,9 +1,9 @@
 import { Feed } from 'feed';
-import type { FeedContext } from './context.js';
+import { HISTORY_NAMESPACE, historyLinks, type FeedContext } from './context.js';
 import type { Item } from '../model.js';
 import { contentHtml } from './content.js';
 import { GENERATOR } from './rss.js';
-import { appendToAtomEntries, armor, atomTextConstructs, element, textElement, unarmor } from './feed-gaps.js';
+import { appendToAtomEntries, appendToAtomHead, armor, atomTextConstructs, element, textElement, unarmor } from './feed-gaps.js';
 
 /** Atom 1.0 (RFC 4287): plain-text titles, the sharer as contributor, `<source>` and `link rel="via"` for the original. */
 export function renderAtom(ctx: FeedContext): string {
@@ -16,6 +16,7 @@ export function renderAtom(ctx: FeedContext): string {
     updated: ctx.updated,
     generator: GENERATOR,
     feedLinks: { atom: ctx.links.atom },
+    ...(ctx.site.hub ? { hub: ctx.site.hub } : {}),
     author: { name: armor(publisher.name), ...(publisher.email ? { email: armor(publisher.email) } : {}), ...(publisher.url ? { link: publisher.url } : {}) },
   });
   for (const item of ctx.items) {
@@ -32,7 +33,9 @@ export function renderAtom(ctx: FeedContext): string {
       category: item.categories.map((name) => ({ term: armor(name) })),
     });
   }
-  const xml = appendToAtomEntries(atomTextConstructs(feed.atom1()), ctx.items.map(atomEntryExtras));
+  const head = historyLinks(ctx.history, 'atom').map((l) => element('link', { rel: l.rel, type: 'application/atom+xml', href: l.href }));
+  if (ctx.history?.archive) head.push(element('fh:archive', { 'xmlns:fh': HISTORY_NAMESPACE }));
+  const xml = appendToAtomEntries(appendToAtomHead(atomTextConstructs(feed.atom1()), head), ctx.items.map(atomEntryExtras));
   return unarmor(xml) + '\n';
 }
 

@@ -10,8 +10,43 @@ export interface FeedContext {
   /** The HTML page this feed belongs to. */
   homeUrl: string;
   /** Absolute URL of this feed in each format (the `self` links). */
-  links: { rss: string; atom: string; json: string };
+  links: FormatLinks;
+  /** RFC 5005 archived-feed links; absent when the feed has no archive. */
+  history?: FeedHistory;
   /** The newest item's `updated`: no clock in the output. */
   updated: Date;
   items: Item[];
+}
+
+/** One document's URL in each format. */
+export interface FormatLinks {
+  rss: string;
+  atom: string;
+  json: string;
+}
+
+/**
+ * RFC 5005 (Feed Paging and Archiving), section 4: the current (subscription)
+ * document links `prev-archive` to the newest archive document; each archive
+ * document is marked `fh:archive`, links `current` and its neighbours.
+ * JSON Feed has no archive links: `next_url` walks the same chain.
+ */
+export interface FeedHistory {
+  /** True for an archive document, false for the current feed. */
+  archive: boolean;
+  current?: FormatLinks;
+  prevArchive?: FormatLinks;
+  nextArchive?: FormatLinks;
+}
+
+export const HISTORY_NAMESPACE = 'http://purl.org/syndication/history/1.0';
+
+/** The `rel` links of the history, in one format. */
+export function historyLinks(history: FeedHistory | undefined, format: keyof FormatLinks): { rel: string; href: string }[] {
+  if (!history) return [];
+  const links: { rel: string; href: string }[] = [];
+  if (history.current) links.push({ rel: 'current', href: history.current[format] });
+  if (history.prevArchive) links.push({ rel: 'prev-archive', href: history.prevArchive[format] });
+  if (history.nextArchive) links.push({ rel: 'next-archive', href: history.nextArchive[format] });
+  return links;
 }

@@ -17,7 +17,9 @@
  *    `type="html"` CDATA; seedfeed's titles and deks are plain text, so they
  *    become `type="text"` (`atomTextConstructs`).
  * 3. Atom entries have no `<source>` (RFC 4287 4.2.7 / 4.2.11) and no
- *    `link rel="via"` in `feed`: `appendToAtomEntries` adds them.
+ *    `link rel="via"` in `feed`: `appendToAtomEntries` adds them. Atom feeds
+ *    take no extensions in `feed`, so the RFC 5005 history links and
+ *    `fh:archive` go in with `appendToAtomHead`.
  * 4. JSON Feed: `feed` writes version 1.0 (`author`, no `authors`, no
  *    `language`): `upgradeJsonFeed` makes it 1.1, keeping `author` for older
  *    readers as the spec suggests.
@@ -71,6 +73,15 @@ export function appendToAtomEntries(armoredXml: string, extras: readonly string[
     out += (extra ? '    ' + extra + '\n    ' : '') + '</entry>' + parts[i + 1]!;
   }
   return out;
+}
+
+/** Inserts armored elements into the Atom feed's head, right after its `self` link. */
+export function appendToAtomHead(armoredXml: string, elements: readonly string[]): string {
+  if (!elements.length) return armoredXml;
+  const self = /<link rel="self" href="[^"]*"\/>/.exec(armoredXml);
+  if (!self) throw new Error('appendToAtomHead: the feed has no self link');
+  const at = self.index + self[0].length;
+  return armoredXml.slice(0, at) + elements.map((e) => '\n    ' + e).join('') + armoredXml.slice(at);
 }
 
 /** An element with armored text and attributes, for `appendToAtomEntries`. */

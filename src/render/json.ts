@@ -40,7 +40,12 @@ export function renderJson(ctx: FeedContext): string {
       ...(item.language !== ctx.site.language ? { language: item.language } : {}),
     })),
   });
-  return JSON.stringify(upgraded, null, 2) + '\n';
+  // JSON Feed 1.1: next_url pages through older items (the archive chain);
+  // hubs lists the WebSub hub.
+  const { items, ...head } = upgraded;
+  const older = ctx.history?.prevArchive?.json;
+  const document = { ...head, ...(older ? { next_url: older } : {}), ...(ctx.site.hub ? { hubs: [{ type: 'WebSub', url: ctx.site.hub }] } : {}), items };
+  return JSON.stringify(document, null, 2) + '\n';
 }
 
 function jsonExtensions(item: Item): Extension[] {

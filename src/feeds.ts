@@ -1,0 +1,115 @@
+import type { Item, SiteConfig } from './model.js';
+import type { FeedContext, FormatLinks } from './render/context.js';
+import type { PublishLog } from './identity.js';
+import { FORMATS } from './render/formats.js';
+import { topicDescription, topicTitle, type Topic, type TopicKind } from './topics.js';
+
+/** One feed document to render in every format, under `prefix` in the output folder. */
+export interface PlannedFeed {
+  /** Folder under the output folder, '' for the main feed, ending in `/` otherwise. */
+  prefix: string;
+  group: 'main' | 'archive' | TopicKind;
+  ctx: FeedContext;
+}
+
+export function formatLinks(config: SiteConfig, prefix: string): FormatLinks {
+  return Object.fromEntries(FORMATS.map((f) => [f.name, config.baseUrl + prefix + f.fileName])) as unknown as FormatLinks;
+}
+
+export function newestUpdate(items: readonly Item[]): Date | undefined {
+  let newest: Date | undefined;
+  for (const item of items) if (!newest || item.updated > newest) newest = item.updated;
+  return newest;
+}
+
+/** `tag:host,date` of the main feed's id, the stem of every other feed id. */
+function tagStem(feedId: string): string {
+  return feedId.replace(/:feed$/, '');
+}
+
+/** The main feed: the newest `limit` items. */
+export function mainFeed(config: SiteConfig, log: Pick<PublishLog, 'feedId' | 'created'>, items: readonly Item[]): FeedContext {
+  const shown = items.slice(0, config.limit);
+  return {
+    site: config,
+    id: log.feedId,
+    title: config.title,
+    description: config.description,
+    homeUrl: config.baseUrl,
+    links: formatLinks(config, ''),
+    updated: newestUpdate(shown) ?? new Date(log.created),
+    items: shown,
+  };
+}
+
+export function archivePrefix(page: number): string {
+  return `archive/${page}/`;
+}
+
+/**
+ * RFC 5005 archived feeds. Page membership comes from the publish log's
+ * order of first publication (entries of removed items included), so it is
+ * append-only: a new item only ever lands on the newest page, an edit or a
+ * deletion changes only its own page, and a complete page is not rewritten
+ * again except once, when the page after it appears and it gains its
+ * `next-archive` link. Every published item is on exactly one page.
+ */
+export function archiveFeeds(config: SiteConfig, log: PublishLog, items: readonly Item[], main: FeedContext): PlannedFeed[] {
+  if (!config.archive) return [];
+  const size = config.archive.pageSize;
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const pages = Math.ceil(log.entries.length / size);
+  const planned: PlannedFeed[] = [];
+  for (let page = 1; page <= pages; page++) {
+    const pageItems = log.entries
+      .slice((page - 1) * size, page * size)
+      .map((e) => byId.get(e.id))
+      .filter((i): i is Item => i !== undefined)
+      .sort((a, b) => b.published.getTime() - a.published.getTime() || (a.id < b.id ? -1 : 1));
+    const prefix = archivePrefix(page);
+    planned.push({
+      prefix,
+      group: 'archive',
+      ctx: {
+        site: config,
+        id: `${tagStem(log.feedId)}:${prefix}feed`,
+        title: `${config.title} (archive, page ${page})`,
+        description: config.description,
+        homeUrl: config.baseUrl,
+        links: formatLinks(config, prefix),
+        updated: newestUpdate(pageItems) ?? new Date(log.created),
+        items: pageItems,
+        history: {
+          archive: true,
+          current: main.links,
+          ...(page > 1 ? { prevArchive: formatLinks(config, archivePrefix(page - 1)) } : {}),
+          ...(page < pages ? { nextArchive: formatLinks(config, archivePrefix(page + 1)) } : {}),
+        },
+      },
+    });
+  }
+  if (pages > 0) main.history = { archive: false, prevArchive: formatLinks(config, archivePrefix(pages)) };
+  return planned;
+}
+
+/** A feed per topic: its newest `limit` items, its own title, self and alternate links. */
+export function topicFeeds(config: SiteConfig, log: Pick<PublishLog, 'feedId' | 'created'>, topics: readonly Topic[]): PlannedFeed[] {
+  return topics.map((topic) => {
+    const shown = topic.items.slice(0, config.limit);
+    const urlPath = topic.path.split('/').map(encodeURIComponent).join('/');
+    return {
+      prefix: topic.path,
+      group: topic.kind,
+      ctx: {
+        site: config,
+        id: `${tagStem(log.feedId)}:${urlPath}feed`,
+        title: topicTitle(topic, config),
+        description: topicDescription(topic, config),
+        homeUrl: config.baseUrl + urlPath,
+        links: formatLinks(config, urlPath),
+        updated: newestUpdate(shown) ?? new Date(log.created),
+        items: shown,
+      },
+    };
+  });
+}
