@@ -100,6 +100,7 @@ export function build(options: BuildOptions): BuildResult {
       hash: c.seed.hash,
       title: c.meta.title,
       ...(c.meta.explicitId ? { explicitId: c.meta.explicitId, explicitIdLine: c.meta.explicitIdLine ?? 1 } : {}),
+      ...(c.meta.date ? { date: c.meta.date } : {}),
       size: c.size,
       mtimeMs: c.mtimeMs,
     })),
