@@ -8,9 +8,10 @@ import type { FeedContext } from './render/context.js';
 import { renderPages } from './render/pages.js';
 import { topicsOf, TOPIC_KINDS } from './topics.js';
 import { archiveFeeds, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
-import { renderOpml } from './render/opml.js';
+import { OPML_FILE, renderOpml } from './render/opml.js';
+import type { Progress } from './progress.js';
 
-export const OPML_FILE = 'feeds.opml';
+export { OPML_FILE };
 import { warning, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { Repair } from './text.js';
 
@@ -23,6 +24,8 @@ export interface BuildOptions {
   now?: Date;
   /** How seed paths are shown in diagnostics (default: `seedsDir`). */
   displayRoot?: string;
+  /** A progress display for `total` seeds (see progress.ts); none by default. */
+  progress?: (total: number) => Progress;
 }
 
 /** One file of the build, relative to the output folder. */
@@ -74,7 +77,9 @@ export function build(options: BuildOptions): BuildResult {
     mtimeMs: number;
   }
   const candidates: Candidate[] = [];
+  const progress = options.progress?.(found.seeds.length);
   for (const file of found.seeds) {
+    progress?.tick();
     const display = joinDisplay(displayRoot, file.file);
     const read = readSeed(file, display, config.maxSeedBytes);
     if ('diagnostic' in read) {
@@ -93,6 +98,7 @@ export function build(options: BuildOptions): BuildResult {
     }
     candidates.push({ rel: file.file, seed, meta, size: file.size, mtimeMs: file.mtimeMs });
   }
+  progress?.done();
 
   const identity = assignIdentities(
     candidates.map((c) => ({
@@ -108,6 +114,7 @@ export function build(options: BuildOptions): BuildResult {
     host,
     now,
     new Set(found.seeds.map((s) => s.file)),
+    (file) => joinDisplay(displayRoot, file),
   );
   for (const d of identity.diagnostics) {
     diagnostics.push({ ...d, file: joinDisplay(displayRoot, d.file) });

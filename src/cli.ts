@@ -8,6 +8,7 @@ import { publish, summaryLine, DEFAULT_STATE_FILE, type PublishReport } from './
 import { EXIT, SeedfeedError, formatDiagnostic, UsageError } from './diagnostics.js';
 import { writeFileAtomically } from './write.js';
 import { changedFeedUrls, pingHub } from './websub.js';
+import { createProgress } from './progress.js';
 import { runCheck, type CheckCommandOptions } from './commands/check.js';
 import { runServe, type ServeCommandOptions } from './commands/serve.js';
 
@@ -88,8 +89,20 @@ export function parseArguments(argv: string[]): Command_ {
     .option('--port <n>', 'port', positiveInteger, 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--watch', 'rebuild when seeds change', false)
+    .option('--seeds <dir>', 'with --watch: folder of seed files', 'seeds')
+    .option('--state <file>', 'with --watch: publish log', DEFAULT_STATE_FILE)
+    .option('--config <file>', 'with --watch: site config', DEFAULT_CONFIG_FILE)
     .action((opts: Record<string, unknown>) => {
-      parsed = { command: 'serve', out: opts.out as string, port: opts.port as number, host: opts.host as string, watch: Boolean(opts.watch) };
+      parsed = {
+        command: 'serve',
+        out: opts.out as string,
+        port: opts.port as number,
+        host: opts.host as string,
+        watch: Boolean(opts.watch),
+        seeds: opts.seeds as string,
+        state: opts.state as string,
+        config: opts.config as string,
+      };
     });
   program.parse(argv, { from: 'user' });
   if (!parsed) throw new UsageError('no command given; try "seedfeed build" or "seedfeed --help"');
@@ -97,9 +110,9 @@ export function parseArguments(argv: string[]): Command_ {
 }
 
 function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
-  return n;
+  // Digits only: Number() would also take "0x10" and "1e2".
+  if (!/^[1-9]\d*$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return Number(value);
 }
 
 function nonNegativeNumber(value: string): number {
@@ -117,6 +130,7 @@ export async function runBuild(cmd: BuildCommand): Promise<PublishReport> {
     statePath: cmd.state,
     config,
     dryRun: cmd.dryRun,
+    ...(cmd.quiet ? {} : { progress: (total: number) => createProgress(total, process.stderr, { label: 'seeds' }) }),
     ...(cmd.wait !== undefined ? { waitSeconds: cmd.wait } : {}),
   });
   if ((cmd.ping || config.ping) && config.hub && !cmd.dryRun) {

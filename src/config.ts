@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Person, SiteConfig, Source } from './model.js';
 import { UsageError, error, type Diagnostic } from './diagnostics.js';
 import { absoluteHttpUrl } from './urls.js';
+import { hasXmlForbidden } from './text.js';
 
 export const DEFAULT_CONFIG_FILE = 'seedfeed.config.json';
 export const DEFAULT_LIMIT = 50;
@@ -48,6 +49,11 @@ export function checkConfig(input: unknown, file = DEFAULT_CONFIG_FILE): { confi
       problem(path, `expected a non-empty string, found ${describe(value)}`);
       return '';
     }
+    // Every text here ends up in the XML feeds, which could not be parsed with these in them.
+    if (hasXmlForbidden(value)) {
+      problem(path, `contains a control character that XML 1.0 does not allow, found ${JSON.stringify(value)}; remove it`);
+      return '';
+    }
     return value.trim();
   };
   const url = (path: string, value: unknown): string | undefined => {
@@ -68,6 +74,11 @@ export function checkConfig(input: unknown, file = DEFAULT_CONFIG_FILE): { confi
   const title = text('title', input.title);
   const description = text('description', input.description, title);
   let baseUrl = url('baseUrl', input.baseUrl ?? missing(problem, 'baseUrl')) ?? '';
+  // Feed and page URLs are the base URL plus a path: a query or fragment would swallow them.
+  if (/[?#]/.test(baseUrl)) {
+    problem('baseUrl', `expected the site's folder URL without "?" or "#", found ${JSON.stringify(baseUrl)}`);
+    baseUrl = '';
+  }
   if (baseUrl && !baseUrl.endsWith('/')) baseUrl += '/';
   const language = text('language', input.language, 'en');
   if (language && !/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(language)) problem('language', `expected a language tag such as "en" or "hy-AM", found ${JSON.stringify(language)}`);
@@ -76,6 +87,7 @@ export function checkConfig(input: unknown, file = DEFAULT_CONFIG_FILE): { confi
   if (input.publisher !== undefined) {
     if (typeof input.publisher === 'string') publisher = { name: text('publisher', input.publisher) };
     else if (isRecord(input.publisher)) {
+      for (const key of Object.keys(input.publisher)) if (!['name', 'url', 'email'].includes(key)) problem(`publisher.${key}`, 'unknown key; expected name, url or email');
       publisher = { name: text('publisher.name', input.publisher.name) };
       const purl = url('publisher.url', input.publisher.url);
       if (purl) publisher.url = purl;
@@ -91,12 +103,21 @@ export function checkConfig(input: unknown, file = DEFAULT_CONFIG_FILE): { confi
   if (input.sources !== undefined) {
     if (!isRecord(input.sources)) problem('sources', `expected an object of name -> {url, feed}, found ${describe(input.sources)}`);
     else {
+      const seen = new Map<string, string>();
       for (const [name, value] of Object.entries(input.sources)) {
-        const path = `sources.${name}`;
+        const path = `sources${/^[\p{L}\p{N}_-]+$/u.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`}`;
         if (!isRecord(value)) {
           problem(path, `expected {url, feed}, found ${describe(value)}`);
           continue;
         }
+        if (!text(path, name)) continue;
+        // Seeds name sources in any case (findSource), so two names that differ only in case are one source.
+        const earlier = seen.get(name.trim().toLowerCase());
+        if (earlier !== undefined) {
+          problem(path, `the same source as ${earlier} (names are matched ignoring case); keep one`);
+          continue;
+        }
+        seen.set(name.trim().toLowerCase(), path);
         for (const key of Object.keys(value)) if (key !== 'url' && key !== 'feed') problem(`${path}.${key}`, 'unknown key; expected url or feed');
         const source: Source = { name: name.trim() };
         const home = url(`${path}.url`, value.url);

@@ -1,5 +1,5 @@
 import { slugify, uniqueSlug } from './slug.js';
-import { error, type Diagnostic } from './diagnostics.js';
+import { compareStrings, error, type Diagnostic } from './diagnostics.js';
 
 /**
  * The publish log: what was published, under which id, since when. It is
@@ -49,6 +49,8 @@ export interface SeedIdentityInput {
   /** An id the seed names itself (front matter `id`, `Id:` header). */
   explicitId?: string;
   explicitIdLine?: number;
+  /** The seed's own date, if it names one: new seeds of one run enter the log in date order. */
+  date?: Date;
   size?: number;
   mtimeMs?: number;
 }
@@ -74,7 +76,9 @@ export interface IdentityResult {
  * new, so a second run over the same seeds and log gives the same result.
  * `host` is the tag URI authority (the site's host name). `presentFiles` are
  * all seed files found, rejected ones included: a seed that is broken for a
- * while keeps its id and is not counted as removed.
+ * while keeps its id and is not counted as removed. `display` turns a seed
+ * path into the path shown in messages (diagnostics keep the seed path in
+ * `file`; the caller maps that one).
  */
 export function assignIdentities(
   seeds: readonly SeedIdentityInput[],
@@ -82,6 +86,7 @@ export function assignIdentities(
   host: string,
   now: Date,
   presentFiles: ReadonlySet<string> = new Set(seeds.map((s) => s.file)),
+  display: (file: string) => string = (file) => file,
 ): IdentityResult {
   const entries = previous.entries.map((e) => ({ ...e }));
   const byId = new Map(entries.map((e) => [e.id, e]));
@@ -91,6 +96,10 @@ export function assignIdentities(
   const identities = new Map<string, Identity>();
   const diagnostics: Diagnostic[] = [];
   const nowIso = now.toISOString();
+  // Seeds are matched in path order, so the result never depends on the
+  // order they were listed in (which same-title seed gets the plain slug,
+  // which of two identical copies revives a removed entry).
+  const ordered = [...seeds].sort((a, b) => compareStrings(a.file, b.file));
 
   const claim = (seed: SeedIdentityInput, entry: LogEntry, isNew: boolean) => {
     const changed = !isNew && entry.hash !== seed.hash;
@@ -113,16 +122,19 @@ export function assignIdentities(
   };
   const duplicateId = (seed: SeedIdentityInput, id: string) => {
     const other = claimedBy.get(id)!;
-    diagnostics.push(error('duplicate-id', seed.file, seed.explicitIdLine ?? 1, `id "${id}" is already used by ${other.file}; every seed needs its own id`));
+    diagnostics.push(error('duplicate-id', seed.file, seed.explicitIdLine ?? 1, `id "${id}" is already used by ${display(other.file)}; every seed needs its own id`));
   };
 
-  // 1. Seeds that name their own id.
+  // 1. Seeds that name their own id. When two name the same id, the one the
+  // log already has under that id keeps it (a copy must not take it over);
+  // otherwise the first in path order.
   const pending: SeedIdentityInput[] = [];
-  for (const seed of seeds) {
-    if (!seed.explicitId) {
-      pending.push(seed);
-      continue;
-    }
+  const explicit: SeedIdentityInput[] = [];
+  for (const seed of ordered) (seed.explicitId ? explicit : pending).push(seed);
+  const holdsLoggedId = (seed: SeedIdentityInput) => byId.get(seed.explicitId!)?.file === seed.file;
+  explicit.sort((a, b) => Number(holdsLoggedId(b)) - Number(holdsLoggedId(a)));
+  for (const seed of explicit) {
+    if (!seed.explicitId) continue;
     if (claimedBy.has(seed.explicitId)) {
       duplicateId(seed, seed.explicitId);
       continue;
@@ -135,9 +147,8 @@ export function assignIdentities(
       entries.push(entry);
       byId.set(entry.id, entry);
     }
-    // A seed that now names an id takes it over from its old entry; the old one stays reserved.
-    const old = liveByFile.get(seed.file);
-    if (old && old !== entry && !claimedBy.has(old.id)) old.removed ??= nowIso;
+    // A seed that now names an id takes it over from its old entry; the old
+    // one is removed below (its file now holds another item) and stays reserved.
     claim(seed, entry, isNew);
   }
 
@@ -166,6 +177,9 @@ export function assignIdentities(
 
   // 4. New seeds: a tag: URI (RFC 4151) on the site's host, dated the day of first publication.
   const day = nowIso.slice(0, 10);
+  // The log's order is the order of publication (archive pages follow it):
+  // seeds new in the same run go in by their own date, then path.
+  fresh.sort((a, b) => (a.date?.getTime() ?? now.getTime()) - (b.date?.getTime() ?? now.getTime()) || compareStrings(a.file, b.file));
   for (const seed of fresh) {
     const slug = uniqueSlug(slugify(seed.title), takenSlugs);
     takenSlugs.add(slug);
@@ -177,14 +191,16 @@ export function assignIdentities(
     claim(seed, entry, true);
   }
 
+  // Removed: entries whose file is gone, or whose file now carries another id.
   const removed: LogEntry[] = [];
   for (const e of entries) {
-    if (!claimedBy.has(e.id) && !e.removed && !presentFiles.has(e.file)) {
+    if (!claimedBy.has(e.id) && !e.removed && (!presentFiles.has(e.file) || identities.has(e.file))) {
       e.removed = nowIso;
       removed.push(e);
     }
   }
-  entries.sort((a, b) => (a.firstPublished < b.firstPublished ? -1 : a.firstPublished > b.firstPublished ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Stable: entries first published in the same run keep the order they went in.
+  entries.sort((a, b) => compareStrings(a.firstPublished, b.firstPublished));
   return { identities, log: { ...previous, entries }, removed, diagnostics };
 }
 

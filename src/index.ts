@@ -9,5 +9,8 @@ export { parsePlainSeed, splitHeadline, isDek, sharerName, looksLikePublicationN
 export { splitFrontMatter } from './parse/frontmatter.js';
 export { assignIdentities, emptyLog, type PublishLog, type LogEntry } from './identity.js';
 export { FORMATS, type OutputFormat } from './render/formats.js';
+export { startServer } from './serve.js';
+export { createProgress } from './progress.js';
+export { pingHub, changedFeedUrls } from './websub.js';
 export { formatDiagnostic, EXIT, SeedfeedError, type Diagnostic } from './diagnostics.js';
 export type { Item, Person, Source, SiteConfig } from './model.js';

@@ -44,7 +44,11 @@ function atomEntryExtras(item: Item): string {
   const extras: string[] = [];
   if (item.originalLink) extras.push(element('link', { rel: 'via', type: 'text/html', href: item.originalLink }));
   if (item.source) {
-    const children = [textElement('title', item.source.name, { type: 'text' })];
+    // RFC 4287 4.2.11: atom:source SHOULD carry the source feed's id and
+    // updated. Its id is unknown; the source's feed (or home page) URL stands
+    // for it, and the item's own date for when the source had it.
+    const sourceId = item.source.feedUrl ?? item.source.url;
+    const children = [...(sourceId ? [textElement('id', sourceId)] : []), textElement('title', item.source.name, { type: 'text' }), textElement('updated', item.published.toISOString())];
     if (item.source.url) children.push(element('link', { rel: 'alternate', type: 'text/html', href: item.source.url }));
     if (item.source.feedUrl) children.push(element('link', { rel: 'self', href: item.source.feedUrl }));
     extras.push(element('source', {}, children));

@@ -7,7 +7,8 @@
  *    reaches readers as "AT&T"), never escapes `<` or `&` in attribute values
  *    (a category "R&D <EU>" is not well-formed XML), and splits only the first
  *    `]]>` inside CDATA (a second one ends the section early). Fix: `armor()`
- *    every text handed to `feed` so it holds none of `& < > " ]`, and
+ *    every text handed to `feed` so it holds none of `& < > " ]` (nor tab, LF,
+ *    CR, which attribute values would turn into spaces), and
  *    `unarmor()` the serialized XML, escaping for the place each character
  *    lands: entities outside CDATA, raw characters inside it with every `]]>`
  *    split. The markers are U+FFFF plus a letter; U+FFFF is not an XML
@@ -28,16 +29,19 @@
  */
 
 const MARK = '\uFFFF';
-const ARMOR: Record<string, string> = { '&': 'a', '<': 'l', '>': 'g', '"': 'q', ']': 'r' };
-const ESCAPED: Record<string, string> = { a: '&amp;', l: '&lt;', g: '&gt;', q: '&quot;', r: ']' };
-const RAW: Record<string, string> = { a: '&', l: '<', g: '>', q: '"', r: ']' };
+// Tab, LF and CR are armored too: XML parsers turn them into spaces in
+// attribute values (XML 1.0, 3.3.3), so outside CDATA they are written as
+// character references, which survive.
+const ARMOR: Record<string, string> = { '&': 'a', '<': 'l', '>': 'g', '"': 'q', ']': 'r', '\t': 't', '\n': 'n', '\r': 'c' };
+const ESCAPED: Record<string, string> = { a: '&amp;', l: '&lt;', g: '&gt;', q: '&quot;', r: ']', t: '&#9;', n: '&#10;', c: '&#13;' };
+const RAW: Record<string, string> = { a: '&', l: '<', g: '>', q: '"', r: ']', t: '\t', n: '\n', c: '\r' };
 
 export function armor(text: string): string {
-  return text.replace(/[&<>"\]]/g, (c) => MARK + ARMOR[c]);
+  return text.replace(/[&<>"\]\t\n\r]/g, (c) => MARK + ARMOR[c]);
 }
 
 const CDATA = /<!\[CDATA\[([^\]]*)\]\]>/g;
-const MARKED = /\uFFFF([algqr])/g;
+const MARKED = /\uFFFF([algqrtnc])/g;
 
 /** Serialized, armored XML to the final bytes' text. */
 export function unarmor(xml: string): string {
@@ -113,7 +117,11 @@ export function upgradeJsonFeed(json1: string, additions: JsonFeedAdditions): Re
   if (feed_url !== undefined) upgraded.feed_url = feed_url;
   if (description !== undefined) upgraded.description = description;
   if (additions.language) upgraded.language = additions.language;
-  if (additions.authors?.length) upgraded.authors = additions.authors;
+  if (additions.authors?.length) {
+    upgraded.authors = additions.authors;
+    // JSON Feed 1.1: "author" is deprecated; feeds may keep it for readers of 1.0.
+    upgraded.author = additions.authors[0];
+  }
   Object.assign(upgraded, rest);
   upgraded.items = items.map((item, i) => {
     const add = additions.items[i];

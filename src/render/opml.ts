@@ -2,6 +2,9 @@ import type { SiteConfig } from '../model.js';
 import type { PlannedFeed } from '../feeds.js';
 import { escapeHtml } from '../html.js';
 
+/** The OPML list of every feed, beside the home page. */
+export const OPML_FILE = 'feeds.opml';
+
 const GROUPS: { group: PlannedFeed['group']; label: string }[] = [
   { group: 'main', label: 'All stories' },
   { group: 'category', label: 'Categories' },

@@ -1,6 +1,12 @@
+import { OPML_FILE } from './opml.js';
 import type { Item, SiteConfig } from '../model.js';
-import type { Topic } from '../topics.js';
+import type { Topic, TopicKind } from '../topics.js';
+import { TOPIC_KINDS, topicDescription, topicKey, topicTitle } from '../topics.js';
 import type { Output } from '../build.js';
+import { escapeHtml } from '../html.js';
+import { creditHtml } from './content.js';
+import { FORMATS, type OutputFormat } from './formats.js';
+import { STYLESHEET, STYLESHEET_PATH } from './style.js';
 
 /** What the HTML pages are made from. */
 export interface PagesInput {
@@ -11,7 +17,267 @@ export interface PagesInput {
   topics: Topic[];
 }
 
-/** Item pages, the home page and one index page per topic. */
-export function renderPages(_input: PagesInput): Output[] {
-  return [];
+
+const FEED_LABELS: Record<OutputFormat['name'], string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
+
+const KIND_HEADINGS: Record<TopicKind, string> = { category: 'Categories', source: 'Sources', sharer: 'Shared by' };
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * Item pages, the home page, one index page per topic and the stylesheet.
+ * Every link between pages is relative, so the output folder works under any
+ * base path (and from `seedfeed serve`); only `rel="canonical"` is absolute.
+ * The markup is also well-formed XML (void elements closed, only the XML
+ * entities), so a strict XML parser can check every page.
+ */
+export function renderPages(input: PagesInput): Output[] {
+  const { site, items, topics } = input;
+  const topicIndex = new Map<string, Topic>();
+  for (const topic of topics) topicIndex.set(topicKey(topic.kind, topic.name), topic);
+  const find = (kind: TopicKind, name: string) => topicIndex.get(topicKey(kind, name));
+
+  const outputs: Output[] = [{ path: STYLESHEET_PATH, mediaType: 'text/css', kind: 'text', text: STYLESHEET }];
+  outputs.push(html('index.html', homePage(site, items, topics)));
+  for (const topic of topics) outputs.push(html(topic.path + 'index.html', topicPage(site, topic)));
+  for (const item of items) outputs.push(html(item.path, itemPage(site, item, find)));
+  return outputs;
+}
+
+function html(path: string, text: string): Output {
+  return { path, mediaType: 'text/html', kind: 'html', text };
+}
+
+/**
+ * `target` (a path under the output folder; '' or a path ending in `/` for a
+ * folder's index) as a relative URL from the page at `from`.
+ */
+export function relativeHref(from: string, target: string): string {
+  const fromFolders = from.split('/').slice(0, -1);
+  const parts = target.split('/');
+  let shared = 0;
+  while (shared < fromFolders.length && shared < parts.length - 1 && fromFolders[shared] === parts[shared]) shared++;
+  const href = '../'.repeat(fromFolders.length - shared) + parts.slice(shared).map(encodeURIComponent).join('/');
+  return href === '' ? './' : href;
+}
+
+/** RFC 3339 in UTC, whole seconds, as `<time datetime>` wants it. */
+export function machineDate(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** "2 March 2023", in UTC, the same on every machine (no locale data involved). */
+export function humanDate(date: Date): string {
+  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+}
+
+function time(date: Date): string {
+  return `<time datetime="${machineDate(date)}">${humanDate(date)}</time>`;
+}
+
+/** The feeds a page announces: the main ones (folder '') or a topic's. */
+interface PageFeeds {
+  title: string;
+  folder: string;
+}
+
+interface PageParts {
+  site: SiteConfig;
+  /** This page's path under the output folder. */
+  path: string;
+  title: string;
+  description: string;
+  canonical: string;
+  feeds: PageFeeds;
+  /** The heading of the subscribe links in the footer. */
+  subscribeHeading: string;
+  main: string;
+}
+
+function page(p: PageParts): string {
+  const to = (target: string) => escapeHtml(relativeHref(p.path, target));
+  const alternates = FORMATS.map(
+    (f) => `<link rel="alternate" type="${f.mediaType}" title="${escapeHtml(`${p.feeds.title} (${FEED_LABELS[f.name]})`)}" href="${to(p.feeds.folder + f.fileName)}" />`,
+  );
+  const subscribe = [
+    ...FORMATS.map((f) => `<li><a href="${to(p.feeds.folder + f.fileName)}" type="${f.mediaType}">${FEED_LABELS[f.name]}</a></li>`),
+    `<li><a href="${to(OPML_FILE)}" type="text/x-opml">All feeds (OPML)</a></li>`,
+  ];
+  return [
+    '<!DOCTYPE html>',
+    `<html lang="${escapeHtml(p.site.language)}">`,
+    '<head>',
+    '<meta charset="utf-8" />',
+    '<meta name="viewport" content="width=device-width, initial-scale=1" />',
+    `<title>${escapeHtml(p.title)}</title>`,
+    `<meta name="description" content="${escapeHtml(p.description)}" />`,
+    '<meta name="generator" content="seedfeed" />',
+    `<link rel="canonical" href="${escapeHtml(p.canonical)}" />`,
+    `<link rel="stylesheet" href="${to(STYLESHEET_PATH)}" />`,
+    ...alternates,
+    '</head>',
+    '<body>',
+    '<a class="skip" href="#content">Skip to the content</a>',
+    '<header class="site-header">',
+    `<p class="site-name"><a href="${to('')}" rel="home">${escapeHtml(p.site.title)}</a></p>`,
+    `<p class="site-description">${escapeHtml(p.site.description)}</p>`,
+    '</header>',
+    '<main id="content">',
+    p.main,
+    '</main>',
+    '<footer class="site-footer">',
+    '<nav class="subscribe" aria-labelledby="subscribe">',
+    `<h2 id="subscribe">${escapeHtml(p.subscribeHeading)}</h2>`,
+    '<ul>',
+    ...subscribe,
+    '</ul>',
+    '</nav>',
+    '</footer>',
+    '</body>',
+    '</html>',
+  ]
+    .join('\n')
+    .concat('\n');
+}
+
+/**
+ * `lang` for the story's own words (title, dek, body) when the story is in
+ * another language than the site; the words around them (dates, "Shared by")
+ * are in the site's language, so the attribute is not put on the whole article.
+ */
+function langAttribute(item: Item, site: SiteConfig): string {
+  return item.language.toLowerCase() === site.language.toLowerCase() ? '' : ` lang="${escapeHtml(item.language)}"`;
+}
+
+/** One entry of a list of stories, linking to the story's page. */
+function storyCard(site: SiteConfig, from: string, item: Item): string {
+  const lang = langAttribute(item, site);
+  const meta = [time(item.published)];
+  if (item.source) meta.push(escapeHtml(item.source.name));
+  if (item.sharedBy) meta.push(`shared by ${escapeHtml(item.sharedBy.name)}`);
+  return [
+    '<li><article>',
+    `<h2${lang}><a href="${escapeHtml(relativeHref(from, item.path))}">${escapeHtml(item.title)}</a></h2>`,
+    item.summary ? `<p class="dek"${lang}>${escapeHtml(item.summary)}</p>` : '',
+    `<p class="meta">${meta.join(' · ')}</p>`,
+    '</article></li>',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+function storyList(site: SiteConfig, from: string, items: readonly Item[]): string {
+  if (!items.length) return '<p>No stories at the moment.</p>';
+  return ['<ol class="items">', ...items.map((item) => storyCard(site, from, item)), '</ol>'].join('\n');
+}
+
+function homePage(site: SiteConfig, items: readonly Item[], topics: readonly Topic[]): string {
+  const path = 'index.html';
+  const browse: string[] = [];
+  for (const kind of TOPIC_KINDS) {
+    const ofKind = topics.filter((t) => t.kind === kind && t.items.length > 0);
+    if (!ofKind.length) continue;
+    browse.push(
+      `<h2>${KIND_HEADINGS[kind]}</h2>`,
+      '<ul>',
+      ...ofKind.map((t) => `<li><a href="${escapeHtml(relativeHref(path, t.path))}">${escapeHtml(t.name)}</a> (${t.items.length})</li>`),
+      '</ul>',
+    );
+  }
+  const main = [
+    '<h1>Latest stories</h1>',
+    storyList(site, path, items.slice(0, site.limit)),
+    browse.length ? ['<nav class="topics" aria-label="Browse by topic">', ...browse, '</nav>'].join('\n') : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return page({
+    site,
+    path,
+    title: site.title,
+    description: site.description,
+    canonical: site.baseUrl,
+    feeds: { title: site.title, folder: '' },
+    subscribeHeading: 'Subscribe',
+    main,
+  });
+}
+
+/** A topic page's heading (plain text) and lead line (HTML: a source's name links to its home page). */
+function topicHeading(topic: Topic): { heading: string; leadHtml: string } {
+  const name = escapeHtml(topic.name);
+  if (topic.kind === 'source') {
+    const home = topic.items.find((i) => i.source?.url)?.source?.url;
+    return { heading: topic.name, leadHtml: `Stories first published by ${home ? `<a href="${escapeHtml(home)}">${name}</a>` : name}.` };
+  }
+  if (topic.kind === 'sharer') return { heading: `Shared by ${topic.name}`, leadHtml: `Stories that ${name} shared.` };
+  return { heading: topic.name, leadHtml: `Stories in the category ${name}.` };
+}
+
+function topicPage(site: SiteConfig, topic: Topic): string {
+  const path = topic.path + 'index.html';
+  const { heading, leadHtml } = topicHeading(topic);
+  const title = topicTitle(topic, site);
+  const label = topic.kind === 'sharer' ? `stories shared by ${topic.name}` : topic.name;
+  return page({
+    site,
+    path,
+    title,
+    description: topicDescription(topic, site),
+    canonical: site.baseUrl + topic.path.split('/').map(encodeURIComponent).join('/'),
+    feeds: { title, folder: topic.path },
+    subscribeHeading: `Subscribe to ${label}`,
+    main: [`<h1>${escapeHtml(heading)}</h1>`, `<p class="meta">${leadHtml}</p>`, storyList(site, path, topic.items)].join('\n'),
+  });
+}
+
+function itemPage(site: SiteConfig, item: Item, find: (kind: TopicKind, name: string) => Topic | undefined): string {
+  const path = item.path;
+  const to = (target: string) => escapeHtml(relativeHref(path, target));
+  const byline = item.authors.filter((a) => a.name !== item.source?.name).map((a) => escapeHtml(a.name));
+  const meta = [...(byline.length ? [`By ${byline.join(', ')}`] : []), time(item.published)];
+  if (item.updated.getTime() !== item.published.getTime()) meta.push(`updated ${time(item.updated)}`);
+  const credit = creditHtml(item);
+
+  const categoryLinks = item.categories.map((name) => {
+    const topic = find('category', name);
+    return `<li>${topic ? `<a href="${to(topic.path)}" rel="tag">${escapeHtml(name)}</a>` : escapeHtml(name)}</li>`;
+  });
+  const more: string[] = [];
+  const sourceTopic = item.source && find('source', item.source.name);
+  if (item.source && sourceTopic) more.push(`More from <a href="${to(sourceTopic.path)}">${escapeHtml(item.source.name)}</a>`);
+  const sharerTopic = item.sharedBy && find('sharer', item.sharedBy.name);
+  if (item.sharedBy && sharerTopic) more.push(`More shared by <a href="${to(sharerTopic.path)}">${escapeHtml(item.sharedBy.name)}</a>`);
+  const footer = [
+    categoryLinks.length ? ['<nav class="tags" aria-labelledby="categories">', '<h2 id="categories">Categories</h2>', '<ul>', ...categoryLinks, '</ul>', '</nav>'].join('\n') : '',
+    more.length ? `<p>${more.join(' · ')}</p>` : '',
+  ].filter(Boolean);
+
+  const lang = langAttribute(item, site);
+  const main = [
+    '<article>',
+    '<header>',
+    `<h1${lang}>${escapeHtml(item.title)}</h1>`,
+    item.summary ? `<p class="dek"${lang}>${escapeHtml(item.summary)}</p>` : '',
+    `<p class="meta">${meta.join(' · ')}</p>`,
+    credit ? `<div class="credit">${credit}</div>` : '',
+    '</header>',
+    `<div class="story"${lang}>`,
+    item.bodyHtml.trim(),
+    '</div>',
+    footer.length ? ['<footer class="story-footer">', ...footer, '</footer>'].join('\n') : '',
+    '</article>',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return page({
+    site,
+    path,
+    title: `${item.title} - ${site.title}`,
+    description: item.summary ?? item.title,
+    canonical: item.link,
+    feeds: { title: site.title, folder: '' },
+    subscribeHeading: 'Subscribe',
+    main,
+  });
 }

@@ -2,6 +2,7 @@ import { Feed, type Extension } from 'feed';
 import { HISTORY_NAMESPACE, historyLinks, type FeedContext } from './context.js';
 import { contentHtml } from './content.js';
 import { armor, unarmor } from './feed-gaps.js';
+import { escapeHtml } from '../html.js';
 
 export const GENERATOR = 'seedfeed';
 
@@ -9,11 +10,14 @@ export const GENERATOR = 'seedfeed';
  * RSS 2.0 with the content module (`content:encoded`) and Dublin Core:
  * `<author>` must be an email address in RSS 2.0, so names go in
  * `dc:creator` (the byline) and `dc:contributor` (the curator who shared it).
+ * `<description>` holds HTML (RSS Best Practices Profile; readers decode it as
+ * such), so the plain-text dek and channel description are HTML-escaped
+ * there; titles are plain character data and go as they are.
  */
 export function renderRss(ctx: FeedContext): string {
   const feed = new Feed({
     title: armor(ctx.title),
-    description: armor(ctx.description),
+    description: armor(escapeHtml(ctx.description)),
     link: ctx.homeUrl,
     id: ctx.homeUrl,
     language: ctx.site.language,
@@ -39,7 +43,9 @@ export function renderRss(ctx: FeedContext): string {
       link: item.link,
       date: item.updated,
       published: item.published,
-      ...(item.summary ? { description: armor(item.summary) } : {}),
+      // RSS Best Practices Profile: an item with content:encoded should also
+      // have a description; without a dek, the description is the content.
+      description: armor(item.summary ? escapeHtml(item.summary) : contentHtml(item)),
       content: armor(contentHtml(item)),
       category: item.categories.map((name) => ({ name: armor(name) })),
       extensions,

@@ -1,0 +1,438 @@
+import { createHash } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assignIdentities, emptyLog, parseLog, serializeLog, type PublishLog, type SeedIdentityInput } from '../src/identity.js';
+import { build } from '../src/build.js';
+import { isTagUri } from '../src/urls.js';
+import { tempDir, testConfig, writeTree } from './helpers.js';
+import { child, children, parseXml, type XmlElement } from './xml.js';
+
+const HOST = 'seeds.example.org';
+const DAY1 = new Date('2026-11-28T12:00:00Z');
+const DAY2 = new Date('2026-12-03T08:30:00Z');
+const DAY3 = new Date('2026-12-10T17:45:00Z');
+
+/** A seed as identity sees it: the hash stands for the file's bytes. */
+function seed(file: string, title: string, text = `${title}\n\nA body.`, extra: Partial<SeedIdentityInput> = {}): SeedIdentityInput {
+  return { file, title, hash: createHash('sha256').update(text).digest('hex'), ...extra };
+}
+
+function freshLog(now = DAY1): PublishLog {
+  return emptyLog(`tag:${HOST},${now.toISOString().slice(0, 10)}:feed`, now);
+}
+
+function run(seeds: SeedIdentityInput[], log: PublishLog, now: Date, present?: string[]) {
+  return assignIdentities(seeds, log, HOST, now, present ? new Set(present) : undefined);
+}
+
+function permutations<T>(list: T[]): T[][] {
+  if (list.length <= 1) return [list];
+  return list.flatMap((x, i) => permutations([...list.slice(0, i), ...list.slice(i + 1)]).map((rest) => [x, ...rest]));
+}
+
+describe('assignIdentities: a new seed', () => {
+  const cases = [
+    { title: 'Peace Talks Resume', now: DAY1, id: 'tag:seeds.example.org,2026-11-28:articles/peace-talks-resume', slug: 'peace-talks-resume' },
+    // RFC 4151 dates are calendar days; the day is UTC, whatever the offset of the clock.
+    { title: 'Late Night News', now: new Date('2026-11-28T23:30:00-05:00'), id: 'tag:seeds.example.org,2026-11-29:articles/late-night-news', slug: 'late-night-news' },
+    // Armenian titles keep their letters in the slug; the id is percent-encoded ASCII.
+    { title: 'Արցախ', now: DAY1, id: `tag:seeds.example.org,2026-11-28:articles/${encodeURIComponent('արցախ')}`, slug: 'արցախ' },
+  ];
+  for (const c of cases) {
+    it(`gets a tag: URI on the site host dated the day of first publication: ${c.title}`, () => {
+      const result = run([seed('a.txt', c.title)], freshLog(c.now), c.now);
+      const identity = result.identities.get('a.txt')!;
+      expect(identity.id).toBe(c.id);
+      expect(isTagUri(identity.id)).toBe(true);
+      expect(identity.slug).toBe(c.slug);
+      expect(identity.status).toBe('new');
+      expect(identity.firstPublished).toEqual(c.now);
+      expect(identity.edited).toBeUndefined();
+      expect(result.log.entries).toEqual([{ id: c.id, slug: c.slug, file: 'a.txt', hash: seed('a.txt', c.title).hash, firstPublished: c.now.toISOString() }]);
+      expect(result.diagnostics).toEqual([]);
+    });
+  }
+
+  it('does not change the previous log it was given', () => {
+    const first = run([seed('a.txt', 'One')], freshLog(), DAY1);
+    const before = structuredClone(first.log);
+    run([seed('a.txt', 'One', 'edited'), seed('b.txt', 'Two')], first.log, DAY2, ['a.txt', 'b.txt']);
+    expect(first.log).toEqual(before);
+  });
+});
+
+describe('assignIdentities: ids and dates that never move', () => {
+  it('keeps id and first-published date of an unchanged seed, and the log stays the same', () => {
+    const first = run([seed('a.txt', 'One')], freshLog(), DAY1);
+    const second = run([seed('a.txt', 'One')], first.log, DAY2);
+    expect(second.identities.get('a.txt')).toEqual({ ...first.identities.get('a.txt')!, status: 'unchanged' });
+    expect(second.log).toEqual(first.log);
+    expect(second.removed).toEqual([]);
+  });
+
+  it('keeps id and first-published date when the text is edited; records when', () => {
+    const first = run([seed('a.txt', 'One')], freshLog(), DAY1);
+    const original = first.identities.get('a.txt')!;
+    const edited = seed('a.txt', 'One, corrected', 'One, corrected\n\nA better body.');
+    const second = run([edited], first.log, DAY2);
+    const identity = second.identities.get('a.txt')!;
+    expect(identity).toEqual({ id: original.id, slug: original.slug, firstPublished: DAY1, edited: DAY2, status: 'updated' });
+    expect(second.log.entries).toEqual([{ ...first.log.entries[0]!, hash: edited.hash, edited: DAY2.toISOString() }]);
+
+    // A later run over the same text: nothing new to record.
+    const third = run([edited], second.log, DAY3);
+    expect(third.identities.get('a.txt')).toEqual({ ...identity, status: 'unchanged' });
+    expect(third.log).toEqual(second.log);
+  });
+
+  it('keeps id and dates when the file is renamed (matched by content hash)', () => {
+    const first = run([seed('a.txt', 'One')], freshLog(), DAY1);
+    const second = run([seed('moved/b.txt', 'One')], first.log, DAY2);
+    expect(second.identities.get('moved/b.txt')).toEqual({ ...first.identities.get('a.txt')!, status: 'unchanged' });
+    expect(second.log.entries).toEqual([{ ...first.log.entries[0]!, file: 'moved/b.txt' }]);
+    expect(second.removed).toEqual([]);
+  });
+
+  it('gives a new id to a seed renamed and edited in one run; the old id is removed and stays reserved', () => {
+    // Neither the file nor the bytes match any more: nothing ties the seed to
+    // its entry, so it is published as a new item.
+    const first = run([seed('a.txt', 'One')], freshLog(), DAY1);
+    const old = first.identities.get('a.txt')!;
+    const second = run([seed('b.txt', 'One', 'One\n\nAn edited body.')], first.log, DAY2);
+    const now = second.identities.get('b.txt')!;
+    expect(now.status).toBe('new');
+    expect(now.id).toBe('tag:seeds.example.org,2026-12-03:articles/one-2');
+    expect(now.slug).toBe('one-2');
+    expect(now.firstPublished).toEqual(DAY2);
+    expect(second.removed.map((e) => e.id)).toEqual([old.id]);
+    expect(second.log.entries.find((e) => e.id === old.id)).toMatchObject({ file: 'a.txt', removed: DAY2.toISOString() });
+  });
+});
+
+describe('assignIdentities: two seeds never share an id or a slug', () => {
+  it('two new seeds with the same title', () => {
+    const result = run([seed('a.txt', 'Same Title', 'first'), seed('b.txt', 'Same Title', 'second')], freshLog(), DAY1);
+    const a = result.identities.get('a.txt')!;
+    const b = result.identities.get('b.txt')!;
+    expect(a.slug).toBe('same-title');
+    expect(b.slug).toBe('same-title-2');
+    expect(a.id).not.toBe(b.id);
+  });
+
+  it('two new seeds with the same bytes', () => {
+    const result = run([seed('a.txt', 'Twin', 'same'), seed('b.txt', 'Twin', 'same')], freshLog(), DAY1);
+    expect(result.identities.get('a.txt')!.id).not.toBe(result.identities.get('b.txt')!.id);
+    expect(new Set(result.log.entries.map((e) => e.slug)).size).toBe(2);
+  });
+
+  it('a new seed with the title of a removed one gets its own id and slug', () => {
+    const first = run([seed('old.txt', 'Same Title', 'old story')], freshLog(), DAY1);
+    const gone = run([], first.log, DAY2);
+    expect(gone.removed.map((e) => e.file)).toEqual(['old.txt']);
+    const third = run([seed('new.txt', 'Same Title', 'another story')], gone.log, DAY2);
+    const fresh = third.identities.get('new.txt')!;
+    expect(fresh.status).toBe('new');
+    expect(fresh.slug).toBe('same-title-2');
+    // Same day, same title: the ids must still differ.
+    expect(fresh.id).not.toBe(first.identities.get('old.txt')!.id);
+    expect(third.log.entries.map((e) => e.id).sort()).toEqual([first.identities.get('old.txt')!.id, fresh.id].sort());
+  });
+
+  it('a generated id never equals an id a seed named for itself', () => {
+    const taken = 'tag:seeds.example.org,2026-11-28:articles/one';
+    const result = run([seed('a.txt', 'Mine', 'a', { explicitId: taken }), seed('b.txt', 'One', 'b')], freshLog(), DAY1);
+    expect(result.identities.get('a.txt')!.id).toBe(taken);
+    expect(result.identities.get('b.txt')!.id).not.toBe(taken);
+    expect(isTagUri(result.identities.get('b.txt')!.id)).toBe(true);
+  });
+});
+
+describe('assignIdentities: deleted and restored seeds', () => {
+  it('marks a deleted seed removed once; its id and slug stay reserved', () => {
+    const first = run([seed('a.txt', 'One'), seed('b.txt', 'Two')], freshLog(), DAY1);
+    const second = run([seed('b.txt', 'Two')], first.log, DAY2);
+    expect(second.removed.map((e) => e.id)).toEqual([first.identities.get('a.txt')!.id]);
+    const entry = second.log.entries.find((e) => e.file === 'a.txt')!;
+    expect(entry).toEqual({ ...first.log.entries.find((e) => e.file === 'a.txt')!, removed: DAY2.toISOString() });
+
+    // Still gone later: not reported again, removal date kept.
+    const third = run([seed('b.txt', 'Two')], second.log, DAY3);
+    expect(third.removed).toEqual([]);
+    expect(third.log).toEqual(second.log);
+  });
+
+  for (const restoredAs of ['a.txt', 'restored/a-again.txt']) {
+    it(`revives the same id when the same bytes come back (${restoredAs})`, () => {
+      const first = run([seed('a.txt', 'One')], freshLog(), DAY1);
+      const gone = run([], first.log, DAY2);
+      const back = run([seed(restoredAs, 'One')], gone.log, DAY3);
+      const identity = back.identities.get(restoredAs)!;
+      expect(identity).toEqual({ ...first.identities.get('a.txt')!, status: 'new' });
+      expect(back.log.entries).toEqual([{ ...first.log.entries[0]!, file: restoredAs }]);
+    });
+  }
+
+  it('a different seed under a removed file name is a new item', () => {
+    const first = run([seed('a.txt', 'One')], freshLog(), DAY1);
+    const gone = run([], first.log, DAY2);
+    const other = run([seed('a.txt', 'Another', 'Another\n\nbody')], gone.log, DAY3);
+    const identity = other.identities.get('a.txt')!;
+    expect(identity.status).toBe('new');
+    expect(identity.id).not.toBe(first.identities.get('a.txt')!.id);
+    expect(identity.firstPublished).toEqual(DAY3);
+  });
+});
+
+describe('assignIdentities: explicit ids', () => {
+  const EXPLICIT = 'tag:example.org,2023-03-02:my-story';
+
+  it('an id the seed names wins over a generated one', () => {
+    const result = run([seed('a.txt', 'One', 'a', { explicitId: EXPLICIT, explicitIdLine: 4 })], freshLog(), DAY1);
+    expect(result.identities.get('a.txt')).toMatchObject({ id: EXPLICIT, slug: 'one', status: 'new', firstPublished: DAY1 });
+  });
+
+  it('a seed that starts naming an id takes it; its old id is removed and reserved', () => {
+    const first = run([seed('a.txt', 'One', 'before')], freshLog(), DAY1);
+    const oldId = first.identities.get('a.txt')!.id;
+    const second = run([seed('a.txt', 'One', 'after', { explicitId: EXPLICIT })], first.log, DAY2);
+    expect(second.identities.get('a.txt')!.id).toBe(EXPLICIT);
+    expect(second.identities.get('a.txt')!.slug).toBe('one-2');
+    expect(second.removed.map((e) => e.id)).toEqual([oldId]);
+    expect(second.log.entries.find((e) => e.id === oldId)!.removed).toBe(DAY2.toISOString());
+  });
+
+  it('a duplicate explicit id is an error naming both files; the other seeds keep theirs', () => {
+    const seeds = [
+      seed('a.txt', 'One', 'a', { explicitId: EXPLICIT, explicitIdLine: 2 }),
+      seed('b.txt', 'Two', 'b', { explicitId: EXPLICIT, explicitIdLine: 3 }),
+      seed('c.txt', 'Three', 'c'),
+    ];
+    const result = run(seeds, freshLog(), DAY1);
+    expect(result.identities.get('a.txt')!.id).toBe(EXPLICIT);
+    expect(result.identities.has('b.txt')).toBe(false);
+    expect(result.identities.get('c.txt')!.status).toBe('new');
+    expect(result.diagnostics).toHaveLength(1);
+    const d = result.diagnostics[0]!;
+    expect(d).toMatchObject({ file: 'b.txt', line: 3, severity: 'error', rule: 'duplicate-id' });
+    expect(d.message).toContain(EXPLICIT);
+    expect(d.message).toContain('a.txt');
+  });
+
+  it('names the other file as the caller shows it', () => {
+    const seeds = [seed('a.txt', 'One', 'a', { explicitId: EXPLICIT }), seed('b.txt', 'Two', 'b', { explicitId: EXPLICIT })];
+    const result = assignIdentities(seeds, freshLog(), HOST, DAY1, undefined, (file) => `seeds/${file}`);
+    expect(result.diagnostics.map((d) => [d.file, d.message])).toEqual([['b.txt', `id "${EXPLICIT}" is already used by seeds/a.txt; every seed needs its own id`]]);
+  });
+
+  it('the seed that already had the id keeps it when a copy names it too, in any order', () => {
+    const first = run([seed('m.txt', 'One', 'm', { explicitId: EXPLICIT })], freshLog(), DAY1);
+    for (const order of permutations([seed('m.txt', 'One', 'm', { explicitId: EXPLICIT }), seed('a-copy.txt', 'One copy', 'copy', { explicitId: EXPLICIT })])) {
+      const result = run(order, first.log, DAY2);
+      expect(result.identities.get('m.txt')).toMatchObject({ id: EXPLICIT, status: 'unchanged' });
+      expect(result.diagnostics.map((d) => [d.file, d.rule])).toEqual([['a-copy.txt', 'duplicate-id']]);
+      expect(result.diagnostics[0]!.message).toContain('m.txt');
+    }
+  });
+});
+
+describe('assignIdentities: a seed rejected for a while (presentFiles)', () => {
+  it('keeps its entry while broken, then its id and date when fixed', () => {
+    const first = run([seed('a.txt', 'One'), seed('b.txt', 'Two')], freshLog(), DAY1);
+    const id = first.identities.get('a.txt')!.id;
+    // a.txt is on disk but rejected this run: only b.txt reaches identity.
+    const broken = run([seed('b.txt', 'Two')], first.log, DAY2, ['a.txt', 'b.txt']);
+    expect(broken.removed).toEqual([]);
+    expect(broken.log).toEqual(first.log);
+    const fixed = run([seed('a.txt', 'One', 'One\n\nfixed'), seed('b.txt', 'Two')], broken.log, DAY3);
+    expect(fixed.identities.get('a.txt')).toEqual({ id, slug: 'one', firstPublished: DAY1, edited: DAY3, status: 'updated' });
+  });
+
+  it('a new file with the broken seed’s old bytes does not take its id', () => {
+    const first = run([seed('a.txt', 'One')], freshLog(), DAY1);
+    const result = run([seed('copy.txt', 'One')], first.log, DAY2, ['a.txt', 'copy.txt']);
+    expect(result.identities.get('copy.txt')!.id).not.toBe(first.identities.get('a.txt')!.id);
+    expect(result.removed).toEqual([]);
+  });
+});
+
+describe('assignIdentities: deterministic', () => {
+  function history() {
+    const first = run([seed('a.txt', 'One'), seed('b.txt', 'Same'), seed('twin.txt', 'Twin', 'twin')], freshLog(), DAY1);
+    return run([seed('a.txt', 'One, edited', 'edited')], first.log, DAY2, ['a.txt']).log;
+  }
+  const today = () => [
+    seed('a.txt', 'One, edited', 'edited'),
+    seed('c.txt', 'Same', 'c'),
+    seed('d.txt', 'Same', 'd'),
+    seed('twin-1.txt', 'Twin', 'twin'),
+    seed('twin-2.txt', 'Twin', 'twin'),
+    seed('x.txt', 'Named', 'x', { explicitId: 'tag:example.org,2023:x' }),
+    seed('y.txt', 'Named too', 'y', { explicitId: 'tag:example.org,2023:x' }),
+  ];
+
+  it('the same seeds and log give the same result', () => {
+    const log = history();
+    expect(run(today(), log, DAY3)).toEqual(run(today(), log, DAY3));
+  });
+
+  it('seeds in any order get the same ids, slugs and log', () => {
+    const log = history();
+    const expected = run(today(), log, DAY3);
+    const ids = (r: typeof expected) => Object.fromEntries([...r.identities].sort(([a], [b]) => (a < b ? -1 : 1)));
+    for (const order of [[...today()].reverse(), [6, 0, 3, 5, 1, 4, 2].map((i) => today()[i]!), [4, 3, 2, 1, 0, 6, 5].map((i) => today()[i]!)]) {
+      const result = run(order, log, DAY3);
+      expect(ids(result)).toEqual(ids(expected));
+      expect(result.log).toEqual(expected.log);
+      expect(result.diagnostics).toEqual(expected.diagnostics);
+    }
+  });
+});
+
+describe('the publish log on disk', () => {
+  it('serializes and parses back to the same log', () => {
+    const log = run([seed('a.txt', 'One')], freshLog(), DAY1).log;
+    expect(parseLog(serializeLog(log))).toEqual(log);
+  });
+
+  for (const [what, text] of [
+    ['not JSON', '{'],
+    ['another version', JSON.stringify({ version: 2, feedId: 'x', entries: [] })],
+    ['no entries', JSON.stringify({ version: 1, feedId: 'x' })],
+  ] as const) {
+    it(`refuses a log that is ${what}`, () => {
+      expect(() => parseLog(text)).toThrow();
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------
+// The same guarantees through build(), on disk, read back from the feeds.
+
+function plainSeed(title: string, body = 'The body of the story.', header = ''): string {
+  return `${header}Asbarez: ${title}\n\nA dek without a full stop\n\n${body}\n\nEmma Jilavian:\n`;
+}
+
+interface Seen {
+  id: string;
+  published: string;
+  updated: string;
+}
+
+/** What a reader sees of each entry in all three feeds, by title; the three formats must agree. */
+function readFeeds(result: ReturnType<typeof build>): Map<string, Seen> {
+  const text = (path: string) => result.outputs.find((o) => o.path === path)!.text;
+  const atom = parseXml(text('atom.xml'));
+  const rss = parseXml(text('feed.xml'));
+  const json = JSON.parse(text('feed.json')) as { items: { id: string; title: string; date_published: string; date_modified: string }[] };
+  const byTitle = new Map<string, Seen>();
+  for (const entry of children(atom, 'entry')) {
+    const t = (name: string) => child(entry, name)!.text;
+    byTitle.set(t('title'), { id: t('id'), published: t('published'), updated: t('updated') });
+  }
+  const rssItems = children(child(rss, 'channel')!, 'item');
+  expect(rssItems).toHaveLength(byTitle.size);
+  expect(json.items).toHaveLength(byTitle.size);
+  for (const item of rssItems) {
+    const seen = byTitle.get(child(item, 'title')!.text)!;
+    expect(child(item, 'guid')!.text).toBe(seen.id);
+    expect(new Date(child(item, 'pubDate')!.text).toISOString()).toBe(seen.published);
+  }
+  for (const item of json.items) {
+    const seen = byTitle.get(item.title)!;
+    expect({ id: item.id, published: item.date_published, updated: item.date_modified }).toEqual(seen);
+  }
+  return byTitle;
+}
+
+function entryOf(result: ReturnType<typeof build>, title: string): XmlElement {
+  const atom = parseXml(result.outputs.find((o) => o.path === 'atom.xml')!.text);
+  return children(atom, 'entry').find((e) => child(e, 'title')!.text === title)!;
+}
+
+describe('build(): identity on disk', () => {
+  const config = () => testConfig();
+
+  it('an edit keeps id and published; updated moves; a rename keeps all three', () => {
+    const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume'), 'b.txt': plainSeed('Border Reopens') });
+    const first = build({ seedsDir: seeds, config: config(), now: DAY1 });
+    const before = readFeeds(first);
+    expect(before.get('Talks Resume')).toEqual({
+      id: 'tag:seeds.example.org,2026-11-28:articles/talks-resume',
+      published: DAY1.toISOString(),
+      updated: DAY1.toISOString(),
+    });
+
+    writeFileSync(join(seeds, 'a.txt'), plainSeed('Talks Resume', 'The body, with a correction.'));
+    renameSync(join(seeds, 'b.txt'), join(seeds, 'renamed.txt'));
+    const second = build({ seedsDir: seeds, config: config(), log: first.log, now: DAY2 });
+    const after = readFeeds(second);
+    expect(after.get('Talks Resume')).toEqual({ ...before.get('Talks Resume')!, updated: DAY2.toISOString() });
+    expect(after.get('Border Reopens')).toEqual(before.get('Border Reopens'));
+    expect(second.changes.updated.map((i) => i.file)).toEqual(['a.txt']);
+    expect(second.changes.new).toEqual([]);
+    expect(second.changes.removed).toEqual([]);
+  });
+
+  it('a deleted seed leaves the feeds; restored with the same bytes it comes back with the same id and date', () => {
+    const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume'), 'b.txt': plainSeed('Border Reopens') });
+    const first = build({ seedsDir: seeds, config: config(), now: DAY1 });
+    const before = readFeeds(first).get('Talks Resume')!;
+
+    rmSync(join(seeds, 'a.txt'));
+    const second = build({ seedsDir: seeds, config: config(), log: first.log, now: DAY2 });
+    expect([...readFeeds(second).keys()]).toEqual(['Border Reopens']);
+    expect(second.changes.removed.map((e) => e.id)).toEqual([before.id]);
+
+    writeFileSync(join(seeds, 'a.txt'), plainSeed('Talks Resume'));
+    const third = build({ seedsDir: seeds, config: config(), log: second.log, now: DAY3 });
+    expect(readFeeds(third).get('Talks Resume')).toEqual(before);
+  });
+
+  it('a seed rejected for a run keeps its id and date when fixed', () => {
+    const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume'), 'b.txt': plainSeed('Border Reopens') });
+    const first = build({ seedsDir: seeds, config: config(), now: DAY1 });
+    const before = readFeeds(first).get('Talks Resume')!;
+
+    writeFileSync(join(seeds, 'a.txt'), plainSeed('Talks Resume', 'The body of the story.', 'Date: 2023-02-30\n\n'));
+    const broken = build({ seedsDir: seeds, config: config(), log: first.log, now: DAY2 });
+    expect(broken.rejected).toEqual(['a.txt']);
+    expect([...readFeeds(broken).keys()]).toEqual(['Border Reopens']);
+    expect(broken.changes.removed).toEqual([]);
+
+    writeFileSync(join(seeds, 'a.txt'), plainSeed('Talks Resume', 'The body of the story, fixed.'));
+    const fixed = build({ seedsDir: seeds, config: config(), log: broken.log, now: DAY3 });
+    expect(readFeeds(fixed).get('Talks Resume')).toEqual({ ...before, updated: DAY3.toISOString() });
+  });
+
+  it('two seeds with the same title get different ids and links', () => {
+    const seeds = writeTree(tempDir(), {
+      'a.txt': plainSeed('Same Title'),
+      'b.txt': plainSeed('Same Title').replace('Asbarez:', 'The Armenian Weekly:'),
+    });
+    const result = build({ seedsDir: seeds, config: config(), now: DAY1 });
+    expect(result.items).toHaveLength(2);
+    const ids = result.items.map((i) => i.id);
+    const links = result.items.map((i) => i.link);
+    expect(new Set(ids).size).toBe(2);
+    expect(new Set(links).size).toBe(2);
+    const atom = parseXml(result.outputs.find((o) => o.path === 'atom.xml')!.text);
+    expect(children(atom, 'entry').map((e) => child(e, 'id')!.text).sort()).toEqual([...ids].sort());
+  });
+
+  it('an Id: header is the id in every format; a second seed naming it is rejected with both files named', () => {
+    const id = 'tag:example.org,2023-03-02:my-story';
+    const seeds = writeTree(tempDir(), {
+      'a.txt': plainSeed('Talks Resume', 'Body.', `Id: ${id}\n\n`),
+      'b.txt': plainSeed('Border Reopens', 'Body.', `Id: ${id}\n\n`),
+    });
+    const result = build({ seedsDir: seeds, config: config(), now: DAY1 });
+    expect(readFeeds(result).get('Talks Resume')!.id).toBe(id);
+    expect(child(entryOf(result, 'Talks Resume'), 'id')!.text).toBe(id);
+    expect(result.rejected).toEqual(['b.txt']);
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ rule: 'duplicate-id', file: `${seeds}/b.txt`, line: 1 });
+    expect(errors[0]!.message).toMatch(/already used by \S*a\.txt/);
+  });
+});

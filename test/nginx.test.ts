@@ -1,0 +1,256 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { publish } from '../src/index.js';
+import { NOW, REPO, SAMPLE_SEEDS, tempDir, testConfig } from './helpers.js';
+
+// Debian's nginx, started by this file on 127.0.0.1 with deploy/nginx.conf
+// (only its listen and root lines changed) over a freshly built out/, and
+// newsboat subscribing through it. Missing tools skip these tests with a
+// note, except under SEEDFEED_REQUIRE_TOOLS=1 (CI), where they fail.
+
+const NGINX = '/usr/sbin/nginx';
+const PYTHON = '/usr/bin/python3';
+const REQUIRE_TOOLS = process.env.SEEDFEED_REQUIRE_TOOLS === '1';
+
+function missingTool(command: string, args: string[], apt: string): string | undefined {
+  const run = spawnSync(command, args, { encoding: 'utf8', timeout: 30_000 });
+  if (!run.error && run.status === 0) return undefined;
+  return `${command} does not run (${run.error?.message ?? (run.stderr || run.stdout).trim().split('\n').pop()}); install it with: apt-get install -y ${apt}`;
+}
+
+const nginxMissing = missingTool(NGINX, ['-v'], 'nginx');
+const newsboatMissing = missingTool('newsboat', ['--version'], 'newsboat') ?? missingTool(PYTHON, ['-c', 'import sqlite3'], 'python3');
+
+/** Under CI a missing tool is a failure; elsewhere a skip with a note. */
+function skipUnlessRequired(missing: string | undefined): boolean {
+  if (!missing) return false;
+  if (REQUIRE_TOOLS) return false;
+  console.warn(`nginx tests: skipping: ${missing}`);
+  return true;
+}
+
+interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+function http(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** deploy/nginx.conf with its listen and root lines pointed at this test; each must be there exactly once. */
+function testServerBlock(deployed: string, port: number, root: string): string {
+  let text = deployed;
+  const swap = (pattern: RegExp, replacement: string) => {
+    const found = text.match(new RegExp(pattern.source, 'gm'))?.length ?? 0;
+    if (found !== 1) throw new Error(`deploy/nginx.conf: expected one line matching ${pattern}, found ${found}`);
+    text = text.replace(new RegExp(pattern.source, 'm'), replacement);
+  };
+  swap(/^(\s*)listen 80;$/, `$1listen 127.0.0.1:${port};`);
+  swap(/^(\s*)listen \[::\]:80;\n/, '');
+  swap(/^(\s*)root \S+;$/, `$1root ${root};`);
+  return text;
+}
+
+describe.skipIf(skipUnlessRequired(nginxMissing))('deploy/nginx.conf, served by nginx', () => {
+  let dir: string;
+  let out: string;
+  let port: number;
+  let nginx: ChildProcess | undefined;
+  let exited: Promise<void>;
+
+  beforeAll(async () => {
+    if (nginxMissing) throw new Error(`${nginxMissing}. SEEDFEED_REQUIRE_TOOLS=1 makes a missing tool a failure.`);
+    dir = tempDir('seedfeed-nginx-');
+    out = join(dir, 'out');
+    const report = publish({ seedsDir: SAMPLE_SEEDS, outDir: out, statePath: join(dir, 'state', 'log.json'), config: testConfig(), now: NOW });
+    if (report.exitCode !== 0) throw new Error(`sample build failed: ${JSON.stringify(report.diagnostics)}`);
+    writeFileSync(join(dir, 'secret.txt'), 'SECRET-OUTSIDE-OUT\n');
+    writeFileSync(join(out, '.feed.xml.seedfeed-tmp-1-abcd'), 'half a feed');
+
+    port = await freePort();
+    writeFileSync(join(dir, 'seedfeed.conf'), testServerBlock(readFileSync(join(REPO, 'deploy', 'nginx.conf'), 'utf8'), port, out));
+    const temp = (name: string) => join(dir, name);
+    writeFileSync(
+      join(dir, 'nginx.conf'),
+      [
+        'daemon off;',
+        // Started as root, nginx's workers would switch to "nobody", who may not read a private
+        // temporary folder; as another user it cannot switch at all and the line is not needed.
+        ...(process.getuid?.() === 0 ? ['user root root;'] : []),
+        'worker_processes 1;',
+        `pid ${temp('nginx.pid')};`,
+        `error_log ${temp('error.log')} warn;`,
+        'events { worker_connections 64; }',
+        'http {',
+        '  access_log off;',
+        `  client_body_temp_path ${temp('client_body')};`,
+        `  proxy_temp_path ${temp('proxy')};`,
+        `  fastcgi_temp_path ${temp('fastcgi')};`,
+        `  uwsgi_temp_path ${temp('uwsgi')};`,
+        `  scgi_temp_path ${temp('scgi')};`,
+        `  include ${temp('seedfeed.conf')};`,
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const child = spawn(NGINX, ['-p', dir + '/', '-c', join(dir, 'nginx.conf'), '-e', temp('error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    nginx = child;
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    // Ready when it answers; a start-up failure ends the process, and its log says why.
+    for (const deadline = Date.now() + 20_000; ; ) {
+      if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${stderr}${existsSync(temp('error.log')) ? readFileSync(temp('error.log'), 'utf8') : ''}`);
+      try {
+        await http(port, '/');
+        break;
+      } catch (e) {
+        if (Date.now() > deadline) throw new Error(`nginx did not answer on 127.0.0.1:${port}: ${(e as Error).message}; ${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  });
+
+  afterAll(async () => {
+    if (!nginx || nginx.exitCode !== null) return;
+    nginx.kill('SIGTERM');
+    await exited;
+  });
+
+  it.each([
+    ['/feed.xml', 'feed.xml', 'application/rss+xml; charset=utf-8', 'max-age=300'],
+    ['/atom.xml', 'atom.xml', 'application/atom+xml; charset=utf-8', 'max-age=300'],
+    ['/feed.json', 'feed.json', 'application/feed+json', 'max-age=300'],
+    ['/feeds.opml', 'feeds.opml', 'text/x-opml; charset=utf-8', 'max-age=300'],
+    ['/categories/2023/feed.xml', 'categories/2023/feed.xml', 'application/rss+xml; charset=utf-8', 'max-age=300'],
+    ['/categories/2023/atom.xml', 'categories/2023/atom.xml', 'application/atom+xml; charset=utf-8', 'max-age=300'],
+    ['/sources/asbarez/feed.json', 'sources/asbarez/feed.json', 'application/feed+json', 'max-age=300'],
+    ['/', 'index.html', 'text/html; charset=utf-8', 'max-age=600'],
+    ['/categories/2023/', 'categories/2023/index.html', 'text/html; charset=utf-8', 'max-age=600'],
+    ['/style.css', 'style.css', 'text/css; charset=utf-8', 'max-age=3600'],
+  ])('serves %s as out/%s, %s, Cache-Control %s', async (path, file, type, cache) => {
+    const res = await http(port, path);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe(type);
+    expect(res.headers['cache-control']).toBe(cache);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.body.equals(readFileSync(join(out, file)))).toBe(true);
+  });
+
+  it('answers 200 with ETag and Last-Modified, then 304 to either validator', async () => {
+    const first = await http(port, '/feed.xml');
+    const etag = first.headers.etag!;
+    const lastModified = first.headers['last-modified']!;
+    expect(etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/);
+    expect(lastModified).toBeTruthy();
+    const byTag = await http(port, '/feed.xml', { 'If-None-Match': etag });
+    expect(byTag.status).toBe(304);
+    expect(byTag.body.length).toBe(0);
+    expect((await http(port, '/feed.xml', { 'If-Modified-Since': lastModified })).status).toBe(304);
+    expect((await http(port, '/feed.xml', { 'If-None-Match': '"other"' })).status).toBe(200);
+    expect((await http(port, '/feed.xml', { 'If-Modified-Since': 'Thu, 01 Jan 1998 00:00:00 GMT' })).status).toBe(200);
+  });
+
+  it.each(['/feed.xml', '/atom.xml', '/feed.json', '/feeds.opml', '/', '/style.css'])('gzips %s when asked, with Vary: Accept-Encoding', async (path) => {
+    const plain = await http(port, path);
+    const zipped = await http(port, path, { 'Accept-Encoding': 'gzip' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toBe('Accept-Encoding');
+    expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    // nginx weakens the ETag of a gzipped answer; it must still revalidate.
+    expect(zipped.headers.etag).toMatch(/^W\//);
+    expect((await http(port, path, { 'Accept-Encoding': 'gzip', 'If-None-Match': zipped.headers.etag! })).status).toBe(304);
+  });
+
+  it('answers HEAD with the headers of GET and no body', async () => {
+    const get = await http(port, '/atom.xml');
+    const head = await http(port, '/atom.xml', {}, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    for (const name of ['content-type', 'content-length', 'etag', 'last-modified', 'cache-control']) expect(head.headers[name], name).toBe(get.headers[name]);
+  });
+
+  it.each(['/.feed.xml.seedfeed-tmp-1-abcd', '/../secret.txt', '/%2e%2e/secret.txt', '/categories/../../secret.txt', '/categories/%2e%2e/%2e%2e/secret.txt'])(
+    'refuses %s',
+    async (path) => {
+      const res = await http(port, path);
+      expect([400, 403, 404]).toContain(res.status);
+      expect(res.body.toString()).not.toMatch(/SECRET|half a feed/);
+    },
+  );
+
+  it.skipIf(skipUnlessRequired(newsboatMissing))('lets newsboat subscribe to the RSS and Atom feeds through it', () => {
+    if (newsboatMissing) throw new Error(`${newsboatMissing}. SEEDFEED_REQUIRE_TOOLS=1 makes a missing tool a failure.`);
+    // One newsboat home and cache per format: both documents carry the same
+    // item id, and newsboat keeps an id once whichever feed brought it.
+    for (const format of ['feed.xml', 'atom.xml']) {
+      const feed = `http://127.0.0.1:${port}/${format}`;
+      const home = tempDir('seedfeed-newsboat-');
+      writeFileSync(join(home, 'urls'), feed + '\n');
+      writeFileSync(join(home, 'config'), 'download-timeout 20\nreload-threads 1\n');
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', no_proxy: '127.0.0.1', NO_PROXY: '127.0.0.1' };
+      const run = spawnSync('newsboat', ['-x', 'reload', '-u', 'urls', '-c', 'cache.db', '-C', 'config'], { cwd: home, env, encoding: 'utf8', timeout: 60_000 });
+      expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+      const cache = readNewsboatCache(join(home, 'cache.db'));
+      expect(cache.feeds, format).toEqual({ [feed]: testConfig().title });
+      expect(cache.items.map((i) => i.title), format).toEqual(['Artsakh Calls for ‘Full-Fledged’ Peace Talks Through International Efforts']);
+      expect(cache.items[0]!.url).toMatch(/^https:\/\/seeds\.example\.org\/articles\/.+\.html$/);
+      expect(cache.items[0]!.feedurl).toBe(feed);
+    }
+  });
+});
+
+/** Feeds and items of a newsboat cache, read with Python's standard sqlite3 (the sqlite3 program is often absent). */
+function readNewsboatCache(file: string): { feeds: Record<string, string>; items: { feedurl: string; title: string; url: string }[] } {
+  const script = [
+    'import json, sqlite3, sys',
+    'db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)',
+    'feeds = dict(db.execute("SELECT rssurl, title FROM rss_feed").fetchall())',
+    'items = [dict(zip(("feedurl", "title", "url"), r)) for r in db.execute("SELECT feedurl, title, url FROM rss_item ORDER BY id")]',
+    'json.dump({"feeds": feeds, "items": items}, sys.stdout)',
+  ].join('\n');
+  const read = spawnSync(PYTHON, ['-c', script, file], { encoding: 'utf8' });
+  if (read.status !== 0) throw new Error(`reading ${file}: ${read.stderr}`);
+  return JSON.parse(read.stdout);
+}
+
+describe('the nginx test harness', () => {
+  it('changes only the listen and root lines of deploy/nginx.conf, and notices when they are gone', () => {
+    const deployed = readFileSync(join(REPO, 'deploy', 'nginx.conf'), 'utf8');
+    const adapted = testServerBlock(deployed, 8123, '/tmp/site/out');
+    expect(adapted).toContain('    listen 127.0.0.1:8123;\n');
+    expect(adapted).toContain('    root /tmp/site/out;\n');
+    expect(adapted).not.toMatch(/listen \[::\]/);
+    const removed = deployed.split('\n').filter((l) => !adapted.split('\n').includes(l));
+    expect(removed.map((l) => l.trim())).toEqual(['listen 80;', 'listen [::]:80;', 'root /srv/seedfeed/out;']);
+    expect(() => testServerBlock(deployed.replace('listen 80;', 'listen 8080;'), 1, '/x')).toThrow(/listen 80/);
+  });
+});
