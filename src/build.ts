@@ -12,7 +12,7 @@ import { OPML_FILE, renderOpml } from './render/opml.js';
 import type { Progress } from './progress.js';
 
 export { OPML_FILE };
-import { warning, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { OutputError, warning, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { Repair } from './text.js';
 
 export interface BuildOptions {
@@ -140,9 +140,15 @@ export function build(options: BuildOptions): BuildResult {
   log.topics = known;
   const main = mainFeed(config, log, published);
   const feeds: PlannedFeed[] = [{ prefix: '', group: 'main', ctx: main }, ...archiveFeeds(config, log, published, main), ...topicFeeds(config, log, topics)];
-  const outputs = feeds.flatMap((f) => renderFeeds(f.ctx, FORMATS, f.prefix));
-  outputs.push({ path: OPML_FILE, mediaType: 'text/x-opml', kind: 'xml', text: renderOpml(config, feeds) });
-  outputs.push(...renderPages({ site: config, items: published, topics }));
+  let outputs: Output[];
+  try {
+    outputs = feeds.flatMap((f) => renderFeeds(f.ctx, FORMATS, f.prefix));
+    outputs.push({ path: OPML_FILE, mediaType: 'text/x-opml', kind: 'xml', text: renderOpml(config, feeds) });
+    outputs.push(...renderPages({ site: config, items: published, topics }));
+  } catch (e) {
+    // A renderer that fails fails the run before anything is written: exit 4, like a failed read-back.
+    throw new OutputError(`an output failed to render, nothing was written: ${(e as Error).message}`);
+  }
   return {
     items: published,
     outputs,

@@ -4,7 +4,7 @@ import { checkOutputText } from './readback.js';
 import { build, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
-import { changedFiles, removeStaleTempFiles, writeFileAtomically, writeFilesAtomically } from './write.js';
+import { changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, replaceChangedFiles, writeFileAtomically } from './write.js';
 import { EXIT, OutputError, StateError, hasErrors, type Diagnostic } from './diagnostics.js';
 import type { Repair } from './text.js';
 
@@ -64,7 +64,7 @@ export function publish(options: PublishOptions): PublishReport {
   const started = performance.now();
   const lock = options.dryRun ? undefined : acquireLock(`${options.statePath}.lock`, options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {});
   try {
-    const cleaned = options.dryRun ? [] : removeStaleTempFiles(options.outDir);
+    const cleaned = options.dryRun ? [] : [...removeStaleTempFiles(options.outDir), ...removeStaleTempFilesOf(options.statePath)];
     const previousLog = readLog(options.statePath);
     const result = build({ ...options, ...(previousLog ? { log: previousLog } : {}) });
     let removed: string[] = [];
@@ -85,7 +85,7 @@ export function publish(options: PublishOptions): PublishReport {
       const stale = (previousLog?.outputs ?? []).filter((p) => !currentSet.has(p));
       // The manifest keeps stale files listed until they are gone, so a run killed in between removes them next time.
       writeLogIfChanged(options.statePath, { ...result.log, outputs: [...current, ...stale].sort() });
-      ({ written, unchanged } = outputPlan.changed.length ? writeFilesAtomically(options.outDir, result.outputs) : { written: [], unchanged: outputPlan.unchanged });
+      ({ written, unchanged } = replaceChangedFiles(options.outDir, outputPlan));
       if (stale.length) {
         removed = removeOutputs(options.outDir, stale);
         writeLogIfChanged(options.statePath, { ...result.log, outputs: current });

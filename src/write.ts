@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from './diagnostics.js';
@@ -15,7 +15,12 @@ export interface WriteResult {
   unchanged: string[];
 }
 
-const TEMP_MARK = '.seedfeed-tmp-';
+/** What marks a temporary file of this writer: `.<name>.seedfeed-tmp-<pid>-<random>`. */
+export const TEMP_MARK = '.seedfeed-tmp-';
+/** Room left for the mark, pid and random part under the usual 255-byte name limit. */
+const TEMP_NAME_STEM_BYTES = 200;
+/** A temporary file this old is stale whatever its pid says (the pid may have been reused). */
+const TEMP_STALE_MS = 60 * 60 * 1000;
 
 /** Which of `files` differ from what is on disk now (compared byte for byte). */
 export function changedFiles(dir: string, files: readonly FileToWrite[]): { changed: FileToWrite[]; unchanged: string[] } {
@@ -37,51 +42,212 @@ export function changedFiles(dir: string, files: readonly FileToWrite[]): { chan
 /**
  * Replaces the files whose bytes changed, and only those, so a run with
  * nothing new leaves every file and its mtime alone (HTTP validators stay,
- * readers get 304s). Every changed file is read back first; if any fails,
- * nothing is replaced. Each is then written to a temporary file in the same
- * folder, fsynced, renamed over the old one, and the folder fsynced: a run
- * killed at any moment leaves the complete old file or the complete new one.
+ * readers get 304s). Every changed file is checked first (XML well-formed,
+ * JSON parses); if one fails, nothing is written. Then see
+ * `replaceChangedFiles`.
  */
 export function writeFilesAtomically(dir: string, files: readonly FileToWrite[]): WriteResult {
-  const { changed, unchanged } = changedFiles(dir, files);
+  const plan = changedFiles(dir, files);
   const problems: string[] = [];
-  for (const f of changed) {
+  for (const f of plan.changed) {
     const problem = checkOutputText(f.kind, f.text);
     if (problem) problems.push(`${f.path}: ${problem}`);
   }
-  if (problems.length) throw new OutputError(`not written, an output failed its check: ${problems.join('; ')}`);
-  const dirs = new Set<string>();
-  for (const f of changed) {
-    const target = join(dir, f.path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileAtomically(target, f.text, false);
-    dirs.add(dirname(target));
-  }
-  for (const d of dirs) fsyncDir(d);
-  return { written: changed.map((f) => f.path), unchanged };
+  if (problems.length) throw new OutputError(`nothing written, an output failed its check: ${problems.join('; ')}`);
+  return replaceChangedFiles(dir, plan);
 }
 
-/** One file, the atomic way: temporary file in the same folder, fsync, rename, fsync the folder. */
+/**
+ * Puts `plan.changed` in place (a plan from `changedFiles` whose files the
+ * caller has checked), in two phases: each file is written to a temporary
+ * file in its own folder, fsynced and read back; only when all are staged
+ * are they renamed over the old files, pages before the feeds that link to
+ * them, and the folders fsynced. A write that fails replaces nothing; a run
+ * killed at any moment leaves each file complete, old or new, and at worst
+ * temporary files that the next run removes.
+ */
+export function replaceChangedFiles(dir: string, plan: { changed: readonly FileToWrite[]; unchanged: readonly string[] }): WriteResult {
+  const staged: { path: string; target: string; temp: string }[] = [];
+  try {
+    for (const f of [...plan.changed].sort(feedsLast)) {
+      const target = join(dir, f.path);
+      mkdirSync(dirname(target), { recursive: true });
+      // Found now, a folder in the way fails the run before anything is replaced.
+      if (isFolder(target)) throw new Error(`${target} is a folder; move it out of the way`);
+      staged.push({ path: f.path, target, temp: stage(target, Buffer.from(f.text, 'utf8')) });
+    }
+  } catch (e) {
+    for (const s of staged) unlinkQuietly(s.temp);
+    throw new OutputError(`nothing written: ${ioMessage(e)}`);
+  }
+
+  const dirs = new Set<string>();
+  for (const [i, s] of staged.entries()) {
+    try {
+      renameSync(s.temp, s.target);
+    } catch (e) {
+      for (const rest of staged.slice(i)) unlinkQuietly(rest.temp);
+      for (const d of dirs) fsyncDir(d);
+      throw new OutputError(`${i} of ${staged.length} changed file(s) were replaced before ${s.path} failed: ${ioMessage(e)}`);
+    }
+    dirs.add(dirname(s.target));
+  }
+  for (const d of dirs) fsyncDir(d);
+  return { written: plan.changed.map((f) => f.path), unchanged: [...plan.unchanged] };
+}
+
+/** Pages and other files first, feeds last: a reader who sees a new item in a feed finds its page. */
+function feedsLast(a: FileToWrite, b: FileToWrite): number {
+  const rank = (f: FileToWrite) => (f.kind === 'xml' || f.kind === 'json' ? 1 : 0);
+  return rank(a) - rank(b);
+}
+
+/**
+ * One file, the atomic way: temporary file in the same folder, fsync, read
+ * back, rename, fsync the folder. Temporary files of this target left by
+ * dead processes are removed first. Failures are `OutputError`s naming the
+ * file; the old file is then untouched.
+ */
 export function writeFileAtomically(target: string, text: string, syncDir = true): void {
-  const temp = join(dirname(target), `.${basename(target)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
+  let temp: string | undefined;
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+    removeStaleTempFilesOf(target);
+    temp = stage(target, Buffer.from(text, 'utf8'));
+    renameSync(temp, target);
+  } catch (e) {
+    if (temp) unlinkQuietly(temp);
+    throw new OutputError(`${target} not written, the old file is unchanged: ${ioMessage(e)}`);
+  }
+  if (syncDir) fsyncDir(dirname(target));
+}
+
+/** Writes `bytes` to a new temporary file beside `target`, fsyncs it and reads it back; returns its path. */
+function stage(target: string, bytes: Buffer): string {
+  const temp = tempPathFor(target);
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
   try {
-    const bytes = Buffer.from(text, 'utf8');
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
     fsyncSync(fd);
-  } catch (e) {
     closeSync(fd);
+  } catch (e) {
     try {
-      unlinkSync(temp);
+      closeSync(fd);
     } catch {
-      /* already gone */
+      /* closed already */
     }
+    unlinkQuietly(temp);
     throw e;
   }
-  closeSync(fd);
-  renameSync(temp, target);
-  if (syncDir) fsyncDir(dirname(target));
+  // What the file system holds, not what was meant: a short or lost write shows here.
+  const back = readFileSync(temp);
+  if (!back.equals(bytes)) {
+    unlinkQuietly(temp);
+    throw new Error(`${target}: read back ${back.length} bytes that differ from the ${bytes.length} written`);
+  }
+  return temp;
+}
+
+function tempPathFor(target: string): string {
+  return join(dirname(target), `.${truncateUtf8(basename(target), TEMP_NAME_STEM_BYTES)}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/** The longest prefix of `text` that fits in `maxBytes` of UTF-8, cut between characters. */
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let out = '';
+  let bytes = 0;
+  for (const ch of text) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > maxBytes) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** Whether `name` is one of this writer's temporary files. */
+export function isTempFileName(name: string): boolean {
+  return name.startsWith('.') && tempOwnerPid(name) !== undefined;
+}
+
+function tempOwnerPid(name: string): number | undefined {
+  const at = name.lastIndexOf(TEMP_MARK);
+  if (at < 0) return undefined;
+  const match = /^(\d+)-[0-9a-f]+$/.exec(name.slice(at + TEMP_MARK.length));
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Stale: its process is gone, or it is older than any write could take. A live process's file is its write in progress. */
+function isStaleTemp(path: string, pid: number): boolean {
+  let alive: boolean;
+  try {
+    process.kill(pid, 0);
+    alive = true;
+  } catch (e) {
+    alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (!alive) return true;
+  try {
+    return Date.now() - statSync(path).mtimeMs > TEMP_STALE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes temporary files left under `dir` by runs that were killed; call
+ * while holding the lock. Files of live processes are left alone (a run
+ * that has released the lock may still be writing its report here).
+ */
+export function removeStaleTempFiles(dir: string): string[] {
+  const removed: string[] = [];
+  const walk = (d: string) => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.startsWith('.')) {
+        const pid = tempOwnerPid(e.name);
+        if (pid !== undefined && isStaleTemp(p, pid) && unlinkQuietly(p)) removed.push(p);
+      }
+    }
+  };
+  walk(dir);
+  return removed;
+}
+
+/** Removes the stale temporary files of one target (the publish log, a report), beside it. */
+export function removeStaleTempFilesOf(target: string): string[] {
+  const dir = dirname(target);
+  const stem = `.${truncateUtf8(basename(target), TEMP_NAME_STEM_BYTES)}${TEMP_MARK}`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(stem)) continue;
+    const pid = tempOwnerPid(name);
+    const p = join(dir, name);
+    if (pid !== undefined && isStaleTemp(p, pid) && unlinkQuietly(p)) removed.push(p);
+  }
+  return removed;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function fsyncDir(dir: string): void {
@@ -96,29 +262,15 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** Removes temporary files left by a run that was killed; call only while holding the lock. */
-export function removeStaleTempFiles(dir: string): string[] {
-  const removed: string[] = [];
-  const walk = (d: string) => {
-    let entries;
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.startsWith('.') && e.name.includes(TEMP_MARK)) {
-        try {
-          unlinkSync(p);
-          removed.push(p);
-        } catch {
-          /* raced with another cleaner */
-        }
-      }
-    }
-  };
-  walk(dir);
-  return removed;
+function unlinkQuietly(path: string): boolean {
+  try {
+    unlinkSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function ioMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

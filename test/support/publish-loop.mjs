@@ -1,0 +1,89 @@
+// Runs seedfeed's publish() in a loop, changing the seeds before every run,
+// until it is killed. Started by test/kill.test.ts with an IPC channel:
+//
+//   node publish-loop.mjs <compiled seedfeed dir> <seeds> <out> <publish log> <config>
+//
+// It sends {type: 'ready'} once seedfeed is loaded, waits for any message
+// (go), then loops. Before each run it rewrites one seed (so every run has
+// something to write), adds a new seed every third run and deletes the oldest
+// added seed when more than MAX_ADDED are left (so ids are created and
+// removed while it is killed). Seeds are replaced by rename, so a kill never
+// leaves a half-written seed. After each run it sends
+// {type: 'run', exitCode, written, timings, leftovers}, where leftovers are
+// the temporary files still present beside the outputs and the log: a run
+// that completed must have removed those of the runs killed before it.
+
+import { mkdirSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [distDir, seedsDir, outDir, statePath, configPath] = process.argv.slice(2);
+const { publish } = await import(pathToFileURL(join(distDir, 'publish.js')).href);
+const { loadConfig } = await import(pathToFileURL(join(distDir, 'config.js')).href);
+const { TEMP_MARK } = await import(pathToFileURL(join(distDir, 'write.js')).href);
+
+const MAX_ADDED = 8;
+const SHARERS = ['Emma Jilavian', 'Aram Petrosyan', 'Lena Hakobyan', 'Davit Sargsyan'];
+const config = loadConfig(configPath);
+
+function send(message) {
+  return new Promise((resolve) => process.send(message, resolve));
+}
+
+function replaceSeed(name, text) {
+  const temp = join(seedsDir, `.${name}.writing-${process.pid}`);
+  writeFileSync(temp, text);
+  renameSync(temp, join(seedsDir, name));
+}
+
+function story(title, body, sharer) {
+  return `Categories: corpus\nDate: 2023-06-01T10:00:00Z\n\nAsbarez: ${title}\n\nA standfirst that does not change\n\n${body}\n\n${sharer}:\n`;
+}
+
+function changeSeeds(run) {
+  const token = `${process.pid}-${run}`;
+  replaceSeed('revision.txt', story('The story that is revised on every run', `This is revision ${token} of the running story. It keeps its id whatever the text says.`, SHARERS[run % SHARERS.length]));
+  if (run % 3 === 0) {
+    // Named by the time, so that the name order is the age order across processes.
+    replaceSeed(`added-${Date.now()}-${token}.txt`, story(`A story added by run ${token}`, `Added while the publisher was being killed, by run ${token}.`, SHARERS[0]));
+    const added = readdirSync(seedsDir).filter((n) => n.startsWith('added-')).sort();
+    for (const old of added.slice(0, Math.max(0, added.length - MAX_ADDED))) unlinkSync(join(seedsDir, old));
+  }
+}
+
+function leftovers() {
+  const found = [];
+  const walk = (dir, prefix) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) walk(join(dir, e.name), `${prefix}${e.name}/`);
+      else if (e.name.includes(TEMP_MARK)) found.push(`${prefix}${e.name}`);
+    }
+  };
+  walk(outDir, 'out/');
+  // Beside the log only the log itself belongs once a run is over: no lock, no temporary or candidate file.
+  for (const name of readdirSync(dirname(statePath))) if (name !== basename(statePath)) found.push(`state/${name}`);
+  return found;
+}
+
+mkdirSync(dirname(statePath), { recursive: true });
+await send({ type: 'ready' });
+await new Promise((resolve) => process.once('message', resolve));
+// Seed rewrites of killed processes, never renamed into place (dotfiles: not seeds, but clutter).
+for (const name of readdirSync(seedsDir)) if (/^\..*\.writing-\d+$/.test(name)) unlinkSync(join(seedsDir, name));
+for (let run = 0; ; run++) {
+  changeSeeds(run);
+  let message;
+  try {
+    const report = publish({ seedsDir, outDir, statePath, config });
+    message = { type: 'run', exitCode: report.exitCode, written: report.written.length, timings: report.timings, leftovers: leftovers() };
+  } catch (e) {
+    message = { type: 'run', exitCode: e.exitCode ?? 70, error: String(e.stack ?? e), leftovers: leftovers() };
+  }
+  await send(message);
+}

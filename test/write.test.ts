@@ -1,0 +1,242 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeTree } from './helpers.js';
+import { scratchDir } from './support/scratch.js';
+import { snapshot, touched } from './support/cli.js';
+import { changedFiles, isTempFileName, removeStaleTempFiles, replaceChangedFiles, removeStaleTempFilesOf, writeFileAtomically, writeFilesAtomically, TEMP_MARK, type FileToWrite } from '../src/write.js';
+import { checkJsonFeed, checkOutputText, checkXml } from '../src/readback.js';
+import { EXIT, OutputError } from '../src/diagnostics.js';
+
+const RSS = '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>T</title></channel></rss>\n';
+const JSON_FEED = JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'T', items: [] }) + '\n';
+
+function feedFiles(title = 'T'): FileToWrite[] {
+  return [
+    { path: 'articles/a.html', kind: 'html', text: `<!doctype html><html><body>${title}</body></html>\n` },
+    { path: 'feed.xml', kind: 'xml', text: RSS.replace('<title>T</title>', `<title>${title}</title>`) },
+    { path: 'feed.json', kind: 'json', text: JSON_FEED.replace('"T"', JSON.stringify(title)) },
+  ];
+}
+
+function ageAll(dir: string): void {
+  const old = new Date('2001-02-03T04:05:06Z');
+  for (const p of snapshot(dir).keys()) utimesSync(join(dir, p), old, old);
+}
+
+function outputError(fn: () => unknown): OutputError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(OutputError);
+    expect((e as OutputError).exitCode).toBe(EXIT.output);
+    return e as OutputError;
+  }
+  throw new Error('expected an OutputError');
+}
+
+/** The pid of a process that has exited. */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid!;
+}
+
+const live = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+afterAll(() => {
+  live.kill('SIGKILL');
+});
+
+describe('writeFilesAtomically', () => {
+  it('writes new files, creating folders, and leaves no temporary file', () => {
+    const dir = scratchDir('seedfeed-write-');
+    const result = writeFilesAtomically(dir, feedFiles());
+    expect(result).toEqual({ written: ['articles/a.html', 'feed.xml', 'feed.json'], unchanged: [] });
+    for (const f of feedFiles()) expect(readFileSync(join(dir, f.path), 'utf8')).toBe(f.text);
+    expect([...snapshot(dir).keys()].sort()).toEqual(['articles/a.html', 'feed.json', 'feed.xml']);
+  });
+
+  it('rewrites nothing when the bytes are the same: every file keeps its inode and mtime', () => {
+    const dir = scratchDir('seedfeed-write-');
+    writeFilesAtomically(dir, feedFiles());
+    ageAll(dir);
+    const before = snapshot(dir);
+    expect(writeFilesAtomically(dir, feedFiles())).toEqual({ written: [], unchanged: ['articles/a.html', 'feed.xml', 'feed.json'] });
+    expect(touched(before, snapshot(dir))).toEqual([]);
+  });
+
+  it('replaces only the files whose bytes changed, each by a new file renamed into place', () => {
+    const dir = scratchDir('seedfeed-write-');
+    writeFilesAtomically(dir, feedFiles());
+    ageAll(dir);
+    const before = snapshot(dir);
+    const next = feedFiles();
+    next[1] = { ...next[1]!, text: next[1]!.text.replace('<title>T</title>', '<title>U</title>') };
+    expect(writeFilesAtomically(dir, next).written).toEqual(['feed.xml']);
+    const after = snapshot(dir);
+    expect(touched(before, after)).toEqual(['feed.xml']);
+    expect(after.get('feed.xml')!.ino).not.toBe(before.get('feed.xml')!.ino);
+    expect(readFileSync(join(dir, 'feed.xml'), 'utf8')).toContain('<title>U</title>');
+  });
+
+  it('replaces nothing when one changed output fails its check, and says which', () => {
+    const dir = scratchDir('seedfeed-write-');
+    writeFilesAtomically(dir, feedFiles());
+    ageAll(dir);
+    const before = snapshot(dir);
+    const broken = feedFiles('V');
+    broken[2] = { ...broken[2]!, text: '{"version": "https://jsonfeed.org/version/1.1", "title": "V", "items": [' };
+    const error = outputError(() => writeFilesAtomically(dir, broken));
+    expect(error.message).toMatch(/^nothing written, an output failed its check: feed\.json: not JSON/);
+    expect(touched(before, snapshot(dir))).toEqual([]);
+  });
+
+  it('replaces nothing when a changed file cannot be put in place, and leaves no temporary file', () => {
+    const dir = scratchDir('seedfeed-write-');
+    writeFilesAtomically(dir, feedFiles());
+    ageAll(dir);
+    const before = snapshot(dir);
+    // A folder where feed.json goes: found while staging, before any rename.
+    const files = feedFiles('W');
+    files[2] = { ...files[2]!, path: 'feed.json.d/feed.json' };
+    writeFileSync(join(dir, 'feed.json.d'), 'a file where a folder should be');
+    const error = outputError(() => writeFilesAtomically(dir, files));
+    expect(error.message).toMatch(/^nothing written: /);
+    expect(touched(before, snapshot(dir))).toEqual(['feed.json.d']);
+    mkdirSync(join(dir, 'feed.xml.d', 'feed.xml'), { recursive: true });
+    const blocked = feedFiles('W');
+    blocked[1] = { ...blocked[1]!, path: 'feed.xml.d/feed.xml' };
+    expect(outputError(() => writeFilesAtomically(dir, blocked)).message).toContain('is a folder');
+    expect(readFileSync(join(dir, 'articles/a.html'), 'utf8')).toContain('<body>T</body>');
+    expect([...snapshot(dir).keys()].filter((p) => p.includes(TEMP_MARK))).toEqual([]);
+  });
+
+  it('replaceChangedFiles puts in place exactly the planned files, for a caller that compared and checked them already', () => {
+    const dir = scratchDir('seedfeed-write-');
+    writeFilesAtomically(dir, feedFiles());
+    ageAll(dir);
+    const before = snapshot(dir);
+    const plan = changedFiles(dir, feedFiles('X'));
+    expect(plan.changed.map((f) => f.path)).toEqual(['articles/a.html', 'feed.xml', 'feed.json']);
+    plan.changed.splice(0, 1);
+    expect(replaceChangedFiles(dir, plan)).toEqual({ written: ['feed.xml', 'feed.json'], unchanged: [] });
+    expect(touched(before, snapshot(dir))).toEqual(['feed.json', 'feed.xml']);
+  });
+
+  it('writes a file whose name is as long as the file system allows (the temporary name is kept short)', () => {
+    const dir = scratchDir('seedfeed-write-');
+    const name = `${'文'.repeat(80)}.html`; // 245 bytes of UTF-8
+    expect(Buffer.byteLength(name)).toBe(245);
+    writeFilesAtomically(dir, [{ path: `articles/${name}`, kind: 'html', text: '<html></html>\n' }]);
+    expect(readdirSync(join(dir, 'articles'))).toEqual([name]);
+  });
+});
+
+describe('writeFileAtomically', () => {
+  it('replaces one file whole, creating its folder', () => {
+    const dir = scratchDir('seedfeed-write-');
+    const target = join(dir, 'state', 'publish-log.json');
+    writeFileAtomically(target, '{"version":1}\n');
+    const first = statSync(target).ino;
+    writeFileAtomically(target, '{"version":1,"entries":[]}\n');
+    expect(readFileSync(target, 'utf8')).toBe('{"version":1,"entries":[]}\n');
+    expect(statSync(target).ino).not.toBe(first);
+    expect(readdirSync(join(dir, 'state'))).toEqual(['publish-log.json']);
+  });
+
+  it('removes the temporary files of this target left by dead processes, not those of live ones or of other files', () => {
+    const dir = scratchDir('seedfeed-write-');
+    const target = join(dir, 'publish-log.json');
+    const dead = join(dir, `.publish-log.json${TEMP_MARK}${deadPid()}-0badc0de`);
+    const alive = join(dir, `.publish-log.json${TEMP_MARK}${live.pid}-0badc0de`);
+    const other = join(dir, `.report.json${TEMP_MARK}${deadPid()}-0badc0de`);
+    for (const p of [dead, alive, other]) writeFileSync(p, '{');
+    writeFileAtomically(target, '{}\n');
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(alive)).toBe(true);
+    expect(existsSync(other)).toBe(true);
+  });
+
+  it('fails with an OutputError naming the file, and leaves the old one', () => {
+    const dir = scratchDir('seedfeed-write-');
+    mkdirSync(join(dir, 'report.json'));
+    const error = outputError(() => writeFileAtomically(join(dir, 'report.json'), '{}\n'));
+    expect(error.message).toContain(join(dir, 'report.json'));
+    expect(statSync(join(dir, 'report.json')).isDirectory()).toBe(true);
+    expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+});
+
+describe('removeStaleTempFiles', () => {
+  it('removes, in every folder, temporary files of dead processes and very old ones; keeps live writes and other files', () => {
+    const dir = scratchDir('seedfeed-write-');
+    const deadOne = deadPid();
+    writeTree(dir, {
+      [`.feed.xml${TEMP_MARK}${deadOne}-0badc0de`]: '<rss',
+      [`articles/.a.html${TEMP_MARK}${deadOne}-12345678`]: '<html',
+      [`.report.json${TEMP_MARK}${live.pid}-0badc0de`]: '{',
+      [`.old.json${TEMP_MARK}${live.pid}-87654321`]: '{',
+      '.htaccess': 'keep',
+      'feed.xml': RSS,
+    });
+    const old = new Date(Date.now() - 2 * 3600 * 1000);
+    utimesSync(join(dir, `.old.json${TEMP_MARK}${live.pid}-87654321`), old, old);
+    const removed = removeStaleTempFiles(dir).map((p) => p.slice(dir.length + 1)).sort();
+    expect(removed).toEqual([`.feed.xml${TEMP_MARK}${deadOne}-0badc0de`, `.old.json${TEMP_MARK}${live.pid}-87654321`, `articles/.a.html${TEMP_MARK}${deadOne}-12345678`]);
+    expect([...snapshot(dir).keys()].sort()).toEqual(['.htaccess', `.report.json${TEMP_MARK}${live.pid}-0badc0de`, 'feed.xml']);
+  });
+
+  it('removeStaleTempFilesOf looks only beside its target, at its own temporary files', () => {
+    const dir = scratchDir('seedfeed-write-');
+    const mine = `.publish-log.json${TEMP_MARK}${deadPid()}-0badc0de`;
+    const other = `.feed.xml${TEMP_MARK}${deadPid()}-0badc0de`;
+    writeTree(dir, { [mine]: '{', [other]: '<' });
+    expect(removeStaleTempFilesOf(join(dir, 'publish-log.json'))).toEqual([join(dir, mine)]);
+    expect(readdirSync(dir)).toEqual([other]);
+  });
+
+  it('knows its own temporary file names', () => {
+    expect(isTempFileName(`.feed.xml${TEMP_MARK}123-0badc0de`)).toBe(true);
+    expect(isTempFileName(`feed.xml${TEMP_MARK}123-0badc0de`)).toBe(false);
+    expect(isTempFileName('.feed.xml.swp')).toBe(false);
+    expect(isTempFileName(`.feed.xml${TEMP_MARK}abc`)).toBe(false);
+  });
+});
+
+describe('changedFiles', () => {
+  it('compares bytes, not text or time', () => {
+    const dir = scratchDir('seedfeed-write-');
+    writeTree(dir, { 'a.xml': RSS, 'b.xml': RSS.replace('utf-8', 'UTF-8'), 'c.txt': 'é' });
+    const { changed, unchanged } = changedFiles(dir, [
+      { path: 'a.xml', kind: 'xml', text: RSS },
+      { path: 'b.xml', kind: 'xml', text: RSS },
+      { path: 'c.txt', kind: 'text', text: 'e\u0301' },
+      { path: 'd.txt', kind: 'text', text: '' },
+    ]);
+    expect(unchanged).toEqual(['a.xml']);
+    expect(changed.map((f) => f.path)).toEqual(['b.xml', 'c.txt', 'd.txt']);
+  });
+});
+
+describe('the read-back checks', () => {
+  it.each([
+    ['xml', RSS, undefined],
+    ['xml', RSS.slice(0, -20), /./],
+    ['xml', '<a><b></a>', /./],
+    ['xml', '<a>\u0001</a>', /./],
+    ['xml', '<x:a>1</x:a>', /prefix/],
+    ['json', JSON_FEED, undefined],
+    ['json', JSON_FEED.slice(0, -5), /^not JSON/],
+    ['json', '{"title": "T", "items": []}', /version/],
+    ['json', '{"version": "https://jsonfeed.org/version/1.1", "title": "T"}', /items/],
+    ['html', '<p>anything', undefined],
+  ] as const)('%s: %j', (kind, text, problem) => {
+    const found = checkOutputText(kind, text);
+    if (problem === undefined) expect(found).toBeUndefined();
+    else expect(found).toMatch(problem);
+  });
+
+  it('checkXml and checkJsonFeed are what checkOutputText uses', () => {
+    expect(checkXml('<a/>')).toBeUndefined();
+    expect(checkJsonFeed('[]')).toBe('no JSON Feed version');
+  });
+});
