@@ -93,9 +93,9 @@ describe('armor and unarmor', () => {
     for (const [, s] of HOSTILE) expect(armor(s)).not.toMatch(/[&<>"\]\t\n\r]/);
   });
 
-  it('text outside CDATA gets entities; inside CDATA the raw text with every ]]> split', () => {
-    expect(unarmor(`<t>${armor('&<>"]')}</t>`)).toBe('<t>&amp;&lt;&gt;&quot;]</t>');
-    expect(unarmor(`<t a="${armor('&<>"]')}"/>`)).toBe('<t a="&amp;&lt;&gt;&quot;]"/>');
+  it('text outside CDATA gets character references; inside CDATA the raw text with every ]]> split', () => {
+    expect(unarmor(`<t>${armor('&<>"]')}</t>`)).toBe('<t>&#x26;&#x3C;&#x3E;&#x22;]</t>');
+    expect(unarmor(`<t a="${armor('&<>"]')}"/>`)).toBe('<t a="&#x26;&#x3C;&#x3E;&#x22;]"/>');
     expect(unarmor(`<t a="${armor('\t\n\r')}"/>`)).toBe('<t a="&#9;&#10;&#13;"/>');
     expect(unarmor(`<t><![CDATA[${armor('\t\n')}]]></t>`)).toBe('<t><![CDATA[\t\n]]></t>');
     expect(unarmor(`<t><![CDATA[${armor('a&b<c>"d"]')}]]></t>`)).toBe('<t><![CDATA[a&b<c>"d"]]]></t>');

@@ -33,7 +33,10 @@ const MARK = '\uFFFF';
 // attribute values (XML 1.0, 3.3.3), so outside CDATA they are written as
 // character references, which survive.
 const ARMOR: Record<string, string> = { '&': 'a', '<': 'l', '>': 'g', '"': 'q', ']': 'r', '\t': 't', '\n': 'n', '\r': 'c' };
-const ESCAPED: Record<string, string> = { a: '&amp;', l: '&lt;', g: '&gt;', q: '&quot;', r: ']', t: '&#9;', n: '&#10;', c: '&#13;' };
+// Character references rather than named entities: the RSS Best Practices
+// Profile recommends &#x26; and &#x3C; so that plain text which looks like
+// markup ("&amp;", "<b>") is not taken for HTML by readers that guess.
+const ESCAPED: Record<string, string> = { a: '&#x26;', l: '&#x3C;', g: '&#x3E;', q: '&#x22;', r: ']', t: '&#9;', n: '&#10;', c: '&#13;' };
 const RAW: Record<string, string> = { a: '&', l: '<', g: '>', q: '"', r: ']', t: '\t', n: '\n', c: '\r' };
 
 export function armor(text: string): string {
@@ -56,6 +59,11 @@ export function unarmor(xml: string): string {
   out += xml.slice(last).replace(MARKED, (_, code: string) => ESCAPED[code]!);
   if (out.includes(MARK)) throw new Error('unarmor: a marker survived; some text was not armored');
   return out;
+}
+
+/** RSS item titles are plain text: `feed` puts them in CDATA, which readers that guess take for HTML. */
+export function rssPlainTitles(armoredXml: string): string {
+  return armoredXml.replace(/<title><!\[CDATA\[([^\]]*)\]\]><\/title>/g, '<title>$1</title>');
 }
 
 /** `<title type="html"><![CDATA[x]]></title>` (armored) becomes `<title type="text">x</title>`, likewise summary. */

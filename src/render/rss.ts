@@ -1,7 +1,7 @@
 import { Feed, type Extension } from 'feed';
 import { HISTORY_NAMESPACE, historyLinks, type FeedContext } from './context.js';
 import { contentHtml } from './content.js';
-import { armor, unarmor } from './feed-gaps.js';
+import { armor, rssPlainTitles, unarmor } from './feed-gaps.js';
 import { escapeHtml } from '../html.js';
 
 export const GENERATOR = 'seedfeed';
@@ -51,5 +51,5 @@ export function renderRss(ctx: FeedContext): string {
       extensions,
     });
   }
-  return unarmor(feed.rss2()) + '\n';
+  return unarmor(rssPlainTitles(feed.rss2())) + '\n';
 }
