@@ -1,4 +1,4 @@
-import { isExists, isValid, differenceInCalendarDays } from 'date-fns';
+import { isExists, isValid } from 'date-fns';
 
 export type DateResult = { date: Date; warning?: { rule: string; message: string } } | { error: { rule: string; message: string } };
 
@@ -35,7 +35,8 @@ export function parseSeedDate(text: string): DateResult {
     if (/^[+-]\d{4}$/.test(zone!)) offset = zoneMinutes(zone!);
     else offset = ZONES[zone!.toUpperCase()];
     if (offset === undefined) return { error: { rule: 'date-invalid', message: `date "${value}" has an unknown zone "${zone}"; ${ACCEPTED}` } };
-    const year = y!.length === 2 ? 2000 + +y! : +y!;
+    // RFC 2822 4.3: a two-digit year 00-49 is 20xx, 50-99 is 19xx.
+    const year = y!.length === 2 ? (+y! < 50 ? 2000 : 1900) + +y! : +y!;
     return buildDate(year, month, +d!, +h!, +mi!, +s, '', offset);
   }
   if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$/.test(value)) {
@@ -48,12 +49,17 @@ function invalid(value: string): DateResult {
   return { error: { rule: 'date-invalid', message: `date "${value}" is not a date seedfeed reads; ${ACCEPTED}` } };
 }
 
+/** An offset such as +04:00 in minutes; NaN when it is not one (hours over 23 or minutes over 59). */
 function zoneMinutes(zone: string): number {
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+  if (+m[2]! > 23 || +m[3]! > 59) return NaN;
   return (m[1] === '-' ? -1 : 1) * (+m[2]! * 60 + +m[3]!);
 }
 
 function buildDate(y: number, mo: number, d: number, h: number, mi: number, s: number, frac: string, offsetMinutes: number): DateResult {
+  if (Number.isNaN(offsetMinutes)) {
+    return { error: { rule: 'date-invalid', message: `the time zone offset is not one; use Z or +HH:MM with hours up to 23 and minutes up to 59` } };
+  }
   if (!isExists(y, mo - 1, d)) {
     return { error: { rule: 'date-invalid', message: `date ${pad(y, 4)}-${pad(mo)}-${pad(d)} is not a calendar date; use YYYY-MM-DD with a real day of that month` } };
   }
@@ -61,8 +67,15 @@ function buildDate(y: number, mo: number, d: number, h: number, mi: number, s: n
     return { error: { rule: 'date-invalid', message: `time ${pad(h)}:${pad(mi)}:${pad(s)} is not a time of day; use HH:MM:SS from 00:00:00 to 23:59:59` } };
   }
   const ms = frac ? Math.floor(+`0.${frac}` * 1000) : 0;
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms) - offsetMinutes * 60_000);
+  const utc = new Date(Date.UTC(2000, mo - 1, d, h, mi, s, ms));
+  // Date.UTC reads years 0-99 as 1900-1999; set the year itself.
+  utc.setUTCFullYear(y, mo - 1, d);
+  const date = new Date(utc.getTime() - offsetMinutes * 60_000);
   if (!isValid(date)) return invalid(`${y}-${mo}-${d}`);
+  // RFC 3339 (Atom, JSON Feed) writes four-digit years only.
+  if (date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) {
+    return { error: { rule: 'date-invalid', message: `date ${pad(y, 4)}-${pad(mo)}-${pad(d)} is out of range in UTC; use a year from 0001 to 9999` } };
+  }
   return { date };
 }
 
@@ -72,7 +85,8 @@ function pad(n: number, width = 2): string {
 
 /** Dates far from now are likely typos: a warning, not an error. */
 export function implausibleDate(date: Date, now: Date): string | undefined {
-  if (differenceInCalendarDays(date, now) > 1) return `date ${date.toISOString()} is in the future; the item will sort above newer ones`;
+  // More than a day ahead (24 hours, whatever the machine's time zone).
+  if (date.getTime() - now.getTime() > 86_400_000) return `date ${date.toISOString()} is more than a day in the future; the item will sort above newer ones. Check the year and the time zone`;
   if (date.getUTCFullYear() < 1990) return `date ${date.toISOString()} is before 1990; check the year`;
   return undefined;
 }

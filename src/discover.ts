@@ -9,6 +9,11 @@ export interface SeedFile {
   layout: 'txt' | 'md';
   size: number;
   mtimeMs: number;
+  /** Change time: an edit that keeps the mtime (`touch -r`, `cp -p`) still moves it. */
+  ctimeMs?: number;
+  /** Device and inode seen when listing: a file swapped for another before reading is not read. */
+  dev?: number;
+  ino?: number;
 }
 
 /** Files that are not seeds: dotfiles, READMEs, editor backups. */
@@ -54,11 +59,15 @@ export function discoverSeeds(root: string, displayRoot = root): { seeds: SeedFi
       } catch {
         continue; // vanished between listing and looking: nothing to publish
       }
+      const layout = isSeedName(name);
       if (st.isDirectory()) {
+        if (layout) {
+          diagnostics.push(warning('not-regular-file', display(abs), 0, `a folder named like a seed file; skipped. Rename it without the ".${name.split('.').pop()}" ending to have its seeds read`));
+          continue;
+        }
         walk(abs);
         continue;
       }
-      const layout = isSeedName(name);
       if (!layout) continue;
       if (st.isSymbolicLink()) {
         let target: string;
@@ -78,7 +87,7 @@ export function discoverSeeds(root: string, displayRoot = root): { seeds: SeedFi
         diagnostics.push(warning('not-regular-file', display(abs), 0, `not a regular file (${kind(st)}); skipped`));
         continue;
       }
-      seeds.push({ file: relative(root, abs).split(sep).join('/'), absolute: abs, layout, size: st.size, mtimeMs: st.mtimeMs });
+      seeds.push({ file: relative(root, abs).split(sep).join('/'), absolute: abs, layout, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, dev: st.dev, ino: st.ino });
     }
   };
   walk(root);
@@ -117,11 +126,16 @@ export function readSeed(seed: SeedFile, displayFile: string, maxBytes: number):
   try {
     fd = openSync(seed.absolute, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    return { diagnostic: error('unreadable', displayFile, 0, `cannot read the seed (${(e as NodeJS.ErrnoException).code ?? e}); it is not published this run`) };
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { diagnostic: error('unreadable', displayFile, 0, 'the file disappeared between listing and reading; it is not published this run. Run again if it was moved') };
+    return { diagnostic: error('unreadable', displayFile, 0, `cannot read the seed (${code ?? e}); it is not published this run. Check its permissions`) };
   }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return { diagnostic: warning('not-regular-file', displayFile, 0, `not a regular file (${kind(st)}); skipped`) };
+    if ((seed.dev !== undefined && st.dev !== seed.dev) || (seed.ino !== undefined && st.ino !== seed.ino)) {
+      return { diagnostic: error('unreadable', displayFile, 0, 'the file was replaced by another between listing and reading; it is not published this run. Run again') };
+    }
     if (st.size > maxBytes) {
       return { diagnostic: error('seed-too-large', displayFile, 0, `the seed is ${st.size} bytes; the limit is ${maxBytes} (config maxSeedBytes)`) };
     }

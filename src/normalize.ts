@@ -29,7 +29,8 @@ export function seedMeta(seed: ParsedSeed, now: Date): SeedMeta {
   const meta: SeedMeta = { title: '', diagnostics, ok: seed.ok };
   const title = cleanField(seed.fields.title, seed.file, 'title', diagnostics);
   if (!title) {
-    diagnostics.push(error('no-title', seed.file, seed.fields.title?.line ?? 0, seed.layout === 'md' ? 'no title: add "title: ..." to the front matter' : 'no headline: the first paragraph after the header block is the headline ("Source: Title")'));
+    // A seed already rejected (unreadable front matter, a title of the wrong type) has its cause reported.
+    if (seed.ok) diagnostics.push(error('no-title', seed.file, seed.fields.title?.line ?? 0, seed.layout === 'md' ? 'no title: add "title: ..." to the front matter' : 'no headline: the first paragraph after the header block is the headline ("Source: Title")'));
     meta.ok = false;
   } else if (Array.from(title).length > MAX_TITLE_LENGTH) {
     diagnostics.push(error('title-too-long', seed.file, seed.fields.title!.line, `the title is ${Array.from(title).length} characters; the limit is ${MAX_TITLE_LENGTH}. Is the headline missing its blank line?`));
@@ -100,7 +101,7 @@ export function normalizeSeed(
 
   const categories: string[] = [];
   for (const raw of fields.categories?.value ?? []) {
-    const name = stripXmlForbidden(raw).trim();
+    const name = cleanField({ value: raw, line: fields.categories!.line }, file, 'categories', diagnostics);
     if (name && !categories.some((c) => c.toLowerCase() === name.toLowerCase())) categories.push(name);
   }
 
@@ -114,10 +115,16 @@ export function normalizeSeed(
   const published = meta.date ?? identity.firstPublished;
   const updated = identity.edited && identity.edited > published ? identity.edited : published;
 
-  const bodyHtml =
-    seed.body.kind === 'paragraphs'
-      ? seed.body.paragraphs.map((p) => `<p>${escapeHtml(p.text)}</p>\n`).join('')
-      : sanitizeBody(stripXmlForbidden(seed.body.html), link);
+  let bodyHtml: string;
+  if (seed.body.kind === 'paragraphs') bodyHtml = seed.body.paragraphs.map((p) => `<p>${escapeHtml(p.text)}</p>\n`).join('');
+  else {
+    bodyHtml = sanitizeBody(stripXmlForbidden(seed.body.html), link);
+    // Character references in raw HTML ("&#1;", "&#xFFFF;") decode to characters XML forbids.
+    if (hasXmlForbidden(bodyHtml)) {
+      diagnostics.push(warning('xml-forbidden-char', file, seed.body.line, 'removed characters XML 1.0 does not allow that character references in the HTML (such as "&#1;") stand for; delete those references'));
+      bodyHtml = stripXmlForbidden(bodyHtml);
+    }
+  }
 
   const item: Item = {
     id: identity.id,

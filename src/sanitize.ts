@@ -52,3 +52,24 @@ function withUrl(tagName: string, attribs: Record<string, string>, key: string, 
   }
   return { tagName, attribs: out };
 }
+
+/** Deeper raw HTML than this is refused: no article needs it, and the HTML parser's time grows with the square of the depth. */
+export const MAX_HTML_DEPTH = 200;
+
+const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+
+/**
+ * How deep the elements of `html` nest, counted from its tags alone (an upper
+ * bound: an unclosed `<p>` that HTML would close implicitly still counts).
+ */
+export function htmlNestingDepth(html: string): number {
+  let depth = 0;
+  let max = 0;
+  for (const m of html.matchAll(/<(\/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(\/?)>/g)) {
+    const name = m[2]!.toLowerCase();
+    if (VOID_ELEMENTS.has(name) || m[3]) continue;
+    if (m[1]) depth = Math.max(0, depth - 1);
+    else max = Math.max(max, ++depth);
+  }
+  return max;
+}

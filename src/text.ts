@@ -1,4 +1,6 @@
 import { warning, error, type Diagnostic } from './diagnostics.js';
+import { repairMailArtifacts } from './parse/mail.js';
+import { decodeWindows1252, WINDOWS_1252_UNDEFINED } from './parse/windows-1252.js';
 
 /** XML 1.0 (Fifth Edition) production `Char` excludes these: C0 controls but tab/LF/CR, U+FFFE, U+FFFF and lone surrogates. */
 const XML_FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -39,7 +41,7 @@ export function decodeSeed(bytes: Uint8Array, file: string): Decoded {
   } catch {
     const bad = firstInvalidUtf8(body);
     const line = lineOfByte(body, bad);
-    const cp1252 = decodeWindows1252(body);
+    const cp1252 = cleanWindows1252(body);
     if (cp1252 !== undefined) {
       diagnostics.push(
         warning('encoding-windows-1252', file, line, `not valid UTF-8 (byte 0x${hex(body[bad])} at offset ${bad}); read as Windows-1252. Save the file as UTF-8 to silence this`),
@@ -82,16 +84,13 @@ function utf16Guess(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   return undefined;
 }
 
-// Bytes Windows-1252 leaves undefined.
-const CP1252_UNDEFINED = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
-
 /** Windows-1252, or undefined when the bytes use its holes or control characters (then it is not text in that encoding). */
-function decodeWindows1252(bytes: Uint8Array): string | undefined {
+function cleanWindows1252(bytes: Uint8Array): string | undefined {
   for (const b of bytes) {
-    if (CP1252_UNDEFINED.has(b)) return undefined;
+    if (WINDOWS_1252_UNDEFINED.has(b)) return undefined;
     if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return undefined;
   }
-  return new TextDecoder('windows-1252').decode(bytes);
+  return decodeWindows1252(bytes);
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number {
@@ -143,39 +142,80 @@ export interface Repair {
  */
 const DIGEST_MANGLED = /\b_(expression)_\b/g;
 
+/** Line endings to LF: CRLF and CR-only text keep every line (and its number). */
+export function normalizeLineEndings(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
+export interface PreparedText {
+  text: string;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The whole decoded text, before front matter is split off: LF line endings
+ * and no character XML 1.0 forbids, each removal warned with its line. Done
+ * once for the whole file so that front matter and body alike are clean and
+ * every line number is the file's.
+ */
+export function prepareText(text: string, file: string): PreparedText {
+  const diagnostics: Diagnostic[] = [];
+  const lines = normalizeLineEndings(text).split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!hasXmlForbidden(line)) continue;
+    XML_FORBIDDEN.lastIndex = 0;
+    const m = XML_FORBIDDEN.exec(line)!;
+    XML_FORBIDDEN.lastIndex = 0;
+    const code = m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    const count = line.match(XML_FORBIDDEN)!.length;
+    diagnostics.push(
+      warning('xml-forbidden-char', file, i + 1, `removed ${count} character(s) XML 1.0 does not allow (first: U+${code}); delete them from the seed to silence this`, m.index + 1),
+    );
+    lines[i] = stripXmlForbidden(line);
+  }
+  return { text: lines.join('\n'), diagnostics };
+}
+
 export interface CleanLines {
   lines: string[];
+  /** The file line of each of `lines` (a quoted-printable soft line break joins two file lines into one). */
+  lineNumbers: number[];
   diagnostics: Diagnostic[];
   repairs: Repair[];
 }
 
 /**
- * Line-level repairs, each keeping line numbers: CRLF and CR line endings,
+ * Line-level repairs of SEED-FORMAT.md "Repairs": CRLF and CR line endings,
  * trailing spaces, non-breaking spaces used as indentation, characters XML
- * forbids (removed, with a warning naming the line), digest artifacts.
- * `firstLine` is the file line of `text`'s first line.
+ * forbids (removed, with a warning naming the line), known mail artifacts
+ * (see parse/mail.ts) and digest artifacts. `firstLine` is the file line of
+ * `text`'s first line.
  */
 export function cleanLines(text: string, file: string, firstLine = 1): CleanLines {
-  const diagnostics: Diagnostic[] = [];
+  const prepared = prepareText(text, file);
+  const diagnostics: Diagnostic[] = prepared.diagnostics.map((d) => ({ ...d, line: d.line + firstLine - 1 }));
   const repairs: Repair[] = [];
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
-    const lineNo = firstLine + i;
-    if (hasXmlForbidden(line)) {
-      XML_FORBIDDEN.lastIndex = 0;
-      const m = XML_FORBIDDEN.exec(line);
-      XML_FORBIDDEN.lastIndex = 0;
-      const code = m ? m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0') : '?';
-      diagnostics.push(warning('xml-forbidden-char', file, lineNo, `removed character(s) XML 1.0 does not allow (first: U+${code})`, (m?.index ?? 0) + 1));
-      line = stripXmlForbidden(line);
-    }
-    line = line.replace(/^[\u00A0\u2007\u202F\t ]+/, (lead) => lead.replace(/[\u00A0\u2007\u202F]/g, ' ')).replace(/[\s\u00A0]+$/, '');
-    line = line.replace(DIGEST_MANGLED, (whole, word: string) => {
-      repairs.push({ file, line: lineNo, rule: 'digest-artifact', from: whole, to: word });
+  // trimEnd, not /\s+$/: that regex takes quadratic time on a long run of spaces that does not end the line.
+  const trimmed = prepared.text.split('\n').map((line) => line.trimEnd());
+  const mail = repairMailArtifacts(
+    trimmed,
+    trimmed.map((_, i) => firstLine + i),
+    file,
+  );
+  append(diagnostics, mail.diagnostics);
+  append(repairs, mail.repairs);
+  const lines = mail.lines.map((raw, i) => {
+    const line = raw.replace(/^[\u00A0\u2007\u202F\t ]+/, (lead) => lead.replace(/[\u00A0\u2007\u202F]/g, ' ')).trimEnd();
+    return line.replace(DIGEST_MANGLED, (whole, word: string) => {
+      repairs.push({ file, line: mail.lineNumbers[i]!, rule: 'digest-artifact', from: whole, to: word });
       return word;
     });
-    lines[i] = line;
-  }
-  return { lines, diagnostics, repairs };
+  });
+  return { lines, lineNumbers: mail.lineNumbers, diagnostics, repairs };
+}
+
+/** Appends without spreading: a seed can carry more diagnostics or repairs than a call's argument limit. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }

@@ -29,10 +29,13 @@ export function checkedId(value: string): string | undefined {
   return absoluteHttpUrl(trimmed);
 }
 
-/** Resolves a link in content against the item's page; only http(s), mailto and fragment links survive. */
+/**
+ * Resolves a link in content against the item's page, fragments included (a
+ * bare "#notes" in a feed reader would point into the reader's own page);
+ * only http(s) and mailto links survive.
+ */
 export function resolveContentUrl(href: string, base: string): string | undefined {
   const trimmed = href.trim();
-  if (trimmed.startsWith('#')) return trimmed;
   try {
     const url = new URL(trimmed, base);
     if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'mailto:') return url.href;

@@ -21,32 +21,38 @@ export interface FrontMatter {
   ok: boolean;
 }
 
-const OPEN = /^---[ \t]*([^\s-][^\n]*)?\r?\n/;
+const OPEN = /^---[ \t]*([^\s-][^\n]*)?\n/;
 
 /**
- * Splits YAML front matter off a seed. Only YAML is accepted: gray-matter
- * would run `---js` / `---javascript` front matter as code (and its
- * `engines: {js: false}` does not stop the `javascript` alias), so the
- * language is checked here before gray-matter sees the text, and its
- * non-YAML engines are replaced by ones that refuse. Anchors and aliases
- * are refused before the YAML is turned into values: a few hundred bytes of
- * nested aliases can expand to gigabytes.
+ * Splits YAML front matter off a seed whose line endings are already LF
+ * (`prepareText`). Only YAML is accepted: gray-matter would run `---js` /
+ * `---javascript` front matter as code (and its `engines: {js: false}` does
+ * not stop the `javascript` alias), so the language is checked here before
+ * gray-matter sees the text, and its non-YAML engines are replaced by ones
+ * that refuse. Anchors and aliases are refused before the YAML is turned
+ * into values: a few hundred bytes of nested aliases can expand to gigabytes.
  */
 export function splitFrontMatter(text: string, file: string): FrontMatter {
   const none: FrontMatter = { data: {}, lines: {}, body: text, bodyFirstLine: 1, diagnostics: [], ok: true };
   if (!text.startsWith('---')) return none;
   const open = OPEN.exec(text);
-  if (!open) return none; // "----" or "--- text" on one line is not a delimiter
+  // "----" is not a delimiter, nor is "--- Some words ---": a language is one word, as in gray-matter's "---js".
+  if (!open || (open[1] !== undefined && !/^[A-Za-z][\w+.-]*[ \t]*$/.test(open[1]))) return none;
   const language = (open[1] ?? '').trim().toLowerCase();
   const refuse = (rule: string, line: number, message: string): FrontMatter => ({ ...none, body: '', diagnostics: [error(rule, file, line, message)], ok: false });
   if (language !== '' && language !== 'yaml' && language !== 'yml') {
     return refuse('front-matter-language', 1, `front matter in "${open[1]!.trim()}" is not accepted; only YAML front matter ("---" on its own line) is read, and no code in a seed ever runs`);
   }
-  const rest = text.slice(open[0].length);
-  const close = /^---[ \t]*$/m.exec(rest);
-  if (!close) return refuse('front-matter-unclosed', 1, 'front matter opened with "---" on line 1 is never closed; end it with a line "---"');
-  if (close.index > MAX_FRONT_MATTER_BYTES) {
-    return refuse('front-matter-size', 1, `front matter is ${close.index} bytes; the limit is ${MAX_FRONT_MATTER_BYTES}`);
+  // gray-matter ends the front matter at the first line that starts with "---"; it must be "---" alone.
+  const lines = text.split('\n');
+  const closeIndex = lines.findIndex((line, i) => i > 0 && line.startsWith('---'));
+  if (closeIndex === -1) return refuse('front-matter-unclosed', 1, 'front matter opened with "---" on line 1 is never closed; end it with a line "---"');
+  if (!/^---[ \t]*$/.test(lines[closeIndex]!)) {
+    return refuse('front-matter-unclosed', closeIndex + 1, `the line that ends the front matter must be "---" alone, found ${JSON.stringify(lines[closeIndex]!.slice(0, 40))}`);
+  }
+  const size = Buffer.byteLength(lines.slice(1, closeIndex).join('\n'), 'utf8');
+  if (size > MAX_FRONT_MATTER_BYTES) {
+    return refuse('front-matter-size', 1, `front matter is ${size} bytes; the limit is ${MAX_FRONT_MATTER_BYTES} bytes. Keep front matter to metadata and move long text into the body`);
   }
 
   const lineCounter = new LineCounter();
@@ -55,32 +61,37 @@ export function splitFrontMatter(text: string, file: string): FrontMatter {
   const refuseCode = (): never => {
     throw new Error('only YAML front matter is read');
   };
-  const parsed = matter(text, {
-    language: 'yaml',
-    excerpt: false,
-    engines: {
-      yaml: (source: string) => {
-        document = parseDocument(source, { lineCounter, schema: 'core', uniqueKeys: true, prettyErrors: false });
-        return {};
+  try {
+    matter(text, {
+      language: 'yaml',
+      excerpt: false,
+      engines: {
+        yaml: (source: string) => {
+          document = parseDocument(source, { lineCounter, schema: 'core', uniqueKeys: true, prettyErrors: false });
+          return {};
+        },
+        js: refuseCode,
+        javascript: refuseCode,
+        coffee: refuseCode,
+        coffeescript: refuseCode,
+        cson: refuseCode,
+        json: refuseCode,
+        toml: refuseCode,
       },
-      js: refuseCode,
-      javascript: refuseCode,
-      coffee: refuseCode,
-      coffeescript: refuseCode,
-      cson: refuseCode,
-      json: refuseCode,
-      toml: refuseCode,
-    },
-  } as unknown as Parameters<typeof matter>[1]);
+    } as unknown as Parameters<typeof matter>[1]);
+  } catch (e) {
+    return refuse('front-matter-yaml', 1, `front matter cannot be read: ${(e as Error).message}`);
+  }
 
-  const yamlFirstLine = 2;
-  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : yamlFirstLine + lineCounter.linePos(offset).line - 1);
-  const body = parsed.content;
-  const bodyFirstLine = text.split('\n').length - body.split('\n').length + 1;
+  // The YAML source gray-matter hands over starts with the rest of line 1, so its line n is file line n.
+  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  const body = lines.slice(closeIndex + 1).join('\n');
+  const bodyFirstLine = closeIndex + 2;
   if (!document) return { ...none, body, bodyFirstLine };
 
   for (const e of document.errors) {
-    diagnostics.push(error('front-matter-yaml', file, lineOf(e.pos[0]), `front matter is not valid YAML: ${e.message.split('\n')[0]}`));
+    const reason = /call stack/i.test(e.message) ? 'it nests too deeply' : e.message.split('\n')[0];
+    diagnostics.push(error('front-matter-yaml', file, lineOf(e.pos[0]), `front matter is not valid YAML: ${reason}`));
   }
   if (diagnostics.length) return { ...none, body, bodyFirstLine, diagnostics, ok: false };
 
@@ -107,14 +118,15 @@ export function splitFrontMatter(text: string, file: string): FrontMatter {
     return { ...none, body, bodyFirstLine };
   }
   if (!isMap(contents)) {
-    return { ...none, body, bodyFirstLine, diagnostics: [error('front-matter-type', file, yamlFirstLine, 'front matter must be a mapping of keys to values (key: value)')], ok: false };
+    return { ...none, body, bodyFirstLine, diagnostics: [error('front-matter-type', file, 2, 'front matter must be a mapping of keys to values (key: value)')], ok: false };
   }
-  const lines: Record<string, number> = {};
+  // No prototype: a key named "__proto__" must be a key like any other.
+  const keyLines: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const pair of contents.items) {
-    if (isPair(pair) && isScalar(pair.key)) lines[String(pair.key.value)] = lineOf(pair.key.range?.[0]);
+    if (isPair(pair) && isScalar(pair.key)) keyLines[String(pair.key.value)] = lineOf(pair.key.range?.[0]);
   }
   const data = document.toJS({ maxAliasCount: 0 }) as Record<string, unknown>;
-  return { data, lines, body, bodyFirstLine, diagnostics, ok: true };
+  return { data, lines: keyLines, body, bodyFirstLine, diagnostics, ok: true };
 }
 
 
@@ -136,7 +148,7 @@ export function frontMatterFields(fm: FrontMatter, file: string): { fields: Seed
     const v = data[key];
     if (v === undefined || v === null) return undefined;
     if (typeof v !== 'string') {
-      bad(key, key === 'date' ? 'a date in quotes-free ISO 8601 (2023-03-02) or RFC 822 form' : 'text');
+      bad(key, key === 'date' ? 'a date such as 2023-03-02, 2023-03-02T10:00:00Z or Thu, 02 Mar 2023 10:00:00 +0000' : 'text');
       return undefined;
     }
     return v.trim() || undefined;

@@ -29,14 +29,21 @@ export interface PlainSeed {
  * The plain-text layout of SEED-FORMAT.md: a header block, the headline
  * `<Source>: <Title>`, an optional dek, body paragraphs and the sharer
  * trailer. `lines` are already cleaned; `firstLine` is the file line of
- * `lines[0]` (front matter may sit above it). `knownSources` are the
+ * `lines[0]` (front matter may sit above it), or `lineNumbers` gives the
+ * file line of each (when repairs joined lines). `knownSources` are the
  * configured publication names.
  */
-export function parsePlainSeed(lines: string[], file: string, firstLine = 1, knownSources: readonly string[] = []): PlainSeed {
+export function parsePlainSeed(
+  lines: string[],
+  file: string,
+  firstLine = 1,
+  knownSources: readonly string[] = [],
+  lineNumbers: readonly number[] = lines.map((_, i) => firstLine + i),
+): PlainSeed {
   const diagnostics: Diagnostic[] = [];
   const fields: SeedFields = {};
   let i = 0;
-  const lineNo = (index: number) => firstLine + index;
+  const lineNo = (index: number) => lineNumbers[index] ?? firstLine + index;
 
   // Header block: known "Key: value" lines at the very top, ended by a blank line.
   const headers = readHeaderBlock(lines);
@@ -46,7 +53,7 @@ export function parsePlainSeed(lines: string[], file: string, firstLine = 1, kno
     diagnostics.push(warning('header-blank-line', file, lineNo(i), 'the header block should end with a blank line; read the next line as the headline'));
   }
 
-  const paragraphs = splitParagraphs(lines, i, firstLine);
+  const paragraphs = splitParagraphs(lines, i, lineNo);
 
   // Trailer: the last non-blank line, when it is a bare name and a colon.
   const last = paragraphs[paragraphs.length - 1];
@@ -64,7 +71,8 @@ export function parsePlainSeed(lines: string[], file: string, firstLine = 1, kno
   if (headline) {
     const text = joinLines(headline.lines);
     const split = splitHeadline(text, knownSources);
-    if (split.source) fields.source = { value: { name: split.source }, line: headline.line };
+    // A "Source:" header is explicit and wins over the headline's prefix (its Source-URL stays too).
+    if (split.source && !fields.source?.value.name) fields.source = { value: { ...fields.source?.value, name: split.source }, line: headline.line };
     fields.title = { value: split.title, line: headline.line };
   }
 
@@ -86,7 +94,9 @@ interface HeaderEntry {
 
 export function readHeaderBlock(lines: string[]): { entries: HeaderEntry[]; end: number; unterminated: boolean } {
   const entries: HeaderEntry[] = [];
-  let i = 0;
+  // Blank lines above the block (left by copy and paste) are not the blank line that ends it.
+  let i = lines.findIndex((line) => line.trim() !== '');
+  if (i === -1) return { entries, end: lines.length, unterminated: false };
   for (; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === '') {
@@ -94,7 +104,7 @@ export function readHeaderBlock(lines: string[]): { entries: HeaderEntry[]; end:
     }
     const m = HEADER_LINE.exec(line);
     const key = m?.[1]?.toLowerCase();
-    if (!m || !key || !(key in HEADER_KEYS)) return { entries, end: i, unterminated: entries.length > 0 };
+    if (!m || !key || !Object.hasOwn(HEADER_KEYS, key)) return { entries, end: i, unterminated: entries.length > 0 };
     entries.push({ key, value: m[2]!.trim(), index: i });
   }
   return { entries, end: i, unterminated: false };
@@ -134,7 +144,7 @@ interface RawParagraph {
   lines: { text: string; line: number }[];
 }
 
-function splitParagraphs(lines: string[], start: number, firstLine: number): RawParagraph[] {
+function splitParagraphs(lines: string[], start: number, lineNo: (index: number) => number): RawParagraph[] {
   const out: RawParagraph[] = [];
   let current: RawParagraph | undefined;
   for (let i = start; i < lines.length; i++) {
@@ -144,10 +154,10 @@ function splitParagraphs(lines: string[], start: number, firstLine: number): Raw
       continue;
     }
     if (!current) {
-      current = { line: firstLine + i, lines: [] };
+      current = { line: lineNo(i), lines: [] };
       out.push(current);
     }
-    current.lines.push({ text, line: firstLine + i });
+    current.lines.push({ text, line: lineNo(i) });
   }
   return out;
 }
@@ -196,9 +206,11 @@ export function isDek(line: string): boolean {
 
 /** `Emma Jilavian:`: 1 to 5 words of letters in any script, with `.`, `'` and `-` allowed. */
 export function sharerName(line: string): string | undefined {
-  const m = /^\s*(.+?):\s*$/u.exec(line);
-  if (!m) return undefined;
-  const name = m[1]!.trim();
+  // No regex over the whole line: /^\s*(.+?):\s*$/ is quadratic on a long run of spaces.
+  const text = line.trim();
+  if (!text.endsWith(':') || text.length > 200) return undefined;
+  const name = text.slice(0, -1).trim();
+  if (!name) return undefined;
   const words = name.split(/\s+/);
   if (words.length < 1 || words.length > 5) return undefined;
   if (!words.every((w) => /^[\p{L}\p{M}][\p{L}\p{M}.'’-]*$/u.test(w))) return undefined;

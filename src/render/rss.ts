@@ -51,5 +51,9 @@ export function renderRss(ctx: FeedContext): string {
       extensions,
     });
   }
-  return unarmor(rssPlainTitles(feed.rss2())) + '\n';
+  // `feed` declares xmlns:dc only when some item has content; dc:creator and
+  // dc:contributor need it whether or not they do.
+  const xml = feed.rss2();
+  const withDc = xml.includes('xmlns:dc=') ? xml : xml.replace('<rss version="2.0"', '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"');
+  return unarmor(rssPlainTitles(withDc)) + '\n';
 }

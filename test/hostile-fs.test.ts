@@ -1,0 +1,157 @@
+/**
+ * Issue 4, class 8: only regular files inside the seeds folder are read.
+ * FIFOs, sockets, devices, folders named like seeds and links leading
+ * outside are skipped with a diagnostic; a file that vanishes or is swapped
+ * between listing and reading is a diagnostic, never a crash or a hang.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../src/build.js';
+import { discoverSeeds, readSeed, type SeedFile } from '../src/discover.js';
+import { NOW, REPO, tempDir, testConfig } from './helpers.js';
+import { child, children, parseXml } from './xml.js';
+
+const GOOD = join(REPO, 'test', 'fixtures', 'hostile', 'good');
+const GOOD_TITLES = ['Saturday Market Moves to the Old Square', 'Stone Bridge Reopens After Winter Repairs', 'Youth Choir Sets Out on a Five-City Tour'];
+const EXTRA = 'Valley Herald: Footbridge Painted Green\n\nThe footbridge was painted over the weekend.\n';
+
+function mkfifo(path: string): void {
+  const r = spawnSync('mkfifo', [path]);
+  if (r.status !== 0) throw new Error(`mkfifo failed: ${r.stderr}`);
+}
+
+function listen(path: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(path, () => resolve(server));
+  });
+}
+
+describe('a seeds folder holding every kind of file that is not a seed', () => {
+  let seeds: string;
+  let server: Server;
+
+  beforeAll(async () => {
+    const root = tempDir();
+    seeds = join(root, 'seeds');
+    cpSync(GOOD, seeds, { recursive: true });
+    // Outside the folder: a seed that must not be read through a link.
+    writeFileSync(join(root, 'secret.txt'), 'Valley Herald: Outside the Folder\n\nThis must never be published.\n');
+    symlinkSync(join(root, 'secret.txt'), join(seeds, 'outside.txt'));
+    symlinkSync('/dev/zero', join(seeds, 'zero.txt'));
+    symlinkSync(join(seeds, 'no-such-file.txt'), join(seeds, 'broken.txt'));
+    mkfifo(join(seeds, 'pipe.txt'));
+    server = await listen(join(seeds, 'socket.txt'));
+    mkdirSync(join(seeds, 'folder.txt'));
+    writeFileSync(join(seeds, 'folder.txt', 'inside.txt'), 'Valley Herald: Inside a Folder Named Like a Seed\n\nNot read.\n');
+    // A link inside the folder to a seed inside it (in a dot-folder, which is not read itself) is followed.
+    mkdirSync(join(seeds, '.drafts'));
+    writeFileSync(join(seeds, '.drafts', 'footbridge.txt'), EXTRA);
+    symlinkSync(join(seeds, '.drafts', 'footbridge.txt'), join(seeds, 'footbridge.txt'));
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('skips each with a warning, without hanging on the FIFO, and publishes the rest in all three feeds', { timeout: 20_000 }, () => {
+    const result = build({ seedsDir: seeds, config: testConfig(), now: NOW, displayRoot: 'seeds' });
+    expect(result.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.rule}`)).toEqual([
+      'seeds/broken.txt:0 warning not-regular-file',
+      'seeds/folder.txt:0 warning not-regular-file',
+      'seeds/outside.txt:0 warning not-regular-file',
+      'seeds/pipe.txt:0 warning not-regular-file',
+      'seeds/socket.txt:0 warning not-regular-file',
+      'seeds/zero.txt:0 warning not-regular-file',
+    ]);
+    const why = Object.fromEntries(result.diagnostics.map((d) => [d.file, d.message]));
+    expect(why['seeds/pipe.txt']).toBe('not a regular file (a FIFO); skipped');
+    expect(why['seeds/socket.txt']).toBe('not a regular file (a socket); skipped');
+    expect(why['seeds/zero.txt']).toBe('a symbolic link that leads outside the seeds folder; skipped');
+    expect(why['seeds/outside.txt']).toBe('a symbolic link that leads outside the seeds folder; skipped');
+    expect(why['seeds/broken.txt']).toBe('a broken symbolic link; skipped');
+    expect(why['seeds/folder.txt']).toMatch(/^a folder named like a seed file; skipped/);
+
+    const expected = [...GOOD_TITLES, 'Footbridge Painted Green'].sort();
+    const out = (path: string) => result.outputs.find((o) => o.path === path)!.text;
+    const rss = children(child(parseXml(out('feed.xml')), 'channel')!, 'item').map((i) => child(i, 'title')!.text);
+    const atom = children(parseXml(out('atom.xml')), 'entry').map((e) => child(e, 'title')!.text);
+    const json = (JSON.parse(out('feed.json')) as { items: { title: string }[] }).items.map((i) => i.title);
+    expect({ rss: rss.sort(), atom: atom.sort(), json: json.sort() }).toEqual({ rss: expected, atom: expected, json: expected });
+  });
+});
+
+describe('reading a seed that changed after it was listed', () => {
+  function listed(files: Record<string, string>): { dir: string; seed: (name: string) => SeedFile } {
+    const dir = tempDir();
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const found = discoverSeeds(dir);
+    return { dir, seed: (name) => found.seeds.find((s) => s.file === name)! };
+  }
+
+  it('reports a file removed between listing and reading', () => {
+    const { dir, seed } = listed({ 'gone.txt': EXTRA });
+    const gone = seed('gone.txt');
+    rmSync(join(dir, 'gone.txt'));
+    const read = readSeed(gone, 'seeds/gone.txt', 1_000_000);
+    expect(read).toEqual({
+      diagnostic: {
+        file: 'seeds/gone.txt',
+        line: 0,
+        column: 0,
+        severity: 'error',
+        rule: 'unreadable',
+        message: 'the file disappeared between listing and reading; it is not published this run. Run again if it was moved',
+      },
+    });
+  });
+
+  it('refuses a file swapped for another (here, a link to a file outside) after listing', () => {
+    const { dir, seed } = listed({ 'swapped.txt': EXTRA });
+    const before = seed('swapped.txt');
+    const outside = join(tempDir(), 'secret.txt');
+    writeFileSync(outside, 'Valley Herald: Outside\n\nNot to be read.\n');
+    const link = join(dir, '.swap');
+    symlinkSync(outside, link);
+    renameSync(link, join(dir, 'swapped.txt'));
+    const read = readSeed(before, 'seeds/swapped.txt', 1_000_000);
+    expect('diagnostic' in read && [read.diagnostic.severity, read.diagnostic.rule]).toEqual(['error', 'unreadable']);
+  });
+
+  it('does not wait on a file swapped for a FIFO after listing', { timeout: 20_000 }, () => {
+    const { dir, seed } = listed({ 'pipe.txt': EXTRA });
+    const before = seed('pipe.txt');
+    rmSync(join(dir, 'pipe.txt'));
+    mkfifo(join(dir, 'pipe.txt'));
+    const read = readSeed(before, 'seeds/pipe.txt', 1_000_000);
+    expect('diagnostic' in read && read.diagnostic).toMatchObject({ severity: 'warning', rule: 'not-regular-file', message: 'not a regular file (a FIFO); skipped' });
+  });
+
+  it('reads a file that is still there', () => {
+    const { seed } = listed({ 'here.txt': EXTRA });
+    const read = readSeed(seed('here.txt'), 'seeds/here.txt', 1_000_000);
+    expect('bytes' in read && read.bytes.toString('utf8')).toBe(EXTRA);
+  });
+
+  it('refuses a file that grew past the limit after listing, naming the limit', () => {
+    const { dir, seed } = listed({ 'grows.txt': EXTRA });
+    const before = seed('grows.txt');
+    writeFileSync(join(dir, 'grows.txt'), EXTRA.repeat(100));
+    const read = readSeed(before, 'seeds/grows.txt', 1000);
+    expect('diagnostic' in read && read.diagnostic).toMatchObject({ severity: 'error', rule: 'seed-too-large', message: `the seed is ${EXTRA.length * 100} bytes; the limit is 1000 (config maxSeedBytes)` });
+  });
+});
+
+describe('file descriptors', () => {
+  it.runIf(existsSync('/proc/self/fd'))('are all closed again after reading many seeds', () => {
+    const dir = tempDir();
+    for (let i = 0; i < 400; i++) writeFileSync(join(dir, `seed-${String(i).padStart(3, '0')}.txt`), `Valley Herald: Story Number ${i}\n\nBody of story ${i}.\n`);
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    const result = build({ seedsDir: dir, config: testConfig(), now: NOW });
+    expect(result.items).toHaveLength(400);
+    expect(open()).toBe(before);
+  });
+});

@@ -1,0 +1,512 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseSeed, type ParsedSeed } from '../src/parse/index.js';
+import { splitFrontMatter, MAX_FRONT_MATTER_BYTES } from '../src/parse/frontmatter.js';
+import { isDek, looksLikePublicationName, sharerName, splitHeadline } from '../src/parse/seed.js';
+import { htmlNestingDepth, MAX_HTML_DEPTH } from '../src/sanitize.js';
+import { SAMPLE_SEEDS } from './helpers.js';
+
+/**
+ * Table-driven tests of SEED-FORMAT.md, one block per rule. Every input is
+ * bytes as they would sit on disk; every expectation comes from the rule it
+ * names, not from running the parser.
+ */
+
+const FILE = 'seeds/story.txt';
+
+function txt(text: string | Uint8Array, knownSources: readonly string[] = []): ParsedSeed {
+  return parseSeed(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, FILE, 'txt', knownSources);
+}
+
+function md(text: string): ParsedSeed {
+  return parseSeed(Buffer.from(text, 'utf8'), 'seeds/story.md', 'md');
+}
+
+function paragraphs(seed: ParsedSeed): string[] {
+  if (seed.body.kind !== 'paragraphs') throw new Error('expected a plain-text body');
+  return seed.body.paragraphs.map((p) => p.text);
+}
+
+function rules(seed: ParsedSeed): string[] {
+  return seed.diagnostics.map((d) => `${d.severity} ${d.rule} ${d.line}`);
+}
+
+describe('header block: known "Key: value" lines at the very top, ended by a blank line', () => {
+  const cases: { name: string; input: string; expect: Record<string, unknown>; headline: string }[] = [
+    {
+      name: 'Categories is comma-separated',
+      input: 'Categories: 2023, Diaspora ,  Culture\n\nMeridian Post: Choir Tours Five Cities\n\nThe choir left on Monday.\n',
+      expect: { categories: ['2023', 'Diaspora', 'Culture'] },
+      headline: 'Choir Tours Five Cities',
+    },
+    {
+      name: 'keys in any case; Tags add to Categories',
+      input: 'CATEGORIES: Music\ntags: Travel, Youth\n\nMeridian Post: Choir Tours Five Cities\n\nThe choir left on Monday.\n',
+      expect: { categories: ['Music', 'Travel', 'Youth'] },
+      headline: 'Choir Tours Five Cities',
+    },
+    {
+      name: 'every known key fills its field',
+      input: [
+        'Date: 2023-03-02',
+        'Link: https://meridian.example/choir',
+        'Source: Meridian Post',
+        'Source-URL: https://meridian.example/',
+        'Author: Ani Petrosyan',
+        'Shared-By: Garo Tashjian',
+        'Id: tag:meridian.example,2023-03-02:choir',
+        'Language: hy',
+        '',
+        'Choir Tours Five Cities',
+        '',
+        'The choir left on Monday.',
+        '',
+      ].join('\n'),
+      expect: {
+        date: '2023-03-02',
+        link: 'https://meridian.example/choir',
+        source: { name: 'Meridian Post', url: 'https://meridian.example/' },
+        author: 'Ani Petrosyan',
+        sharedBy: 'Garo Tashjian',
+        id: 'tag:meridian.example,2023-03-02:choir',
+        language: 'hy',
+      },
+      headline: 'Choir Tours Five Cities',
+    },
+    {
+      name: 'URL is a synonym of Link',
+      input: 'URL: https://meridian.example/a\n\nMeridian Post: Choir Tours Five Cities\n\nThe choir left on Monday.\n',
+      expect: { link: 'https://meridian.example/a' },
+      headline: 'Choir Tours Five Cities',
+    },
+    {
+      name: 'a first line whose key is not known is the headline, not a header',
+      input: 'Meridian Post: Choir Tours Five Cities\n\nThe choir left on Monday.\n',
+      expect: { source: { name: 'Meridian Post' }, categories: undefined },
+      headline: 'Choir Tours Five Cities',
+    },
+  ];
+  it.each(cases)('$name', ({ input, expect: fields, headline }) => {
+    const seed = txt(input);
+    expect(seed.ok).toBe(true);
+    expect(seed.fields.title?.value).toBe(headline);
+    for (const [key, value] of Object.entries(fields)) {
+      expect(seed.fields[key as keyof typeof seed.fields]?.value, key).toEqual(value);
+    }
+    expect(paragraphs(seed)).toEqual(['The choir left on Monday.']);
+  });
+
+  it('skips blank lines above the header block', () => {
+    const seed = txt('\n\n  \nCategories: Music\n\nMeridian Post: Choir Tours\n\nThe choir left on Monday.\n');
+    expect(seed.diagnostics).toEqual([]);
+    expect(seed.fields.categories).toEqual({ value: ['Music'], line: 4 });
+    expect(seed.fields.title).toEqual({ value: 'Choir Tours', line: 6 });
+  });
+
+  it.each(['Constructor', 'toString', '__proto__', 'hasOwnProperty'])('does not take "%s:" (a name every object has) for a header key', (key) => {
+    const seed = txt(`${key}: The Builders' Guild Meets\n\nThe guild met on Monday.\n`);
+    expect(seed.fields.title?.value).toBe("The Builders' Guild Meets");
+    expect(seed.fields.source?.value.name).toBe(key);
+    expect(Object.keys(seed.fields).sort()).toEqual(['source', 'title']);
+  });
+
+  it('gives each header field its own line', () => {
+    const seed = txt('Categories: Music\nDate: 2023-03-02\nAuthor: Ani Petrosyan\n\nMeridian Post: Choir Tours\n\nThe choir left.\n');
+    expect([seed.fields.categories?.line, seed.fields.date?.line, seed.fields.author?.line, seed.fields.title?.line]).toEqual([1, 2, 3, 5]);
+  });
+
+  it('warns when the block does not end with a blank line, and reads the next line as the headline', () => {
+    const seed = txt('Categories: Music\nMeridian Post: Choir Tours Five Cities\n\nThe choir left on Monday.\n');
+    expect(rules(seed)).toEqual(['warning header-blank-line 2']);
+    expect(seed.fields.categories?.value).toEqual(['Music']);
+    expect(seed.fields.title?.value).toBe('Choir Tours Five Cities');
+  });
+});
+
+describe('headline: "<Source>: <Title>" when the prefix names a publication', () => {
+  const cases: { headline: string; known?: string[]; source: string | undefined; title: string }[] = [
+    { headline: 'Asbarez: Pashinyan: "We Are Ready"', source: 'Asbarez', title: 'Pashinyan: "We Are Ready"' },
+    { headline: 'RFE/RL: Bridge Reopens After Repairs', source: 'RFE/RL', title: 'Bridge Reopens After Repairs' },
+    { headline: 'news.am: Bridge Reopens After Repairs', source: 'news.am', title: 'Bridge Reopens After Repairs' },
+    { headline: 'The Armenian Weekly: Bridge Reopens', source: 'The Armenian Weekly', title: 'Bridge Reopens' },
+    { headline: 'One Two Three Four Five Six: Bridge Reopens', source: 'One Two Three Four Five Six', title: 'Bridge Reopens' },
+    { headline: 'One Two Three Four Five Six Seven: Bridge Reopens', source: undefined, title: 'One Two Three Four Five Six Seven: Bridge Reopens' },
+    { headline: 'The mayor said: the bridge reopens.', source: 'The mayor said', title: 'the bridge reopens.' },
+    { headline: 'Dr. Sarkisian Says: Bridge Reopens', source: undefined, title: 'Dr. Sarkisian Says: Bridge Reopens' },
+    { headline: 'Why now? Officials explain: Bridge Reopens', source: undefined, title: 'Why now? Officials explain: Bridge Reopens' },
+    { headline: 'Yes, Really: Bridge Reopens', source: undefined, title: 'Yes, Really: Bridge Reopens' },
+    { headline: 'Yes, Really: Bridge Reopens', known: ['Yes, Really'], source: 'Yes, Really', title: 'Bridge Reopens' },
+    { headline: 'asbarez: Bridge Reopens', known: ['Asbarez'], source: 'Asbarez', title: 'Bridge Reopens' },
+    { headline: 'Bridge Reopens After Repairs', source: undefined, title: 'Bridge Reopens After Repairs' },
+    { headline: 'Asbarez:Bridge Reopens', source: undefined, title: 'Asbarez:Bridge Reopens' },
+    { headline: '2023: Bridge Reopens', source: undefined, title: '2023: Bridge Reopens' },
+  ];
+  it.each(cases)('$headline', ({ headline, known, source, title }) => {
+    expect(splitHeadline(headline, known)).toEqual(source === undefined ? { title } : { source, title });
+    const seed = txt(`${headline}\n\nThe bridge carried traffic again on Friday.\n`, known);
+    expect(seed.fields.source?.value.name).toBe(source);
+    expect(seed.fields.title?.value).toBe(title);
+  });
+
+  it('joins a hard-wrapped headline before splitting it', () => {
+    const seed = txt('Meridian Post: Choir Tours Five\nCities This Spring\n\nThe choir left on Monday.\n');
+    expect(seed.fields.source?.value.name).toBe('Meridian Post');
+    expect(seed.fields.title).toEqual({ value: 'Choir Tours Five Cities This Spring', line: 1 });
+  });
+
+  it('lets a Source: header win over the prefix, keeping its Source-URL', () => {
+    const seed = txt('Source: Meridian Daily\nSource-URL: https://meridian.example/\n\nMeridian Post: Choir Tours\n\nThe choir left.\n');
+    expect(seed.fields.source?.value).toEqual({ name: 'Meridian Daily', url: 'https://meridian.example/' });
+    expect(seed.fields.title?.value).toBe('Choir Tours');
+  });
+
+  it.each([
+    ['Asbarez', true],
+    ['The Armenian Weekly', true],
+    ['RFE/RL', true],
+    ['news.am', true],
+    ['Azatutyun.am', true],
+    ['Reuters; AP', false],
+    ['He said, then', false],
+    ['Mr. Smith', false],
+    ['“Quoted”', false],
+    ['1915', false],
+  ])('looksLikePublicationName(%j) is %s', (prefix, expected) => {
+    expect(looksLikePublicationName(prefix)).toBe(expected);
+  });
+});
+
+describe('dek: the paragraph after the headline when it is one short line without sentence punctuation', () => {
+  const dek = (candidate: string, rest = '\n\nThe body begins here.\n') => txt(`Meridian Post: Choir Tours\n\n${candidate}${rest}`);
+  it.each([
+    ['The Lachin Corridor has been blocked since Dec. 12', true],
+    ['A standfirst with no final stop', true],
+    ['A standfirst that ends a sentence.', false],
+    ['Does it end a sentence?', false],
+    ['It does!', false],
+    ['He said: “We are ready.”', false],
+    ['He said: “We are ready!’', false],
+    ['She asked “why?”', false],
+    ['A ' + 'x'.repeat(198), true],
+    ['A ' + 'x'.repeat(199), false],
+  ])('%j is a dek: %s', (candidate, isOne) => {
+    expect(isDek(candidate)).toBe(isOne);
+    const seed = dek(candidate);
+    expect(seed.fields.summary?.value).toBe(isOne ? candidate : undefined);
+    expect(paragraphs(seed)).toEqual(isOne ? ['The body begins here.'] : [candidate, 'The body begins here.']);
+  });
+
+  it('is not a dek when it spans two lines', () => {
+    const seed = dek('A standfirst wrapped\nover two lines');
+    expect(seed.fields.summary).toBeUndefined();
+    expect(paragraphs(seed)).toEqual(['A standfirst wrapped over two lines', 'The body begins here.']);
+  });
+
+  it('records the line of the dek', () => {
+    expect(dek('A standfirst').fields.summary).toEqual({ value: 'A standfirst', line: 3 });
+  });
+});
+
+describe('body: paragraphs split by blank lines, hard-wrapped lines joined with a space', () => {
+  const cases: { name: string; body: string; expected: string[] }[] = [
+    { name: 'one paragraph per blank line', body: 'First paragraph.\n\nSecond paragraph.\n', expected: ['First paragraph.', 'Second paragraph.'] },
+    { name: 'several blank lines are one break', body: 'First paragraph.\n\n\n\nSecond paragraph.\n', expected: ['First paragraph.', 'Second paragraph.'] },
+    { name: 'wrapped lines are joined with one space', body: 'A paragraph that was\nwrapped by a mail\n  client at forty.\n', expected: ['A paragraph that was wrapped by a mail client at forty.'] },
+    { name: 'blank lines holding spaces still break', body: 'First paragraph.\n   \t\nSecond paragraph.\n', expected: ['First paragraph.', 'Second paragraph.'] },
+    { name: 'typos are kept as written', body: 'Teh council met on Tusday.\n', expected: ['Teh council met on Tusday.'] },
+    { name: 'non-breaking spaces used as indentation become spaces', body: '\u00A0\u00A0Indented paragraph.\n', expected: ['Indented paragraph.'] },
+  ];
+  it.each(cases)('$name', ({ body, expected }) => {
+    const seed = txt(`Meridian Post: Choir Tours\n\nA standfirst that ends.\n\n${body}`);
+    expect(paragraphs(seed)).toEqual(['A standfirst that ends.', ...expected]);
+  });
+
+  it('gives each paragraph the line it starts on', () => {
+    const seed = txt('Meridian Post: Choir Tours\n\nStandfirst\n\nFirst line\nsecond line.\n\n\nLast paragraph.\n');
+    expect(seed.body).toEqual({
+      kind: 'paragraphs',
+      paragraphs: [
+        { text: 'First line second line.', line: 5 },
+        { text: 'Last paragraph.', line: 9 },
+      ],
+    });
+  });
+});
+
+describe('trailer: a bare name and a colon on the last non-blank line is who shared it', () => {
+  const cases: { trailer: string; sharedBy: string | undefined }[] = [
+    { trailer: 'Emma Jilavian:', sharedBy: 'Emma Jilavian' },
+    { trailer: 'Նարինե Մելքոնյան:', sharedBy: 'Նարինե Մելքոնյան' },
+    { trailer: "Mary O'Neil-Hayes Jr.:", sharedBy: "Mary O'Neil-Hayes Jr." },
+    { trailer: 'Anna Maria de la Cruz:', sharedBy: 'Anna Maria de la Cruz' },
+    { trailer: 'One Two Three Four Five Six:', sharedBy: undefined },
+    { trailer: 'Call 555-0100:', sharedBy: undefined },
+    { trailer: 'Contact: the editor', sharedBy: undefined },
+    { trailer: 'Emma Jilavian', sharedBy: undefined },
+  ];
+  it.each(cases)('$trailer', ({ trailer, sharedBy }) => {
+    expect(sharerName(trailer)).toBe(sharedBy);
+    const seed = txt(`Meridian Post: Choir Tours\n\nThe choir left on Monday.\n\n${trailer}\n\n`);
+    expect(seed.fields.sharedBy?.value).toBe(sharedBy);
+    expect(paragraphs(seed)).toEqual(sharedBy ? ['The choir left on Monday.'] : ['The choir left on Monday.', trailer]);
+    // The sharer is not the story's author.
+    expect(seed.fields.author).toBeUndefined();
+  });
+
+  it('takes the trailer off the end of the last paragraph when no blank line precedes it', () => {
+    const seed = txt('Meridian Post: Choir Tours\n\nThe choir left on Monday.\nEmma Jilavian:\n');
+    expect(seed.fields.sharedBy).toEqual({ value: 'Emma Jilavian', line: 4 });
+    expect(paragraphs(seed)).toEqual(['The choir left on Monday.']);
+  });
+
+  it('leaves a name-like line that is not the last one in the body', () => {
+    const seed = txt('Meridian Post: Choir Tours\n\nThe choir left on Monday.\n\nEmma Jilavian:\n\nA closing paragraph.\n');
+    expect(seed.fields.sharedBy).toBeUndefined();
+    expect(paragraphs(seed)).toEqual(['The choir left on Monday.', 'Emma Jilavian:', 'A closing paragraph.']);
+  });
+});
+
+describe('repairs', () => {
+  it.each([
+    ['the free _expression_ of their will', 'the free expression of their will', 1],
+    ['_expression_ at the start', 'expression at the start', 1],
+    ['two: _expression_ and _expression_', 'two: expression and expression', 2],
+    ['not a mangled word: _expressions_', 'not a mangled word: _expressions_', 0],
+    ['not a mangled word: my_expression_', 'not a mangled word: my_expression_', 0],
+  ])('digest artifact: %j', (line, repaired, count) => {
+    const seed = txt(`Meridian Post: Choir Tours\n\nA standfirst that ends.\n\n${line}\n`);
+    expect(paragraphs(seed)[1]).toBe(repaired);
+    expect(seed.repairs).toHaveLength(count);
+    expect(seed.repairs.every((r) => r.rule === 'digest-artifact' && r.line === 5 && r.to === 'expression')).toBe(true);
+    expect(seed.diagnostics).toEqual([]);
+  });
+
+  it('removes trailing spaces and tabs', () => {
+    const seed = txt('Meridian Post: Choir Tours   \n\nThe choir left on Monday. \t \n');
+    expect(seed.fields.title?.value).toBe('Choir Tours');
+    expect(paragraphs(seed)).toEqual(['The choir left on Monday.']);
+  });
+});
+
+describe('line endings and byte-order mark', () => {
+  const lines = ['Categories: Music', '', 'Meridian Post: Choir Tours', '', 'A standfirst', '', 'The choir left', 'on Monday.', '', 'Emma Jilavian:'];
+  const variants: [string, Uint8Array][] = [
+    ['LF', Buffer.from(lines.join('\n'))],
+    ['CRLF', Buffer.from(lines.join('\r\n'))],
+    ['CR only', Buffer.from(lines.join('\r'))],
+    ['UTF-8 BOM and CRLF', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join('\r\n'))])],
+    ['mixed endings', Buffer.from('Categories: Music\r\n\rMeridian Post: Choir Tours\n\r\nA standfirst\r\rThe choir left\ron Monday.\n\nEmma Jilavian:')],
+  ];
+  it.each(variants)('%s reads the same fields, body and line numbers', (_name, bytes) => {
+    const seed = txt(bytes);
+    expect(seed.ok).toBe(true);
+    expect(seed.diagnostics).toEqual([]);
+    expect(seed.fields).toEqual({
+      categories: { value: ['Music'], line: 1 },
+      source: { value: { name: 'Meridian Post' }, line: 3 },
+      title: { value: 'Choir Tours', line: 3 },
+      summary: { value: 'A standfirst', line: 5 },
+      sharedBy: { value: 'Emma Jilavian', line: 10 },
+    });
+    expect(seed.body).toEqual({ kind: 'paragraphs', paragraphs: [{ text: 'The choir left on Monday.', line: 7 }] });
+  });
+
+  it('reads CR-only front matter (it must not make the article vanish)', () => {
+    const seed = md('---\rtitle: Choir Tours\rcategories: [Music]\r---\rThe choir left on Monday.\r');
+    expect(seed.ok).toBe(true);
+    expect(seed.fields.title).toEqual({ value: 'Choir Tours', line: 2 });
+    expect(seed.fields.categories).toEqual({ value: ['Music'], line: 3 });
+    expect(seed.body).toEqual({ kind: 'html', html: '<p>The choir left on Monday.</p>\n', line: 5 });
+  });
+});
+
+describe('front matter wins over anything read from the text', () => {
+  it('replaces the headline, dek, categories and trailer key by key', () => {
+    const seed = txt(
+      [
+        '---',
+        'title: Choir Tours Six Cities',
+        'summary: A corrected standfirst',
+        'categories: [Music, Travel]',
+        'shared_by: Garo Tashjian',
+        '---',
+        'Categories: Culture',
+        '',
+        'Meridian Post: Choir Tours Five Cities',
+        '',
+        'A standfirst',
+        '',
+        'The choir left on Monday.',
+        '',
+        'Emma Jilavian:',
+      ].join('\n'),
+    );
+    expect(seed.diagnostics).toEqual([]);
+    expect(seed.fields).toEqual({
+      title: { value: 'Choir Tours Six Cities', line: 2 },
+      summary: { value: 'A corrected standfirst', line: 3 },
+      categories: { value: ['Music', 'Travel'], line: 4 },
+      sharedBy: { value: 'Garo Tashjian', line: 5 },
+      source: { value: { name: 'Meridian Post' }, line: 9 },
+    });
+    expect(paragraphs(seed)).toEqual(['The choir left on Monday.']);
+  });
+
+  it('merges a source object over the source read from the headline', () => {
+    const seed = txt('---\nsource: {url: "https://meridian.example/"}\n---\nMeridian Post: Choir Tours\n\nThe choir left.\n');
+    expect(seed.fields.source).toEqual({ value: { name: 'Meridian Post', url: 'https://meridian.example/' }, line: 2 });
+  });
+});
+
+describe('front matter: YAML only, checked once', () => {
+  it('gives each key the line it is on', () => {
+    const fm = splitFrontMatter('---\ntitle: Choir Tours\n\ndate: 2023-03-02\nsource:\n  name: Meridian Post\n---\nBody\n', 'x.md');
+    expect(fm.ok).toBe(true);
+    expect(fm.lines).toEqual({ title: 2, date: 4, source: 5 });
+    expect(fm.bodyFirstLine).toBe(8);
+    expect(fm.body).toBe('Body\n');
+  });
+
+  const refused: { name: string; input: string; rule: string; line: number; message: RegExp }[] = [
+    { name: '---js', input: '---js\n{ title: "x" }\n---\nBody\n', rule: 'front-matter-language', line: 1, message: /only YAML/ },
+    { name: '---javascript', input: '---javascript\n{ title: "x" }\n---\nBody\n', rule: 'front-matter-language', line: 1, message: /only YAML/ },
+    { name: '--- js (with a space)', input: '--- js\n{ title: "x" }\n---\nBody\n', rule: 'front-matter-language', line: 1, message: /only YAML/ },
+    { name: '---coffee', input: '---coffee\ntitle: "x"\n---\nBody\n', rule: 'front-matter-language', line: 1, message: /only YAML/ },
+    { name: '---json', input: '---json\n{"title": "x"}\n---\nBody\n', rule: 'front-matter-language', line: 1, message: /only YAML/ },
+    { name: 'never closed', input: '---\ntitle: x\nBody\n', rule: 'front-matter-unclosed', line: 1, message: /never closed/ },
+    { name: 'closed by "---" with text after it', input: '---\ntitle: x\n--- more\nBody\n', rule: 'front-matter-unclosed', line: 3, message: /"---" alone/ },
+    { name: 'an anchor and alias', input: '---\ntitle: x\nbase: &b [1, 2]\nmore: *b\n---\nBody\n', rule: 'front-matter-alias', line: 3, message: /anchors and aliases/ },
+    { name: 'a duplicate key', input: '---\ntitle: x\ntitle: y\n---\nBody\n', rule: 'front-matter-yaml', line: 3, message: /not valid YAML/ },
+    { name: 'not a mapping', input: '---\n- a\n- b\n---\nBody\n', rule: 'front-matter-type', line: 2, message: /mapping/ },
+    { name: 'over the size cap', input: `---\ntitle: x\nsummary: "${'y'.repeat(MAX_FRONT_MATTER_BYTES)}"\n---\nBody\n`, rule: 'front-matter-size', line: 1, message: new RegExp(`limit is ${MAX_FRONT_MATTER_BYTES} bytes`) },
+  ];
+  it.each(refused)('refuses $name', ({ input, rule, line, message }) => {
+    const seed = md(input);
+    expect(seed.ok).toBe(false);
+    expect(seed.diagnostics).toHaveLength(1);
+    expect(seed.diagnostics[0]).toMatchObject({ file: 'seeds/story.md', severity: 'error', rule, line });
+    expect(seed.diagnostics[0]!.message).toMatch(message);
+  });
+
+  it('does not take a first line "--- Some words ---" for front matter', () => {
+    const seed = txt('--- Special Report ---\n\nThe choir left on Monday.\n');
+    expect(seed.ok).toBe(true);
+    expect(seed.fields.title?.value).toBe('--- Special Report ---');
+  });
+
+  const typed: { name: string; yaml: string; line: number; message: RegExp }[] = [
+    { name: 'title: 1984 is a number', yaml: 'title: 1984', line: 2, message: /"title" must be text, found number 1984/ },
+    { name: 'a list where text belongs', yaml: 'title: Choir\nauthor: [Ani, Garo]', line: 3, message: /"author" must be text, found a list/ },
+    { name: 'draft: "yes" is text', yaml: 'title: Choir\ndraft: "yes"', line: 3, message: /"draft" must be true or false/ },
+    { name: 'a date that is a number', yaml: 'title: Choir\ndate: 20230302', line: 3, message: /"date" must be a date such as 2023-03-02/ },
+    { name: 'categories of objects', yaml: 'title: Choir\ncategories: [{a: 1}]', line: 3, message: /"categories" must be a list of names/ },
+    { name: 'source as a number', yaml: 'title: Choir\nsource: 7', line: 3, message: /"source" must be a name or \{name, url, feed\}/ },
+    { name: 'source.url as a list', yaml: 'title: Choir\nsource: {name: M, url: [a]}', line: 3, message: /"source.url" must be text/ },
+  ];
+  it.each(typed)('type-checks: $name', ({ yaml, line, message }) => {
+    const seed = md(`---\n${yaml}\n---\nBody\n`);
+    expect(seed.ok).toBe(false);
+    const errors = seed.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ rule: 'front-matter-type', line });
+    expect(errors[0]!.message).toMatch(message);
+  });
+
+  it('warns about an unknown key with its line, and still publishes', () => {
+    const seed = md('---\ntitle: Choir\nsubtitle: extra\n---\nBody\n');
+    expect(seed.ok).toBe(true);
+    expect(rules(seed)).toEqual(['warning front-matter-unknown-key 3']);
+  });
+});
+
+describe('Markdown seeds', () => {
+  it('reads every front-matter key', () => {
+    const seed = md(
+      [
+        '---',
+        'title: Choir Tours Five Cities',
+        'date: 2023-03-02',
+        'source: {name: Meridian Post, url: "https://meridian.example/", feed: "https://meridian.example/feed"}',
+        'tags: [Music, Travel]',
+        'author: Ani Petrosyan',
+        'shared_by: Garo Tashjian',
+        'link: https://meridian.example/choir',
+        'summary: Five cities in ten days',
+        'id: tag:meridian.example,2023-03-02:choir',
+        'language: hy',
+        'draft: false',
+        '---',
+        'The choir *left* on Monday.',
+      ].join('\n'),
+    );
+    expect(seed.diagnostics).toEqual([]);
+    const values = Object.fromEntries(Object.entries(seed.fields).map(([k, f]) => [k, f.value]));
+    expect(values).toEqual({
+      title: 'Choir Tours Five Cities',
+      date: '2023-03-02',
+      source: { name: 'Meridian Post', url: 'https://meridian.example/', feed: 'https://meridian.example/feed' },
+      categories: ['Music', 'Travel'],
+      author: 'Ani Petrosyan',
+      sharedBy: 'Garo Tashjian',
+      link: 'https://meridian.example/choir',
+      summary: 'Five cities in ten days',
+      id: 'tag:meridian.example,2023-03-02:choir',
+      language: 'hy',
+      draft: false,
+    });
+    expect(seed.body).toEqual({ kind: 'html', html: '<p>The choir <em>left</em> on Monday.</p>\n', line: 14 });
+  });
+
+  it('reads draft: true (the seed is not published)', () => {
+    expect(md('---\ntitle: Choir\ndraft: true\n---\nBody\n').fields.draft).toEqual({ value: true, line: 3 });
+  });
+
+  it('is CommonMark; raw HTML is left for the sanitizer, never trusted here', () => {
+    const seed = md('---\ntitle: Choir\n---\n# Heading\n\n<script>alert(1)</script>\n');
+    expect(seed.body.kind).toBe('html');
+    expect(seed.body.kind === 'html' && seed.body.html).toContain('<h1>Heading</h1>');
+  });
+});
+
+describe('raw HTML nesting in Markdown bodies', () => {
+  it.each([
+    ['<p>a</p>', 1],
+    ['<div><div><br>x<img src="a.png"></div></div>', 2],
+    ['<div/><hr/>', 0],
+    ['</div></div><p>a', 1],
+    ['<a <a <a x', 0],
+  ])('htmlNestingDepth(%j) is %i', (html, depth) => {
+    expect(htmlNestingDepth(html)).toBe(depth);
+  });
+
+  it(`rejects a body nested deeper than ${MAX_HTML_DEPTH} elements`, () => {
+    const seed = md(`---\ntitle: Deep\n---\n${'<div>'.repeat(MAX_HTML_DEPTH + 1)}x\n`);
+    expect(seed.ok).toBe(false);
+    expect(rules(seed)).toEqual(['error html-too-deep 4']);
+  });
+
+  it(`accepts a body nested ${MAX_HTML_DEPTH} elements deep`, () => {
+    expect(md(`---\ntitle: Deep\n---\n${'<div>'.repeat(MAX_HTML_DEPTH)}x\n`).ok).toBe(true);
+  });
+});
+
+describe('the real seed, normalized (SEED-FORMAT.md table)', () => {
+  const bytes = readFileSync(join(SAMPLE_SEEDS, '000_9a8b9b698a6b0df3.txt'));
+  const seed = txt(bytes);
+  it('has the fields of the table', () => {
+    expect(seed.ok).toBe(true);
+    expect(seed.diagnostics).toEqual([]);
+    expect(seed.fields.title?.value).toBe('Artsakh Calls for ‘Full-Fledged’ Peace Talks Through International Efforts');
+    expect(seed.fields.source?.value).toEqual({ name: 'Asbarez' });
+    expect(seed.fields.summary?.value).toBe('The Lachin Corridor has been blocked by Azerbaijan since Dec. 12');
+    expect(seed.fields.categories?.value).toEqual(['2023']);
+    expect(seed.fields.sharedBy?.value).toBe('Emma Jilavian');
+    expect(seed.fields.date).toBeUndefined();
+    const body = paragraphs(seed);
+    expect(body).toHaveLength(6);
+    expect(body[0]).toMatch(/^The Artsakh Foreign Ministry said on Thursday/);
+    expect(body[5]).toMatch(/the Artsakh foreign ministry said\.$/);
+    expect(seed.repairs).toEqual([{ file: FILE, line: 15, rule: 'digest-artifact', from: '_expression_', to: 'expression' }]);
+  });
+});
