@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -8,26 +7,14 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { publish } from '../src/index.js';
 import { startServer } from '../src/serve.js';
 import { NOW, REPO, SAMPLE_SEEDS, tempDir, testConfig } from './helpers.js';
+import { CHROMIUM, TOOLS, assertTools, skipWithout } from './tools.js';
 
 // Debian's Chromium, driven by playwright-core (no browser download), reads
 // the site as `seedfeed serve` serves it. Without Chromium these tests skip
 // with a note, except under SEEDFEED_REQUIRE_TOOLS=1 (CI), where they fail.
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = join(REPO, 'test-artifacts');
-const REQUIRE_TOOLS = process.env.SEEDFEED_REQUIRE_TOOLS === '1';
-
-const chromiumMissing = (() => {
-  const run = spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  return !run.error && run.status === 0 ? undefined : `${CHROMIUM} does not run (${run.error?.message ?? run.stderr.trim()}); install it with: apt-get install -y chromium`;
-})();
-
-function skipUnlessRequired(missing: string | undefined): boolean {
-  if (!missing || REQUIRE_TOOLS) return false;
-  console.warn(`browser tests: skipping: ${missing}`);
-  return true;
-}
 
 /** The `rel=alternate` links in the head of the open page, their hrefs resolved as the browser resolves them. */
 async function alternateLinks(page: Page): Promise<{ type: string | null; href: string }[]> {
@@ -37,7 +24,7 @@ async function alternateLinks(page: Page): Promise<{ type: string | null; href: 
 
 const TITLE = 'Artsakh Calls for ‘Full-Fledged’ Peace Talks Through International Efforts';
 
-describe.skipIf(skipUnlessRequired(chromiumMissing))('the site in headless Chromium', () => {
+describe.skipIf(skipWithout(TOOLS.chromium))('the site in headless Chromium', () => {
   let server: Server;
   let base: string;
   let context: BrowserContext;
@@ -46,7 +33,7 @@ describe.skipIf(skipUnlessRequired(chromiumMissing))('the site in headless Chrom
   const failures: string[] = [];
 
   beforeAll(async () => {
-    if (chromiumMissing) throw new Error(`${chromiumMissing}. SEEDFEED_REQUIRE_TOOLS=1 makes a missing tool a failure.`);
+    assertTools(TOOLS.chromium);
     const dir = tempDir('seedfeed-browser-');
     const report = publish({ seedsDir: SAMPLE_SEEDS, outDir: join(dir, 'out'), statePath: join(dir, 'state', 'log.json'), config: testConfig(), now: NOW });
     if (report.exitCode !== 0) throw new Error(`sample build failed: ${JSON.stringify(report.diagnostics)}`);

@@ -6,12 +6,11 @@
  * checked against SEED-FORMAT.md (see EXPECTED below).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, readFileSync, readdirSync, writeFileSync, type Dirent } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, readFileSync, readdirSync, type Dirent } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, relative, sep } from 'node:path';
-import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { publish, type PublishReport } from '../src/index.js';
@@ -19,11 +18,11 @@ import { NOW, REPO, SAMPLE_SEEDS, SHARED, tempDir, testConfig } from './helpers.
 import { SaxesParser } from 'saxes';
 import { parseXml } from './xml.js';
 import { SYSTEM_PYTHON, TOOLS, needTools } from './tools.js';
+import { newsboatReload } from './support/newsboat.js';
 
 const FIXTURE_SEEDS = join(REPO, 'test', 'fixtures', 'conformance', 'seeds');
 const ATOM_RNC = join(SHARED, 'schemas', 'atom.rnc');
 const JSON_FEED_SCHEMA = join(SHARED, 'schemas', 'jsonfeed-1.1.schema.json');
-const execFileAsync = promisify(execFile);
 
 // ---------------------------------------------------------------------------
 // What each item must look like to a reader, from SEED-FORMAT.md and the
@@ -475,23 +474,9 @@ describe('newsboat', () => {
 
   it.for(xmlFeeds)('$path: item titles and authors as newsboat stores them', async (file, ctx) => {
     needTools(ctx, TOOLS.newsboat, TOOLS.sqlite);
-    // One home, urls file, config and cache per feed: newsboat keys items by guid across feeds.
-    const home = tempDir('seedfeed-newsboat-');
+    // One cache per feed (newsboatReload): newsboat keys items by guid across feeds.
     const url = baseUrl + file.path;
-    writeFileSync(join(home, 'urls'), url + '\n');
-    writeFileSync(join(home, 'config'), 'reload-threads 1\ndownload-retries 1\ndownload-timeout 30\n');
-    const cache = join(home, 'cache.db');
-    await execFileAsync('newsboat', ['-x', 'reload', '-u', join(home, 'urls'), '-c', cache, '-C', join(home, 'config')], {
-      cwd: home,
-      timeout: 50_000,
-      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: home, XDG_DATA_HOME: home },
-    });
-    const read = spawnSync(SYSTEM_PYTHON, [join(REPO, 'test', 'read_newsboat_cache.py'), cache], { encoding: 'utf8', timeout: 30_000 });
-    expect(read.status, read.stderr).toBe(0);
-    const stored = JSON.parse(read.stdout) as {
-      feeds: { rssurl: string; title: string }[];
-      items: { feedurl: string; guid: string; title: string; author: string; pubDate: number }[];
-    };
+    const stored = await newsboatReload([url]);
     expect(stored.feeds.map((f) => f.rssurl)).toEqual([url]);
     if (isMainFeed(file)) expect(stored.feeds[0]!.title).toBe('Test feed');
     expect(stored.items.length, 'every item fetched').toBe(itemCount(file));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,32 +7,14 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { publish } from '../src/index.js';
 import { NOW, REPO, SAMPLE_SEEDS, tempDir, testConfig } from './helpers.js';
+import { NGINX, TOOLS, assertTools, needTools, skipWithout } from './tools.js';
+import { newsboatReload } from './support/newsboat.js';
 
 // Debian's nginx, started by this file on 127.0.0.1 with deploy/nginx.conf
 // (only its listen and root lines changed) over a freshly built out/, and
 // newsboat subscribing through it. Missing tools skip these tests with a
 // note, except under SEEDFEED_REQUIRE_TOOLS=1 (CI), where they fail.
 
-const NGINX = '/usr/sbin/nginx';
-const PYTHON = '/usr/bin/python3';
-const REQUIRE_TOOLS = process.env.SEEDFEED_REQUIRE_TOOLS === '1';
-
-function missingTool(command: string, args: string[], apt: string): string | undefined {
-  const run = spawnSync(command, args, { encoding: 'utf8', timeout: 30_000 });
-  if (!run.error && run.status === 0) return undefined;
-  return `${command} does not run (${run.error?.message ?? (run.stderr || run.stdout).trim().split('\n').pop()}); install it with: apt-get install -y ${apt}`;
-}
-
-const nginxMissing = missingTool(NGINX, ['-v'], 'nginx');
-const newsboatMissing = missingTool('newsboat', ['--version'], 'newsboat') ?? missingTool(PYTHON, ['-c', 'import sqlite3'], 'python3');
-
-/** Under CI a missing tool is a failure; elsewhere a skip with a note. */
-function skipUnlessRequired(missing: string | undefined): boolean {
-  if (!missing) return false;
-  if (REQUIRE_TOOLS) return false;
-  console.warn(`nginx tests: skipping: ${missing}`);
-  return true;
-}
 
 interface Reply {
   status: number;
@@ -78,7 +60,7 @@ function testServerBlock(deployed: string, port: number, root: string): string {
   return text;
 }
 
-describe.skipIf(skipUnlessRequired(nginxMissing))('deploy/nginx.conf, served by nginx', () => {
+describe.skipIf(skipWithout(TOOLS.nginx))('deploy/nginx.conf, served by nginx', () => {
   let dir: string;
   let out: string;
   let port: number;
@@ -86,7 +68,7 @@ describe.skipIf(skipUnlessRequired(nginxMissing))('deploy/nginx.conf, served by 
   let exited: Promise<void>;
 
   beforeAll(async () => {
-    if (nginxMissing) throw new Error(`${nginxMissing}. SEEDFEED_REQUIRE_TOOLS=1 makes a missing tool a failure.`);
+    assertTools(TOOLS.nginx);
     dir = tempDir('seedfeed-nginx-');
     out = join(dir, 'out');
     const report = publish({ seedsDir: SAMPLE_SEEDS, outDir: out, statePath: join(dir, 'state', 'log.json'), config: testConfig(), now: NOW });
@@ -207,40 +189,20 @@ describe.skipIf(skipUnlessRequired(nginxMissing))('deploy/nginx.conf, served by 
     },
   );
 
-  it.skipIf(skipUnlessRequired(newsboatMissing))('lets newsboat subscribe to the RSS and Atom feeds through it', () => {
-    if (newsboatMissing) throw new Error(`${newsboatMissing}. SEEDFEED_REQUIRE_TOOLS=1 makes a missing tool a failure.`);
-    // One newsboat home and cache per format: both documents carry the same
-    // item id, and newsboat keeps an id once whichever feed brought it.
+  it('lets newsboat subscribe to the RSS and Atom feeds through it', async (ctx) => {
+    needTools(ctx, TOOLS.newsboat, TOOLS.sqlite);
+    // One newsboat cache per format: both documents carry the same item id,
+    // and newsboat keeps an id once whichever feed brought it.
     for (const format of ['feed.xml', 'atom.xml']) {
       const feed = `http://127.0.0.1:${port}/${format}`;
-      const home = tempDir('seedfeed-newsboat-');
-      writeFileSync(join(home, 'urls'), feed + '\n');
-      writeFileSync(join(home, 'config'), 'download-timeout 20\nreload-threads 1\n');
-      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', no_proxy: '127.0.0.1', NO_PROXY: '127.0.0.1' };
-      const run = spawnSync('newsboat', ['-x', 'reload', '-u', 'urls', '-c', 'cache.db', '-C', 'config'], { cwd: home, env, encoding: 'utf8', timeout: 60_000 });
-      expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
-      const cache = readNewsboatCache(join(home, 'cache.db'));
-      expect(cache.feeds, format).toEqual({ [feed]: testConfig().title });
+      const cache = await newsboatReload([feed]);
+      expect(cache.feeds.map((f) => [f.rssurl, f.title]), format).toEqual([[feed, testConfig().title]]);
       expect(cache.items.map((i) => i.title), format).toEqual(['Artsakh Calls for ‘Full-Fledged’ Peace Talks Through International Efforts']);
       expect(cache.items[0]!.url).toMatch(/^https:\/\/seeds\.example\.org\/articles\/.+\.html$/);
       expect(cache.items[0]!.feedurl).toBe(feed);
     }
   });
 });
-
-/** Feeds and items of a newsboat cache, read with Python's standard sqlite3 (the sqlite3 program is often absent). */
-function readNewsboatCache(file: string): { feeds: Record<string, string>; items: { feedurl: string; title: string; url: string }[] } {
-  const script = [
-    'import json, sqlite3, sys',
-    'db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)',
-    'feeds = dict(db.execute("SELECT rssurl, title FROM rss_feed").fetchall())',
-    'items = [dict(zip(("feedurl", "title", "url"), r)) for r in db.execute("SELECT feedurl, title, url FROM rss_item ORDER BY id")]',
-    'json.dump({"feeds": feeds, "items": items}, sys.stdout)',
-  ].join('\n');
-  const read = spawnSync(PYTHON, ['-c', script, file], { encoding: 'utf8' });
-  if (read.status !== 0) throw new Error(`reading ${file}: ${read.stderr}`);
-  return JSON.parse(read.stdout);
-}
 
 describe('the nginx test harness', () => {
   it('changes only the listen and root lines of deploy/nginx.conf, and notices when they are gone', () => {

@@ -24,6 +24,9 @@ export const SYSTEM_PYTHON = '/usr/bin/python3';
 
 export const REQUIRE_TOOLS = process.env.SEEDFEED_REQUIRE_TOOLS === '1';
 
+export const NGINX = '/usr/sbin/nginx';
+export const CHROMIUM = '/usr/bin/chromium';
+
 /** Runs `command args`; undefined when it exits 0, else a short reason. */
 function probe(command: string, args: string[]): string | undefined {
   const run = spawnSync(command, args, { encoding: 'utf8', timeout: 30_000 });
@@ -52,6 +55,8 @@ export const TOOLS = {
   }),
   feedparser: tool('feedparser', 'python3-feedparser', () => probe(SYSTEM_PYTHON, ['-c', 'import feedparser'])),
   newsboat: tool('newsboat', 'newsboat', () => probe('newsboat', ['--version'])),
+  nginx: tool('nginx', 'nginx', () => probe(NGINX, ['-v'])),
+  chromium: tool('chromium', 'chromium', () => probe(CHROMIUM, ['--version'])),
   // Reading newsboat's cache needs SQLite; Python's standard library has it, the sqlite3 CLI may be absent.
   sqlite: tool('python3 sqlite3', 'python3', () => probe(SYSTEM_PYTHON, ['-c', 'import sqlite3'])),
 } satisfies Record<string, Tool>;
@@ -65,7 +70,7 @@ const announced = new Set<string>();
 export function needTools(ctx: TestContext, ...tools: Tool[]): void {
   const missing = tools.filter((t) => t.missing);
   if (!missing.length) return;
-  const message = missing.map((t) => `${t.name} is missing (${t.missing}); install it with: apt-get install -y ${t.apt}`).join('; ');
+  const message = missingMessage(missing);
   if (REQUIRE_TOOLS) throw new Error(`${message}. SEEDFEED_REQUIRE_TOOLS=1 makes a missing tool a failure.`);
   for (const t of missing) {
     if (announced.has(t.name)) continue;
@@ -73,4 +78,25 @@ export function needTools(ctx: TestContext, ...tools: Tool[]): void {
     console.warn(`conformance: skipping the ${t.name} checks: ${t.missing}; install it with: apt-get install -y ${t.apt}`);
   }
   ctx.skip(message);
+}
+
+function missingMessage(missing: Tool[]): string {
+  return missing.map((t) => `${t.name} is missing (${t.missing}); install it with: apt-get install -y ${t.apt}`).join('; ');
+}
+
+/**
+ * For a whole `describe` block: true (skip it, with a note) when a tool is
+ * missing and tools are not required. Under SEEDFEED_REQUIRE_TOOLS=1 it is
+ * false, and `assertTools` in the block's `beforeAll` fails it.
+ */
+export function skipWithout(...tools: Tool[]): boolean {
+  const missing = tools.filter((t) => t.missing);
+  if (!missing.length || REQUIRE_TOOLS) return false;
+  console.warn(`skipping: ${missingMessage(missing)}`);
+  return true;
+}
+
+export function assertTools(...tools: Tool[]): void {
+  const missing = tools.filter((t) => t.missing);
+  if (missing.length) throw new Error(`${missingMessage(missing)}. SEEDFEED_REQUIRE_TOOLS=1 makes a missing tool a failure.`);
 }
