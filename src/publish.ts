@@ -1,11 +1,10 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { checkOutputText } from './readback.js';
 import { build, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
-import { changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, replaceChangedFiles, writeFileAtomically } from './write.js';
-import { EXIT, OutputError, StateError, hasErrors, type Diagnostic } from './diagnostics.js';
+import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, writeFileAtomically } from './write.js';
+import { EXIT, StateError, hasErrors, type Diagnostic } from './diagnostics.js';
 import type { Repair } from './text.js';
 
 export const DEFAULT_STATE_FILE = '.seedfeed/publish-log.json';
@@ -72,20 +71,28 @@ export function publish(options: PublishOptions): PublishReport {
     let written: string[] = [];
     let unchanged: string[] = [];
     if (options.dryRun) {
-      const plan = changedFiles(options.outDir, result.outputs);
-      written = plan.changed.map((f) => f.path);
-      unchanged = plan.unchanged;
+      for (const o of result.outputs) (changedFiles(options.outDir, [o]).changed.length ? written : unchanged).push(o.path);
     } else {
-      // Everything is rendered and read back before the log moves.
-      const outputPlan = changedFiles(options.outDir, result.outputs);
-      const problems = outputPlan.changed.map((f) => [f.path, checkOutputText(f.kind, f.text)] as const).filter(([, p]) => p);
-      if (problems.length) throw new OutputError(`nothing written, an output failed its check: ${problems.map(([f, p]) => `${f}: ${p}`).join('; ')}`);
+      // Every changed output is rendered, read back and staged before the log
+      // moves; one at a time, so no run holds all its pages in memory.
+      const staging = new Staging(options.outDir);
+      try {
+        for (const o of result.outputs) staging.offer(o);
+      } catch (e) {
+        staging.abort();
+        throw e;
+      }
       const current = result.outputs.map((o) => o.path).sort();
       const currentSet = new Set(current);
       const stale = (previousLog?.outputs ?? []).filter((p) => !currentSet.has(p));
       // The manifest keeps stale files listed until they are gone, so a run killed in between removes them next time.
-      writeLogIfChanged(options.statePath, { ...result.log, outputs: [...current, ...stale].sort() });
-      ({ written, unchanged } = replaceChangedFiles(options.outDir, outputPlan));
+      try {
+        writeLogIfChanged(options.statePath, { ...result.log, outputs: [...current, ...stale].sort() });
+      } catch (e) {
+        staging.abort();
+        throw e;
+      }
+      ({ written, unchanged } = staging.commit());
       if (stale.length) {
         removed = removeOutputs(options.outDir, stale);
         writeLogIfChanged(options.statePath, { ...result.log, outputs: current });

@@ -27,13 +27,7 @@ export function changedFiles(dir: string, files: readonly FileToWrite[]): { chan
   const changed: FileToWrite[] = [];
   const unchanged: string[] = [];
   for (const f of files) {
-    let old: Buffer | undefined;
-    try {
-      old = readFileSync(join(dir, f.path));
-    } catch {
-      old = undefined;
-    }
-    if (old && old.equals(Buffer.from(f.text, 'utf8'))) unchanged.push(f.path);
+    if (sameBytes(join(dir, f.path), Buffer.from(f.text, 'utf8'))) unchanged.push(f.path);
     else changed.push(f);
   }
   return { changed, unchanged };
@@ -42,64 +36,114 @@ export function changedFiles(dir: string, files: readonly FileToWrite[]): { chan
 /**
  * Replaces the files whose bytes changed, and only those, so a run with
  * nothing new leaves every file and its mtime alone (HTTP validators stay,
- * readers get 304s). Every changed file is checked first (XML well-formed,
- * JSON parses); if one fails, nothing is written. Then see
- * `replaceChangedFiles`.
+ * readers get 304s). Every changed file is checked (XML well-formed, JSON
+ * parses) and staged before any is put in place; if one fails, nothing is
+ * replaced. See `Staging`.
  */
-export function writeFilesAtomically(dir: string, files: readonly FileToWrite[]): WriteResult {
-  const plan = changedFiles(dir, files);
-  const problems: string[] = [];
-  for (const f of plan.changed) {
-    const problem = checkOutputText(f.kind, f.text);
-    if (problem) problems.push(`${f.path}: ${problem}`);
+export function writeFilesAtomically(dir: string, files: Iterable<FileToWrite>): WriteResult {
+  const staging = new Staging(dir);
+  try {
+    for (const f of files) staging.offer(f);
+  } catch (e) {
+    staging.abort();
+    throw e;
   }
-  if (problems.length) throw new OutputError(`nothing written, an output failed its check: ${problems.join('; ')}`);
-  return replaceChangedFiles(dir, plan);
+  return staging.commit();
+}
+
+/** Puts `plan.changed` in place, for a caller that compared and checked them already (a plan from `changedFiles`). */
+export function replaceChangedFiles(dir: string, plan: { changed: readonly FileToWrite[]; unchanged: readonly string[] }): WriteResult {
+  const staging = new Staging(dir);
+  try {
+    for (const f of plan.changed) staging.stage(f);
+  } catch (e) {
+    staging.abort();
+    throw e;
+  }
+  const result = staging.commit();
+  return { written: result.written, unchanged: [...plan.unchanged] };
 }
 
 /**
- * Puts `plan.changed` in place (a plan from `changedFiles` whose files the
- * caller has checked), in two phases: each file is written to a temporary
- * file in its own folder, fsynced and read back; only when all are staged
- * are they renamed over the old files, pages before the feeds that link to
- * them, and the folders fsynced. A write that fails replaces nothing; a run
- * killed at any moment leaves each file complete, old or new, and at worst
- * temporary files that the next run removes.
+ * The two phases of a replacement. `offer` compares one file with the disk
+ * and, when its bytes differ, checks it and stages it: written to a
+ * temporary file in its own folder, fsynced and read back. Files are offered
+ * one at a time, so a build of 100,000 pages never holds them all in memory.
+ * Only `commit` renames the staged files over the old ones, pages before the
+ * feeds that link to them, and fsyncs the folders; `abort` removes what was
+ * staged. A run killed at any moment leaves each file complete, old or new,
+ * and at worst temporary files that the next run removes.
  */
-export function replaceChangedFiles(dir: string, plan: { changed: readonly FileToWrite[]; unchanged: readonly string[] }): WriteResult {
-  const staged: { path: string; target: string; temp: string }[] = [];
-  try {
-    for (const f of [...plan.changed].sort(feedsLast)) {
-      const target = join(dir, f.path);
+export class Staging {
+  private readonly staged: { path: string; target: string; temp: string; feed: boolean }[] = [];
+  private readonly unchanged: string[] = [];
+
+  constructor(private readonly dir: string) {}
+
+  /** Stages `file` when it differs from the disk; returns whether it did. Throws `OutputError` when it fails its check. */
+  offer(file: FileToWrite): boolean {
+    const bytes = Buffer.from(file.text, 'utf8');
+    if (sameBytes(join(this.dir, file.path), bytes)) {
+      this.unchanged.push(file.path);
+      return false;
+    }
+    const problem = checkOutputText(file.kind, file.text);
+    if (problem) throw new OutputError(`nothing written, an output failed its check: ${file.path}: ${problem}`);
+    this.stageBytes(file, bytes);
+    return true;
+  }
+
+  /** Stages `file` without comparing or checking it. */
+  stage(file: FileToWrite): void {
+    this.stageBytes(file, Buffer.from(file.text, 'utf8'));
+  }
+
+  private stageBytes(file: FileToWrite, bytes: Buffer): void {
+    const target = join(this.dir, file.path);
+    try {
       mkdirSync(dirname(target), { recursive: true });
       // Found now, a folder in the way fails the run before anything is replaced.
       if (isFolder(target)) throw new Error(`${target} is a folder; move it out of the way`);
-      staged.push({ path: f.path, target, temp: stage(target, Buffer.from(f.text, 'utf8')) });
+      this.staged.push({ path: file.path, target, temp: stage(target, bytes), feed: file.kind === 'xml' || file.kind === 'json' });
+    } catch (e) {
+      throw new OutputError(`nothing written: ${ioMessage(e)}`);
     }
-  } catch (e) {
-    for (const s of staged) unlinkQuietly(s.temp);
-    throw new OutputError(`nothing written: ${ioMessage(e)}`);
   }
 
-  const dirs = new Set<string>();
-  for (const [i, s] of staged.entries()) {
-    try {
-      renameSync(s.temp, s.target);
-    } catch (e) {
-      for (const rest of staged.slice(i)) unlinkQuietly(rest.temp);
-      for (const d of dirs) fsyncDir(d);
-      throw new OutputError(`${i} of ${staged.length} changed file(s) were replaced before ${s.path} failed: ${ioMessage(e)}`);
-    }
-    dirs.add(dirname(s.target));
+  /** Paths that would be written so far. */
+  get changed(): string[] {
+    return this.staged.map((s) => s.path);
   }
-  for (const d of dirs) fsyncDir(d);
-  return { written: plan.changed.map((f) => f.path), unchanged: [...plan.unchanged] };
+
+  abort(): void {
+    for (const s of this.staged.splice(0)) unlinkQuietly(s.temp);
+  }
+
+  commit(): WriteResult {
+    // Pages and other files first, feeds last: a reader who sees a new item in a feed finds its page.
+    const order = [...this.staged.filter((s) => !s.feed), ...this.staged.filter((s) => s.feed)];
+    const dirs = new Set<string>();
+    for (const [i, s] of order.entries()) {
+      try {
+        renameSync(s.temp, s.target);
+      } catch (e) {
+        for (const rest of order.slice(i)) unlinkQuietly(rest.temp);
+        for (const d of dirs) fsyncDir(d);
+        throw new OutputError(`${i} of ${order.length} changed file(s) were replaced before ${s.path} failed: ${ioMessage(e)}`);
+      }
+      dirs.add(dirname(s.target));
+    }
+    for (const d of dirs) fsyncDir(d);
+    return { written: this.staged.map((s) => s.path), unchanged: [...this.unchanged] };
+  }
 }
 
-/** Pages and other files first, feeds last: a reader who sees a new item in a feed finds its page. */
-function feedsLast(a: FileToWrite, b: FileToWrite): number {
-  const rank = (f: FileToWrite) => (f.kind === 'xml' || f.kind === 'json' ? 1 : 0);
-  return rank(a) - rank(b);
+function sameBytes(path: string, bytes: Buffer): boolean {
+  try {
+    return readFileSync(path).equals(bytes);
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -38,14 +38,22 @@ export function renderPages(input: PagesInput): Output[] {
   const find = (kind: TopicKind, name: string) => topicIndex.get(topicKey(kind, name));
 
   const outputs: Output[] = [{ path: STYLESHEET_PATH, mediaType: 'text/css', kind: 'text', text: STYLESHEET }];
-  outputs.push(html('index.html', homePage(site, items, topics)));
-  for (const topic of topics) outputs.push(html(topic.path + 'index.html', topicPage(site, topic)));
-  for (const item of items) outputs.push(html(item.path, itemPage(site, item, find)));
+  outputs.push(html('index.html', () => homePage(site, items, topics)));
+  for (const topic of topics) outputs.push(html(topic.path + 'index.html', () => topicPage(site, topic)));
+  for (const item of items) outputs.push(html(item.path, () => itemPage(site, item, find)));
   return outputs;
 }
 
-function html(path: string, text: string): Output {
-  return { path, mediaType: 'text/html', kind: 'html', text };
+/** A page rendered when its text is read: the writer takes pages one at a time, so they are never all in memory at once. */
+function html(path: string, render: () => string): Output {
+  return {
+    path,
+    mediaType: 'text/html',
+    kind: 'html',
+    get text() {
+      return render();
+    },
+  };
 }
 
 /**
