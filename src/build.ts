@@ -3,15 +3,16 @@ import { discoverSeeds, joinDisplay, readSeed } from './discover.js';
 import { parseSeed, type ParsedSeed } from './parse/index.js';
 import { normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
 import { assignIdentities, emptyLog, type LogEntry, type PublishLog } from './identity.js';
-import { FORMATS, type OutputFormat } from './render/formats.js';
+import { FORMATS, type OutputFormat, type Renderer } from './render/formats.js';
 import type { FeedContext } from './render/context.js';
 import { renderPages } from './render/pages.js';
 import { topicsOf, TOPIC_KINDS } from './topics.js';
-import { archiveFeeds, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
+import { archiveFeeds, mainFeed, rendererOf, topicFeeds, type PlannedFeed } from './feeds.js';
 import { OPML_FILE, renderOpml } from './render/opml.js';
 import type { Progress } from './progress.js';
 
 export { OPML_FILE };
+import { lazyOutput, type Output } from './output.js';
 import { OutputError, warning, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { Repair } from './text.js';
 
@@ -28,13 +29,7 @@ export interface BuildOptions {
   progress?: (total: number) => Progress;
 }
 
-/** One file of the build, relative to the output folder. */
-export interface Output {
-  path: string;
-  mediaType: string;
-  kind: 'xml' | 'json' | 'html' | 'text';
-  text: string;
-}
+export type { Output };
 
 export interface BuildResult {
   /** Every published item, newest first. */
@@ -142,7 +137,7 @@ export function build(options: BuildOptions): BuildResult {
   const feeds: PlannedFeed[] = [{ prefix: '', group: 'main', ctx: main }, ...archiveFeeds(config, log, published, main), ...topicFeeds(config, log, topics)];
   let outputs: Output[];
   try {
-    outputs = feeds.flatMap((f) => renderFeeds(f.ctx, FORMATS, f.prefix));
+    outputs = feeds.flatMap((f) => renderFeeds(f.ctx, FORMATS, f.prefix, rendererOf(f)));
     outputs.push({ path: OPML_FILE, mediaType: 'text/x-opml', kind: 'xml', text: renderOpml(config, feeds) });
     outputs.push(...renderPages({ site: config, items: published, topics }));
   } catch (e) {
@@ -192,7 +187,7 @@ function dropDuplicateStories(items: Item[], displayRoot: string, diagnostics: D
 }
 
 /** One feed in every format; `prefix` is its folder under the output ('' for the main feed). */
-export function renderFeeds(ctx: FeedContext, formats: readonly OutputFormat[], prefix = ''): Output[] {
-  return formats.map((f) => ({ path: prefix + f.fileName, mediaType: f.mediaType, kind: f.kind, text: f.render(ctx) }));
+export function renderFeeds(ctx: FeedContext, formats: readonly OutputFormat[], prefix = '', renderer: Renderer = 'render'): Output[] {
+  return formats.map((f) => lazyOutput(prefix + f.fileName, f.mediaType, f.kind, () => f[renderer](ctx)));
 }
 

@@ -1,7 +1,7 @@
 import type { Item, SiteConfig } from './model.js';
 import type { FeedContext, FormatLinks } from './render/context.js';
 import type { PublishLog } from './identity.js';
-import { FORMATS } from './render/formats.js';
+import { FORMATS, type Renderer } from './render/formats.js';
 import { topicDescription, topicTitle, type Topic, type TopicKind } from './topics.js';
 
 /** One feed document to render in every format, under `prefix` in the output folder. */
@@ -10,6 +10,16 @@ export interface PlannedFeed {
   prefix: string;
   group: 'main' | 'archive' | TopicKind;
   ctx: FeedContext;
+}
+
+/**
+ * The main feed goes through the `feed` library; archive pages and topic
+ * feeds, whose items recur across many documents, through the direct
+ * renderers, which give the same bytes from per-item fragments
+ * (render/direct.ts).
+ */
+export function rendererOf(feed: PlannedFeed): Renderer {
+  return feed.group === 'main' ? 'render' : 'renderMany';
 }
 
 export function formatLinks(config: SiteConfig, prefix: string): FormatLinks {

@@ -2,7 +2,7 @@ import { OPML_FILE } from './opml.js';
 import type { Item, SiteConfig } from '../model.js';
 import type { Topic, TopicKind } from '../topics.js';
 import { TOPIC_KINDS, topicDescription, topicKey, topicTitle } from '../topics.js';
-import type { Output } from '../build.js';
+import { lazyOutput, type Output } from '../output.js';
 import { escapeHtml } from '../html.js';
 import { creditHtml } from './content.js';
 import { FORMATS, type OutputFormat } from './formats.js';
@@ -44,16 +44,8 @@ export function renderPages(input: PagesInput): Output[] {
   return outputs;
 }
 
-/** A page rendered when its text is read: the writer takes pages one at a time, so they are never all in memory at once. */
 function html(path: string, render: () => string): Output {
-  return {
-    path,
-    mediaType: 'text/html',
-    kind: 'html',
-    get text() {
-      return render();
-    },
-  };
+  return lazyOutput(path, 'text/html', 'html', render);
 }
 
 /**

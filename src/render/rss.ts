@@ -54,6 +54,7 @@ export function renderRss(ctx: FeedContext): string {
   // `feed` declares xmlns:dc only when some item has content; dc:creator and
   // dc:contributor need it whether or not they do.
   const xml = feed.rss2();
-  const withDc = xml.includes('xmlns:dc=') ? xml : xml.replace('<rss version="2.0"', '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"');
+  const rootTag = xml.slice(xml.indexOf('<rss'), xml.indexOf('>', xml.indexOf('<rss')));
+  const withDc = rootTag.includes('xmlns:dc=') ? xml : xml.replace('<rss version="2.0"', '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"');
   return unarmor(rssPlainTitles(withDc)) + '\n';
 }

@@ -1,0 +1,30 @@
+import { OutputError } from './diagnostics.js';
+
+/** One file of the build, relative to the output folder. */
+export interface Output {
+  path: string;
+  mediaType: string;
+  kind: 'xml' | 'json' | 'html' | 'text';
+  text: string;
+}
+
+/**
+ * An output whose text is rendered when it is read. The writer takes outputs
+ * one at a time, so a build of 100,000 pages never holds them all in memory;
+ * a renderer that fails is an `OutputError` (exit 4), and nothing is replaced.
+ */
+export function lazyOutput(path: string, mediaType: string, kind: Output['kind'], render: () => string): Output {
+  return {
+    path,
+    mediaType,
+    kind,
+    get text() {
+      try {
+        return render();
+      } catch (e) {
+        if (e instanceof OutputError) throw e;
+        throw new OutputError(`${path} failed to render, nothing was written: ${(e as Error).message}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,282 @@
+/**
+ * RSS 2.0, Atom 1.0 and JSON Feed 1.1 written as plain strings, for the feeds
+ * whose items recur across many documents: the RFC 5005 archive pages and the
+ * topic feeds (per category, source and sharer). An item appears in the main
+ * feed, one archive page and several topic feeds; through the `feed` library
+ * every appearance costs a full xml-js serialization plus the armor/unarmor
+ * passes of feed-gaps.ts, which is most of a build's time. Here each item's
+ * fragment is serialized once per format and reused by every feed that
+ * carries it (Items do not change once built).
+ *
+ * The `feed` library stays the renderer of the main feeds (rss.ts, atom.ts,
+ * json.ts) and is the reference: for every FeedContext these functions give
+ * its bytes, and test/direct.test.ts holds them to that (edge cases, a
+ * property test, whole builds). A change to one renderer is a change to the
+ * other.
+ *
+ * Where the reference's bytes come from, and so what is copied here:
+ * - Text the renderers `armor()`: after `unarmor()`, character references
+ *   for `& < > "` and tab, LF, CR outside CDATA, `]` as it is (`escapeText`);
+ *   inside CDATA the raw text with every `]]>` split (`cdata`).
+ * - Values handed to `feed` unarmored (URLs, ids, the language): `feed`
+ *   serializes URLs with `new URL()` and writes `&` as `&amp;`; xml-js reads
+ *   `&amp;` back as `&` and then escapes `& < >` in text and `"` in
+ *   attribute values (`sanitizedUrl`, `xmlJsText`, `xmlJsAttribute`).
+ * - Layout: xml-js with 4-space indentation; an element whose value is an
+ *   empty string is written `<name/>` (`leaf`).
+ * - Order: elements and attributes in the order `feed` builds its objects,
+ *   then the gaps layer's additions: in Atom the history links right after
+ *   the self link and the `via`/`source` extras at the end of each entry;
+ *   in RSS `fh:archive` after the items.
+ * Like the gaps layer, this relies on no text holding U+FFFF (normalize and
+ * the config check reject it).
+ */
+import type { Item, Person } from '../model.js';
+import { HISTORY_NAMESPACE, historyLinks, type FeedContext } from './context.js';
+import { contentHtml } from './content.js';
+import { GENERATOR } from './rss.js';
+import { escapeHtml } from '../html.js';
+
+const XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
+const RSS_DOCS = 'https://validator.w3.org/feed/docs/rss2.html';
+const DC_NAMESPACE = ' xmlns:dc="http://purl.org/dc/elements/1.1/"';
+const CONTENT_NAMESPACE = ' xmlns:content="http://purl.org/rss/1.0/modules/content/"';
+const ATOM_NAMESPACE = ' xmlns:atom="http://www.w3.org/2005/Atom"';
+
+// xml-js indents with 4 spaces per level: depth 1 to 3.
+const DEPTH1 = '\n    ';
+const DEPTH2 = '\n        ';
+const DEPTH3 = '\n            ';
+
+const REFERENCES: Record<string, string> = { '&': '&#x26;', '<': '&#x3C;', '>': '&#x3E;', '"': '&#x22;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+const NEEDS_REFERENCE = /[&<>"\t\n\r]/g;
+
+/** Armored text or attribute value as `unarmor()` leaves it outside CDATA. */
+function escapeText(text: string): string {
+  return text.replace(NEEDS_REFERENCE, (c) => REFERENCES[c]!);
+}
+
+/** Armored text as `unarmor()` leaves it inside CDATA: raw, every `]]>` split across two sections. */
+function cdata(text: string): string {
+  return '<![CDATA[' + text.replaceAll(']]>', ']]]]><![CDATA[>') + ']]>';
+}
+
+/** xml-js's text escaping, which `feed`'s unarmored values get: `&amp;` is taken for `&` first. */
+function xmlJsText(text: string): string {
+  return text.replace(/&amp;/g, '&').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** xml-js's attribute escaping: only `"`. */
+function xmlJsAttribute(value: string): string {
+  return value.replace(/"/g, '&quot;');
+}
+
+/** `feed`'s sanitizeUrl: the WHATWG serialization with `&` as `&amp;`; throws on what is not a URL, as `feed` does. */
+function sanitizedUrl(url: string): string {
+  return new URL(url).toString().replace(/&/g, '&amp;');
+}
+
+/** A leaf element as xml-js writes a string value: an empty one is self-closed. */
+function leaf(name: string, escaped: string): string {
+  return escaped ? `<${name}>${escaped}</${name}>` : `<${name}/>`;
+}
+
+// ---- RSS 2.0 (rss.ts) ----
+
+interface RssFragment {
+  xml: string;
+  /** Whether the item has `content:encoded`, which makes `feed` declare the dc and content namespaces. */
+  hasContent: boolean;
+}
+
+const rssFragments = new WeakMap<Item, RssFragment>();
+
+export function renderRssDirect(ctx: FeedContext): string {
+  const items = ctx.items.map(rssItem);
+  const hasContent = items.some((i) => i.hasContent);
+  const selfLinked = Boolean(ctx.links.rss);
+  // `feed` serializes its own self link before the atom:link extension replaces it, and so throws on one that is not a URL.
+  if (selfLinked) sanitizedUrl(ctx.links.rss);
+  const atomLinks = [
+    { href: ctx.links.rss, rel: 'self', type: 'application/rss+xml' },
+    ...(ctx.site.hub ? [{ href: ctx.site.hub, rel: 'hub' }] : []),
+    ...historyLinks(ctx.history, 'rss').map((l) => ({ ...l, type: 'application/rss+xml' })),
+  ]
+    .map((attributes) => `${DEPTH2}<atom:link${Object.entries(attributes).map(([k, v]) => ` ${k}="${escapeText(v)}"`).join('')}/>`)
+    .join('');
+  let channel =
+    `${DEPTH2}<title>${escapeText(ctx.title)}</title>` +
+    `${DEPTH2}<link>${xmlJsText(sanitizedUrl(ctx.homeUrl))}</link>` +
+    `${DEPTH2}<description>${escapeText(escapeHtml(ctx.description))}</description>` +
+    `${DEPTH2}<lastBuildDate>${ctx.updated.toUTCString()}</lastBuildDate>` +
+    `${DEPTH2}<docs>${RSS_DOCS}</docs>` +
+    `${DEPTH2}<generator>${xmlJsText(GENERATOR)}</generator>`;
+  if (ctx.site.language) channel += `${DEPTH2}<language>${xmlJsText(ctx.site.language)}</language>`;
+  // `feed` places atom:link where its own self link goes, before the items;
+  // without a self link the extension is a new key, after them.
+  if (selfLinked) channel += atomLinks;
+  for (const item of items) channel += item.xml;
+  if (!selfLinked) channel += atomLinks;
+  if (ctx.history?.archive) channel += `${DEPTH2}<fh:archive xmlns:fh="${escapeText(HISTORY_NAMESPACE)}"/>`;
+  // `feed` declares xmlns:dc with the content namespace; rss.ts adds it otherwise. Either way it is there.
+  const root = '<rss version="2.0"' + DC_NAMESPACE + (hasContent ? CONTENT_NAMESPACE : '') + (selfLinked ? ATOM_NAMESPACE : '') + '>';
+  return `${XML_DECLARATION}\n${root}${DEPTH1}<channel>${channel}${DEPTH1}</channel>\n</rss>\n`;
+}
+
+function rssItem(item: Item): RssFragment {
+  const cached = rssFragments.get(item);
+  if (cached) return cached;
+  const content = contentHtml(item);
+  const description = item.summary ? escapeHtml(item.summary) : content;
+  const link = item.link ? xmlJsText(sanitizedUrl(item.link)) : undefined;
+  let xml = `${DEPTH2}<item>`;
+  if (item.title) xml += `${DEPTH3}<title>${escapeText(item.title)}</title>`;
+  if (link !== undefined) xml += `${DEPTH3}<link>${link}</link>`;
+  if (item.id) xml += `${DEPTH3}<guid isPermaLink="false">${escapeText(item.id)}</guid>`;
+  else if (link !== undefined) xml += `${DEPTH3}<guid isPermaLink="true">${link}</guid>`;
+  xml += `${DEPTH3}<pubDate>${item.published.toUTCString()}</pubDate>`;
+  if (description) xml += `${DEPTH3}<description>${cdata(description)}</description>`;
+  if (content) xml += `${DEPTH3}<content:encoded>${cdata(content)}</content:encoded>`;
+  for (const name of item.categories) xml += `${DEPTH3}<category>${escapeText(name)}</category>`;
+  for (const author of item.authors) xml += `${DEPTH3}<dc:creator>${escapeText(author.name)}</dc:creator>`;
+  if (item.sharedBy) xml += `${DEPTH3}<dc:contributor>${escapeText(item.sharedBy.name)}</dc:contributor>`;
+  if (item.source?.feedUrl) xml += `${DEPTH3}<source url="${escapeText(item.source.feedUrl)}">${escapeText(item.source.name)}</source>`;
+  xml += `${DEPTH2}</item>`;
+  const fragment = { xml, hasContent: content !== '' };
+  rssFragments.set(item, fragment);
+  return fragment;
+}
+
+// ---- Atom 1.0 (atom.ts) ----
+
+const atomFragments = new WeakMap<Item, string>();
+
+export function renderAtomDirect(ctx: FeedContext): string {
+  const publisher = ctx.site.publisher;
+  let xml = `${XML_DECLARATION}\n<feed xmlns="http://www.w3.org/2005/Atom">`;
+  xml += DEPTH1 + leaf('id', xmlJsText(ctx.id));
+  xml += DEPTH1 + leaf('title', escapeText(ctx.title));
+  xml += `${DEPTH1}<updated>${ctx.updated.toISOString()}</updated>`;
+  xml += `${DEPTH1}<generator>${xmlJsText(GENERATOR)}</generator>`;
+  xml += `${DEPTH1}<author>${atomPerson(publisher, DEPTH2)}${DEPTH1}</author>`;
+  if (ctx.homeUrl) xml += `${DEPTH1}<link rel="alternate" href="${xmlJsAttribute(sanitizedUrl(ctx.homeUrl))}"/>`;
+  const history = historyLinks(ctx.history, 'atom').map((l) => `${DEPTH1}<link rel="${escapeText(l.rel)}" type="application/atom+xml" href="${escapeText(l.href)}"/>`);
+  if (ctx.history?.archive) history.push(`${DEPTH1}<fh:archive xmlns:fh="${escapeText(HISTORY_NAMESPACE)}"/>`);
+  // appendToAtomHead puts the history right after the self link, so before the hub link, and fails without one.
+  if (ctx.links.atom) xml += `${DEPTH1}<link rel="self" href="${xmlJsAttribute(sanitizedUrl(ctx.links.atom))}"/>` + history.join('');
+  else if (history.length) throw new Error('renderAtomDirect: history links need the feed\'s self link to follow');
+  if (ctx.site.hub) xml += `${DEPTH1}<link rel="hub" href="${xmlJsAttribute(sanitizedUrl(ctx.site.hub))}"/>`;
+  if (ctx.description) xml += `${DEPTH1}<subtitle>${escapeText(ctx.description)}</subtitle>`;
+  for (const item of ctx.items) xml += atomEntry(item);
+  return xml + '\n</feed>\n';
+}
+
+/** The children of an Atom person construct, as `feed` writes them: name, email, uri. */
+function atomPerson(person: Person, indent: string): string {
+  let xml = indent + leaf('name', escapeText(person.name));
+  if (person.email) xml += `${indent}<email>${escapeText(person.email)}</email>`;
+  if (person.url) xml += `${indent}<uri>${xmlJsText(sanitizedUrl(person.url))}</uri>`;
+  return xml;
+}
+
+function atomEntry(item: Item): string {
+  const cached = atomFragments.get(item);
+  if (cached !== undefined) return cached;
+  const content = contentHtml(item);
+  let xml = `${DEPTH1}<entry>`;
+  xml += `${DEPTH2}<title type="text">${escapeText(item.title)}</title>`;
+  xml += `${DEPTH2}<id>${xmlJsText(sanitizedUrl(item.id))}</id>`;
+  xml += `${DEPTH2}<link href="${xmlJsAttribute(sanitizedUrl(item.link))}"/>`;
+  xml += `${DEPTH2}<updated>${item.updated.toISOString()}</updated>`;
+  if (item.summary) xml += `${DEPTH2}<summary type="text">${escapeText(item.summary)}</summary>`;
+  if (content) xml += `${DEPTH2}<content type="html">${cdata(content)}</content>`;
+  // atom.ts gives `feed` a byline's name and page, never its email.
+  for (const author of item.authors) xml += `${DEPTH2}<author>${atomPerson({ name: author.name, ...(author.url ? { url: author.url } : {}) }, DEPTH3)}${DEPTH2}</author>`;
+  for (const name of item.categories) xml += `${DEPTH2}<category term="${escapeText(name)}"/>`;
+  if (item.sharedBy) xml += `${DEPTH2}<contributor>${DEPTH3}${leaf('name', escapeText(item.sharedBy.name))}${DEPTH2}</contributor>`;
+  xml += `${DEPTH2}<published>${item.published.toISOString()}</published>`;
+  const extras = atomEntryExtras(item);
+  if (extras) xml += DEPTH2 + extras;
+  xml += `${DEPTH1}</entry>`;
+  atomFragments.set(item, xml);
+  return xml;
+}
+
+/** atom.ts's `atomEntryExtras`: the original as `link rel="via"`, and `<source>` with its children on one line. */
+function atomEntryExtras(item: Item): string {
+  const extras: string[] = [];
+  if (item.originalLink) extras.push(`<link rel="via" type="text/html" href="${escapeText(item.originalLink)}"/>`);
+  if (item.source) {
+    const sourceId = item.source.feedUrl ?? item.source.url;
+    let source = '<source>';
+    if (sourceId) source += `<id>${escapeText(sourceId)}</id>`;
+    source += item.source.name ? `<title type="text">${escapeText(item.source.name)}</title>` : '<title type="text"/>';
+    source += `<updated>${item.published.toISOString()}</updated>`;
+    if (item.source.url) source += `<link rel="alternate" type="text/html" href="${escapeText(item.source.url)}"/>`;
+    if (item.source.feedUrl) source += `<link rel="self" href="${escapeText(item.source.feedUrl)}"/>`;
+    extras.push(source + '</source>');
+  }
+  return extras.join(DEPTH2);
+}
+
+// ---- JSON Feed 1.1 (json.ts) ----
+
+/** Each item's JSON, indented for its place in `items`, without its closing brace: the `language` key depends on the feed. */
+const jsonFragments = new WeakMap<Item, string>();
+const ITEM_INDENT = '    ';
+const ITEM_CLOSE = `\n${ITEM_INDENT}}`;
+
+export function renderJsonDirect(ctx: FeedContext): string {
+  const publisher = ctx.site.publisher;
+  const author = { name: publisher.name, ...(publisher.url ? { url: publisher.url } : {}) };
+  const head: Record<string, unknown> = { version: 'https://jsonfeed.org/version/1.1', title: ctx.title };
+  if (ctx.homeUrl) head.home_page_url = ctx.homeUrl;
+  if (ctx.links.json) head.feed_url = ctx.links.json;
+  if (ctx.description) head.description = ctx.description;
+  if (ctx.site.language) head.language = ctx.site.language;
+  head.authors = [author];
+  head.author = author;
+  const older = ctx.history?.prevArchive?.json;
+  if (older) head.next_url = older;
+  if (ctx.site.hub) head.hubs = [{ type: 'WebSub', url: ctx.site.hub }];
+  const items = ctx.items.map((item) => {
+    const language = item.language !== ctx.site.language && item.language ? `,\n${ITEM_INDENT}  "language": ${JSON.stringify(item.language)}` : '';
+    return jsonItem(item) + language + ITEM_CLOSE;
+  });
+  // The head without its closing "\n}", then the items as JSON.stringify(…, null, 2) would place them.
+  const open = JSON.stringify(head, null, 2).slice(0, -2);
+  return `${open},\n  "items": ${items.length ? `[\n${items.join(',\n')}\n  ]` : '[]'}\n}\n`;
+}
+
+function jsonItem(item: Item): string {
+  const cached = jsonFragments.get(item);
+  if (cached !== undefined) return cached;
+  const content = contentHtml(item);
+  // Key order: `feed`'s JSON Feed 1.0 item, then what upgradeJsonFeed adds.
+  const fields: Record<string, unknown> = { id: item.id, content_html: content };
+  if (item.link) fields.url = item.link;
+  if (item.title) fields.title = item.title;
+  if (item.summary && content) fields.summary = item.summary;
+  fields.date_modified = item.updated.toISOString();
+  fields.date_published = item.published.toISOString();
+  // `feed` leaves out empty tags.
+  fields.tags = item.categories.filter((name) => name);
+  if (item.originalLink) fields.external_url = item.originalLink;
+  if (item.source) {
+    const source: Record<string, unknown> = { name: item.source.name };
+    if (item.source.url) source.home_page_url = item.source.url;
+    if (item.source.feedUrl) source.feed_url = item.source.feedUrl;
+    fields._source = source;
+  }
+  if (item.sharedBy) fields._shared_by = { name: item.sharedBy.name };
+  if (item.authors.length) {
+    const authors = item.authors.map((a) => ({ name: a.name, ...(a.url ? { url: a.url } : {}) }));
+    fields.authors = authors;
+    fields.author = authors[0];
+  }
+  // JSON.stringify puts no raw newline inside a string, so every newline is layout.
+  const json = ITEM_INDENT + JSON.stringify(fields, null, 2).replaceAll('\n', '\n' + ITEM_INDENT);
+  const fragment = json.slice(0, -ITEM_CLOSE.length);
+  jsonFragments.set(item, fragment);
+  return fragment;
+}
