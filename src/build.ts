@@ -1,5 +1,5 @@
 import type { Item, SiteConfig } from './model.js';
-import { discoverSeeds, joinDisplay, readSeed } from './discover.js';
+import { discoverSeeds, joinDisplay, readSeed, type SeedFile } from './discover.js';
 import { parseSeed, type ParsedSeed } from './parse/index.js';
 import { normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
 import { assignIdentities, emptyLog, type LogEntry, type PublishLog } from './identity.js';
@@ -41,6 +41,8 @@ export interface BuildResult {
   changes: { new: Item[]; updated: Item[]; removed: LogEntry[] };
   /** Seed files rejected by an error. */
   rejected: string[];
+  /** Every seed file found, as listed (path, size, mtime): what the no-op check compares. */
+  seedFiles: SeedFile[];
   seedCount: number;
 }
 
@@ -153,6 +155,7 @@ export function build(options: BuildOptions): BuildResult {
     changes,
     rejected: [...rejected].sort(),
     seedCount: found.seeds.length,
+    seedFiles: found.seeds,
   };
 }
 

@@ -4,13 +4,14 @@ import { resolve } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, DEFAULT_CONFIG_FILE } from './config.js';
-import { publish, summaryLine, DEFAULT_STATE_FILE, type PublishReport } from './publish.js';
+import { summaryLine, noOpReport, DEFAULT_STATE_FILE, type PublishReport } from './report.js';
+import { checkFastPath, readBuildStamp, stampPathFor } from './fastpath.js';
 import { EXIT, SeedfeedError, formatDiagnostic, UsageError } from './diagnostics.js';
 import { writeFileAtomically } from './write.js';
 import { changedFeedUrls, pingHub } from './websub.js';
 import { createProgress } from './progress.js';
-import { runCheck, type CheckCommandOptions } from './commands/check.js';
-import { runServe, type ServeCommandOptions } from './commands/serve.js';
+import type { CheckCommandOptions } from './commands/check.js';
+import type { ServeCommandOptions } from './commands/serve.js';
 
 export type Command_ = BuildCommand | CheckCommand | ServeCommand;
 
@@ -124,6 +125,14 @@ function nonNegativeNumber(value: string): number {
 export async function runBuild(cmd: BuildCommand): Promise<PublishReport> {
   const config = loadConfig(cmd.config, { baseUrl: cmd.baseUrl, limit: cmd.limit });
   if (cmd.ping && !config.hub) throw new UsageError('--ping needs a hub: set "hub" in the config');
+  // Cron's usual case, nothing changed, is decided from readdir and stat
+  // alone, before the parse and render modules are even loaded.
+  if (!cmd.dryRun) {
+    const started = performance.now();
+    const decision = checkFastPath({ seedsDir: cmd.seeds, outDir: cmd.out, statePath: cmd.state, config, stamp: readBuildStamp(stampPathFor(cmd.state)) });
+    if (decision.unchanged) return noOpReport(decision.stamp, [], performance.now() - started);
+  }
+  const { publish } = await import('./publish.js');
   const report = publish({
     seedsDir: cmd.seeds,
     outDir: cmd.out,
@@ -155,6 +164,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (cmd.command === 'check') {
     try {
+      const { runCheck } = await import('./commands/check.js');
       const result = runCheck(cmd);
       for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
       return result.exitCode;
@@ -164,6 +174,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (cmd.command === 'serve') {
     try {
+      const { runServe } = await import('./commands/serve.js');
       return await runServe(cmd);
     } catch (e) {
       return fail(e);

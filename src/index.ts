@@ -2,7 +2,8 @@
 export { build, renderFeeds, sortNewestFirst, OPML_FILE, type BuildOptions, type BuildResult, type Output } from './build.js';
 export { mainFeed, archiveFeeds, topicFeeds, type PlannedFeed } from './feeds.js';
 export { topicsOf, type Topic, type TopicKind } from './topics.js';
-export { publish, readLog, summaryLine, DEFAULT_STATE_FILE, type PublishOptions, type PublishReport } from './publish.js';
+export { publish, readLog, type PublishOptions } from './publish.js';
+export { summaryLine, DEFAULT_STATE_FILE, type PublishReport } from './report.js';
 export { checkConfig, loadConfig, DEFAULT_CONFIG_FILE, DEFAULT_LIMIT } from './config.js';
 export { parseSeed, type ParsedSeed } from './parse/index.js';
 export { parsePlainSeed, splitHeadline, isDek, sharerName, looksLikePublicationName } from './parse/seed.js';

@@ -4,10 +4,13 @@ import { build, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, writeFileAtomically } from './write.js';
-import { EXIT, StateError, hasErrors, type Diagnostic } from './diagnostics.js';
-import type { Repair } from './text.js';
+import { EXIT, StateError, hasErrors } from './diagnostics.js';
+import { FORMATS } from './render/formats.js';
+import { checkFastPath, makeBuildStamp, readBuildStamp, serializeBuildStamp, stampPathFor } from './fastpath.js';
+import { noOpReport, type PublishReport } from './report.js';
 
-export const DEFAULT_STATE_FILE = '.seedfeed/publish-log.json';
+export type { PublishReport };
+
 
 export interface PublishOptions extends Omit<BuildOptions, 'log'> {
   outDir: string;
@@ -17,26 +20,6 @@ export interface PublishOptions extends Omit<BuildOptions, 'log'> {
   dryRun?: boolean;
   /** Wait up to this long for another run's lock (default: fail at once). */
   waitSeconds?: number;
-}
-
-export interface PublishReport {
-  exitCode: number;
-  dryRun: boolean;
-  counts: { seeds: number; published: number; new: number; updated: number; removed: number; rejected: number; repairs: number; written: number; unchanged: number };
-  new: { id: string; file: string; title: string }[];
-  updated: { id: string; file: string; title: string }[];
-  removed: { id: string; file: string }[];
-  rejected: string[];
-  diagnostics: Diagnostic[];
-  repairs: Repair[];
-  written: string[];
-  /** Feed URLs the WebSub hub was notified of. */
-  pinged?: string[];
-  /** Files of earlier runs that this run no longer produces, removed. */
-  deleted: string[];
-  /** Stale temporary files of killed runs that this run removed. */
-  cleaned: string[];
-  timings: { buildMs: number; writeMs: number; totalMs: number };
 }
 
 export function readLog(statePath: string): PublishLog | undefined {
@@ -64,6 +47,14 @@ export function publish(options: PublishOptions): PublishReport {
   const lock = options.dryRun ? undefined : acquireLock(`${options.statePath}.lock`, options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {});
   try {
     const cleaned = options.dryRun ? [] : [...removeStaleTempFiles(options.outDir), ...removeStaleTempFilesOf(options.statePath)];
+    const stampPath = stampPathFor(options.statePath);
+    if (!options.dryRun) {
+      const decision = checkFastPath({ ...options, stamp: readBuildStamp(stampPath) });
+      if (decision.unchanged) return noOpReport(decision.stamp, cleaned, performance.now() - started);
+      // A run that dies from here on must not leave a stamp that vouches for the old outputs.
+      unlinkQuietly(stampPath);
+    }
+    const listedAtMs = Date.now();
     const previousLog = readLog(options.statePath);
     const result = build({ ...options, ...(previousLog ? { log: previousLog } : {}) });
     let removed: string[] = [];
@@ -98,10 +89,37 @@ export function publish(options: PublishOptions): PublishReport {
         writeLogIfChanged(options.statePath, { ...result.log, outputs: current });
       }
     }
+    if (!options.dryRun) {
+      const stamp = makeBuildStamp({
+        seeds: result.seedFiles,
+        listedAtMs,
+        config: options.config,
+        statePath: options.statePath,
+        outDir: options.outDir,
+        watched: FORMATS.map((f) => f.fileName),
+        exitCode: exitCodeOf(result),
+        published: result.items.length,
+        rejected: result.rejected.length,
+        diagnostics: result.diagnostics,
+      });
+      if (stamp) writeFileAtomically(stampPath, serializeBuildStamp(stamp));
+    }
     const done = performance.now();
     return report(result, options.dryRun ?? false, written, unchanged, removed, cleaned, { buildMs: built - started, writeMs: done - built, totalMs: done - started });
   } finally {
     lock?.release();
+  }
+}
+
+function exitCodeOf(result: BuildResult): number {
+  return result.rejected.length || hasErrors(result.diagnostics) ? EXIT.rejected : EXIT.ok;
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* not there */
   }
 }
 
@@ -130,7 +148,7 @@ function removeOutputs(outDir: string, paths: readonly string[]): string[] {
 function report(result: BuildResult, dryRun: boolean, written: string[], unchanged: string[], deleted: string[], cleaned: string[], timings: PublishReport['timings']): PublishReport {
   const brief = (i: { id: string; file: string; title: string }) => ({ id: i.id, file: i.file, title: i.title });
   return {
-    exitCode: result.rejected.length || hasErrors(result.diagnostics) ? EXIT.rejected : EXIT.ok,
+    exitCode: exitCodeOf(result),
     dryRun,
     counts: {
       seeds: result.seedCount,
@@ -160,7 +178,3 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-export function summaryLine(r: PublishReport): string {
-  const c = r.counts;
-  return `${r.dryRun ? 'dry run: ' : ''}${c.published} published (${c.new} new, ${c.updated} updated, ${c.removed} removed), ${c.rejected} rejected, ${c.repairs} repaired, ${c.written} file(s) ${r.dryRun ? 'would be ' : ''}written, ${(r.timings.totalMs / 1000).toFixed(2)} s`;
-}

@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, resolve } from 'node:path';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../config.js';
-import { DEFAULT_STATE_FILE, publish, summaryLine } from '../publish.js';
+import { publish } from '../publish.js';
+import { DEFAULT_STATE_FILE, summaryLine } from '../report.js';
 import { EXIT, LockedError, SeedfeedError, UsageError, formatDiagnostic } from '../diagnostics.js';
 import { startServer } from '../serve.js';
 

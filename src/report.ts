@@ -1,0 +1,55 @@
+import type { Diagnostic } from './diagnostics.js';
+import type { Repair } from './text.js';
+import type { BuildStamp } from './fastpath.js';
+
+/** Where the publish log lives unless `--state` says otherwise. */
+export const DEFAULT_STATE_FILE = '.seedfeed/publish-log.json';
+
+/** What a run did: printed as one line, written whole by `--report`. */
+export interface PublishReport {
+  exitCode: number;
+  dryRun: boolean;
+  counts: { seeds: number; published: number; new: number; updated: number; removed: number; rejected: number; repairs: number; written: number; unchanged: number };
+  new: { id: string; file: string; title: string }[];
+  updated: { id: string; file: string; title: string }[];
+  removed: { id: string; file: string }[];
+  rejected: string[];
+  diagnostics: Diagnostic[];
+  repairs: Repair[];
+  written: string[];
+  /** Feed URLs the WebSub hub was notified of. */
+  pinged?: string[];
+  /** Files of earlier runs that this run no longer produces, removed. */
+  deleted: string[];
+  /** Stale temporary files of killed runs that this run removed. */
+  cleaned: string[];
+  timings: { buildMs: number; writeMs: number; totalMs: number };
+}
+
+/** The one summary line a run prints. */
+export function summaryLine(r: PublishReport): string {
+  const c = r.counts;
+  return `${r.dryRun ? 'dry run: ' : ''}${c.published} published (${c.new} new, ${c.updated} updated, ${c.removed} removed), ${c.rejected} rejected, ${c.repairs} repaired, ${c.written} file(s) ${r.dryRun ? 'would be ' : ''}written, ${(r.timings.totalMs / 1000).toFixed(2)} s`;
+}
+
+/**
+ * The report of a run that found nothing to do (see fastpath.ts): the counts
+ * and errors of the run that built what is there, nothing written.
+ */
+export function noOpReport(stamp: BuildStamp, cleaned: string[], totalMs: number): PublishReport {
+  return {
+    exitCode: stamp.exitCode,
+    dryRun: false,
+    counts: { seeds: stamp.seedCount, published: stamp.published, new: 0, updated: 0, removed: 0, rejected: stamp.rejected, repairs: 0, written: 0, unchanged: 0 },
+    new: [],
+    updated: [],
+    removed: [],
+    rejected: [...new Set(stamp.errors.map((d) => d.file))].sort(),
+    diagnostics: stamp.errors,
+    repairs: [],
+    written: [],
+    deleted: [],
+    cleaned,
+    timings: { buildMs: 0, writeMs: 0, totalMs: Math.round(totalMs * 10) / 10 },
+  };
+}

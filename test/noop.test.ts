@@ -1,0 +1,94 @@
+import { describe, expect, it, vi } from 'vitest';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { publish } from '../src/publish.js';
+import * as buildModule from '../src/build.js';
+import { stampPathFor } from '../src/fastpath.js';
+import { NOW, tempDir, testConfig, writeTree } from './helpers.js';
+
+const seed = (title: string) => `Categories: Tests\n\nAsbarez: ${title}\n\nA dek line\n\nA body paragraph.\n\nNo Op Tester:\n`;
+
+/** Seeds dated well before the listing, as cron finds them: a listing this old may be stamped. */
+function age(dir: string) {
+  const past = new Date(Date.now() - 60_000);
+  for (const name of readdirSync(dir)) utimesSync(join(dir, name), past, past);
+}
+
+function site() {
+  const seeds = writeTree(tempDir(), { 'a.txt': seed('First story'), 'b.txt': seed('Second story') });
+  age(seeds);
+  const out = tempDir();
+  const statePath = join(tempDir(), 'log.json');
+  const config = testConfig();
+  const run = (overrides: Partial<Parameters<typeof publish>[0]> = {}) => publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW, ...overrides });
+  return { seeds, out, statePath, run };
+}
+
+describe('the no-op fast path', () => {
+  it('decides from readdir and stat that nothing changed: no build, no write, the same report', () => {
+    const { statePath, run, out } = site();
+    const first = run();
+    expect(first.counts.written).toBeGreaterThan(0);
+    expect(existsSync(stampPathFor(statePath))).toBe(true);
+    const mtime = statSync(join(out, 'feed.xml')).mtimeMs;
+    const spy = vi.spyOn(buildModule, 'build');
+    const second = run();
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+    expect(second.counts).toMatchObject({ published: 2, written: 0, new: 0, seeds: 2 });
+    expect(second.exitCode).toBe(0);
+    expect(statSync(join(out, 'feed.xml')).mtimeMs).toBe(mtime);
+  });
+
+  it('builds again when a seed, the config, the publish log or an output changes', () => {
+    const { seeds, out, statePath, run } = site();
+    run();
+    const rebuilt = () => {
+      const spy = vi.spyOn(buildModule, 'build');
+      const report = run();
+      const called = spy.mock.calls.length > 0;
+      spy.mockRestore();
+      return { called, report };
+    };
+    expect(rebuilt().called).toBe(false);
+
+    writeFileSync(join(seeds, 'a.txt'), seed('First story, edited'));
+    age(seeds);
+    const edited = rebuilt();
+    expect(edited.called).toBe(true);
+    expect(edited.report.counts.updated).toBe(1);
+    expect(rebuilt().called).toBe(false);
+
+    expect(run({ config: testConfig({ title: 'Another title' }) }).counts.written).toBeGreaterThan(0);
+    // The stamp now belongs to the other config: the first config builds again, and is then stamped.
+    expect(rebuilt().called).toBe(true);
+    expect(rebuilt().called).toBe(false);
+
+    rmSync(join(out, 'feed.xml'));
+    const repaired = rebuilt();
+    expect(repaired.called).toBe(true);
+    expect(repaired.report.written).toContain('feed.xml');
+
+    writeFileSync(statePath, `${JSON.stringify({ ...JSON.parse(readFileSync(statePath, 'utf8')) }, null, 2)}\n`);
+    expect(rebuilt().called).toBe(true);
+  });
+
+  it('keeps reporting the errors of the run that built what is there', () => {
+    const { seeds, run } = site();
+    writeFileSync(join(seeds, 'bad.txt'), 'Date: 2023-02-30\n\nAsbarez: A story with an impossible date\n\nBody.\n');
+    age(seeds);
+    const first = run();
+    expect(first.exitCode).toBe(1);
+    const again = run();
+    expect(again.counts.written).toBe(0);
+    expect(again.exitCode).toBe(1);
+    expect(again.diagnostics.map((d) => d.rule)).toEqual(['date-invalid']);
+  });
+
+  it('does not stamp a listing with seeds modified just before it (they may change again within the same tick)', () => {
+    const seeds = writeTree(tempDir(), { 'a.txt': seed('Fresh story') });
+    const statePath = join(tempDir(), 'log.json');
+    publish({ seedsDir: seeds, outDir: tempDir(), statePath, config: testConfig(), now: NOW });
+    expect(existsSync(stampPathFor(statePath))).toBe(false);
+  });
+});
