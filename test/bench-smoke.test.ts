@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, tempDir } from './helpers.js';
+
+/**
+ * `npm run bench` works end to end on a tiny corpus: it generates the seeds,
+ * runs every measurement once and writes the results table. Timing is the
+ * benchmark's business (bench/RESULTS.md); nothing here asserts a duration.
+ */
+describe('the benchmark, as a smoke test', () => {
+  const hugo = spawnSync('hugo', ['version']).status === 0;
+  const cc = spawnSync('cc', ['--version']).status === 0;
+
+  it('generates a corpus, measures every scenario once and writes the table', () => {
+    const cli = join(REPO, 'dist', 'cli.js');
+    expect(existsSync(cli), 'dist/cli.js is missing: run "npm run build" (npm ci does) before the tests').toBe(true);
+    const dir = tempDir('seedfeed-bench-');
+    const results = join(dir, 'RESULTS.md');
+    const run = spawnSync(process.execPath, [join(REPO, 'bench', 'run.mjs'), '--sizes', '200', '--runs', '1', '--corpora', join(dir, 'corpora'), '--results', results], {
+      encoding: 'utf8',
+      timeout: 280_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+
+    const seeds = readdirSync(join(dir, 'corpora', '200', 'seeds'));
+    expect(seeds).toHaveLength(200);
+    expect(seeds.some((f) => f.endsWith('.md'))).toBe(true);
+    expect(seeds.some((f) => f.endsWith('.txt'))).toBe(true);
+
+    const raw = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
+    const measured = raw.sizes['200'];
+    const expected = ['full', 'noop', 'changed', 'added', 'floorRead', 'floorStat', ...(hugo ? ['hugo'] : []), ...(cc ? ['floorReadC'] : [])];
+    for (const key of expected) expect(measured.scenarios[key], key).toMatchObject({ runs: 1, wallMs: expect.any(Number) });
+    expect(measured.notes.items.seedfeed).toBe(50);
+    if (hugo) expect(measured.notes.items.hugo).toBe(50);
+    expect(measured.notes.filesWritten.noop).toBe(0);
+
+    const table = readFileSync(results, 'utf8');
+    const rows = [
+      'seedfeed: full build, empty out/, fresh state',
+      'seedfeed: no-op rebuild',
+      'seedfeed: rebuild, one seed changed',
+      'seedfeed: rebuild, one seed added',
+      'floor: read every file, Node sync loop',
+      'floor: readdir + stat every file, Node',
+      'no-op / stat floor',
+      'one changed / no-op',
+      'files written by the no-op',
+      ...(hugo ? ['Hugo: full build, home RSS only', 'full build / Hugo'] : []),
+    ];
+    for (const row of rows) expect(table, row).toContain(`| ${row}`);
+    expect(table).toMatch(/\| \| 200 \|/);
+  }, 300_000);
+});
