@@ -16,12 +16,13 @@ import { renderJson } from '../src/render/json.js';
 import { renderAtomDirect, renderJsonDirect, renderRssDirect } from '../src/render/direct.js';
 import { FORMATS } from '../src/render/formats.js';
 import type { FeedContext, FeedHistory, FormatLinks } from '../src/render/context.js';
-import type { Item, Person, SiteConfig, Source } from '../src/model.js';
+import type { Item, Person, Source } from '../src/model.js';
 import { build } from '../src/build.js';
 import { newestUpdate } from '../src/feeds.js';
 import { stripXmlForbidden } from '../src/text.js';
 import { NOW, REPO, SAMPLE_SEEDS, tempDir, testConfig, writeTree } from './helpers.js';
 import { writeCorpus } from './support/corpus.js';
+import { bareItem, fullItem, site } from './support/items.js';
 
 type Render = (ctx: FeedContext) => string;
 const PAIRS: [format: string, reference: Render, direct: Render][] = [
@@ -54,57 +55,12 @@ function expectSameBytes(ctx: FeedContext): number {
 // Hand-written cases
 
 const BASE = 'https://seeds.example.org/';
-const ORIGINAL = 'https://asbarez.com/2023/03/02/talks/?utm=x&lang=en';
 /** Everything the escaping rules treat specially, twice over. */
 const HOSTILE = 'R&D <EU> "quoted" \'single\' ]]> and ]]> again, AT&amp;T,\ttab\nline\rreturn\r\n';
 const ARMENIAN = 'Արցախը կոչ է անում բանակցությունների';
 
-function site(overrides: Partial<SiteConfig> = {}): SiteConfig {
-  return { ...testConfig({ publisher: { name: 'Seedfeed Desk', url: `${BASE}about` } }), ...overrides };
-}
-
 function links(prefix: string): FormatLinks {
   return { rss: `${BASE}${prefix}feed.xml`, atom: `${BASE}${prefix}atom.xml`, json: `${BASE}${prefix}feed.json` };
-}
-
-/** A fully attributed item: byline, source with home page and feed, original link, sharer, two categories. */
-function fullItem(overrides: Partial<Item> = {}): Item {
-  return {
-    id: 'tag:seeds.example.org,2026-11-20:articles/talks',
-    file: 'talks.txt',
-    title: 'Artsakh Calls for Talks',
-    summary: 'The corridor has been blocked since Dec. 12',
-    bodyHtml: '<p>First paragraph.</p>\n<p>Second paragraph.</p>\n',
-    source: { name: 'Asbarez', url: 'https://asbarez.com/', feedUrl: 'https://asbarez.com/feed/' },
-    categories: ['2023', 'Artsakh'],
-    authors: [{ name: 'Lilit Avagyan' }],
-    sharedBy: { name: 'Emma Jilavian' },
-    published: new Date('2026-11-20T10:00:00Z'),
-    updated: new Date('2026-11-21T09:30:15Z'),
-    link: `${BASE}articles/talks.html`,
-    path: 'articles/talks.html',
-    originalLink: ORIGINAL,
-    language: 'en',
-    ...overrides,
-  };
-}
-
-/** An item with nothing optional. */
-function bareItem(overrides: Partial<Item> = {}): Item {
-  return {
-    id: 'tag:seeds.example.org,2026-11-10:articles/bare',
-    file: 'bare.txt',
-    title: 'Bare',
-    bodyHtml: '<p>Only a body.</p>\n',
-    categories: [],
-    authors: [],
-    published: new Date('2026-11-10T00:00:00Z'),
-    updated: new Date('2026-11-10T00:00:00Z'),
-    link: `${BASE}articles/bare.html`,
-    path: 'articles/bare.html',
-    language: 'en',
-    ...overrides,
-  };
 }
 
 function context(items: Item[], overrides: Partial<FeedContext> = {}): FeedContext {

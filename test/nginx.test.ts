@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { request, type IncomingHttpHeaders } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { publish } from '../src/index.js';
 import { NOW, REPO, SAMPLE_SEEDS, tempDir, testConfig } from './helpers.js';
+import { http } from './support/http.js';
 import { NGINX, TOOLS, assertTools, needTools, skipWithout } from './tools.js';
 import { newsboatReload } from './support/newsboat.js';
 
@@ -16,24 +16,7 @@ import { newsboatReload } from './support/newsboat.js';
 // note, except under SEEDFEED_REQUIRE_TOOLS=1 (CI), where they fail.
 
 
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
 
-function http(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

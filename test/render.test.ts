@@ -13,11 +13,12 @@ import { renderAtom } from '../src/render/atom.js';
 import { renderJson } from '../src/render/json.js';
 import { FORMATS } from '../src/render/formats.js';
 import type { FeedContext } from '../src/render/context.js';
-import type { Item, SiteConfig } from '../src/model.js';
+import type { Item } from '../src/model.js';
 import { newestUpdate } from '../src/feeds.js';
-import { SHARED, tempDir, testConfig } from './helpers.js';
+import { SHARED, tempDir } from './helpers.js';
 import { child, children, descendants, parseXml, type XmlElement } from './xml.js';
 import { TOOLS, needTools } from './tools.js';
+import { ORIGINAL, bareItem, fullItem, site } from './support/items.js';
 
 const NS = {
   atom: 'http://www.w3.org/2005/Atom',
@@ -28,52 +29,6 @@ const NS = {
 const RFC822 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} (GMT|[+-]\d{4})$/;
 /** RFC 3339 date-time with a zone. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
-const ORIGINAL = 'https://asbarez.com/2023/03/02/talks/?utm=x&lang=en';
-
-function site(overrides: Partial<SiteConfig> = {}): SiteConfig {
-  return { ...testConfig({ publisher: { name: 'Seedfeed Desk', url: 'https://seeds.example.org/about' } }), ...overrides };
-}
-
-/** A fully attributed item: byline, source with home page and feed, original link, sharer, two categories. */
-function fullItem(overrides: Partial<Item> = {}): Item {
-  return {
-    id: 'tag:seeds.example.org,2026-11-20:articles/talks',
-    file: 'talks.txt',
-    title: 'Artsakh Calls for Talks',
-    summary: 'The corridor has been blocked since Dec. 12',
-    bodyHtml: '<p>First paragraph.</p>\n<p>Second paragraph.</p>\n',
-    source: { name: 'Asbarez', url: 'https://asbarez.com/', feedUrl: 'https://asbarez.com/feed/' },
-    categories: ['2023', 'Artsakh'],
-    authors: [{ name: 'Lilit Avagyan' }],
-    sharedBy: { name: 'Emma Jilavian' },
-    published: new Date('2026-11-20T10:00:00Z'),
-    updated: new Date('2026-11-21T09:30:15Z'),
-    link: 'https://seeds.example.org/articles/talks.html',
-    path: 'articles/talks.html',
-    originalLink: ORIGINAL,
-    language: 'en',
-    ...overrides,
-  };
-}
-
-/** An item with nothing optional. */
-function bareItem(overrides: Partial<Item> = {}): Item {
-  return {
-    id: 'tag:seeds.example.org,2026-11-10:articles/bare',
-    file: 'bare.txt',
-    title: 'Bare',
-    bodyHtml: '<p>Only a body.</p>\n',
-    categories: [],
-    authors: [],
-    published: new Date('2026-11-10T00:00:00Z'),
-    updated: new Date('2026-11-10T00:00:00Z'),
-    link: 'https://seeds.example.org/articles/bare.html',
-    path: 'articles/bare.html',
-    language: 'en',
-    ...overrides,
-  };
-}
 
 function context(items: Item[], updated = newestUpdate(items) ?? new Date('2026-11-01T00:00:00Z'), config = site()): FeedContext {
   return {

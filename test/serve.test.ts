@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,26 +9,9 @@ import { acceptsGzip, etagMatches, mediaTypeOf, parseRequestPath, startServer } 
 import { runServe } from '../src/commands/serve.js';
 import { UsageError } from '../src/diagnostics.js';
 import { NOW, SAMPLE_SEEDS, tempDir, testConfig, writeTree } from './helpers.js';
+import { http } from './support/http.js';
 
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
 
-/** One raw HTTP request: the path goes out exactly as given (no URL normalization on the way). */
-function http(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 function stop(server: Server): Promise<void> {
   return new Promise((resolve) => {
