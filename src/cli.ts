@@ -7,8 +7,6 @@ import { loadConfig, DEFAULT_CONFIG_FILE } from './config.js';
 import { summaryLine, noOpReport, DEFAULT_STATE_FILE, type PublishReport } from './report.js';
 import { checkFastPath, readBuildStamp, stampPathFor } from './fastpath.js';
 import { EXIT, SeedfeedError, formatDiagnostic, UsageError } from './diagnostics.js';
-import { writeFileAtomically } from './write.js';
-import { changedFeedUrls, pingHub } from './websub.js';
 import { createProgress } from './progress.js';
 import type { CheckCommandOptions } from './commands/check.js';
 import type { ServeCommandOptions } from './commands/serve.js';
@@ -139,10 +137,13 @@ export async function runBuild(cmd: BuildCommand): Promise<PublishReport> {
     statePath: cmd.state,
     config,
     dryRun: cmd.dryRun,
+    // Checked just above; a change found then is still a change under the lock.
+    checkUnchanged: false,
     ...(cmd.quiet ? {} : { progress: (total: number) => createProgress(total, process.stderr, { label: 'seeds' }) }),
     ...(cmd.wait !== undefined ? { waitSeconds: cmd.wait } : {}),
   });
   if ((cmd.ping || config.ping) && config.hub && !cmd.dryRun) {
+    const { changedFeedUrls, pingHub } = await import('./websub.js');
     const topics = changedFeedUrls(config.baseUrl, report.written);
     if (topics.length) {
       const ping = await pingHub(config.hub, topics);
@@ -187,7 +188,10 @@ export async function main(argv: string[]): Promise<number> {
       for (const d of problems) if (!cmd.quiet || d.severity === 'error') process.stderr.write(formatDiagnostic(d) + '\n');
       process.stdout.write(summaryLine(report) + '\n');
     }
-    if (cmd.report) writeFileAtomically(resolve(cmd.report), JSON.stringify(report, null, 2) + '\n');
+    if (cmd.report) {
+      const { writeFileAtomically } = await import('./write.js');
+      writeFileAtomically(resolve(cmd.report), JSON.stringify(report, null, 2) + '\n');
+    }
     return report.exitCode;
   } catch (e) {
     return fail(e);

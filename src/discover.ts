@@ -41,7 +41,9 @@ export function discoverSeeds(root: string, displayRoot = root): { seeds: SeedFi
     return { seeds, diagnostics };
   }
   const display = (abs: string) => joinDisplay(displayRoot, relative(root, abs));
-  const walk = (dir: string) => {
+  // Paths by concatenation: path.join and path.relative per file cost as much as the lstat itself.
+  const base = root.length > 1 && root.endsWith(sep) ? root.slice(0, -1) : root;
+  const walk = (dir: string, prefix: string) => {
     let names: string[];
     try {
       names = readdirSync(dir);
@@ -51,8 +53,8 @@ export function discoverSeeds(root: string, displayRoot = root): { seeds: SeedFi
     }
     names.sort(compareStrings);
     for (const name of names) {
-      const abs = join(dir, name);
       if (name.startsWith('.')) continue;
+      const abs = dir + sep + name;
       let st: Stats;
       try {
         st = lstatSync(abs);
@@ -65,7 +67,7 @@ export function discoverSeeds(root: string, displayRoot = root): { seeds: SeedFi
           diagnostics.push(warning('not-regular-file', display(abs), 0, `a folder named like a seed file; skipped. Rename it without the ".${name.split('.').pop()}" ending to have its seeds read`));
           continue;
         }
-        walk(abs);
+        walk(abs, `${prefix}${name}/`);
         continue;
       }
       if (!layout) continue;
@@ -87,10 +89,10 @@ export function discoverSeeds(root: string, displayRoot = root): { seeds: SeedFi
         diagnostics.push(warning('not-regular-file', display(abs), 0, `not a regular file (${kind(st)}); skipped`));
         continue;
       }
-      seeds.push({ file: relative(root, abs).split(sep).join('/'), absolute: abs, layout, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, dev: st.dev, ino: st.ino });
+      seeds.push({ file: prefix + name, absolute: abs, layout, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, dev: st.dev, ino: st.ino });
     }
   };
-  walk(root);
+  walk(base, '');
   return { seeds, diagnostics };
 }
 

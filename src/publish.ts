@@ -20,6 +20,8 @@ export interface PublishOptions extends Omit<BuildOptions, 'log'> {
   dryRun?: boolean;
   /** Wait up to this long for another run's lock (default: fail at once). */
   waitSeconds?: number;
+  /** False when the caller has just found that something changed (the CLI checks before loading this module): skip the no-op check. */
+  checkUnchanged?: boolean;
 }
 
 export function readLog(statePath: string): PublishLog | undefined {
@@ -48,12 +50,12 @@ export function publish(options: PublishOptions): PublishReport {
   try {
     const cleaned = options.dryRun ? [] : [...removeStaleTempFiles(options.outDir), ...removeStaleTempFilesOf(options.statePath)];
     const stampPath = stampPathFor(options.statePath);
-    if (!options.dryRun) {
+    if (!options.dryRun && options.checkUnchanged !== false) {
       const decision = checkFastPath({ ...options, stamp: readBuildStamp(stampPath) });
       if (decision.unchanged) return noOpReport(decision.stamp, cleaned, performance.now() - started);
-      // A run that dies from here on must not leave a stamp that vouches for the old outputs.
-      unlinkQuietly(stampPath);
     }
+    // A run that dies from here on must not leave a stamp that vouches for the old outputs.
+    if (!options.dryRun) unlinkQuietly(stampPath);
     const listedAtMs = Date.now();
     const previousLog = readLog(options.statePath);
     const result = build({ ...options, ...(previousLog ? { log: previousLog } : {}) });

@@ -5,7 +5,11 @@ import { decodeWindows1252, WINDOWS_1252_UNDEFINED } from './parse/windows-1252.
 /** XML 1.0 (Fifth Edition) production `Char` excludes these: C0 controls but tab/LF/CR, U+FFFE, U+FFFF and lone surrogates. */
 const XML_FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** The same characters without lookarounds, which V8 scans several times faster; any surrogate sends the text on to the exact check. */
+const MAYBE_XML_FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 export function hasXmlForbidden(text: string): boolean {
+  if (!MAYBE_XML_FORBIDDEN.test(text)) return false;
   XML_FORBIDDEN.lastIndex = 0;
   const found = XML_FORBIDDEN.test(text);
   XML_FORBIDDEN.lastIndex = 0;
@@ -160,6 +164,8 @@ export interface PreparedText {
  */
 export function prepareText(text: string, file: string): PreparedText {
   const diagnostics: Diagnostic[] = [];
+  // Nearly every seed is clean: one scan of the whole text instead of one per line.
+  if (!hasXmlForbidden(text)) return { text: text.includes('\r') ? normalizeLineEndings(text) : text, diagnostics };
   const lines = normalizeLineEndings(text).split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;

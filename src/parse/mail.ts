@@ -210,6 +210,7 @@ interface QpScan {
 
 function scanQuotedPrintable(line: string): QpScan {
   const scan: QpScan = { strays: 0, escapes: 0, softBreak: false, column: 0 };
+  if (!line.includes('=')) return scan;
   const masked = line.replace(PROTECTED, (m) => ' '.repeat(m.length));
   for (let i = masked.indexOf('='); i !== -1; i = masked.indexOf('=', i + 1)) {
     const hex = masked.slice(i + 1, i + 3);
