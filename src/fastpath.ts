@@ -59,6 +59,8 @@ export interface BuildStamp {
   exitCode: number;
   published: number;
   rejected: number;
+  /** Repairs made to the seeds as they are: a no-op reports them again. */
+  repairs?: number;
   warnings: number;
   /** The run's errors, shown again by every no-op until a seed changes. */
   errors: Diagnostic[];
@@ -174,6 +176,7 @@ export interface StampInput {
   exitCode: number;
   published: number;
   rejected: number;
+  repairs?: number;
   diagnostics: readonly Diagnostic[];
   codeDir?: string;
 }
@@ -201,6 +204,7 @@ export function makeBuildStamp(input: StampInput): BuildStamp | undefined {
     exitCode: input.exitCode,
     published: input.published,
     rejected: input.rejected,
+    repairs: input.repairs ?? 0,
     warnings: input.diagnostics.filter((d) => d.severity === 'warning').length,
     errors: input.diagnostics.filter((d) => d.severity === 'error'),
   };

@@ -102,6 +102,7 @@ export function publish(options: PublishOptions): PublishReport {
         exitCode: exitCodeOf(result),
         published: result.items.length,
         rejected: result.rejected.length,
+        repairs: result.repairs.length,
         diagnostics: result.diagnostics,
       });
       if (stamp) writeFileAtomically(stampPath, serializeBuildStamp(stamp));

@@ -40,7 +40,7 @@ export function noOpReport(stamp: BuildStamp, cleaned: string[], totalMs: number
   return {
     exitCode: stamp.exitCode,
     dryRun: false,
-    counts: { seeds: stamp.seedCount, published: stamp.published, new: 0, updated: 0, removed: 0, rejected: stamp.rejected, repairs: 0, written: 0, unchanged: 0 },
+    counts: { seeds: stamp.seedCount, published: stamp.published, new: 0, updated: 0, removed: 0, rejected: stamp.rejected, repairs: stamp.repairs ?? 0, written: 0, unchanged: 0 },
     new: [],
     updated: [],
     removed: [],

@@ -6,7 +6,7 @@ import * as buildModule from '../src/build.js';
 import { stampPathFor } from '../src/fastpath.js';
 import { NOW, tempDir, testConfig, writeTree } from './helpers.js';
 
-const seed = (title: string) => `Categories: Tests\n\nAsbarez: ${title}\n\nA dek line\n\nA body paragraph.\n\nNo Op Tester:\n`;
+const seed = (title: string) => `Categories: Tests\n\nAsbarez: ${title}\n\nA dek line\n\nA body paragraph on free _expression_.\n\nNo Op Tester:\n`;
 
 /** Seeds dated well before the listing, as cron finds them: a listing this old may be stamped. */
 function age(dir: string) {
@@ -35,7 +35,8 @@ describe('the no-op fast path', () => {
     const second = run();
     expect(spy).not.toHaveBeenCalled();
     spy.mockRestore();
-    expect(second.counts).toMatchObject({ published: 2, written: 0, new: 0, seeds: 2 });
+    expect(second.counts).toMatchObject({ published: 2, written: 0, new: 0, seeds: 2, repairs: first.counts.repairs });
+    expect(first.counts.repairs).toBe(2);
     expect(second.exitCode).toBe(0);
     expect(statSync(join(out, 'feed.xml')).mtimeMs).toBe(mtime);
   });
