@@ -1,4 +1,5 @@
 import sanitizeHtml from 'sanitize-html';
+import { parseFragment, serialize } from 'parse5';
 import { resolveContentUrl } from './urls.js';
 
 /**
@@ -14,7 +15,11 @@ const ALLOWED_TAGS = [
 ];
 
 export function sanitizeBody(html: string, baseUrl: string): string {
-  return sanitizeHtml(html, {
+  // An HTML5 tree builder first: sanitize-html keeps markup as written, so a
+  // <div> inside an unclosed <p><b> would reach readers nested where no
+  // browser puts it. parse5 builds the tree a browser builds, and its
+  // serialization is what the allow-list then filters.
+  return sanitizeHtml(serialize(parseFragment(html)), {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
       a: ['href', 'title', 'hreflang'],
