@@ -26,6 +26,9 @@
  *    readers as the spec suggests.
  * 5. `feed` stamps the current time when a feed has no `updated`; the
  *    renderers always pass the newest item's date (no clock in the output).
+ * 6. RSS: `feed` declares `xmlns:dc` only when some item has content, and
+ *    writes item titles as CDATA, which readers that guess take for HTML:
+ *    `declareDublinCore` and `rssPlainTitles`.
  */
 
 const MARK = '\uFFFF';
@@ -59,6 +62,13 @@ export function unarmor(xml: string): string {
   out += xml.slice(last).replace(MARKED, (_, code: string) => ESCAPED[code]!);
   if (out.includes(MARK)) throw new Error('unarmor: a marker survived; some text was not armored');
   return out;
+}
+
+/** dc:creator and dc:contributor need the Dublin Core namespace whether or not an item has content. */
+export function declareDublinCore(xml: string): string {
+  const start = xml.indexOf('<rss');
+  const rootTag = xml.slice(start, xml.indexOf('>', start));
+  return rootTag.includes('xmlns:dc=') ? xml : xml.replace('<rss version="2.0"', '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"');
 }
 
 /** RSS item titles are plain text: `feed` puts them in CDATA, which readers that guess take for HTML. */

@@ -1,7 +1,7 @@
 import { Feed, type Extension } from 'feed';
 import { HISTORY_NAMESPACE, historyLinks, type FeedContext } from './context.js';
 import { contentHtml } from './content.js';
-import { armor, rssPlainTitles, unarmor } from './feed-gaps.js';
+import { armor, declareDublinCore, rssPlainTitles, unarmor } from './feed-gaps.js';
 import { escapeHtml } from '../html.js';
 
 export const GENERATOR = 'seedfeed';
@@ -51,10 +51,5 @@ export function renderRss(ctx: FeedContext): string {
       extensions,
     });
   }
-  // `feed` declares xmlns:dc only when some item has content; dc:creator and
-  // dc:contributor need it whether or not they do.
-  const xml = feed.rss2();
-  const rootTag = xml.slice(xml.indexOf('<rss'), xml.indexOf('>', xml.indexOf('<rss')));
-  const withDc = rootTag.includes('xmlns:dc=') ? xml : xml.replace('<rss version="2.0"', '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"');
-  return unarmor(rssPlainTitles(withDc)) + '\n';
+  return unarmor(rssPlainTitles(declareDublinCore(feed.rss2()))) + '\n';
 }
