@@ -43,13 +43,8 @@ export function parseArguments(argv: string[]): Command_ {
     .description('Publish seed articles as RSS 2.0, Atom 1.0 and JSON Feed 1.1 with source attribution')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  program
-    .command('build')
-    .description('read the seeds, write the feeds that changed')
-    .option('--seeds <dir>', 'folder of seed files', 'seeds')
-    .option('--out <dir>', 'output folder', 'out')
-    .option('--state <file>', 'publish log that keeps ids and dates', DEFAULT_STATE_FILE)
-    .option('--config <file>', 'site config', DEFAULT_CONFIG_FILE)
+  const build = program.command('build').description('read the seeds, write the feeds that changed');
+  withPaths(build, ['seeds', 'out', 'state', 'config'])
     .option('--base-url <url>', 'site base URL (overrides the config)')
     .option('--limit <n>', 'items in the main feeds (overrides the config)', positiveInteger)
     .option('-q, --quiet', 'print nothing unless something is wrong', false)
@@ -73,39 +68,48 @@ export function parseArguments(argv: string[]): Command_ {
         ...(opts.wait !== undefined ? { wait: opts.wait as number } : {}),
       };
     });
-  program
-    .command('check')
-    .description('report every problem in the seeds; write nothing')
-    .option('--seeds <dir>', 'folder of seed files', 'seeds')
-    .option('--config <file>', 'site config', DEFAULT_CONFIG_FILE)
-    .action((opts: Record<string, unknown>) => {
-      parsed = { command: 'check', seeds: opts.seeds as string, config: opts.config as string };
-    });
-  program
+  const check = program.command('check').description('report every problem in the seeds; write nothing');
+  withPaths(check, ['seeds', 'config']).action((opts: Record<string, unknown>) => {
+    parsed = { command: 'check', seeds: opts.seeds as string, config: opts.config as string };
+  });
+  const serve = program
     .command('serve')
     .description('serve the output folder on 127.0.0.1 for a preview')
-    .option('--out <dir>', 'output folder', 'out')
     .option('--port <n>', 'port', positiveInteger, 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--watch', 'rebuild when seeds change', false)
-    .option('--seeds <dir>', 'with --watch: folder of seed files', 'seeds')
-    .option('--state <file>', 'with --watch: publish log', DEFAULT_STATE_FILE)
-    .option('--config <file>', 'with --watch: site config', DEFAULT_CONFIG_FILE)
-    .action((opts: Record<string, unknown>) => {
-      parsed = {
-        command: 'serve',
-        out: opts.out as string,
-        port: opts.port as number,
-        host: opts.host as string,
-        watch: Boolean(opts.watch),
-        seeds: opts.seeds as string,
-        state: opts.state as string,
-        config: opts.config as string,
-      };
-    });
+    .option('--watch', 'rebuild when seeds change', false);
+  withPaths(serve, ['out']);
+  withPaths(serve, ['seeds', 'state', 'config'], 'with --watch: ').action((opts: Record<string, unknown>) => {
+    parsed = {
+      command: 'serve',
+      out: opts.out as string,
+      port: opts.port as number,
+      host: opts.host as string,
+      watch: Boolean(opts.watch),
+      seeds: opts.seeds as string,
+      state: opts.state as string,
+      config: opts.config as string,
+    };
+  });
   program.parse(argv, { from: 'user' });
   if (!parsed) throw new UsageError('no command given; try "seedfeed build" or "seedfeed --help"');
   return parsed;
+}
+
+/** The file and folder options the commands share, with the same defaults everywhere. */
+const PATH_OPTIONS = {
+  seeds: ['--seeds <dir>', 'folder of seed files', 'seeds'],
+  out: ['--out <dir>', 'output folder', 'out'],
+  state: ['--state <file>', 'publish log that keeps ids and dates', DEFAULT_STATE_FILE],
+  config: ['--config <file>', 'site config', DEFAULT_CONFIG_FILE],
+} as const;
+
+function withPaths(command: Command, names: (keyof typeof PATH_OPTIONS)[], note = ''): Command {
+  for (const name of names) {
+    const [flags, description, fallback] = PATH_OPTIONS[name];
+    command.option(flags, note + description, fallback);
+  }
+  return command;
 }
 
 function positiveInteger(value: string): number {
