@@ -51,19 +51,6 @@ export function writeFilesAtomically(dir: string, files: Iterable<FileToWrite>):
   return staging.commit();
 }
 
-/** Puts `plan.changed` in place, for a caller that compared and checked them already (a plan from `changedFiles`). */
-export function replaceChangedFiles(dir: string, plan: { changed: readonly FileToWrite[]; unchanged: readonly string[] }): WriteResult {
-  const staging = new Staging(dir);
-  try {
-    for (const f of plan.changed) staging.stage(f);
-  } catch (e) {
-    staging.abort();
-    throw e;
-  }
-  const result = staging.commit();
-  return { written: result.written, unchanged: [...plan.unchanged] };
-}
-
 /**
  * The two phases of a replacement. `offer` compares one file with the disk
  * and, when its bytes differ, checks it and stages it: written to a

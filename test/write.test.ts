@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeTree } from './helpers.js';
 import { scratchDir } from './support/scratch.js';
 import { snapshot, touched } from './support/cli.js';
-import { changedFiles, isTempFileName, removeStaleTempFiles, replaceChangedFiles, removeStaleTempFilesOf, writeFileAtomically, writeFilesAtomically, TEMP_MARK, type FileToWrite } from '../src/write.js';
+import { changedFiles, isTempFileName, removeStaleTempFiles, removeStaleTempFilesOf, Staging, writeFileAtomically, writeFilesAtomically, TEMP_MARK, type FileToWrite } from '../src/write.js';
 import { checkJsonFeed, checkOutputText, checkXml } from '../src/readback.js';
 import { EXIT, OutputError } from '../src/diagnostics.js';
 
@@ -110,7 +110,7 @@ describe('writeFilesAtomically', () => {
     expect([...snapshot(dir).keys()].filter((p) => p.includes(TEMP_MARK))).toEqual([]);
   });
 
-  it('replaceChangedFiles puts in place exactly the planned files, for a caller that compared and checked them already', () => {
+  it('Staging.stage puts in place exactly the planned files, for a caller that compared and checked them already', () => {
     const dir = scratchDir('seedfeed-write-');
     writeFilesAtomically(dir, feedFiles());
     ageAll(dir);
@@ -118,7 +118,9 @@ describe('writeFilesAtomically', () => {
     const plan = changedFiles(dir, feedFiles('X'));
     expect(plan.changed.map((f) => f.path)).toEqual(['articles/a.html', 'feed.xml', 'feed.json']);
     plan.changed.splice(0, 1);
-    expect(replaceChangedFiles(dir, plan)).toEqual({ written: ['feed.xml', 'feed.json'], unchanged: [] });
+    const staging = new Staging(dir);
+    for (const f of plan.changed) staging.stage(f);
+    expect(staging.commit()).toEqual({ written: ['feed.xml', 'feed.json'], unchanged: [] });
     expect(touched(before, snapshot(dir))).toEqual(['feed.json', 'feed.xml']);
   });
 
