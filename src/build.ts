@@ -1,6 +1,9 @@
 import type { Item, SiteConfig } from './model.js';
 import { discoverSeeds, joinDisplay, readSeed, type SeedFile } from './discover.js';
-import { parseSeed, type ParsedSeed } from './parse/index.js';
+import { parseSeed, type SeedHead } from './parse/index.js';
+import type { Body } from './parse/fields.js';
+import type { SeedRecord } from './cache.js';
+import { feedFingerprint, fingerprintItem } from './fingerprint.js';
 import { normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
 import { assignIdentities, emptyLog, type LogEntry, type PublishLog } from './identity.js';
 import { FORMATS, type OutputFormat, type Renderer } from './render/formats.js';
@@ -27,6 +30,8 @@ export interface BuildOptions {
   displayRoot?: string;
   /** A progress display for `total` seeds (see progress.ts); none by default. */
   progress?: (total: number) => Progress;
+  /** Seeds as the last run parsed them, by path (cache.ts): a seed listed with the same size, mtime, ctime and inode is not read again. */
+  seedCache?: ReadonlyMap<string, SeedRecord>;
 }
 
 export type { Output };
@@ -44,6 +49,8 @@ export interface BuildResult {
   /** Every seed file found, as listed (path, size, mtime): what the no-op check compares. */
   seedFiles: SeedFile[];
   seedCount: number;
+  /** The parse of every seed read or reused, for the next run's build cache. */
+  records: SeedRecord[];
 }
 
 /**
@@ -68,23 +75,40 @@ export function build(options: BuildOptions): BuildResult {
 
   interface Candidate {
     rel: string;
-    seed: ParsedSeed;
+    file: SeedFile;
+    seed: SeedHead;
+    /** Absent for a seed taken from the cache: read again only when shown. */
+    body?: Body;
+    record: SeedRecord;
     meta: SeedMeta;
-    size: number;
-    mtimeMs: number;
   }
   const candidates: Candidate[] = [];
+  const records: SeedRecord[] = [];
   const progress = options.progress?.(found.seeds.length);
-  for (const file of found.seeds) {
-    progress?.tick();
+  const readAndParse = (file: SeedFile) => {
     const display = joinDisplay(displayRoot, file.file);
     const read = readSeed(file, display, config.maxSeedBytes);
-    if ('diagnostic' in read) {
-      diagnostics.push(read.diagnostic);
-      if (read.diagnostic.severity === 'error') rejected.add(file.file);
-      continue;
+    return 'diagnostic' in read ? read : parseSeed(read.bytes, display, file.layout, knownSources);
+  };
+  for (const file of found.seeds) {
+    progress?.tick();
+    let record = options.seedCache?.get(file.file);
+    let body: Body | undefined;
+    if (!record || !sameListing(record, file) || !record.bodyDiagnostics) {
+      const parsed = readAndParse(file);
+      if ('diagnostic' in parsed) {
+        diagnostics.push(parsed.diagnostic);
+        if (parsed.diagnostic.severity === 'error') rejected.add(file.file);
+        continue;
+      }
+      ({ body } = parsed);
+      const { body: _, ...head } = parsed;
+      record = { file: file.file, size: file.size, mtimeMs: file.mtimeMs, head };
+      if (file.ctimeMs !== undefined) record.ctimeMs = file.ctimeMs;
+      if (file.ino !== undefined) record.ino = file.ino;
     }
-    const seed = parseSeed(read.bytes, display, file.layout, knownSources);
+    records.push(record);
+    const seed = record.head;
     const meta = seedMeta(seed, now);
     diagnostics.push(...seed.diagnostics, ...meta.diagnostics);
     repairs.push(...seed.repairs);
@@ -93,9 +117,16 @@ export function build(options: BuildOptions): BuildResult {
       rejected.add(file.file);
       continue;
     }
-    candidates.push({ rel: file.file, seed, meta, size: file.size, mtimeMs: file.mtimeMs });
+    candidates.push({ rel: file.file, file, seed, ...(body ? { body } : {}), record, meta });
   }
   progress?.done();
+  /** The body of a seed known from the cache, read when an output that shows it is rendered. */
+  const loadBody = (file: SeedFile) => (): Body => {
+    const parsed = readAndParse(file);
+    // Gone or unreadable since it was listed: the run fails before anything is written, and the next one sees why.
+    if ('diagnostic' in parsed) throw new OutputError(`${parsed.diagnostic.file}: ${parsed.diagnostic.message}`);
+    return parsed.body;
+  };
 
   const identity = assignIdentities(
     candidates.map((c) => ({
@@ -104,8 +135,8 @@ export function build(options: BuildOptions): BuildResult {
       title: c.meta.title,
       ...(c.meta.explicitId ? { explicitId: c.meta.explicitId, explicitIdLine: c.meta.explicitIdLine ?? 1 } : {}),
       ...(c.meta.date ? { date: c.meta.date } : {}),
-      size: c.size,
-      mtimeMs: c.mtimeMs,
+      size: c.file.size,
+      mtimeMs: c.file.mtimeMs,
     })),
     previous,
     host,
@@ -123,8 +154,12 @@ export function build(options: BuildOptions): BuildResult {
   for (const c of candidates) {
     const id = identity.identities.get(c.rel);
     if (!id) continue;
-    const normalized = normalizeSeed(c.seed, c.meta, id, config, c.rel);
-    diagnostics.push(...normalized.diagnostics);
+    const normalized = c.body
+      ? normalizeSeed({ ...c.seed, body: c.body }, c.meta, id, config, c.rel)
+      : normalizeSeed(c.seed, c.meta, id, config, c.rel, loadBody(c.file));
+    if (c.body) c.record.bodyDiagnostics = normalized.bodyDiagnostics;
+    diagnostics.push(...normalized.diagnostics, ...(c.body ? [] : (c.record.bodyDiagnostics ?? [])));
+    fingerprintItem(normalized.item, c.seed.hash);
     items.push(normalized.item);
     if (id.status === 'new') changes.new.push(normalized.item);
     else if (id.status === 'updated') changes.updated.push(normalized.item);
@@ -156,7 +191,12 @@ export function build(options: BuildOptions): BuildResult {
     rejected: [...rejected].sort(),
     seedCount: found.seeds.length,
     seedFiles: found.seeds,
+    records,
   };
+}
+
+function sameListing(record: SeedRecord, file: SeedFile): boolean {
+  return record.size === file.size && record.mtimeMs === file.mtimeMs && record.ctimeMs === file.ctimeMs && record.ino === file.ino;
 }
 
 /** Newest first; the id breaks ties so the order never depends on the file system. */
@@ -191,6 +231,7 @@ function dropDuplicateStories(items: Item[], displayRoot: string, diagnostics: D
 
 /** One feed in every format; `prefix` is its folder under the output ('' for the main feed). */
 export function renderFeeds(ctx: FeedContext, formats: readonly OutputFormat[], prefix = '', renderer: Renderer = 'render'): Output[] {
-  return formats.map((f) => lazyOutput(prefix + f.fileName, f.mediaType, f.kind, () => f[renderer](ctx)));
+  const fingerprint = feedFingerprint(ctx);
+  return formats.map((f) => lazyOutput(prefix + f.fileName, f.mediaType, f.kind, () => f[renderer](ctx), fingerprint));
 }
 

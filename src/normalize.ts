@@ -1,5 +1,5 @@
 import type { Item, Person, SiteConfig, Source } from './model.js';
-import type { ParsedSeed } from './parse/index.js';
+import type { ParsedSeed, SeedHead } from './parse/index.js';
 import type { Field } from './parse/fields.js';
 import type { Identity } from './identity.js';
 import { error, warning, type Diagnostic } from './diagnostics.js';
@@ -24,7 +24,7 @@ export interface SeedMeta {
 }
 
 /** Checks the fields identity depends on: title, date and id. */
-export function seedMeta(seed: ParsedSeed, now: Date): SeedMeta {
+export function seedMeta(seed: SeedHead, now: Date): SeedMeta {
   const diagnostics: Diagnostic[] = [];
   const meta: SeedMeta = { title: '', diagnostics, ok: seed.ok };
   const title = cleanField(seed.fields.title, seed.file, 'title', diagnostics);
@@ -75,12 +75,13 @@ export function seedMeta(seed: ParsedSeed, now: Date): SeedMeta {
  * against the item's own page.
  */
 export function normalizeSeed(
-  seed: ParsedSeed,
+  seed: SeedHead & { body?: ParsedSeed['body'] },
   meta: SeedMeta,
   identity: Identity,
   config: SiteConfig,
   relativeFile = seed.file,
-): { item: Item; diagnostics: Diagnostic[] } {
+  loadBody?: () => ParsedSeed['body'],
+): { item: Item; diagnostics: Diagnostic[]; bodyDiagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const { file, fields } = seed;
   const text = <T extends string>(field: Field<T> | undefined, name: string) => cleanField(field, file, name, diagnostics);
@@ -115,22 +116,10 @@ export function normalizeSeed(
   const published = meta.date ?? identity.firstPublished;
   const updated = identity.edited && identity.edited > published ? identity.edited : published;
 
-  let bodyHtml: string;
-  if (seed.body.kind === 'paragraphs') bodyHtml = seed.body.paragraphs.map((p) => `<p>${escapeHtml(p.text)}</p>\n`).join('');
-  else {
-    bodyHtml = sanitizeBody(stripXmlForbidden(seed.body.html), link);
-    // Character references in raw HTML ("&#1;", "&#xFFFF;") decode to characters XML forbids.
-    if (hasXmlForbidden(bodyHtml)) {
-      diagnostics.push(warning('xml-forbidden-char', file, seed.body.line, 'removed characters XML 1.0 does not allow that character references in the HTML (such as "&#1;") stand for; delete those references'));
-      bodyHtml = stripXmlForbidden(bodyHtml);
-    }
-  }
-
-  const item: Item = {
+  const item = {
     id: identity.id,
     file: relativeFile,
     title: meta.title,
-    bodyHtml,
     categories,
     authors,
     published,
@@ -138,16 +127,36 @@ export function normalizeSeed(
     link,
     path,
     language,
-  };
+  } as Item;
+  const bodyDiagnostics: Diagnostic[] = [];
+  if (seed.body) item.bodyHtml = bodyHtmlOf(seed.body, link, file, bodyDiagnostics);
+  else if (loadBody) {
+    // A seed known from the build cache: its body is read again only if an output that shows it is rendered.
+    let loaded: string | undefined;
+    Object.defineProperty(item, 'bodyHtml', {
+      enumerable: true,
+      get: () => (loaded ??= bodyHtmlOf(loadBody(), link, file, [])),
+    });
+  } else throw new Error(`${file}: a seed without its body and no way to read it`);
   const summary = text(fields.summary, 'summary');
   if (summary) item.summary = summary;
   if (source) item.source = source;
   if (sharer) item.sharedBy = { name: sharer };
   if (originalLink) item.originalLink = originalLink;
-  return { item, diagnostics };
+  return { item, diagnostics: [...diagnostics, ...bodyDiagnostics], bodyDiagnostics };
 }
 
-function resolveSource(seed: ParsedSeed, config: SiteConfig, diagnostics: Diagnostic[]): Source | undefined {
+/** The body as sanitized HTML, links resolved against the item's page. */
+function bodyHtmlOf(body: ParsedSeed['body'], link: string, file: string, diagnostics: Diagnostic[]): string {
+  if (body.kind === 'paragraphs') return body.paragraphs.map((p) => `<p>${escapeHtml(p.text)}</p>\n`).join('');
+  const html = sanitizeBody(stripXmlForbidden(body.html), link);
+  // Character references in raw HTML ("&#1;", "&#xFFFF;") decode to characters XML forbids.
+  if (!hasXmlForbidden(html)) return html;
+  diagnostics.push(warning('xml-forbidden-char', file, body.line, 'removed characters XML 1.0 does not allow that character references in the HTML (such as "&#1;") stand for; delete those references'));
+  return stripXmlForbidden(html);
+}
+
+function resolveSource(seed: SeedHead, config: SiteConfig, diagnostics: Diagnostic[]): Source | undefined {
   const field = seed.fields.source;
   const name = cleanField(field?.value.name !== undefined ? { value: field.value.name, line: field.line } : undefined, seed.file, 'source', diagnostics) ?? config.defaultSource;
   if (!name) {

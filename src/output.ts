@@ -6,6 +6,12 @@ export interface Output {
   mediaType: string;
   kind: 'xml' | 'json' | 'html' | 'text';
   text: string;
+  /**
+   * A digest of everything the text is made from (fingerprint.ts), when
+   * known: a run that finds the same fingerprint recorded for this path by the
+   * run that last wrote it leaves the file alone without rendering it.
+   */
+  fingerprint?: string;
 }
 
 /**
@@ -13,11 +19,12 @@ export interface Output {
  * one at a time, so a build of 100,000 pages never holds them all in memory;
  * a renderer that fails is an `OutputError` (exit 4), and nothing is replaced.
  */
-export function lazyOutput(path: string, mediaType: string, kind: Output['kind'], render: () => string): Output {
+export function lazyOutput(path: string, mediaType: string, kind: Output['kind'], render: () => string, fingerprint?: string): Output {
   return {
     path,
     mediaType,
     kind,
+    ...(fingerprint !== undefined ? { fingerprint } : {}),
     get text() {
       try {
         return render();

@@ -6,7 +6,8 @@ import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, writeFileAtomically } from './write.js';
 import { EXIT, StateError, hasErrors } from './diagnostics.js';
 import { FORMATS } from './render/formats.js';
-import { checkFastPath, makeBuildStamp, readBuildStamp, serializeBuildStamp, stampPathFor } from './fastpath.js';
+import { RACY_WINDOW_MS, checkFastPath, foldersUnder, makeBuildStamp, outputDigest, readBuildStamp, serializeBuildStamp, stampPathFor } from './fastpath.js';
+import { CACHE_VERSION, cacheKey, cachesBeside, cachePathFor, readCache, serializeCache, type BuildCache } from './cache.js';
 import { noOpReport, type PublishReport } from './report.js';
 
 export type { PublishReport };
@@ -48,7 +49,7 @@ export function publish(options: PublishOptions): PublishReport {
   const started = performance.now();
   const lock = options.dryRun ? undefined : acquireLock(`${options.statePath}.lock`, options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {});
   try {
-    const cleaned = options.dryRun ? [] : [...removeStaleTempFiles(options.outDir), ...removeStaleTempFilesOf(options.statePath)];
+    const cleaned = options.dryRun ? [] : [...removeStaleTempFiles(options.outDir), ...[options.statePath, ...cachesBeside(options.statePath)].flatMap(removeStaleTempFilesOf)];
     const stampPath = stampPathFor(options.statePath);
     if (!options.dryRun && options.checkUnchanged !== false) {
       const decision = checkFastPath({ ...options, stamp: readBuildStamp(stampPath) });
@@ -58,7 +59,13 @@ export function publish(options: PublishOptions): PublishReport {
     if (!options.dryRun) unlinkQuietly(stampPath);
     const listedAtMs = Date.now();
     const previousLog = readLog(options.statePath);
-    const result = build({ ...options, ...(previousLog ? { log: previousLog } : {}) });
+    const cachePath = cachePathFor(options.statePath);
+    const key = cacheKey(options.config, options.displayRoot ?? options.seedsDir);
+    const { cache, text: cacheText } = readCache(cachePath, key);
+    const seedCache = cache ? new Map(cache.seeds.map((r) => [r.file, r])) : undefined;
+    const result = build({ ...options, ...(previousLog ? { log: previousLog } : {}), ...(seedCache ? { seedCache } : {}) });
+    // Outputs the last run wrote, with their fingerprints, while the output folder is as that run left it.
+    const kept = cache?.outputs && !options.dryRun && cache.outputs.outDir === resolve(options.outDir) && outputDigest(options.outDir, cache.outputs.dirs, cache.outputs.watched) === cache.outputs.state ? cache.outputs.fingerprints : undefined;
     let removed: string[] = [];
     const built = performance.now();
     let written: string[] = [];
@@ -69,8 +76,12 @@ export function publish(options: PublishOptions): PublishReport {
       // Every changed output is rendered, read back and staged before the log
       // moves; one at a time, so no run holds all its pages in memory.
       const staging = new Staging(options.outDir);
+      const skipped: string[] = [];
       try {
-        for (const o of result.outputs) staging.offer(o);
+        for (const o of result.outputs) {
+          if (kept && o.fingerprint !== undefined && kept[o.path] === o.fingerprint) skipped.push(o.path);
+          else staging.offer(o);
+        }
       } catch (e) {
         staging.abort();
         throw e;
@@ -86,6 +97,7 @@ export function publish(options: PublishOptions): PublishReport {
         throw e;
       }
       ({ written, unchanged } = staging.commit());
+      unchanged = [...unchanged, ...skipped];
       if (stale.length) {
         removed = removeOutputs(options.outDir, stale);
         writeLogIfChanged(options.statePath, { ...result.log, outputs: current });
@@ -106,12 +118,32 @@ export function publish(options: PublishOptions): PublishReport {
         diagnostics: result.diagnostics,
       });
       if (stamp) writeFileAtomically(stampPath, serializeBuildStamp(stamp));
+      writeCacheIfChanged(cachePath, cacheText, {
+        version: CACHE_VERSION,
+        key,
+        // A seed modified this close to the listing may change again unseen within its mtime tick: it is read again next time.
+        seeds: result.records.filter((r) => r.mtimeMs <= listedAtMs - RACY_WINDOW_MS),
+        outputs: outputState(options.outDir, result.outputs),
+      });
     }
     const done = performance.now();
     return report(result, options.dryRun ?? false, written, unchanged, removed, cleaned, { buildMs: built - started, writeMs: done - built, totalMs: done - started });
   } finally {
     lock?.release();
   }
+}
+
+function outputState(outDir: string, outputs: BuildResult['outputs']): NonNullable<BuildCache['outputs']> {
+  const dirs = foldersUnder(outDir);
+  const watched = FORMATS.map((f) => f.fileName);
+  const fingerprints: Record<string, string> = {};
+  for (const o of outputs) if (o.fingerprint !== undefined) fingerprints[o.path] = o.fingerprint;
+  return { outDir: resolve(outDir), state: outputDigest(outDir, dirs, watched), dirs, watched, fingerprints };
+}
+
+function writeCacheIfChanged(path: string, previous: string | undefined, cache: BuildCache): void {
+  const text = serializeCache(cache);
+  if (text !== previous) writeFileAtomically(path, text);
 }
 
 function exitCodeOf(result: BuildResult): number {

@@ -7,7 +7,7 @@ import { scratchDir } from './support/scratch.js';
 import { writeCorpus, writeSiteConfig } from './support/corpus.js';
 import { compiledSeedfeed } from './support/dist.js';
 import { buildArgs, mainFeedIds, outputProblem, runCli, siteIn, snapshot, tempFiles, type Site } from './support/cli.js';
-import { stampPathFor } from '../src/fastpath.js';
+import { cachesBeside } from '../src/cache.js';
 import { TEMP_MARK } from '../src/write.js';
 
 /**
@@ -314,8 +314,8 @@ describe('a publisher killed at random moments', () => {
     const final = await runCli(join(dist, 'cli.js'), buildArgs(site, '--quiet'), site.root);
     expect(final).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(tempFiles(site.out)).toEqual([]);
-    // Beside the log only the no-op stamp may stay (written when the seeds were old enough): no lock, no temporary file.
-    expect(readdirSync(dirname(site.state)).filter((n) => n !== basename(stampPathFor(site.state)))).toEqual([basename(site.state)]);
+    // Beside the log only its caches (no-op stamp, build cache) may stay: no lock, no temporary file.
+    expect(readdirSync(dirname(site.state)).filter((n) => !cachesBeside(site.state).map((c) => basename(c)).includes(n))).toEqual([basename(site.state)]);
     for (const path of snapshot(site.out).keys()) expect(outputProblem(path, readFileSync(join(site.out, path))), path).toBeUndefined();
     const ids = mainFeedIds(site.out);
     const logged = new Set((JSON.parse(readFileSync(site.state, 'utf8')) as { entries: { id: string }[] }).entries.map((e) => e.id));

@@ -5,7 +5,7 @@ import { scratchDir } from './support/scratch.js';
 import { seedName, seedText, writeCorpus, writeSiteConfig } from './support/corpus.js';
 import { compiledSeedfeed } from './support/dist.js';
 import { buildArgs, expectValidOutputs, mainFeedIds, outputProblem, readPublishLog, runCli, siteIn, tempFiles, type CliRun, type Site } from './support/cli.js';
-import { stampPathFor } from '../src/fastpath.js';
+import { cachesBeside } from '../src/cache.js';
 
 /** Builds started at once on the same folders, as overlapping cron jobs or a cron job and a person would. */
 const RUNS = 8;
@@ -55,8 +55,8 @@ function expectCleanAfterwards(site: Site): void {
   expectValidOutputs(site.out);
   expect(tempFiles(site.out)).toEqual([]);
   // No lock, no temporary file: only the publish log is left beside it.
-  // Beside the log only the no-op stamp may stay (written when the seeds were old enough): no lock, no temporary file.
-  expect(readdirSync(dirname(site.state)).filter((n) => n !== basename(stampPathFor(site.state)))).toEqual([basename(site.state)]);
+  // Beside the log only its caches (no-op stamp, build cache) may stay: no lock, no temporary file.
+  expect(readdirSync(dirname(site.state)).filter((n) => !cachesBeside(site.state).map((c) => basename(c)).includes(n))).toEqual([basename(site.state)]);
   const log = readPublishLog(site.state);
   for (const id of mainFeedIds(site.out).rss!) expect(log.ids.has(id)).toBe(true);
 }

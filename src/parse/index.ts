@@ -22,6 +22,9 @@ export interface ParsedSeed {
   ok: boolean;
 }
 
+/** What is kept of a parsed seed without its body (the build cache holds these). */
+export type SeedHead = Omit<ParsedSeed, 'body'>;
+
 export function hashBytes(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }

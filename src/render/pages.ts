@@ -3,6 +3,7 @@ import type { Item, SiteConfig } from '../model.js';
 import type { Topic, TopicKind } from '../topics.js';
 import { TOPIC_KINDS, topicDescription, topicKey, topicTitle } from '../topics.js';
 import { lazyOutput, type Output } from '../output.js';
+import { outputFingerprint } from '../fingerprint.js';
 import { escapeHtml } from '../html.js';
 import { creditHtml } from './content.js';
 import { FORMATS, type OutputFormat } from './formats.js';
@@ -38,14 +39,19 @@ export function renderPages(input: PagesInput): Output[] {
   const find = (kind: TopicKind, name: string) => topicIndex.get(topicKey(kind, name));
 
   const outputs: Output[] = [{ path: STYLESHEET_PATH, mediaType: 'text/css', kind: 'text', text: STYLESHEET }];
-  outputs.push(html('index.html', () => homePage(site, items, topics)));
-  for (const topic of topics) outputs.push(html(topic.path + 'index.html', () => topicPage(site, topic)));
-  for (const item of items) outputs.push(html(item.path, () => itemPage(site, item, find)));
+  // Fingerprints: what each page shows besides the site config (see fingerprint.ts).
+  const topicLine = (t: Topic) => `${t.kind}\u0000${t.name}\u0000${t.path}\u0000${t.items.length}`;
+  outputs.push(html('index.html', () => homePage(site, items, topics), outputFingerprint(['home', ...topics.map(topicLine)], items.slice(0, site.limit))));
+  for (const topic of topics) outputs.push(html(topic.path + 'index.html', () => topicPage(site, topic), outputFingerprint(['topic', topicLine(topic)], topic.items)));
+  for (const item of items) {
+    const linked = [...item.categories.map((c) => find('category', c)), item.source && find('source', item.source.name), item.sharedBy && find('sharer', item.sharedBy.name)];
+    outputs.push(html(item.path, () => itemPage(site, item, find), outputFingerprint(['item', ...linked.map((t) => t?.path ?? '')], [item])));
+  }
   return outputs;
 }
 
-function html(path: string, render: () => string): Output {
-  return lazyOutput(path, 'text/html', 'html', render);
+function html(path: string, render: () => string, fingerprint: string | undefined): Output {
+  return lazyOutput(path, 'text/html', 'html', render, fingerprint);
 }
 
 /**

@@ -21,6 +21,7 @@ const [distDir, seedsDir, outDir, statePath, configPath] = process.argv.slice(2)
 const { publish } = await import(pathToFileURL(join(distDir, 'publish.js')).href);
 const { loadConfig } = await import(pathToFileURL(join(distDir, 'config.js')).href);
 const { TEMP_MARK } = await import(pathToFileURL(join(distDir, 'write.js')).href);
+const { cachesBeside } = await import(pathToFileURL(join(distDir, 'cache.js')).href);
 
 const MAX_ADDED = 8;
 const SHARERS = ['Emma Jilavian', 'Aram Petrosyan', 'Lena Hakobyan', 'Davit Sargsyan'];
@@ -66,8 +67,9 @@ function leftovers() {
     }
   };
   walk(outDir, 'out/');
-  // Beside the log only the log itself belongs once a run is over: no lock, no temporary or candidate file.
-  for (const name of readdirSync(dirname(statePath))) if (name !== basename(statePath)) found.push(`state/${name}`);
+  // Beside the log only the log and its caches belong once a run is over: no lock, no temporary or candidate file.
+  const belongs = [statePath, ...cachesBeside(statePath)].map((p) => basename(p));
+  for (const name of readdirSync(dirname(statePath))) if (!belongs.includes(name)) found.push(`state/${name}`);
   return found;
 }
 
