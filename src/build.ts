@@ -4,7 +4,8 @@ import { parseSeed, type SeedHead } from './parse/index.js';
 import type { Body } from './parse/fields.js';
 import type { SeedRecord } from './cache.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
-import { normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
+import { BoundedCache } from './bounded.js';
+import { bodyDiagnostics, normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
 import { assignIdentities, emptyLog, type LogEntry, type PublishLog } from './identity.js';
 import { FORMATS, type OutputFormat, type Renderer } from './render/formats.js';
 import type { FeedContext } from './render/context.js';
@@ -32,6 +33,10 @@ export interface BuildOptions {
   progress?: (total: number) => Progress;
   /** Seeds as the last run parsed them, by path (cache.ts): a seed listed with the same size, mtime, ctime and inode is not read again. */
   seedCache?: ReadonlyMap<string, SeedRecord>;
+  /** How many bodies the build keeps in memory (default `BODIES_KEPT`); the others are read again when shown. */
+  bodiesKept?: number;
+  /** The seeds folder as listed just before (with `displayRoot` its default); listed here when absent. */
+  listing?: { seeds: SeedFile[]; diagnostics: Diagnostic[] };
 }
 
 export type { Output };
@@ -58,6 +63,9 @@ export interface BuildResult {
  * outputs and the next publish log come back as values (see `publish` for
  * the writing).
  */
+/** Bodies a build keeps in memory (sanitized HTML, ~10 KB each, ~200 MB in all): up to this many seeds none is read twice. */
+export const BODIES_KEPT = 20_000;
+
 export function build(options: BuildOptions): BuildResult {
   const { config } = options;
   // Whole seconds: RSS dates have no fractions, and all formats should agree.
@@ -70,7 +78,8 @@ export function build(options: BuildOptions): BuildResult {
   const rejected = new Set<string>();
   const knownSources = config.sources.map((s) => s.name);
 
-  const found = discoverSeeds(options.seedsDir, displayRoot);
+  // A listing made elsewhere shows paths under the default display root.
+  const found = options.listing && options.displayRoot === undefined ? options.listing : discoverSeeds(options.seedsDir, displayRoot);
   diagnostics.push(...found.diagnostics);
 
   interface Candidate {
@@ -90,6 +99,8 @@ export function build(options: BuildOptions): BuildResult {
     const read = readSeed(file, display, config.maxSeedBytes);
     return 'diagnostic' in read ? read : parseSeed(read.bytes, display, file.layout, knownSources);
   };
+  const bodiesKept = options.bodiesKept ?? BODIES_KEPT;
+  let bodiesHeld = 0;
   for (const file of found.seeds) {
     progress?.tick();
     let record = options.seedCache?.get(file.file);
@@ -104,10 +115,19 @@ export function build(options: BuildOptions): BuildResult {
       ({ body } = parsed);
       const { body: _, ...head } = parsed;
       record = { file: file.file, size: file.size, mtimeMs: file.mtimeMs, head };
+      // Past BODIES_KEPT the body is let go now and read again when shown; its warnings are taken first.
+      if (bodiesHeld < bodiesKept) bodiesHeld++;
+      else {
+        record.bodyDiagnostics = bodyDiagnostics(body, head.file, config.baseUrl);
+        body = undefined;
+      }
       if (file.ctimeMs !== undefined) record.ctimeMs = file.ctimeMs;
       if (file.ino !== undefined) record.ino = file.ino;
+      if (file.dev !== undefined) record.dev = file.dev;
     }
     records.push(record);
+    // The cache keeps no display path (cache.ts).
+    record.head.file ??= joinDisplay(displayRoot, file.file);
     const seed = record.head;
     const meta = seedMeta(seed, now);
     diagnostics.push(...seed.diagnostics, ...meta.diagnostics);
@@ -120,11 +140,14 @@ export function build(options: BuildOptions): BuildResult {
     candidates.push({ rel: file.file, file, seed, ...(body ? { body } : {}), record, meta });
   }
   progress?.done();
-  /** The body of a seed known from the cache, read when an output that shows it is rendered. */
-  const loadBody = (file: SeedFile) => (): Body => {
+  // Bodies are not all held at once: the memo keeps those used last, the others are read again when shown.
+  const bodies = new BoundedCache<Item, string>(bodiesKept);
+  /** A seed's body read again, when an output that shows it is rendered. */
+  const loadBody = (file: SeedFile, hash: string) => (): Body => {
     const parsed = readAndParse(file);
-    // Gone or unreadable since it was listed: the run fails before anything is written, and the next one sees why.
+    // Gone, unreadable or edited since it was listed: the run fails before anything is written, and the next one publishes the seed as it is then.
     if ('diagnostic' in parsed) throw new OutputError(`${parsed.diagnostic.file}: ${parsed.diagnostic.message}`);
+    if (parsed.hash !== hash) throw new OutputError(`${parsed.file}: changed while this run was publishing it; nothing was written, run again`);
     return parsed.body;
   };
 
@@ -154,11 +177,11 @@ export function build(options: BuildOptions): BuildResult {
   for (const c of candidates) {
     const id = identity.identities.get(c.rel);
     if (!id) continue;
-    const normalized = c.body
-      ? normalizeSeed({ ...c.seed, body: c.body }, c.meta, id, config, c.rel)
-      : normalizeSeed(c.seed, c.meta, id, config, c.rel, loadBody(c.file));
+    const normalized = normalizeSeed(c.body ? { ...c.seed, body: c.body } : c.seed, c.meta, id, config, c.rel, { load: loadBody(c.file, c.seed.hash), memo: bodies });
     if (c.body) c.record.bodyDiagnostics = normalized.bodyDiagnostics;
     diagnostics.push(...normalized.diagnostics, ...(c.body ? [] : (c.record.bodyDiagnostics ?? [])));
+    // The parse is let go: the item's body is in the memo, or read again when shown.
+    delete c.body;
     fingerprintItem(normalized.item, c.seed.hash);
     items.push(normalized.item);
     if (id.status === 'new') changes.new.push(normalized.item);
@@ -196,7 +219,7 @@ export function build(options: BuildOptions): BuildResult {
 }
 
 function sameListing(record: SeedRecord, file: SeedFile): boolean {
-  return record.size === file.size && record.mtimeMs === file.mtimeMs && record.ctimeMs === file.ctimeMs && record.ino === file.ino;
+  return record.size === file.size && record.mtimeMs === file.mtimeMs && record.ctimeMs === file.ctimeMs && record.ino === file.ino && record.dev === file.dev;
 }
 
 /** Newest first; the id breaks ties so the order never depends on the file system. */

@@ -5,7 +5,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, DEFAULT_CONFIG_FILE } from './config.js';
 import { summaryLine, noOpReport, DEFAULT_STATE_FILE, type PublishReport } from './report.js';
-import { checkFastPath, readBuildStamp, stampPathFor } from './fastpath.js';
+import { checkFastPath, readBuildStamp, stampPathFor, type SeedListing } from './fastpath.js';
 import { EXIT, SeedfeedError, formatDiagnostic, UsageError } from './diagnostics.js';
 import { createProgress } from './progress.js';
 import type { CheckCommandOptions } from './commands/check.js';
@@ -129,10 +129,12 @@ export async function runBuild(cmd: BuildCommand): Promise<PublishReport> {
   if (cmd.ping && !config.hub) throw new UsageError('--ping needs a hub: set "hub" in the config');
   // Cron's usual case, nothing changed, is decided from readdir and stat
   // alone, before the parse and render modules are even loaded.
+  let listing: SeedListing | undefined;
   if (!cmd.dryRun) {
     const started = performance.now();
     const decision = checkFastPath({ seedsDir: cmd.seeds, outDir: cmd.out, statePath: cmd.state, config, stamp: readBuildStamp(stampPathFor(cmd.state)) });
     if (decision.unchanged) return noOpReport(decision.stamp, [], performance.now() - started);
+    listing = decision.listing;
   }
   const { publish } = await import('./publish.js');
   const report = publish({
@@ -143,6 +145,8 @@ export async function runBuild(cmd: BuildCommand): Promise<PublishReport> {
     dryRun: cmd.dryRun,
     // Checked just above; a change found then is still a change under the lock.
     checkUnchanged: false,
+    // The seeds as that check listed them, so a large folder is not listed twice.
+    ...(listing ? { listing } : {}),
     ...(cmd.quiet ? {} : { progress: (total: number) => createProgress(total, process.stderr, { label: 'seeds' }) }),
     ...(cmd.wait !== undefined ? { waitSeconds: cmd.wait } : {}),
   });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { discoverSeeds } from './discover.js';
+import { discoverSeeds, type SeedFile } from './discover.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { SiteConfig } from './model.js';
 
@@ -66,7 +66,14 @@ export interface BuildStamp {
   errors: Diagnostic[];
 }
 
-export type FastPathDecision = { unchanged: true; stamp: BuildStamp } | { unchanged: false; reason: string };
+/** A listing of the seeds folder and the clock just before it was made: a run may build from the listing its no-op check made. */
+export interface SeedListing {
+  seeds: SeedFile[];
+  diagnostics: Diagnostic[];
+  listedAtMs: number;
+}
+
+export type FastPathDecision = { unchanged: true; stamp: BuildStamp } | { unchanged: false; reason: string; listing?: SeedListing };
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -109,9 +116,16 @@ export function fileDigest(path: string): string {
   }
 }
 
-/** seedfeed's own module files: the folder this module was loaded from, recursively. */
+/**
+ * The code a run executes: seedfeed's own module files (the folder this
+ * module was loaded from, recursively), the packages installed beside it
+ * (npm's `node_modules/.package-lock.json`, rewritten by every install) and
+ * the Node version. Any of them can change what a seed parses or renders to.
+ */
 export function codeDigest(codeDir: string = dirname(fileURLToPath(import.meta.url))): string {
-  const lines: string[] = [];
+  // node_modules beside the package (a clone) or around it (installed as a dependency).
+  const lines: string[] = [process.version];
+  for (const lock of [join(codeDir, '..', 'node_modules', '.package-lock.json'), join(codeDir, '..', '..', '.package-lock.json')]) lines.push(`${lock}\u0000${fileDigest(lock)}`);
   for (const folder of foldersUnder(codeDir)) {
     const dir = folder ? join(codeDir, folder) : codeDir;
     const names = readdirSync(dir).filter((name) => /\.(js|mjs|cjs|ts)$/.test(name)).sort();
@@ -229,7 +243,15 @@ export function readBuildStamp(path: string): BuildStamp | undefined {
 
 /** True when the seeds folder lists exactly the stamped seeds, each with the same size and mtime. */
 export function seedsUnchanged(seedsDir: string, stamp: Pick<BuildStamp, 'seeds' | 'seedCount'>): boolean {
-  const found = discoverSeeds(seedsDir);
+  return listingUnchanged(listSeeds(seedsDir), stamp);
+}
+
+export function listSeeds(seedsDir: string): SeedListing {
+  const listedAtMs = Date.now();
+  return { ...discoverSeeds(seedsDir), listedAtMs };
+}
+
+function listingUnchanged(found: SeedListing, stamp: Pick<BuildStamp, 'seeds' | 'seedCount'>): boolean {
   // A problem discovery reports (an unreadable folder, a FIFO) is for a full run to report.
   if (found.diagnostics.length) return false;
   return found.seeds.length === stamp.seedCount && seedListDigest(found.seeds) === stamp.seeds;
@@ -256,6 +278,7 @@ export function checkFastPath(input: FastPathInput): FastPathDecision {
   if (stamp.config !== configDigest(input.config)) return { unchanged: false, reason: 'the config changed' };
   if (stamp.log !== fileDigest(input.statePath)) return { unchanged: false, reason: 'the publish log changed' };
   if (stamp.outputs !== outputDigest(input.outDir, stamp.outputDirs, stamp.watched)) return { unchanged: false, reason: 'the output folder changed' };
-  if (!seedsUnchanged(input.seedsDir, stamp)) return { unchanged: false, reason: 'the seeds changed' };
+  const listing = listSeeds(input.seedsDir);
+  if (!listingUnchanged(listing, stamp)) return { unchanged: false, reason: 'the seeds changed', listing };
   return { unchanged: true, stamp };
 }

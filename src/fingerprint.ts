@@ -15,7 +15,9 @@ const fingerprints = new WeakMap<Item, string>();
 
 /** Called by the build for each item it makes; items made elsewhere have none, and outputs that show them are always rendered. */
 export function fingerprintItem(item: Item, seedHash: string): void {
-  fingerprints.set(item, `${seedHash}\u0000${item.id}\u0000${item.file}\u0000${item.path}\u0000${item.published.getTime()}\u0000${item.updated.getTime()}`);
+  // Short (27 characters): a topic page's fingerprint covers every item on it, 500,000 in all at 100,000 seeds.
+  const parts = `${seedHash}\u0000${item.id}\u0000${item.file}\u0000${item.path}\u0000${item.published.getTime()}\u0000${item.updated.getTime()}`;
+  fingerprints.set(item, createHash('sha1').update(parts).digest('base64').slice(0, 27));
 }
 
 export function itemFingerprint(item: Item): string | undefined {
@@ -24,15 +26,14 @@ export function itemFingerprint(item: Item): string | undefined {
 
 /** The digest of `parts` and of `items`' fingerprints; undefined when an item has none. */
 export function outputFingerprint(parts: readonly string[], items: readonly Item[]): string | undefined {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part).update('\u0001');
-  hash.update('\u0002');
-  for (const item of items) {
-    const fp = fingerprints.get(item);
+  const fps: string[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const fp = fingerprints.get(items[i]!);
     if (fp === undefined) return undefined;
-    hash.update(fp).update('\u0001');
+    fps[i] = fp;
   }
-  return hash.digest('base64');
+  // One string, one digest: at 100,000 pages the number of hash calls is what costs.
+  return createHash('sha256').update(`${parts.join('\u0001')}\u0002${fps.join('\u0001')}`).digest('base64');
 }
 
 /** A feed document in any format: everything of its context but the site config (which keys the cache), and its items. */

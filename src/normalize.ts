@@ -9,6 +9,7 @@ import { absoluteHttpUrl, checkedId } from './urls.js';
 import { hasXmlForbidden, stripXmlForbidden } from './text.js';
 import { sanitizeBody } from './sanitize.js';
 import { escapeHtml } from './html.js';
+import type { BoundedCache } from './bounded.js';
 
 export const MAX_TITLE_LENGTH = 300;
 export const LONG_TITLE = 150;
@@ -80,7 +81,7 @@ export function normalizeSeed(
   identity: Identity,
   config: SiteConfig,
   relativeFile = seed.file,
-  loadBody?: () => ParsedSeed['body'],
+  lazy?: LazyBody,
 ): { item: Item; diagnostics: Diagnostic[]; bodyDiagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const { file, fields } = seed;
@@ -129,21 +130,42 @@ export function normalizeSeed(
     language,
   } as Item;
   const bodyDiagnostics: Diagnostic[] = [];
-  if (seed.body) item.bodyHtml = bodyHtmlOf(seed.body, link, file, bodyDiagnostics);
-  else if (loadBody) {
-    // A seed known from the build cache: its body is read again only if an output that shows it is rendered.
-    let loaded: string | undefined;
+  const html = seed.body ? bodyHtmlOf(seed.body, link, file, bodyDiagnostics) : undefined;
+  if (lazy) {
+    // The body is kept in the build's bounded memo and read from the seed again when it was dropped.
+    if (html !== undefined) lazy.memo.set(item, html);
     Object.defineProperty(item, 'bodyHtml', {
       enumerable: true,
-      get: () => (loaded ??= bodyHtmlOf(loadBody(), link, file, [])),
+      get: () => {
+        let kept = lazy.memo.get(item);
+        if (kept === undefined) lazy.memo.set(item, (kept = bodyHtmlOf(lazy.load(), link, file, [])));
+        return kept;
+      },
     });
-  } else throw new Error(`${file}: a seed without its body and no way to read it`);
+  } else if (html !== undefined) item.bodyHtml = html;
+  else throw new Error(`${file}: a seed without its body and no way to read it`);
   const summary = text(fields.summary, 'summary');
   if (summary) item.summary = summary;
   if (source) item.source = source;
   if (sharer) item.sharedBy = { name: sharer };
   if (originalLink) item.originalLink = originalLink;
   return { item, diagnostics: [...diagnostics, ...bodyDiagnostics], bodyDiagnostics };
+}
+
+/**
+ * How an item's body is had when the build does not hold every body: `load`
+ * reads and parses the seed again, `memo` keeps the bodies used last.
+ */
+export interface LazyBody {
+  load: () => ParsedSeed['body'];
+  memo: BoundedCache<Item, string>;
+}
+
+/** The warnings a body gives when normalized (they do not depend on the page its links resolve against). */
+export function bodyDiagnostics(body: ParsedSeed['body'], file: string, baseUrl: string): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  bodyHtmlOf(body, baseUrl, file, diagnostics);
+  return diagnostics;
 }
 
 /** The body as sanitized HTML, links resolved against the item's page. */

@@ -1,13 +1,13 @@
 import { readFileSync, unlinkSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { build, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, writeFileAtomically } from './write.js';
 import { EXIT, StateError, hasErrors } from './diagnostics.js';
 import { FORMATS } from './render/formats.js';
-import { RACY_WINDOW_MS, checkFastPath, foldersUnder, makeBuildStamp, outputDigest, readBuildStamp, serializeBuildStamp, stampPathFor } from './fastpath.js';
-import { CACHE_VERSION, cacheKey, cachesBeside, cachePathFor, readCache, serializeCache, type BuildCache } from './cache.js';
+import { RACY_WINDOW_MS, type SeedListing, checkFastPath, foldersUnder, makeBuildStamp, outputDigest, readBuildStamp, serializeBuildStamp, stampPathFor } from './fastpath.js';
+import { CACHE_VERSION, cacheDigest, cacheKey, cachesBeside, outputStamp, cachePathFor, readCache, serializeCache, type BuildCache } from './cache.js';
 import { noOpReport, type PublishReport } from './report.js';
 
 export type { PublishReport };
@@ -23,6 +23,8 @@ export interface PublishOptions extends Omit<BuildOptions, 'log'> {
   waitSeconds?: number;
   /** False when the caller has just found that something changed (the CLI checks before loading this module): skip the no-op check. */
   checkUnchanged?: boolean;
+  /** The seeds folder as the caller's no-op check listed it (`checkFastPath`), with the clock before the listing. */
+  listing?: SeedListing;
 }
 
 export function readLog(statePath: string): PublishLog | undefined {
@@ -51,19 +53,21 @@ export function publish(options: PublishOptions): PublishReport {
   try {
     const cleaned = options.dryRun ? [] : [...removeStaleTempFiles(options.outDir), ...[options.statePath, ...cachesBeside(options.statePath)].flatMap(removeStaleTempFilesOf)];
     const stampPath = stampPathFor(options.statePath);
+    let listing = options.listing;
     if (!options.dryRun && options.checkUnchanged !== false) {
       const decision = checkFastPath({ ...options, stamp: readBuildStamp(stampPath) });
       if (decision.unchanged) return noOpReport(decision.stamp, cleaned, performance.now() - started);
+      listing = decision.listing ?? listing;
     }
     // A run that dies from here on must not leave a stamp that vouches for the old outputs.
     if (!options.dryRun) unlinkQuietly(stampPath);
-    const listedAtMs = Date.now();
+    const listedAtMs = listing?.listedAtMs ?? Date.now();
     const previousLog = readLog(options.statePath);
     const cachePath = cachePathFor(options.statePath);
     const key = cacheKey(options.config, options.displayRoot ?? options.seedsDir);
-    const { cache, text: cacheText } = readCache(cachePath, key);
+    const { cache, digest: cacheWas } = readCache(cachePath, key);
     const seedCache = cache ? new Map(cache.seeds.map((r) => [r.file, r])) : undefined;
-    const result = build({ ...options, ...(previousLog ? { log: previousLog } : {}), ...(seedCache ? { seedCache } : {}) });
+    const result = build({ ...options, ...(previousLog ? { log: previousLog } : {}), ...(seedCache ? { seedCache } : {}), ...(listing ? { listing } : {}) });
     // Outputs the last run wrote, with their fingerprints, while the output folder is as that run left it.
     const kept = cache?.outputs && !options.dryRun && cache.outputs.outDir === resolve(options.outDir) && outputDigest(options.outDir, cache.outputs.dirs, cache.outputs.watched) === cache.outputs.state ? cache.outputs.fingerprints : undefined;
     let removed: string[] = [];
@@ -79,7 +83,8 @@ export function publish(options: PublishOptions): PublishReport {
       const skipped: string[] = [];
       try {
         for (const o of result.outputs) {
-          if (kept && o.fingerprint !== undefined && kept[o.path] === o.fingerprint) skipped.push(o.path);
+          const was = kept && o.fingerprint !== undefined ? kept[o.path] : undefined;
+          if (was !== undefined && was === outputStamp(join(options.outDir, o.path), o.fingerprint!)) skipped.push(o.path);
           else staging.offer(o);
         }
       } catch (e) {
@@ -118,7 +123,7 @@ export function publish(options: PublishOptions): PublishReport {
         diagnostics: result.diagnostics,
       });
       if (stamp) writeFileAtomically(stampPath, serializeBuildStamp(stamp));
-      writeCacheIfChanged(cachePath, cacheText, {
+      writeCacheIfChanged(cachePath, cacheWas, {
         version: CACHE_VERSION,
         key,
         // A seed modified this close to the listing may change again unseen within its mtime tick: it is read again next time.
@@ -137,13 +142,16 @@ function outputState(outDir: string, outputs: BuildResult['outputs']): NonNullab
   const dirs = foldersUnder(outDir);
   const watched = FORMATS.map((f) => f.fileName);
   const fingerprints: Record<string, string> = {};
-  for (const o of outputs) if (o.fingerprint !== undefined) fingerprints[o.path] = o.fingerprint;
+  for (const o of outputs) {
+    const stamp = o.fingerprint !== undefined ? outputStamp(join(outDir, o.path), o.fingerprint) : undefined;
+    if (stamp !== undefined) fingerprints[o.path] = stamp;
+  }
   return { outDir: resolve(outDir), state: outputDigest(outDir, dirs, watched), dirs, watched, fingerprints };
 }
 
-function writeCacheIfChanged(path: string, previous: string | undefined, cache: BuildCache): void {
+function writeCacheIfChanged(path: string, previousDigest: string | undefined, cache: BuildCache): void {
   const text = serializeCache(cache);
-  if (text !== previous) writeFileAtomically(path, text);
+  if (cacheDigest(text) !== previousDigest) writeFileAtomically(path, text);
 }
 
 function exitCodeOf(result: BuildResult): number {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discoverSeeds } from '../src/discover.js';
 import {
+  codeDigest,
   RACY_WINDOW_MS,
   checkFastPath,
   makeBuildStamp,
@@ -231,3 +232,18 @@ function stampInput(site: ReturnType<typeof builtSite>) {
     diagnostics: [],
   };
 }
+
+describe('codeDigest', () => {
+  it('moves with the packages installed beside the code, not only with its own modules', () => {
+    const root = tempDir('seedfeed-code-');
+    const dist = join(root, 'dist');
+    mkdirSync(join(root, 'node_modules'), { recursive: true });
+    mkdirSync(dist);
+    writeFileSync(join(dist, 'cli.js'), '// code\n');
+    writeFileSync(join(root, 'node_modules', '.package-lock.json'), '{"packages":{"node_modules/feed":{"version":"4.2.2"}}}\n');
+    const before = codeDigest(dist);
+    expect(codeDigest(dist)).toBe(before);
+    writeFileSync(join(root, 'node_modules', '.package-lock.json'), '{"packages":{"node_modules/feed":{"version":"5.0.0"}}}\n');
+    expect(codeDigest(dist)).not.toBe(before);
+  });
+});

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameS
 import { join } from 'node:path';
 import { publish, type PublishReport } from '../src/publish.js';
 import * as parseModule from '../src/parse/index.js';
-import { cachePathFor } from '../src/cache.js';
+import { cachePathFor, cachesBeside } from '../src/cache.js';
 import { stampPathFor } from '../src/fastpath.js';
 import { NOW, tempDir, testConfig } from './helpers.js';
 import { seedName, seedText, writeCorpus } from './support/corpus.js';
@@ -147,6 +147,18 @@ describe('incremental rebuilds', () => {
       ['a seed mended', () => s.edit(40, () => seedText(40)), (r) => expect(r.report.rejected).toEqual([])],
       ['an mtime moved, the bytes did not', () => settle(join(s.seeds, seedName(70))), (r) => expect(r.report.counts.written).toBe(0)],
       [
+        'an item page and a topic feed edited in place (their folders keep their mtimes), then a seed edited',
+        () => {
+          writeFileSync(join(s.out, 'articles', readdirSync(join(s.out, 'articles')).sort()[0]!), 'edited by hand');
+          writeFileSync(join(s.out, 'categories', 'corpus', 'feed.xml'), 'truncated');
+          s.edit(90, (t) => t.replace('A short standfirst', 'An edited standfirst'));
+        },
+        (r) => {
+          expect(r.report.written).toContain('categories/corpus/feed.xml');
+          expect(r.report.written.filter((p) => p.startsWith('articles/')).length).toBeGreaterThanOrEqual(2);
+        },
+      ],
+      [
         'an output deleted by hand',
         () => unlinkSync(join(s.out, 'categories', 'corpus', 'feed.json')),
         (r) => expect(r.report.written).toEqual(['categories/corpus/feed.json']),
@@ -190,5 +202,69 @@ describe('incremental rebuilds', () => {
     expect(statSync(path).mtimeMs).toBeGreaterThan(Date.now() - 10_000);
     expect(s.run().parsed).toContain(seedName(5));
     s.expectSameAsScratch();
+  });
+});
+
+describe('a build that keeps few bodies in memory', () => {
+  it('reads the others again when it renders them, and gives the same bytes as one that keeps them all', () => {
+    const root = tempDir('seedfeed-bodies-');
+    const seeds = join(root, 'seeds');
+    for (const name of writeCorpus(seeds, 60)) settle(join(seeds, name));
+    // A Markdown seed whose body warns (a character reference XML forbids): the warning must survive the body being let go.
+    writeFileSync(join(seeds, 'zz-markdown.md'), '---\ntitle: A Markdown story\nsource: Asbarez\ncategories: [corpus]\n---\n<div>A body with a bad reference &#1; in it.</div>\n');
+    settle(join(seeds, 'zz-markdown.md'));
+    const config = testConfig({ limit: 20, archive: { pageSize: 25 } });
+    const run = (bodiesKept: number | undefined) => {
+      const out = join(root, `out-${bodiesKept ?? 'all'}`);
+      const statePath = join(root, `state-${bodiesKept ?? 'all'}`, 'log.json');
+      const spy = vi.spyOn(parseModule, 'parseSeed');
+      try {
+        const report = publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW, ...(bodiesKept !== undefined ? { bodiesKept } : {}) });
+        return { out, report, parses: spy.mock.calls.length };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const all = run(undefined);
+    const few = run(3);
+    expect(all.parses).toBe(61);
+    // Each seed once to list it, and again (at least once) to render it: its page, its archive page, its feeds.
+    expect(few.parses).toBeGreaterThan(61 * 2 - 3);
+    const rule = (r: PublishReport) => r.diagnostics.filter((d) => d.rule === 'xml-forbidden-char').map((d) => d.line);
+    expect(rule(few.report)).toEqual(rule(all.report));
+    expect(rule(all.report)).toHaveLength(1);
+    const mine = filesUnder(few.out);
+    const theirs = filesUnder(all.out);
+    expect([...mine.keys()].sort()).toEqual([...theirs.keys()].sort());
+    for (const [path, bytes] of theirs) expect(mine.get(path)?.toString('utf8'), path).toBe(bytes.toString('utf8'));
+  });
+});
+
+describe('a seed edited while a run is publishing it', () => {
+  it('fails the run before anything is written, and the next run publishes the seed as it is then', () => {
+    const root = tempDir('seedfeed-midrun-');
+    const seeds = join(root, 'seeds');
+    for (const name of writeCorpus(seeds, 6)) settle(join(seeds, name));
+    const out = join(root, 'out');
+    const statePath = join(root, 'state', 'log.json');
+    const config = testConfig();
+    publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW });
+    const before = filesUnder(out);
+    const target = join(seeds, seedName(2));
+    const original = readFileSync(target, 'utf8');
+    // Listed and parsed with the old bytes; rewritten in place before its body is read to be rendered.
+    const progress = () => ({ tick() {}, done: () => writeFileSync(target, `${original}\nA line written mid-run.\n`) });
+    // Without stamp and cache every output is rendered again, so every body is read again.
+    for (const cache of cachesBeside(statePath)) rmSync(cache, { force: true });
+    expect(() => publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW, bodiesKept: 0, progress })).toThrow(/changed while this run was publishing it/);
+    const after = filesUnder(out);
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    for (const [path, bytes] of before) expect(after.get(path)?.equals(bytes), path).toBe(true);
+    // Put back as it was, with an old mtime: nothing the failed run saw may linger.
+    writeFileSync(target, original);
+    settle(target);
+    const report = publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW, bodiesKept: 0 });
+    expect(report.exitCode).toBe(0);
+    for (const [path, bytes] of filesUnder(out)) expect(bytes.toString('utf8'), path).not.toContain('mid-run');
   });
 });

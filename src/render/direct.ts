@@ -5,8 +5,9 @@
  * feed, one archive page and several topic feeds; through the `feed` library
  * every appearance costs a full xml-js serialization plus the armor/unarmor
  * passes of feed-gaps.ts, which is most of a build's time. Here each item's
- * fragment is serialized once per format and reused by every feed that
- * carries it (Items do not change once built).
+ * fragment is serialized once per format and reused by the feeds that
+ * carry it (Items do not change once built), while it is among the last
+ * FRAGMENTS_KEPT used.
  *
  * The `feed` library stays the renderer of the main feeds (rss.ts, atom.ts,
  * json.ts) and is the reference: for every FeedContext these functions give
@@ -31,6 +32,7 @@
  * Like the gaps layer, this relies on no text holding U+FFFF (normalize and
  * the config check reject it).
  */
+import { BoundedCache } from '../bounded.js';
 import type { Item, Person } from '../model.js';
 import { HISTORY_NAMESPACE, historyLinks, type FeedContext } from './context.js';
 import { contentHtml } from './content.js';
@@ -83,13 +85,20 @@ function leaf(name: string, escaped: string): string {
 
 // ---- RSS 2.0 (rss.ts) ----
 
+/**
+ * Serialized items kept per format, the ones used last: an item recurs in
+ * the topic feeds it belongs to, but a 100,000-item build must not keep every
+ * item serialized three times.
+ */
+export const FRAGMENTS_KEPT = 4000;
+
 interface RssFragment {
   xml: string;
   /** Whether the item has `content:encoded`, which makes `feed` declare the dc and content namespaces. */
   hasContent: boolean;
 }
 
-const rssFragments = new WeakMap<Item, RssFragment>();
+const rssFragments = new BoundedCache<Item, RssFragment>(FRAGMENTS_KEPT);
 
 export function renderRssDirect(ctx: FeedContext): string {
   const items = ctx.items.map(rssItem);
@@ -149,7 +158,7 @@ function rssItem(item: Item): RssFragment {
 
 // ---- Atom 1.0 (atom.ts) ----
 
-const atomFragments = new WeakMap<Item, string>();
+const atomFragments = new BoundedCache<Item, string>(FRAGMENTS_KEPT);
 
 export function renderAtomDirect(ctx: FeedContext): string {
   const publisher = ctx.site.publisher;
@@ -222,7 +231,7 @@ function atomEntryExtras(item: Item): string {
 // ---- JSON Feed 1.1 (json.ts) ----
 
 /** Each item's JSON, indented for its place in `items`, without its closing brace: the `language` key depends on the feed. */
-const jsonFragments = new WeakMap<Item, string>();
+const jsonFragments = new BoundedCache<Item, string>(FRAGMENTS_KEPT);
 const ITEM_INDENT = '    ';
 const ITEM_CLOSE = `\n${ITEM_INDENT}}`;
 
