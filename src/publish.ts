@@ -74,6 +74,8 @@ export function publish(options: PublishOptions): PublishReport {
     const built = performance.now();
     let written: string[] = [];
     let unchanged: string[] = [];
+    // The stamps of outputs skipped as unchanged, as just checked: the cache records them again without another stat.
+    const stillStamped = new Map<string, string>();
     if (options.dryRun) {
       for (const o of result.outputs) (changedFiles(options.outDir, [o]).changed.length ? written : unchanged).push(o.path);
     } else {
@@ -84,7 +86,10 @@ export function publish(options: PublishOptions): PublishReport {
       try {
         for (const o of result.outputs) {
           const was = kept && o.fingerprint !== undefined ? kept[o.path] : undefined;
-          if (was !== undefined && was === outputStamp(join(options.outDir, o.path), o.fingerprint!)) skipped.push(o.path);
+          if (was !== undefined && was === outputStamp(join(options.outDir, o.path), o.fingerprint!)) {
+            skipped.push(o.path);
+            stillStamped.set(o.path, was);
+          }
           else staging.offer(o);
         }
       } catch (e) {
@@ -128,7 +133,7 @@ export function publish(options: PublishOptions): PublishReport {
         key,
         // A seed modified this close to the listing may change again unseen within its mtime tick: it is read again next time.
         seeds: result.records.filter((r) => r.mtimeMs <= listedAtMs - RACY_WINDOW_MS),
-        outputs: outputState(options.outDir, result.outputs),
+        outputs: outputState(options.outDir, result.outputs, stillStamped),
       });
     }
     const done = performance.now();
@@ -138,12 +143,12 @@ export function publish(options: PublishOptions): PublishReport {
   }
 }
 
-function outputState(outDir: string, outputs: BuildResult['outputs']): NonNullable<BuildCache['outputs']> {
+function outputState(outDir: string, outputs: BuildResult['outputs'], known: ReadonlyMap<string, string>): NonNullable<BuildCache['outputs']> {
   const dirs = foldersUnder(outDir);
   const watched = FORMATS.map((f) => f.fileName);
   const fingerprints: Record<string, string> = {};
   for (const o of outputs) {
-    const stamp = o.fingerprint !== undefined ? outputStamp(join(outDir, o.path), o.fingerprint) : undefined;
+    const stamp = o.fingerprint !== undefined ? (known.get(o.path) ?? outputStamp(join(outDir, o.path), o.fingerprint)) : undefined;
     if (stamp !== undefined) fingerprints[o.path] = stamp;
   }
   return { outDir: resolve(outDir), state: outputDigest(outDir, dirs, watched), dirs, watched, fingerprints };
