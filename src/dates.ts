@@ -1,4 +1,5 @@
-import { isExists, isValid } from 'date-fns';
+import { isExists } from 'date-fns/isExists';
+import { isValid } from 'date-fns/isValid';
 
 export type DateResult = { date: Date; warning?: { rule: string; message: string } } | { error: { rule: string; message: string } };
 
