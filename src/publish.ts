@@ -4,7 +4,7 @@ import { build, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, writeFileAtomically } from './write.js';
-import { EXIT, StateError, hasErrors } from './diagnostics.js';
+import { EXIT, StateError, hasErrors, warning } from './diagnostics.js';
 import { FORMATS } from './render/formats.js';
 import { RACY_WINDOW_MS, type SeedListing, checkFastPath, foldersUnder, makeBuildStamp, outputDigest, readBuildStamp, serializeBuildStamp, stampPathFor } from './fastpath.js';
 import { CACHE_VERSION, cacheDigest, cacheKey, cachesBeside, outputStamp, cachePathFor, readCache, serializeCache, type BuildCache } from './cache.js';
@@ -127,14 +127,25 @@ export function publish(options: PublishOptions): PublishReport {
         repairs: result.repairs.length,
         diagnostics: result.diagnostics,
       });
-      if (stamp) writeFileAtomically(stampPath, serializeBuildStamp(stamp));
-      writeCacheIfChanged(cachePath, cacheWas, {
-        version: CACHE_VERSION,
-        key,
-        // A seed modified this close to the listing may change again unseen within its mtime tick: it is read again next time.
-        seeds: result.records.filter((r) => r.mtimeMs <= listedAtMs - RACY_WINDOW_MS),
-        outputs: outputState(options.outDir, result.outputs, stillStamped),
-      });
+      // The stamp and the cache only save time: failing to write them is a warning, never a failed run.
+      const cacheWarning = (path: string, e: unknown) =>
+        result.diagnostics.push(warning('cache-not-written', path, 0, `${(e as Error).message}; the next run does the work again`));
+      try {
+        if (stamp) writeFileAtomically(stampPath, serializeBuildStamp(stamp));
+      } catch (e) {
+        cacheWarning(stampPath, e);
+      }
+      try {
+        writeCacheIfChanged(cachePath, cacheWas, {
+          version: CACHE_VERSION,
+          key,
+          // A seed modified this close to the listing may change again unseen within its mtime tick: it is read again next time.
+          seeds: result.records.filter((r) => r.mtimeMs <= listedAtMs - RACY_WINDOW_MS),
+          outputs: outputState(options.outDir, result.outputs, stillStamped),
+        });
+      } catch (e) {
+        cacheWarning(cachePath, e);
+      }
     }
     const done = performance.now();
     return report(result, options.dryRun ?? false, written, unchanged, removed, cleaned, { buildMs: built - started, writeMs: done - built, totalMs: done - started });

@@ -268,3 +268,58 @@ describe('a seed edited while a run is publishing it', () => {
     for (const [path, bytes] of filesUnder(out)) expect(bytes.toString('utf8'), path).not.toContain('mid-run');
   });
 });
+
+describe('a build cache that cannot be written', () => {
+  it('is a warning naming it; the run publishes, and the next one does the work again', () => {
+    const root = tempDir('seedfeed-cache-blocked-');
+    const seeds = join(root, 'seeds');
+    for (const name of writeCorpus(seeds, 4)) settle(join(seeds, name));
+    const statePath = join(root, 'state', 'log.json');
+    // A folder where the cache file goes: it cannot be replaced.
+    mkdirSync(cachePathFor(statePath), { recursive: true });
+    const report = publish({ seedsDir: seeds, outDir: join(root, 'out'), statePath, config: testConfig(), now: NOW });
+    expect(report.exitCode).toBe(0);
+    expect(report.counts.published).toBe(4);
+    expect(report.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', rule: 'cache-not-written', file: cachePathFor(statePath) })]);
+    expect(existsSync(join(root, 'out', 'feed.xml'))).toBe(true);
+  });
+});
+
+describe('diagnostics from the build cache', () => {
+  it('are the ones a full run reports, with the same files, lines and rules, and the same repairs', () => {
+    const root = tempDir('seedfeed-cached-diagnostics-');
+    const seeds = join(root, 'seeds');
+    mkdirSync(seeds);
+    const files: Record<string, string> = {
+      'control.txt': 'Categories: tests\n\nAsbarez: A title with a bell\u0007 in it\n\nA dek\n\nA body on free _expression_.\n\nSome One:\n',
+      'reference.md': '---\ntitle: A Markdown story\nsource: Asbarez\n---\n<div>A bad reference &#1; here.</div>\n',
+      'broken.md': '---\ntitle: [unclosed\n---\nBody\n',
+      'draft.md': '---\ntitle: Not yet\ndraft: true\n---\nBody\n',
+      'plain.txt': seedText(7),
+    };
+    for (const [name, text] of Object.entries(files)) {
+      writeFileSync(join(seeds, name), text);
+      settle(join(seeds, name));
+    }
+    const statePath = join(root, 'state', 'log.json');
+    const run = () => {
+      rmSync(stampPathFor(statePath), { force: true });
+      const spy = vi.spyOn(parseModule, 'parseSeed');
+      try {
+        return { report: publish({ seedsDir: seeds, outDir: join(root, 'out'), statePath, config: testConfig(), now: NOW }), parsed: spy.mock.calls.length };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const first = run();
+    const again = run();
+    const seen = (r: PublishReport) => r.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.rule}`);
+    expect(seen(first.report)).toEqual(expect.arrayContaining([expect.stringMatching(/control\.txt:3 warning xml-forbidden-char/), expect.stringMatching(/reference\.md:5 warning xml-forbidden-char/), expect.stringMatching(/broken\.md:\d+ error/)]));
+    expect(seen(again.report)).toEqual(seen(first.report));
+    expect(again.report.repairs).toEqual(first.report.repairs);
+    expect(again.report.repairs.length).toBeGreaterThan(0);
+    expect(again.report.exitCode).toBe(first.report.exitCode);
+    // Only the seeds that never publish (the broken one and the draft) are read again.
+    expect(again.parsed).toBe(2);
+  });
+});
