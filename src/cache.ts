@@ -1,4 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { writeFileAtomically } from './write.js';
 import { createHash } from 'node:crypto';
 import type { SeedHead } from './parse/index.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -7,26 +9,35 @@ import { codeDigest, configDigest, stampPathFor } from './fastpath.js';
 
 /**
  * The build cache, kept beside the publish log (`<state>.cache`): what the
- * last run learned that is expensive to learn again. Like the build stamp it
+ * last runs learned that is expensive to learn again. Like the build stamp it
  * is only a cache: a lost, damaged or stale one costs one full run, never a
  * wrong output.
  *
- * - `seeds`: each seed's parse (fields, diagnostics, repairs; not the body),
- *   under the size, mtime, ctime and inode it was read with. A seed listed
- *   the same way again is not read: its body is read again only if an output
- *   that shows it is rendered.
- * - `outputs`: each output's fingerprint (fingerprint.ts) as that run wrote
- *   it, with the size, mtime and ctime of its file, and the state of the
- *   output folder after the run (folder mtimes and the main feeds, as the
- *   stamp has it). While the folder is in that state, an output whose
- *   fingerprint is the same and whose file was not touched since is left as
- *   it is, unrendered: one stat instead of a render and a compare.
+ * - Seed records: each seed's parse (fields, diagnostics, repairs; not the
+ *   body), under the size, mtime, ctime, inode and device it was read with.
+ *   A seed listed the same way again is not read: its body is read again
+ *   only if an output that shows it is rendered.
+ * - Output stamps: each output's fingerprint (fingerprint.ts) with the size,
+ *   mtime and ctime of the file a run left. An output whose fingerprint is
+ *   the same and whose file still has that size, mtime and ctime is left as
+ *   it is, unrendered: one stat instead of a render and a compare. A file
+ *   edited, replaced or deleted since does not match, so each stamp vouches
+ *   for itself.
  *
- * Both are keyed by seedfeed's code (its modules, its installed packages and
- * the Node version: see `codeDigest`), the effective config and the seeds
- * folder as shown in messages: a change to any of them makes a full run.
+ * The file is one JSON value per line: a header with the key, a snapshot of
+ * every record and stamp, then what later runs changed, appended (a record
+ * or stamp per line, later lines win). A run that changed a few seeds
+ * appends a few lines instead of rewriting tens of megabytes; when the
+ * appended part grows past a quarter of the snapshot, the next run writes a
+ * new snapshot. A line cut short by a killed run is ignored and the next run
+ * writes a new snapshot.
+ *
+ * Everything is keyed by seedfeed's code (its modules, its installed
+ * packages and the Node version: see `codeDigest`), the effective config, the
+ * seeds folder as shown in messages and the output folder: a change to any
+ * of them makes a full run.
  */
-export const CACHE_VERSION = 1;
+export const CACHE_VERSION = 2;
 
 export interface SeedRecord {
   /** Path under the seeds folder. */
@@ -36,31 +47,33 @@ export interface SeedRecord {
   ctimeMs?: number;
   ino?: number;
   dev?: number;
+  /** The parse; `head.file` (the path as shown) is not stored, the build sets it. */
   head: SeedHead;
   /** Warnings the body gave when it was last normalized; absent until it was. */
   bodyDiagnostics?: Diagnostic[];
 }
 
-export interface OutputState {
-  /** The output folder, resolved: another folder's files are not these. */
-  outDir: string;
-  /** `outputDigest` of `dirs` and `watched` (fastpath.ts) just after the run. */
-  state: string;
-  dirs: string[];
-  watched: string[];
-  /**
-   * Output path -> its fingerprint and the size, mtime and ctime of the file
-   * the run left (`outputStamp`): a file edited in place since is rendered
-   * again, whatever its fingerprint.
-   */
-  fingerprints: Record<string, string>;
+/** The cache as read. */
+export interface BuildCache {
+  key: string;
+  /** By path under the seeds folder. */
+  seeds: Map<string, SeedRecord>;
+  /** Output path -> `outputStamp`. */
+  outputs: Map<string, string>;
+  /** Lines of the snapshot and lines appended after it; a cut line forces a new snapshot. */
+  snapshotLines: number;
+  appendedLines: number;
+  cut: boolean;
 }
 
-export interface BuildCache {
+/** One line of the file after the header. */
+type CacheLine = { s: SeedRecord } | { d: string } | { o: [string, string] } | { x: string };
+
+interface CacheHeader {
   version: typeof CACHE_VERSION;
   key: string;
-  seeds: SeedRecord[];
-  outputs?: OutputState;
+  /** Lines of the snapshot that follows the header. */
+  lines: number;
 }
 
 export function cachePathFor(statePath: string): string {
@@ -68,50 +81,87 @@ export function cachePathFor(statePath: string): string {
 }
 
 /** What a cache must have been made under to be used. */
-export function cacheKey(config: SiteConfig, displayRoot: string, codeDir?: string): string {
-  return createHash('sha256').update(`${codeDigest(codeDir)}\u0000${configDigest(config)}\u0000${displayRoot}`).digest('hex');
+export function cacheKey(config: SiteConfig, displayRoot: string, outDir: string, codeDir?: string): string {
+  return createHash('sha256').update(`${codeDigest(codeDir)}\u0000${configDigest(config)}\u0000${displayRoot}\u0000${resolve(outDir)}`).digest('hex');
 }
 
-/**
- * The cache at `path` when it was made under `key`; undefined when there is
- * none or it is of no use. The digest of its text comes back too, so an
- * unchanged cache is not written again. Seed records come back without
- * `head.file` (the seed's path as shown): the build sets it.
- */
-export function readCache(path: string, key: string): { cache?: BuildCache; digest?: string } {
+/** The cache at `path` when it was made under `key`; undefined when there is none or it is of no use (then the run is a full one). */
+export function readCache(path: string, key: string): BuildCache | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    return {};
+    return undefined;
   }
-  const digest = cacheDigest(text);
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  let header: Partial<CacheHeader>;
   try {
-    const parsed = JSON.parse(text) as Partial<BuildCache>;
-    if (parsed?.version !== CACHE_VERSION || parsed.key !== key || !Array.isArray(parsed.seeds)) return { digest };
-    return { cache: parsed as BuildCache, digest };
+    header = JSON.parse(lines[0] ?? '') as Partial<CacheHeader>;
   } catch {
-    return { digest };
+    return undefined;
   }
+  if (header?.version !== CACHE_VERSION || header.key !== key || typeof header.lines !== 'number') return undefined;
+  // Without its last newline the file was cut, even if its last line parses: the next run must not append to it.
+  const cache: BuildCache = { key, seeds: new Map(), outputs: new Map(), snapshotLines: header.lines, appendedLines: lines.length - 1 - header.lines, cut: !text.endsWith('\n') };
+  for (let i = 1; i < lines.length; i++) {
+    let line: CacheLine;
+    try {
+      line = JSON.parse(lines[i]!) as CacheLine;
+    } catch {
+      // Only the last line can be cut short (a run killed while appending); anything else is damage.
+      if (i < lines.length - 1) return undefined;
+      cache.cut = true;
+      break;
+    }
+    if ('s' in line) cache.seeds.set(line.s.file, line.s);
+    else if ('d' in line) cache.seeds.delete(line.d);
+    else if ('o' in line) cache.outputs.set(line.o[0], line.o[1]);
+    else if ('x' in line) cache.outputs.delete(line.x);
+  }
+  if (cache.snapshotLines > lines.length - 1) return undefined;
+  return cache;
 }
 
-export function cacheDigest(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/** A record as stored: without the display path. */
+function seedLine(record: SeedRecord): string {
+  return JSON.stringify({ s: { ...record, head: { ...record.head, file: undefined } } });
 }
 
-/** One seed record per line: a cache of 100,000 seeds stays readable and quick to parse. */
-export function serializeCache(cache: BuildCache): string {
-  const { seeds, outputs, ...rest } = cache;
-  const lines = [`{${JSON.stringify(rest).slice(1, -1)},`, '"seeds": ['];
-  // The head's display path is left out: it is the record's path under the seeds folder as shown (the key fixes how).
-  seeds.forEach((s, i) => lines.push(JSON.stringify({ ...s, head: { ...s.head, file: undefined } }) + (i < seeds.length - 1 ? ',' : '')));
-  lines.push(outputs ? `], "outputs": ${JSON.stringify(outputs)}}` : ']}');
-  return lines.join('\n') + '\n';
+/**
+ * Brings the cache at `path` to `seeds` and `outputs`: appends what changed
+ * since `previous` (the cache as this run read it), or writes a new snapshot
+ * when there is none, it was cut, or the appended part has grown too long.
+ */
+export function writeCache(path: string, key: string, previous: BuildCache | undefined, seeds: readonly SeedRecord[], outputs: ReadonlyMap<string, string>): void {
+  if (!previous || previous.key !== key || previous.cut || previous.appendedLines * 4 > previous.snapshotLines) {
+    const lines = [...seeds.map(seedLine), ...[...outputs].map((o) => JSON.stringify({ o }))];
+    const header: CacheHeader = { version: CACHE_VERSION, key, lines: lines.length };
+    writeFileAtomically(path, [JSON.stringify(header), ...lines].join('\n') + '\n');
+    return;
+  }
+  const lines: string[] = [];
+  const listed = new Set<string>();
+  for (const record of seeds) {
+    listed.add(record.file);
+    // Records the build reused are the very objects read: anything else is new.
+    if (previous.seeds.get(record.file) !== record) lines.push(seedLine(record));
+  }
+  for (const file of previous.seeds.keys()) if (!listed.has(file)) lines.push(JSON.stringify({ d: file }));
+  for (const [p, stamp] of outputs) if (previous.outputs.get(p) !== stamp) lines.push(JSON.stringify({ o: [p, stamp] }));
+  for (const p of previous.outputs.keys()) if (!outputs.has(p)) lines.push(JSON.stringify({ x: p }));
+  if (lines.length) appendDurably(path, lines.join('\n') + '\n');
 }
 
-/** The caches kept beside the publish log (the no-op stamp and the build cache): deleting them costs one full run, nothing else. */
-export function cachesBeside(statePath: string): string[] {
-  return [stampPathFor(statePath), cachePathFor(statePath)];
+/** Appends `text` and fsyncs: a run killed meanwhile leaves at most a cut last line, which readers skip. */
+function appendDurably(path: string, text: string): void {
+  const fd = openSync(path, 'a');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** An output's fingerprint with the size, mtime and ctime of its file; undefined when the file cannot be stat-ed. */
@@ -123,3 +173,9 @@ export function outputStamp(path: string, fingerprint: string): string | undefin
     return undefined;
   }
 }
+
+/** The caches kept beside the publish log (the no-op stamp and the build cache): deleting them costs one full run, nothing else. */
+export function cachesBeside(statePath: string): string[] {
+  return [stampPathFor(statePath), cachePathFor(statePath)];
+}
+

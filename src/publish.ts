@@ -6,8 +6,8 @@ import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, writeFileAtomically } from './write.js';
 import { EXIT, StateError, hasErrors, warning } from './diagnostics.js';
 import { FORMATS } from './render/formats.js';
-import { RACY_WINDOW_MS, type SeedListing, checkFastPath, foldersUnder, makeBuildStamp, outputDigest, readBuildStamp, serializeBuildStamp, stampPathFor } from './fastpath.js';
-import { CACHE_VERSION, cacheDigest, cacheKey, cachesBeside, outputStamp, cachePathFor, readCache, serializeCache, type BuildCache } from './cache.js';
+import { RACY_WINDOW_MS, type SeedListing, checkFastPath, makeBuildStamp, readBuildStamp, serializeBuildStamp, stampPathFor } from './fastpath.js';
+import { cacheKey, cachesBeside, outputStamp, cachePathFor, readCache, writeCache } from './cache.js';
 import { noOpReport, type PublishReport } from './report.js';
 
 export type { PublishReport };
@@ -64,12 +64,11 @@ export function publish(options: PublishOptions): PublishReport {
     const listedAtMs = listing?.listedAtMs ?? Date.now();
     const previousLog = readLog(options.statePath);
     const cachePath = cachePathFor(options.statePath);
-    const key = cacheKey(options.config, options.displayRoot ?? options.seedsDir);
-    const { cache, digest: cacheWas } = readCache(cachePath, key);
-    const seedCache = cache ? new Map(cache.seeds.map((r) => [r.file, r])) : undefined;
-    const result = build({ ...options, ...(previousLog ? { log: previousLog } : {}), ...(seedCache ? { seedCache } : {}), ...(listing ? { listing } : {}) });
-    // Outputs the last run wrote, with their fingerprints, while the output folder is as that run left it.
-    const kept = cache?.outputs && !options.dryRun && cache.outputs.outDir === resolve(options.outDir) && outputDigest(options.outDir, cache.outputs.dirs, cache.outputs.watched) === cache.outputs.state ? cache.outputs.fingerprints : undefined;
+    const key = cacheKey(options.config, options.displayRoot ?? options.seedsDir, options.outDir);
+    const cache = readCache(cachePath, key);
+    const result = build({ ...options, ...(previousLog ? { log: previousLog } : {}), ...(cache ? { seedCache: cache.seeds } : {}), ...(listing ? { listing } : {}) });
+    // The outputs earlier runs left, each with its fingerprint and its file's stat (a dry run compares everything).
+    const kept = options.dryRun ? undefined : cache?.outputs;
     let removed: string[] = [];
     const built = performance.now();
     let written: string[] = [];
@@ -85,7 +84,7 @@ export function publish(options: PublishOptions): PublishReport {
       const skipped: string[] = [];
       try {
         for (const o of result.outputs) {
-          const was = kept && o.fingerprint !== undefined ? kept[o.path] : undefined;
+          const was = o.fingerprint !== undefined ? kept?.get(o.path) : undefined;
           if (was !== undefined && was === outputStamp(join(options.outDir, o.path), o.fingerprint!)) {
             skipped.push(o.path);
             stillStamped.set(o.path, was);
@@ -136,13 +135,14 @@ export function publish(options: PublishOptions): PublishReport {
         cacheWarning(stampPath, e);
       }
       try {
-        writeCacheIfChanged(cachePath, cacheWas, {
-          version: CACHE_VERSION,
+        writeCache(
+          cachePath,
           key,
+          cache,
           // A seed modified this close to the listing may change again unseen within its mtime tick: it is read again next time.
-          seeds: result.records.filter((r) => r.mtimeMs <= listedAtMs - RACY_WINDOW_MS),
-          outputs: outputState(options.outDir, result.outputs, stillStamped),
-        });
+          result.records.filter((r) => r.mtimeMs <= listedAtMs - RACY_WINDOW_MS),
+          outputStamps(options.outDir, result.outputs, stillStamped),
+        );
       } catch (e) {
         cacheWarning(cachePath, e);
       }
@@ -154,20 +154,15 @@ export function publish(options: PublishOptions): PublishReport {
   }
 }
 
-function outputState(outDir: string, outputs: BuildResult['outputs'], known: ReadonlyMap<string, string>): NonNullable<BuildCache['outputs']> {
-  const dirs = foldersUnder(outDir);
-  const watched = FORMATS.map((f) => f.fileName);
-  const fingerprints: Record<string, string> = {};
+/** Every output's stamp for the cache: those just checked as they are, the others from a stat of the file written. */
+function outputStamps(outDir: string, outputs: BuildResult['outputs'], known: ReadonlyMap<string, string>): Map<string, string> {
+  const stamps = new Map<string, string>();
   for (const o of outputs) {
-    const stamp = o.fingerprint !== undefined ? (known.get(o.path) ?? outputStamp(join(outDir, o.path), o.fingerprint)) : undefined;
-    if (stamp !== undefined) fingerprints[o.path] = stamp;
+    if (o.fingerprint === undefined) continue;
+    const stamp = known.get(o.path) ?? outputStamp(join(outDir, o.path), o.fingerprint);
+    if (stamp !== undefined) stamps.set(o.path, stamp);
   }
-  return { outDir: resolve(outDir), state: outputDigest(outDir, dirs, watched), dirs, watched, fingerprints };
-}
-
-function writeCacheIfChanged(path: string, previousDigest: string | undefined, cache: BuildCache): void {
-  const text = serializeCache(cache);
-  if (cacheDigest(text) !== previousDigest) writeFileAtomically(path, text);
+  return stamps;
 }
 
 function exitCodeOf(result: BuildResult): number {

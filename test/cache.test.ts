@@ -1,0 +1,106 @@
+import { describe, expect, it, vi } from 'vitest';
+import { appendFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { publish } from '../src/publish.js';
+import * as parseModule from '../src/parse/index.js';
+import { cacheKey, cachePathFor, readCache } from '../src/cache.js';
+import { stampPathFor } from '../src/fastpath.js';
+import { NOW, tempDir, testConfig } from './helpers.js';
+import { seedName, writeCorpus } from './support/corpus.js';
+
+/** The build cache file: a snapshot, then appended changes (src/cache.ts). */
+
+const COUNT = 40;
+let clock = Date.UTC(2025, 0, 1);
+function settle(path: string) {
+  clock += 60_000;
+  utimesSync(path, new Date(clock), new Date(clock));
+}
+
+function site() {
+  const root = tempDir('seedfeed-cache-');
+  const seeds = join(root, 'seeds');
+  for (const name of writeCorpus(seeds, COUNT)) settle(join(seeds, name));
+  const out = join(root, 'out');
+  const statePath = join(root, 'state', 'log.json');
+  const config = testConfig({ limit: 10, archive: false });
+  const cachePath = cachePathFor(statePath);
+  const run = () => {
+    rmSync(stampPathFor(statePath), { force: true });
+    const spy = vi.spyOn(parseModule, 'parseSeed');
+    try {
+      const report = publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW });
+      return { report, parsed: spy.mock.calls.length };
+    } finally {
+      spy.mockRestore();
+    }
+  };
+  const edit = (n: number, words: string) => {
+    const path = join(seeds, seedName(n));
+    writeFileSync(path, readFileSync(path, 'utf8').replace('A short standfirst', `A short standfirst, ${words}`));
+    settle(path);
+  };
+  const lines = () => readFileSync(cachePath, 'utf8').split('\n').filter(Boolean);
+  const read = () => readCache(cachePath, cacheKey(config, seeds, out));
+  return { run, edit, lines, read, cachePath };
+}
+
+describe('the build cache file', () => {
+  it('gets a few lines appended by a run that changed a few seeds, not a new snapshot', () => {
+    const s = site();
+    s.run();
+    const before = s.lines();
+    expect(s.read()?.seeds.size).toBe(COUNT);
+    s.edit(5, 'edited once');
+    // The edited seed, and the bodies of the items shown beside it in the topic feeds it is in.
+    expect(s.run().parsed).toBeLessThan(COUNT / 2);
+    const after = s.lines();
+    // Same header and snapshot; the edited seed's record and the stamps of the outputs it changed appended.
+    expect(after.slice(0, before.length)).toEqual(before);
+    const appended = after.slice(before.length).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(appended.filter((l) => 's' in l)).toHaveLength(1);
+    expect(appended.some((l) => 'o' in l)).toBe(true);
+    expect(appended.length).toBeLessThan(30);
+    // Read back, later lines win: the next run reuses every seed.
+    expect(s.read()?.appendedLines).toBe(appended.length);
+    expect(s.run()).toMatchObject({ parsed: 0, report: { counts: { written: 0 } } });
+  });
+
+  it('writes a new snapshot once the appended part outgrows a quarter of it', () => {
+    const s = site();
+    s.run();
+    const snapshot = s.read()!.snapshotLines;
+    let rounds = 0;
+    while (s.read()!.appendedLines * 4 <= snapshot && rounds < 50) {
+      s.edit(rounds % COUNT, `round ${rounds}`);
+      s.run();
+      rounds++;
+    }
+    expect(rounds).toBeLessThan(50);
+    s.edit(1, 'one more');
+    s.run();
+    const cache = s.read()!;
+    expect(cache.appendedLines).toBe(0);
+    expect(cache.seeds.size).toBe(COUNT);
+  });
+
+  it('skips a last line cut short by a killed run, and writes a new snapshot instead of appending to it', () => {
+    const s = site();
+    s.run();
+    appendFileSync(s.cachePath, '{"s":{"file":"00003_seed.txt","size":1');
+    expect(s.read()?.cut).toBe(true);
+    expect(s.run().parsed).toBe(0);
+    expect(readFileSync(s.cachePath, 'utf8')).not.toContain('"size":1\n');
+    expect(s.read()).toMatchObject({ cut: false, appendedLines: 0 });
+  });
+
+  it('is of no use when a line before the last is damaged: every seed is read again', () => {
+    const s = site();
+    s.run();
+    const lines = s.lines();
+    lines[3] = '{"s": damaged';
+    writeFileSync(s.cachePath, lines.join('\n') + '\n');
+    expect(s.read()).toBeUndefined();
+    expect(s.run().parsed).toBe(COUNT);
+  });
+});
