@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { build, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
@@ -28,6 +28,11 @@ export interface PublishOptions extends Omit<BuildOptions, 'log'> {
 }
 
 export function readLog(statePath: string): PublishLog | undefined {
+  return readLogAndText(statePath)?.log;
+}
+
+/** The log and its text as read, so that a run compares its new log with the text instead of reading the file again. */
+function readLogAndText(statePath: string): { log: PublishLog; text: string } | undefined {
   let text: string;
   try {
     text = readFileSync(statePath, 'utf8');
@@ -36,7 +41,7 @@ export function readLog(statePath: string): PublishLog | undefined {
     throw new StateError(`${statePath}: cannot read the publish log (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
   try {
-    return parseLog(text);
+    return { log: parseLog(text), text };
   } catch (e) {
     throw new StateError(`${statePath}: the publish log is damaged (${(e as Error).message}); restore it from a backup. It is not replaced, or every published id would move`);
   }
@@ -51,7 +56,13 @@ export function publish(options: PublishOptions): PublishReport {
   const started = performance.now();
   const lock = options.dryRun ? undefined : acquireLock(`${options.statePath}.lock`, options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {});
   try {
-    const cleaned = options.dryRun ? [] : [...removeStaleTempFiles(options.outDir), ...[options.statePath, ...cachesBeside(options.statePath)].flatMap(removeStaleTempFilesOf)];
+    // Temporary files are left only by a run that died, and a run that died left its lock: the output
+    // folder (100,000 files at 100k seeds) is walked for them after a lock was taken over, or when there
+    // is no build cache to say that runs finished (a first run, a cache deleted by hand).
+    const deadRunBefore = lock?.tookOverFrom !== undefined || !existsSync(cachePathFor(options.statePath));
+    const cleaned = options.dryRun
+      ? []
+      : [...(deadRunBefore ? removeStaleTempFiles(options.outDir) : []), ...[options.statePath, ...cachesBeside(options.statePath)].flatMap(removeStaleTempFilesOf)];
     const stampPath = stampPathFor(options.statePath);
     let listing = options.listing;
     if (!options.dryRun && options.checkUnchanged !== false) {
@@ -62,7 +73,15 @@ export function publish(options: PublishOptions): PublishReport {
     // A run that dies from here on must not leave a stamp that vouches for the old outputs.
     if (!options.dryRun) unlinkQuietly(stampPath);
     const listedAtMs = listing?.listedAtMs ?? Date.now();
-    const previousLog = readLog(options.statePath);
+    const read = readLogAndText(options.statePath);
+    const previousLog = read?.log;
+    // The log's text on disk, kept up to date as this run writes it.
+    let logText = read?.text;
+    const writeLog = (log: PublishLog) => {
+      const text = serializeLog(log);
+      if (text !== logText) writeFileAtomically(options.statePath, text);
+      logText = text;
+    };
     const cachePath = cachePathFor(options.statePath);
     const key = cacheKey(options.config, options.displayRoot ?? options.seedsDir, options.outDir);
     const cache = readCache(cachePath, key);
@@ -100,7 +119,7 @@ export function publish(options: PublishOptions): PublishReport {
       const stale = (previousLog?.outputs ?? []).filter((p) => !currentSet.has(p));
       // The manifest keeps stale files listed until they are gone, so a run killed in between removes them next time.
       try {
-        writeLogIfChanged(options.statePath, { ...result.log, outputs: [...current, ...stale].sort() });
+        writeLog({ ...result.log, outputs: [...current, ...stale].sort() });
       } catch (e) {
         staging.abort();
         throw e;
@@ -109,7 +128,7 @@ export function publish(options: PublishOptions): PublishReport {
       unchanged = [...unchanged, ...skipped];
       if (stale.length) {
         removed = removeOutputs(options.outDir, stale);
-        writeLogIfChanged(options.statePath, { ...result.log, outputs: current });
+        writeLog({ ...result.log, outputs: current });
       }
     }
     if (!options.dryRun) {
@@ -175,11 +194,6 @@ function unlinkQuietly(path: string): void {
   } catch {
     /* not there */
   }
-}
-
-function writeLogIfChanged(statePath: string, log: PublishLog): void {
-  const text = serializeLog(log);
-  if (changedFiles('', [{ path: statePath, kind: 'json', text }]).changed.length) writeFileAtomically(statePath, text);
 }
 
 /** Removes files an earlier run published and this one no longer produces (a deleted item's page, say); only paths from the manifest, only inside the output folder. */

@@ -356,6 +356,8 @@ describe('exit codes', () => {
     const dead = await deadPid();
     const leftovers = [join(site.out, `.feed.xml.seedfeed-tmp-${dead}-0badc0de`), join(site.state, '..', `.publish-log.json.seedfeed-tmp-${dead}-0badc0de`)];
     for (const p of leftovers) writeFileSync(p, '<rss><channel><item>cut sh');
+    // A killed run leaves its lock too: the next run takes it over and then looks for the killed run's files.
+    writeLock(site, dead);
     // A live process's file is a write in progress, not a leftover.
     const holder = liveProcess();
     try {
