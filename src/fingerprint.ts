@@ -20,10 +20,6 @@ export function fingerprintItem(item: Item, seedHash: string): void {
   fingerprints.set(item, createHash('sha1').update(parts).digest('base64').slice(0, 27));
 }
 
-export function itemFingerprint(item: Item): string | undefined {
-  return fingerprints.get(item);
-}
-
 /** The digest of `parts` and of `items`' fingerprints; undefined when an item has none. */
 export function outputFingerprint(parts: readonly string[], items: readonly Item[]): string | undefined {
   const fps: string[] = new Array(items.length);

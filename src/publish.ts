@@ -107,8 +107,7 @@ export function publish(options: PublishOptions): PublishReport {
           if (was !== undefined && was === outputStamp(join(options.outDir, o.path), o.fingerprint!)) {
             skipped.push(o.path);
             stillStamped.set(o.path, was);
-          }
-          else staging.offer(o);
+          } else staging.offer(o);
         }
       } catch (e) {
         staging.abort();
