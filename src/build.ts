@@ -58,13 +58,14 @@ export interface BuildResult {
   records: SeedRecord[];
 }
 
+/** Bodies a build keeps in memory (sanitized HTML, ~10 KB each, ~200 MB in all): up to this many seeds none is read twice. */
+export const BODIES_KEPT = 20_000;
+
 /**
  * discover → parse → normalize → render. Reads seeds, writes nothing: the
  * outputs and the next publish log come back as values (see `publish` for
  * the writing).
  */
-/** Bodies a build keeps in memory (sanitized HTML, ~10 KB each, ~200 MB in all): up to this many seeds none is read twice. */
-export const BODIES_KEPT = 20_000;
 
 export function build(options: BuildOptions): BuildResult {
   const { config } = options;
@@ -158,8 +159,6 @@ export function build(options: BuildOptions): BuildResult {
       title: c.meta.title,
       ...(c.meta.explicitId ? { explicitId: c.meta.explicitId, explicitIdLine: c.meta.explicitIdLine ?? 1 } : {}),
       ...(c.meta.date ? { date: c.meta.date } : {}),
-      size: c.file.size,
-      mtimeMs: c.file.mtimeMs,
     })),
     previous,
     host,

@@ -20,9 +20,6 @@ export interface LogEntry {
   /** When seedfeed last saw the seed's text change, if it ever did. */
   edited?: string;
   removed?: string;
-  /** Size and mtime of the seed when last read, for the no-op check. */
-  size?: number;
-  mtimeMs?: number;
 }
 
 export interface PublishLog {
@@ -51,8 +48,6 @@ export interface SeedIdentityInput {
   explicitIdLine?: number;
   /** The seed's own date, if it names one: new seeds of one run enter the log in date order. */
   date?: Date;
-  size?: number;
-  mtimeMs?: number;
 }
 
 export interface Identity {
@@ -108,8 +103,6 @@ export function assignIdentities(
     delete entry.removed;
     entry.file = seed.file;
     entry.hash = seed.hash;
-    if (seed.size !== undefined) entry.size = seed.size;
-    if (seed.mtimeMs !== undefined) entry.mtimeMs = seed.mtimeMs;
     claimedBy.set(entry.id, seed);
     const identity: Identity = {
       id: entry.id,
