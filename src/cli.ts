@@ -137,7 +137,7 @@ export async function runBuild(cmd: BuildCommand): Promise<PublishReport> {
     listing = decision.listing;
   }
   const { publish } = await import('./publish.js');
-  const report = publish({
+  const report = await publish({
     seedsDir: cmd.seeds,
     outDir: cmd.out,
     statePath: cmd.state,

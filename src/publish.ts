@@ -52,7 +52,7 @@ function readLogAndText(statePath: string): { log: PublishLog; text: string } | 
  * log and the changed outputs atomically. The log goes first: if the run dies
  * after it, the next run renders the same ids and dates again.
  */
-export function publish(options: PublishOptions): PublishReport {
+export async function publish(options: PublishOptions): Promise<PublishReport> {
   const started = performance.now();
   const lock = options.dryRun ? undefined : acquireLock(`${options.statePath}.lock`, options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {});
   try {
@@ -98,7 +98,7 @@ export function publish(options: PublishOptions): PublishReport {
       for (const o of result.outputs) (changedFiles(options.outDir, [o]).changed.length ? written : unchanged).push(o.path);
     } else {
       // Every changed output is rendered, read back and staged before the log
-      // moves; one at a time, so no run holds all its pages in memory.
+      // moves; a few at a time, so no run holds all its pages in memory.
       const staging = new Staging(options.outDir);
       const skipped: string[] = [];
       try {
@@ -107,10 +107,11 @@ export function publish(options: PublishOptions): PublishReport {
           if (was !== undefined && was === outputStamp(join(options.outDir, o.path), o.fingerprint!)) {
             skipped.push(o.path);
             stillStamped.set(o.path, was);
-          } else staging.offer(o);
+          } else await staging.offer(o);
         }
+        await staging.settle();
       } catch (e) {
-        staging.abort();
+        await staging.abort();
         throw e;
       }
       const current = result.outputs.map((o) => o.path).sort();
@@ -120,7 +121,7 @@ export function publish(options: PublishOptions): PublishReport {
       try {
         writeLog({ ...result.log, outputs: [...current, ...stale].sort() });
       } catch (e) {
-        staging.abort();
+        await staging.abort();
         throw e;
       }
       ({ written, unchanged } = staging.commit());

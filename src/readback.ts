@@ -34,6 +34,11 @@ export function checkJsonFeed(text: string): string | undefined {
   return undefined;
 }
 
+/** Whether outputs of `kind` are read back: feeds and OPML, not pages or the stylesheet. */
+export function isCheckedKind(kind: string): boolean {
+  return kind === 'xml' || kind === 'json';
+}
+
 export function checkOutputText(kind: string, text: string): string | undefined {
   if (kind === 'xml') return checkXml(text);
   if (kind === 'json') return checkJsonFeed(text);

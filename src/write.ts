@@ -1,8 +1,9 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from './diagnostics.js';
-import { checkOutputText } from './readback.js';
+import { CheckPool } from './check-pool.js';
 
 export interface FileToWrite {
   path: string;
@@ -40,54 +41,63 @@ export function changedFiles(dir: string, files: readonly FileToWrite[]): { chan
  * parses) and staged before any is put in place; if one fails, nothing is
  * replaced. See `Staging`.
  */
-export function writeFilesAtomically(dir: string, files: Iterable<FileToWrite>): WriteResult {
+export async function writeFilesAtomically(dir: string, files: Iterable<FileToWrite>): Promise<WriteResult> {
   const staging = new Staging(dir);
   try {
-    for (const f of files) staging.offer(f);
+    for (const f of files) await staging.offer(f);
+    await staging.settle();
   } catch (e) {
-    staging.abort();
+    await staging.abort();
     throw e;
   }
   return staging.commit();
 }
 
+/** Staged files being written and fsynced at once, in the thread pool, while the caller renders the next. */
+export const STAGING_IN_FLIGHT = 16;
+
 /**
  * The two phases of a replacement. `offer` compares one file with the disk
  * and, when its bytes differ, checks it and stages it: written to a
- * temporary file in its own folder and fsynced. Files are offered
- * one at a time, so a build of 100,000 pages never holds them all in memory.
- * Only `commit` renames the staged files over the old ones, pages before the
- * feeds that link to them, and fsyncs the folders; `abort` removes what was
- * staged. A run killed at any moment leaves each file complete, old or new,
- * and at worst temporary files that the next run removes.
+ * temporary file in its own folder and fsynced. The check runs on a worker
+ * thread in a large run (check-pool.ts), the writing and the fsync in
+ * Node's thread pool, up to `STAGING_IN_FLIGHT` files at a time, so they
+ * overlap with the rendering of the next files; `offer` waits only when
+ * that many are in flight, so a build of 100,000 pages never holds them all
+ * in memory. `settle` waits for every staged file and throws the
+ * first failure. Only `commit` renames the staged files over the old ones,
+ * pages before the feeds that link to them, and fsyncs the folders; `abort`
+ * removes what was staged. A run killed at any moment leaves each file
+ * complete, old or new, and at worst temporary files that the next run
+ * removes.
  */
 export class Staging {
   private readonly staged: { path: string; target: string; temp: string; feed: boolean }[] = [];
   private readonly unchanged: string[] = [];
   /** Folders known to exist: 100,000 pages share a handful of folders, and each mkdir is a system call. */
   private readonly folders = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  /** The first staged write that failed, thrown by the next `offer` or by `settle`. */
+  private failure: OutputError | undefined;
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly maxInFlight = STAGING_IN_FLIGHT,
+    private readonly checks = new CheckPool(),
+  ) {}
 
-  /** Stages `file` when it differs from the disk; returns whether it did. Throws `OutputError` when it fails its check. */
-  offer(file: FileToWrite): boolean {
+  /**
+   * Stages `file` when it differs from the disk; resolves to whether it
+   * did. Its check and its write finish later: a file that fails either
+   * makes a later `offer`, or `settle`, reject with an `OutputError`.
+   */
+  async offer(file: FileToWrite): Promise<boolean> {
+    this.throwFailure();
     const bytes = Buffer.from(file.text, 'utf8');
     if (sameBytes(join(this.dir, file.path), bytes)) {
       this.unchanged.push(file.path);
       return false;
     }
-    const problem = checkOutputText(file.kind, file.text);
-    if (problem) throw new OutputError(`nothing written, an output failed its check: ${file.path}: ${problem}`);
-    this.stageBytes(file, bytes);
-    return true;
-  }
-
-  /** Stages `file` without comparing or checking it. */
-  stage(file: FileToWrite): void {
-    this.stageBytes(file, Buffer.from(file.text, 'utf8'));
-  }
-
-  private stageBytes(file: FileToWrite, bytes: Buffer): void {
     const target = join(this.dir, file.path);
     try {
       const folder = dirname(target);
@@ -97,10 +107,36 @@ export class Staging {
       }
       // Found now, a folder in the way fails the run before anything is replaced.
       if (isFolder(target)) throw new Error(`${target} is a folder; move it out of the way`);
-      this.staged.push({ path: file.path, target, temp: stage(target, bytes), feed: file.kind === 'xml' || file.kind === 'json' });
     } catch (e) {
       throw new OutputError(`nothing written: ${ioMessage(e)}`);
     }
+    const temp = tempPathFor(target);
+    // Listed before it exists, so that `abort` removes it whenever the write stops.
+    this.staged.push({ path: file.path, target, temp, feed: file.kind === 'xml' || file.kind === 'json' });
+    const write: Promise<void> = this.checks
+      .check(file.kind, file.text)
+      .then((problem) => {
+        if (problem) throw new OutputError(`nothing written, an output failed its check: ${file.path}: ${problem}`);
+        return stageAsync(temp, bytes);
+      })
+      .then(
+        () => void this.inFlight.delete(write),
+        (e: unknown) => {
+          this.inFlight.delete(write);
+          this.failure ??= e instanceof OutputError ? e : new OutputError(`nothing written: ${ioMessage(e)}`);
+        },
+      );
+    this.inFlight.add(write);
+    if (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
+    this.throwFailure();
+    return true;
+  }
+
+  /** Waits for every staged file to be checked, written and fsynced; rejects with the first failure. */
+  async settle(): Promise<void> {
+    await Promise.all(this.inFlight);
+    await this.checks.close();
+    this.throwFailure();
   }
 
   /** Paths that would be written so far. */
@@ -108,11 +144,17 @@ export class Staging {
     return this.staged.map((s) => s.path);
   }
 
-  abort(): void {
+  /** Waits for the writes in flight, then removes every staged file. */
+  async abort(): Promise<void> {
+    await Promise.all(this.inFlight);
+    await this.checks.close();
     for (const s of this.staged.splice(0)) unlinkQuietly(s.temp);
   }
 
+  /** Puts the staged files in place; call after `settle`. */
   commit(): WriteResult {
+    if (this.inFlight.size) throw new Error('Staging.commit: staged files are still being written; await settle() first');
+    this.throwFailure();
     // Pages and other files first, feeds last: a reader who sees a new item in a feed finds its page.
     const order = [...this.staged.filter((s) => !s.feed), ...this.staged.filter((s) => s.feed)];
     const dirs = new Set<string>();
@@ -128,6 +170,10 @@ export class Staging {
     }
     for (const d of dirs) fsyncDir(d);
     return { written: this.staged.map((s) => s.path), unchanged: [...this.unchanged] };
+  }
+
+  private throwFailure(): void {
+    if (this.failure) throw this.failure;
   }
 }
 
@@ -178,6 +224,21 @@ function stage(target: string, bytes: Buffer): string {
     throw e;
   }
   return temp;
+}
+
+/** `stage` in the thread pool, for a temporary path chosen already: write, fsync, close; on failure the file is removed. */
+async function stageAsync(temp: string, bytes: Buffer): Promise<void> {
+  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  try {
+    let offset = 0;
+    while (offset < bytes.length) offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
+    await handle.sync();
+  } catch (e) {
+    await handle.close().catch(() => undefined);
+    unlinkQuietly(temp);
+    throw e;
+  }
+  await handle.close();
 }
 
 function tempPathFor(target: string): string {

@@ -30,9 +30,9 @@ function setup(count: number, pageSize: number, limit: number) {
 }
 
 describe('RFC 5005 archived feeds', () => {
-  it('walks from the main Atom feed through prev-archive and recovers every item exactly once, in order', () => {
+  it('walks from the main Atom feed through prev-archive and recovers every item exactly once, in order', async () => {
     const { out, run } = setup(230, 50, 20);
-    run();
+    await run();
     const main = parseXml(readFileSync(join(out, 'atom.xml'), 'utf8'));
     expect(children(main, 'entry')).toHaveLength(20);
     expect(main.children.some((c) => c.uri === FH && c.local === 'archive')).toBe(false);
@@ -61,9 +61,9 @@ describe('RFC 5005 archived feeds', () => {
     expect(numbers).toEqual(Array.from({ length: 230 }, (_, i) => i));
   });
 
-  it('links neighbours both ways and follows the same chain in RSS and, through next_url, in JSON Feed', () => {
+  it('links neighbours both ways and follows the same chain in RSS and, through next_url, in JSON Feed', async () => {
     const { out, run } = setup(120, 50, 10);
-    run();
+    await run();
     // RSS: atom:link rel="prev-archive" in the channel.
     const rssLinks = (file: string) => Object.fromEntries(children(child(parseXml(readFileSync(file, 'utf8')), 'channel')!, 'atom:link').map((l) => [l.attributes.rel!, l.attributes.href!]));
     const chain: string[] = [];
@@ -95,18 +95,18 @@ describe('RFC 5005 archived feeds', () => {
     expect(ids.size).toBe(120);
   });
 
-  it('rewrites only the main feed, the new item\'s topic feeds and the newest archive page when one seed is added', () => {
+  it('rewrites only the main feed, the new item\'s topic feeds and the newest archive page when one seed is added', async () => {
     const { seeds, out, run } = setup(75, 50, 10);
-    run();
+    await run();
     const mtimes = new Map<string, number>();
-    const first = run();
+    const first = await run();
     expect(first.counts.written).toBe(0);
     for (const p of first.written.concat(readOutputs(out))) mtimes.set(p, statSync(join(out, p)).mtimeMs);
 
     // Seed 75: same category, source and sharer scheme as the corpus.
     writeFileSync(join(seeds, seedName(75)), seedText(75, 1));
     const later = new Date(NOW.getTime() + 3600_000);
-    const second = run(later);
+    const second = await run(later);
     const written = new Set(second.written);
     const text = seedText(75, 1);
     const category = /^Categories: ([^,\n]+)/m.exec(text)![1]!;

@@ -35,7 +35,7 @@ describe.skipIf(skipWithout(TOOLS.chromium))('the site in headless Chromium', ()
   beforeAll(async () => {
     assertTools(TOOLS.chromium);
     const dir = tempDir('seedfeed-browser-');
-    const report = publish({ seedsDir: SAMPLE_SEEDS, outDir: join(dir, 'out'), statePath: join(dir, 'state', 'log.json'), config: testConfig(), now: NOW });
+    const report = await publish({ seedsDir: SAMPLE_SEEDS, outDir: join(dir, 'out'), statePath: join(dir, 'state', 'log.json'), config: testConfig(), now: NOW });
     if (report.exitCode !== 0) throw new Error(`sample build failed: ${JSON.stringify(report.diagnostics)}`);
     server = await startServer({ root: join(dir, 'out'), port: 0 });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -107,7 +107,7 @@ describe.skipIf(skipWithout(TOOLS.chromium))('the site in headless Chromium', ()
     await page.screenshot({ path: join(ARTIFACTS, 'index-phone.png'), fullPage: true });
   });
 
-  it('loaded every page and resource it asked for', () => {
+  it('loaded every page and resource it asked for', async () => {
     expect(failures).toEqual([]);
   });
 });

@@ -25,11 +25,11 @@ function site() {
   const statePath = join(root, 'state', 'log.json');
   const config = testConfig({ limit: 10, archive: false });
   const cachePath = cachePathFor(statePath);
-  const run = () => {
+  const run = async () => {
     rmSync(stampPathFor(statePath), { force: true });
     const spy = vi.spyOn(parseModule, 'parseSeed');
     try {
-      const report = publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW });
+      const report = await publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW });
       return { report, parsed: spy.mock.calls.length };
     } finally {
       spy.mockRestore();
@@ -46,14 +46,14 @@ function site() {
 }
 
 describe('the build cache file', () => {
-  it('gets a few lines appended by a run that changed a few seeds, not a new snapshot', () => {
+  it('gets a few lines appended by a run that changed a few seeds, not a new snapshot', async () => {
     const s = site();
-    s.run();
+    await s.run();
     const before = s.lines();
     expect(s.read()?.seeds.size).toBe(COUNT);
     s.edit(5, 'edited once');
     // The edited seed, and the bodies of the items shown beside it in the topic feeds it is in.
-    expect(s.run().parsed).toBeLessThan(COUNT / 2);
+    expect((await s.run()).parsed).toBeLessThan(COUNT / 2);
     const after = s.lines();
     // Same header and snapshot; the edited seed's record and the stamps of the outputs it changed appended.
     expect(after.slice(0, before.length)).toEqual(before);
@@ -63,44 +63,44 @@ describe('the build cache file', () => {
     expect(appended.length).toBeLessThan(30);
     // Read back, later lines win: the next run reuses every seed.
     expect(s.read()?.appendedLines).toBe(appended.length);
-    expect(s.run()).toMatchObject({ parsed: 0, report: { counts: { written: 0 } } });
+    expect(await s.run()).toMatchObject({ parsed: 0, report: { counts: { written: 0 } } });
   });
 
-  it('writes a new snapshot once the appended part outgrows a quarter of it', () => {
+  it('writes a new snapshot once the appended part outgrows a quarter of it', async () => {
     const s = site();
-    s.run();
+    await s.run();
     const snapshot = s.read()!.snapshotLines;
     let rounds = 0;
     while (s.read()!.appendedLines * 4 <= snapshot && rounds < 50) {
       s.edit(rounds % COUNT, `round ${rounds}`);
-      s.run();
+      await s.run();
       rounds++;
     }
     expect(rounds).toBeLessThan(50);
     s.edit(1, 'one more');
-    s.run();
+    await s.run();
     const cache = s.read()!;
     expect(cache.appendedLines).toBe(0);
     expect(cache.seeds.size).toBe(COUNT);
   });
 
-  it('skips a last line cut short by a killed run, and writes a new snapshot instead of appending to it', () => {
+  it('skips a last line cut short by a killed run, and writes a new snapshot instead of appending to it', async () => {
     const s = site();
-    s.run();
+    await s.run();
     appendFileSync(s.cachePath, '{"s":{"file":"00003_seed.txt","size":1');
     expect(s.read()?.cut).toBe(true);
-    expect(s.run().parsed).toBe(0);
+    expect((await s.run()).parsed).toBe(0);
     expect(readFileSync(s.cachePath, 'utf8')).not.toContain('"size":1\n');
     expect(s.read()).toMatchObject({ cut: false, appendedLines: 0 });
   });
 
-  it('is of no use when a line before the last is damaged: every seed is read again', () => {
+  it('is of no use when a line before the last is damaged: every seed is read again', async () => {
     const s = site();
-    s.run();
+    await s.run();
     const lines = s.lines();
     lines[3] = '{"s": damaged';
     writeFileSync(s.cachePath, lines.join('\n') + '\n');
     expect(s.read()).toBeUndefined();
-    expect(s.run().parsed).toBe(COUNT);
+    expect((await s.run()).parsed).toBe(COUNT);
   });
 });

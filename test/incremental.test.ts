@@ -44,28 +44,28 @@ function site(config = testConfig({ limit: 20, archive: { pageSize: 25 } })) {
   const statePath = join(root, 'state', 'log.json');
   let runs = 0;
   /** An incremental run (the stamp removed, so the no-op path does not answer), counting the seeds it parsed. */
-  const run = (): { report: PublishReport; parsed: string[] } => {
+  const run = async (): Promise<{ report: PublishReport; parsed: string[] }> => {
     rmSync(stampPathFor(statePath), { force: true });
     const spy = vi.spyOn(parseModule, 'parseSeed');
     try {
-      const report = publish({ seedsDir: seeds, outDir: out, statePath, config, now: new Date(NOW.getTime() + ++runs * 3_600_000) });
+      const report = await publish({ seedsDir: seeds, outDir: out, statePath, config, now: new Date(NOW.getTime() + ++runs * 3_600_000) });
       return { report, parsed: spy.mock.calls.map((c) => c[1].replace(/^.*\//, '')) };
     } finally {
       spy.mockRestore();
     }
   };
   /** The same seeds and publish log built from scratch: no cache, empty output folder. */
-  const fromScratch = () => {
+  const fromScratch = async () => {
     const again = join(tempDir('seedfeed-scratch-'), 'state');
     mkdirSync(again);
     copyFileSync(statePath, join(again, 'log.json'));
     const fresh = join(again, 'out');
-    publish({ seedsDir: seeds, outDir: fresh, statePath: join(again, 'log.json'), config, now: new Date(NOW.getTime() + runs * 3_600_000) });
+    await publish({ seedsDir: seeds, outDir: fresh, statePath: join(again, 'log.json'), config, now: new Date(NOW.getTime() + runs * 3_600_000) });
     return fresh;
   };
-  const expectSameAsScratch = () => {
+  const expectSameAsScratch = async () => {
     const mine = filesUnder(out);
-    const theirs = filesUnder(fromScratch());
+    const theirs = filesUnder(await fromScratch());
     expect([...mine.keys()].sort()).toEqual([...theirs.keys()].sort());
     for (const [path, bytes] of theirs) expect(mine.get(path)?.toString('utf8'), path).toBe(bytes.toString('utf8'));
   };
@@ -78,17 +78,17 @@ function site(config = testConfig({ limit: 20, archive: { pageSize: 25 } })) {
 }
 
 describe('incremental rebuilds', () => {
-  it('reuse every unchanged seed and give the same bytes as a build from scratch after each kind of change', () => {
+  it('reuse every unchanged seed and give the same bytes as a build from scratch after each kind of change', async () => {
     const s = site();
-    const first = s.run();
+    const first = await s.run();
     expect(first.parsed).toHaveLength(COUNT);
     expect(existsSync(cachePathFor(s.statePath))).toBe(true);
 
     // Nothing changed (but the stamp is gone): nothing parsed, nothing rendered, nothing written.
-    const idle = s.run();
+    const idle = await s.run();
     expect(idle.parsed).toEqual([]);
     expect(idle.report.counts.written).toBe(0);
-    s.expectSameAsScratch();
+    await s.expectSameAsScratch();
 
     const add = (n: number) => {
       const path = join(s.seeds, seedName(n));
@@ -167,47 +167,47 @@ describe('incremental rebuilds', () => {
     let before = idle.report;
     for (const [what, change, check] of steps) {
       change();
-      const result = s.run();
+      const result = await s.run();
       expect(result.report.exitCode, what).toBeLessThanOrEqual(1);
       check(result, before);
-      s.expectSameAsScratch();
+      await s.expectSameAsScratch();
       before = result.report;
     }
   });
 
-  it('renders every output again when the cache is lost, damaged or made under another config', () => {
+  it('renders every output again when the cache is lost, damaged or made under another config', async () => {
     const s = site();
-    s.run();
+    await s.run();
     writeFileSync(cachePathFor(s.statePath), '{"version":1,"key":"x"');
-    expect(s.run().parsed).toHaveLength(COUNT);
+    expect((await s.run()).parsed).toHaveLength(COUNT);
     rmSync(cachePathFor(s.statePath));
-    expect(s.run().parsed).toHaveLength(COUNT);
-    s.expectSameAsScratch();
+    expect((await s.run()).parsed).toHaveLength(COUNT);
+    await s.expectSameAsScratch();
 
     const other = testConfig({ limit: 20, archive: { pageSize: 25 }, title: 'Another title' });
-    const report = publish({ seedsDir: s.seeds, outDir: s.out, statePath: s.statePath, config: other, now: NOW });
+    const report = await publish({ seedsDir: s.seeds, outDir: s.out, statePath: s.statePath, config: other, now: NOW });
     expect(report.written).toContain('feed.xml');
     expect(readFileSync(join(s.out, 'feed.xml'), 'utf8')).toContain('<title>Another title</title>');
   });
 
-  it('reads a seed modified moments before the run again next time, even if its size and mtime then look the same', () => {
+  it('reads a seed modified moments before the run again next time, even if its size and mtime then look the same', async () => {
     const s = site();
-    s.run();
+    await s.run();
     const path = join(s.seeds, seedName(5));
     writeFileSync(path, readFileSync(path, 'utf8').replace('A short standfirst', 'A fresh standfirst'));
     // Modified just now: within the racy window, so its record is not kept.
-    s.run();
+    await s.run();
     const cache = readCache(cachePathFor(s.statePath), cacheKey(s.config, s.seeds, s.out));
     expect(cache?.seeds.size).toBe(COUNT - 1);
     expect(cache?.seeds.has(seedName(5))).toBe(false);
     expect(statSync(path).mtimeMs).toBeGreaterThan(Date.now() - 10_000);
-    expect(s.run().parsed).toContain(seedName(5));
-    s.expectSameAsScratch();
+    expect((await s.run()).parsed).toContain(seedName(5));
+    await s.expectSameAsScratch();
   });
 });
 
 describe('a build that keeps few bodies in memory', () => {
-  it('reads the others again when it renders them, and gives the same bytes as one that keeps them all', () => {
+  it('reads the others again when it renders them, and gives the same bytes as one that keeps them all', async () => {
     const root = tempDir('seedfeed-bodies-');
     const seeds = join(root, 'seeds');
     for (const name of writeCorpus(seeds, 60)) settle(join(seeds, name));
@@ -215,19 +215,19 @@ describe('a build that keeps few bodies in memory', () => {
     writeFileSync(join(seeds, 'zz-markdown.md'), '---\ntitle: A Markdown story\nsource: Asbarez\ncategories: [corpus]\n---\n<div>A body with a bad reference &#1; in it.</div>\n');
     settle(join(seeds, 'zz-markdown.md'));
     const config = testConfig({ limit: 20, archive: { pageSize: 25 } });
-    const run = (bodiesKept: number | undefined) => {
+    const run = async (bodiesKept: number | undefined) => {
       const out = join(root, `out-${bodiesKept ?? 'all'}`);
       const statePath = join(root, `state-${bodiesKept ?? 'all'}`, 'log.json');
       const spy = vi.spyOn(parseModule, 'parseSeed');
       try {
-        const report = publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW, ...(bodiesKept !== undefined ? { bodiesKept } : {}) });
+        const report = await publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW, ...(bodiesKept !== undefined ? { bodiesKept } : {}) });
         return { out, report, parses: spy.mock.calls.length };
       } finally {
         spy.mockRestore();
       }
     };
-    const all = run(undefined);
-    const few = run(3);
+    const all = await run(undefined);
+    const few = await run(3);
     expect(all.parses).toBe(61);
     // Each seed once to list it, and again (at least once) to render it: its page, its archive page, its feeds.
     expect(few.parses).toBeGreaterThan(61 * 2 - 3);
@@ -242,14 +242,14 @@ describe('a build that keeps few bodies in memory', () => {
 });
 
 describe('a seed edited while a run is publishing it', () => {
-  it('fails the run before anything is written, and the next run publishes the seed as it is then', () => {
+  it('fails the run before anything is written, and the next run publishes the seed as it is then', async () => {
     const root = tempDir('seedfeed-midrun-');
     const seeds = join(root, 'seeds');
     for (const name of writeCorpus(seeds, 6)) settle(join(seeds, name));
     const out = join(root, 'out');
     const statePath = join(root, 'state', 'log.json');
     const config = testConfig();
-    publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW });
+    await publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW });
     const before = filesUnder(out);
     const target = join(seeds, seedName(2));
     const original = readFileSync(target, 'utf8');
@@ -257,28 +257,28 @@ describe('a seed edited while a run is publishing it', () => {
     const progress = () => ({ tick() {}, done: () => writeFileSync(target, `${original}\nA line written mid-run.\n`) });
     // Without stamp and cache every output is rendered again, so every body is read again.
     for (const cache of cachesBeside(statePath)) rmSync(cache, { force: true });
-    expect(() => publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW, bodiesKept: 0, progress })).toThrow(/changed while this run was publishing it/);
+    await expect(publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW, bodiesKept: 0, progress })).rejects.toThrow(/changed while this run was publishing it/);
     const after = filesUnder(out);
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [path, bytes] of before) expect(after.get(path)?.equals(bytes), path).toBe(true);
     // Put back as it was, with an old mtime: nothing the failed run saw may linger.
     writeFileSync(target, original);
     settle(target);
-    const report = publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW, bodiesKept: 0 });
+    const report = await publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW, bodiesKept: 0 });
     expect(report.exitCode).toBe(0);
     for (const [path, bytes] of filesUnder(out)) expect(bytes.toString('utf8'), path).not.toContain('mid-run');
   });
 });
 
 describe('a build cache that cannot be written', () => {
-  it('is a warning naming it; the run publishes, and the next one does the work again', () => {
+  it('is a warning naming it; the run publishes, and the next one does the work again', async () => {
     const root = tempDir('seedfeed-cache-blocked-');
     const seeds = join(root, 'seeds');
     for (const name of writeCorpus(seeds, 4)) settle(join(seeds, name));
     const statePath = join(root, 'state', 'log.json');
     // A folder where the cache file goes: it cannot be replaced.
     mkdirSync(cachePathFor(statePath), { recursive: true });
-    const report = publish({ seedsDir: seeds, outDir: join(root, 'out'), statePath, config: testConfig(), now: NOW });
+    const report = await publish({ seedsDir: seeds, outDir: join(root, 'out'), statePath, config: testConfig(), now: NOW });
     expect(report.exitCode).toBe(0);
     expect(report.counts.published).toBe(4);
     expect(report.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', rule: 'cache-not-written', file: cachePathFor(statePath) })]);
@@ -287,7 +287,7 @@ describe('a build cache that cannot be written', () => {
 });
 
 describe('diagnostics from the build cache', () => {
-  it('are the ones a full run reports, with the same files, lines and rules, and the same repairs', () => {
+  it('are the ones a full run reports, with the same files, lines and rules, and the same repairs', async () => {
     const root = tempDir('seedfeed-cached-diagnostics-');
     const seeds = join(root, 'seeds');
     mkdirSync(seeds);
@@ -303,17 +303,17 @@ describe('diagnostics from the build cache', () => {
       settle(join(seeds, name));
     }
     const statePath = join(root, 'state', 'log.json');
-    const run = () => {
+    const run = async () => {
       rmSync(stampPathFor(statePath), { force: true });
       const spy = vi.spyOn(parseModule, 'parseSeed');
       try {
-        return { report: publish({ seedsDir: seeds, outDir: join(root, 'out'), statePath, config: testConfig(), now: NOW }), parsed: spy.mock.calls.length };
+        return { report: await publish({ seedsDir: seeds, outDir: join(root, 'out'), statePath, config: testConfig(), now: NOW }), parsed: spy.mock.calls.length };
       } finally {
         spy.mockRestore();
       }
     };
-    const first = run();
-    const again = run();
+    const first = await run();
+    const again = await run();
     const seen = (r: PublishReport) => r.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.rule}`);
     expect(seen(first.report)).toEqual(expect.arrayContaining([expect.stringMatching(/control\.txt:3 warning xml-forbidden-char/), expect.stringMatching(/reference\.md:5 warning xml-forbidden-char/), expect.stringMatching(/broken\.md:\d+ error/)]));
     expect(seen(again.report)).toEqual(seen(first.report));

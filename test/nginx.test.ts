@@ -54,7 +54,7 @@ describe.skipIf(skipWithout(TOOLS.nginx))('deploy/nginx.conf, served by nginx', 
     assertTools(TOOLS.nginx);
     dir = tempDir('seedfeed-nginx-');
     out = join(dir, 'out');
-    const report = publish({ seedsDir: SAMPLE_SEEDS, outDir: out, statePath: join(dir, 'state', 'log.json'), config: testConfig(), now: NOW });
+    const report = await publish({ seedsDir: SAMPLE_SEEDS, outDir: out, statePath: join(dir, 'state', 'log.json'), config: testConfig(), now: NOW });
     if (report.exitCode !== 0) throw new Error(`sample build failed: ${JSON.stringify(report.diagnostics)}`);
     writeFileSync(join(dir, 'secret.txt'), 'SECRET-OUTSIDE-OUT\n');
     writeFileSync(join(out, '.feed.xml.seedfeed-tmp-1-abcd'), 'half a feed');
@@ -188,7 +188,7 @@ describe.skipIf(skipWithout(TOOLS.nginx))('deploy/nginx.conf, served by nginx', 
 });
 
 describe('the nginx test harness', () => {
-  it('changes only the listen and root lines of deploy/nginx.conf, and notices when they are gone', () => {
+  it('changes only the listen and root lines of deploy/nginx.conf, and notices when they are gone', async () => {
     const deployed = readFileSync(join(REPO, 'deploy', 'nginx.conf'), 'utf8');
     const adapted = testServerBlock(deployed, 8123, '/tmp/site/out');
     expect(adapted).toContain('    listen 127.0.0.1:8123;\n');

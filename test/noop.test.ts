@@ -25,14 +25,14 @@ function site() {
 }
 
 describe('the no-op fast path', () => {
-  it('decides from readdir and stat that nothing changed: no build, no write, the same report', () => {
+  it('decides from readdir and stat that nothing changed: no build, no write, the same report', async () => {
     const { statePath, run, out } = site();
-    const first = run();
+    const first = await run();
     expect(first.counts.written).toBeGreaterThan(0);
     expect(existsSync(stampPathFor(statePath))).toBe(true);
     const mtime = statSync(join(out, 'feed.xml')).mtimeMs;
     const spy = vi.spyOn(buildModule, 'build');
-    const second = run();
+    const second = await run();
     expect(spy).not.toHaveBeenCalled();
     spy.mockRestore();
     expect(second.counts).toMatchObject({ published: 2, written: 0, new: 0, seeds: 2, repairs: first.counts.repairs });
@@ -41,55 +41,55 @@ describe('the no-op fast path', () => {
     expect(statSync(join(out, 'feed.xml')).mtimeMs).toBe(mtime);
   });
 
-  it('builds again when a seed, the config, the publish log or an output changes', () => {
+  it('builds again when a seed, the config, the publish log or an output changes', async () => {
     const { seeds, out, statePath, run } = site();
-    run();
-    const rebuilt = () => {
+    await run();
+    const rebuilt = async () => {
       const spy = vi.spyOn(buildModule, 'build');
-      const report = run();
+      const report = await run();
       const called = spy.mock.calls.length > 0;
       spy.mockRestore();
       return { called, report };
     };
-    expect(rebuilt().called).toBe(false);
+    expect((await rebuilt()).called).toBe(false);
 
     writeFileSync(join(seeds, 'a.txt'), seed('First story, edited'));
     age(seeds);
-    const edited = rebuilt();
+    const edited = await rebuilt();
     expect(edited.called).toBe(true);
     expect(edited.report.counts.updated).toBe(1);
-    expect(rebuilt().called).toBe(false);
+    expect((await rebuilt()).called).toBe(false);
 
-    expect(run({ config: testConfig({ title: 'Another title' }) }).counts.written).toBeGreaterThan(0);
+    expect((await run({ config: testConfig({ title: 'Another title' }) })).counts.written).toBeGreaterThan(0);
     // The stamp now belongs to the other config: the first config builds again, and is then stamped.
-    expect(rebuilt().called).toBe(true);
-    expect(rebuilt().called).toBe(false);
+    expect((await rebuilt()).called).toBe(true);
+    expect((await rebuilt()).called).toBe(false);
 
     rmSync(join(out, 'feed.xml'));
-    const repaired = rebuilt();
+    const repaired = (await rebuilt());
     expect(repaired.called).toBe(true);
     expect(repaired.report.written).toContain('feed.xml');
 
     writeFileSync(statePath, `${JSON.stringify({ ...JSON.parse(readFileSync(statePath, 'utf8')) }, null, 2)}\n`);
-    expect(rebuilt().called).toBe(true);
+    expect((await rebuilt()).called).toBe(true);
   });
 
-  it('keeps reporting the errors of the run that built what is there', () => {
+  it('keeps reporting the errors of the run that built what is there', async () => {
     const { seeds, run } = site();
     writeFileSync(join(seeds, 'bad.txt'), 'Date: 2023-02-30\n\nAsbarez: A story with an impossible date\n\nBody.\n');
     age(seeds);
-    const first = run();
+    const first = await run();
     expect(first.exitCode).toBe(1);
-    const again = run();
+    const again = await run();
     expect(again.counts.written).toBe(0);
     expect(again.exitCode).toBe(1);
     expect(again.diagnostics.map((d) => d.rule)).toEqual(['date-invalid']);
   });
 
-  it('does not stamp a listing with seeds modified just before it (they may change again within the same tick)', () => {
+  it('does not stamp a listing with seeds modified just before it (they may change again within the same tick)', async () => {
     const seeds = writeTree(tempDir(), { 'a.txt': seed('Fresh story') });
     const statePath = join(tempDir(), 'log.json');
-    publish({ seedsDir: seeds, outDir: tempDir(), statePath, config: testConfig(), now: NOW });
+    await publish({ seedsDir: seeds, outDir: tempDir(), statePath, config: testConfig(), now: NOW });
     expect(existsSync(stampPathFor(statePath))).toBe(false);
   });
 });

@@ -26,7 +26,7 @@ beforeAll(async () => {
     'b.txt': seed('Hetq', 'Night train timetable changes in spring', 'Transport', 'Ani Test'),
     'c.txt': seed('Civilnet', 'Choir from the valley tours three towns', 'Music, Villages', 'Levon Test'),
   });
-  publish({ seedsDir: seeds, outDir: out, statePath: join(tempDir(), 'log.json'), config: testConfig({ baseUrl: base, title: 'OPML test' }), now: NOW });
+  await publish({ seedsDir: seeds, outDir: out, statePath: join(tempDir(), 'log.json'), config: testConfig({ baseUrl: base, title: 'OPML test' }), now: NOW });
 });
 
 afterAll(async () => {
@@ -41,7 +41,7 @@ function outlines() {
 }
 
 describe('OPML 2.0 subscription list', () => {
-  it('lists the main feed and every topic feed, grouped, each once', () => {
+  it('lists the main feed and every topic feed, grouped, each once', async () => {
     const groups = Object.fromEntries(outlines().map((g) => [g.attributes.text!, children(g, 'outline').map((o) => o.attributes)]));
     expect(Object.keys(groups)).toEqual(['All stories', 'Categories', 'Sources', 'Shared by']);
     expect(groups['All stories']!.map((o) => o.xmlUrl)).toEqual([`${base}feed.xml`]);

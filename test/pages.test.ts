@@ -59,12 +59,12 @@ interface Site {
   pages: Map<string, { text: string; root: El }>;
 }
 
-function buildSite(seeds: Record<string, string> | string, overrides: Record<string, unknown> = {}): Site {
+async function buildSite(seeds: Record<string, string> | string, overrides: Record<string, unknown> = {}): Promise<Site> {
   const root = tempDir();
   const seedsDir = typeof seeds === 'string' ? seeds : writeTree(join(root, 'seeds'), seeds);
   const out = join(root, 'out');
   const config = testConfig(overrides);
-  const report = publish({ seedsDir, outDir: out, statePath: join(root, 'state', 'log.json'), config, now: NOW });
+  const report = await publish({ seedsDir, outDir: out, statePath: join(root, 'state', 'log.json'), config, now: NOW });
   const files = listFiles(out);
   const pages = new Map<string, { text: string; root: El }>();
   for (const f of files.filter((f) => f.endsWith('.html'))) {
@@ -243,8 +243,8 @@ function alternates(root: El): Record<string, string> {
 describe('HTML pages', () => {
   let site: Site;
   let itemsByTitle: Map<string, string>;
-  beforeAll(() => {
-    site = buildSite(SEEDS, { limit: 2 });
+  beforeAll(async () => {
+    site = await buildSite(SEEDS, { limit: 2 });
     // Item URLs from every JSON feed: the main feed holds only the newest `limit`.
     itemsByTitle = new Map<string, string>(
       site.files
@@ -259,7 +259,7 @@ describe('HTML pages', () => {
     return { path, ...site.pages.get(path)! };
   };
 
-  it('writes an item page per item, the home page, a page per topic and the stylesheet', () => {
+  it('writes an item page per item, the home page, a page per topic and the stylesheet', async () => {
     expect(site.report.exitCode).toBe(0);
     const html = [...site.pages.keys()];
     expect(html).toContain('index.html');
@@ -270,7 +270,7 @@ describe('HTML pages', () => {
     expect(site.files).toContain('style.css');
   });
 
-  it('parses every page strictly, and finds nothing an HTML parser or validator would object to', () => {
+  it('parses every page strictly, and finds nothing an HTML parser or validator would object to', async () => {
     expect(site.pages.size).toBeGreaterThan(5);
     for (const [path, page] of site.pages) {
       expect(() => page.root, path).not.toThrow();
@@ -278,11 +278,11 @@ describe('HTML pages', () => {
     }
   });
 
-  it('has no broken internal link on any page', () => {
+  it('has no broken internal link on any page', async () => {
     expect(brokenLinks(site)).toEqual([]);
   });
 
-  it('announces its own feeds on every page and links the subscriptions, the OPML included', () => {
+  it('announces its own feeds on every page and links the subscriptions, the OPML included', async () => {
     for (const [path, { root }] of site.pages) {
       const topic = /^((?:categories|sources|shared-by)\/[^/]+\/)index\.html$/.exec(path)?.[1] ?? '';
       const links = alternates(root);
@@ -300,14 +300,14 @@ describe('HTML pages', () => {
     expect(readFileSync(join(site.out, linkTarget(site, 'index.html', alternates(home)['application/atom+xml']!)!), 'utf8')).toMatch(/<feed\b/);
   });
 
-  it('shows the newest items on the home page, no more than the limit', () => {
+  it('shows the newest items on the home page, no more than the limit', async () => {
     const home = site.pages.get('index.html')!.root;
     const main = descendants(home, 'main')[0]!;
     const titles = descendants(main, 'article').map((a) => textOf(descendants(a, 'h2')[0]!));
     expect(titles).toEqual(['Market hall <reopens> & expands', 'Night Ferry Returns After a Winter in Dry Dock']);
   });
 
-  it('gives an item page the full story with its credit line, date, byline and category links', () => {
+  it('gives an item page the full story with its credit line, date, byline and category links', async () => {
     const { path, root } = pageOf('Market hall <reopens> & expands');
     const article = descendants(root, 'article')[0]!;
     // The story's words are marked as Armenian; the page around them is in the site's language.
@@ -339,7 +339,7 @@ describe('HTML pages', () => {
     expect(descendants(root, 'link').find((l) => l.attributes.rel === 'canonical')?.attributes.href).toBe(itemsByTitle.get('Market hall <reopens> & expands'));
   });
 
-  it('credits a story from a plain-text seed and leaves out what the seed does not say', () => {
+  it('credits a story from a plain-text seed and leaves out what the seed does not say', async () => {
     const ferry = pageOf('Night Ferry Returns After a Winter in Dry Dock').root;
     const credit = byAttr(ferry, 'div', 'class', 'credit')[0]!;
     expect(textOf(credit)).toBe('Originally published by Harbour Gazette. Shared by Ani Petrosyan.');
@@ -351,7 +351,7 @@ describe('HTML pages', () => {
     expect(byAttr(notice, 'p', 'class', 'dek')).toEqual([]);
   });
 
-  it('lists a topic’s items on its page, headed by its name', () => {
+  it('lists a topic’s items on its page, headed by its name', async () => {
     const page = site.pages.get('shared-by/ani-petrosyan/index.html')!.root;
     expect(textOf(descendants(page, 'h1')[0]!)).toBe('Shared by Ani Petrosyan');
     const titles = descendants(descendants(page, 'main')[0]!, 'h2').map(textOf);
@@ -360,20 +360,20 @@ describe('HTML pages', () => {
     expect(descendants(descendants(source, 'main')[0]!, 'a').map((a) => a.attributes.href)).toContain('https://courier.example/');
   });
 
-  it('rewrites nothing when nothing changed', () => {
+  it('rewrites nothing when nothing changed', async () => {
     const root = tempDir();
     const seedsDir = writeTree(join(root, 'seeds'), SEEDS);
     const run = () => publish({ seedsDir, outDir: join(root, 'out'), statePath: join(root, 'log.json'), config: testConfig(), now: NOW });
-    const first = run();
+    const first = await run();
     expect(first.written).toContain('index.html');
-    const second = run();
+    const second = await run();
     expect(second.written).toEqual([]);
   });
 });
 
 describe('the real seed’s page', () => {
-  it('carries the credit line of the seed format', () => {
-    const site = buildSite(SAMPLE_SEEDS);
+  it('carries the credit line of the seed format', async () => {
+    const site = await buildSite(SAMPLE_SEEDS);
     const [path] = [...site.pages.keys()].filter((p) => p.startsWith('articles/'));
     const { text, root } = site.pages.get(path!)!;
     expect(htmlProblems(text, root)).toEqual([]);
@@ -389,7 +389,7 @@ describe('the real seed’s page', () => {
 });
 
 describe('the checks themselves', () => {
-  it('find what a browser would parse differently and links that lead nowhere', () => {
+  it('find what a browser would parse differently and links that lead nowhere', async () => {
     const bad = '<!DOCTYPE html>\n<html><head><title>t</title></head><body><main><h2>x</h2><p>a <div>b</div></p><span/><ul><p>c</p></ul></main></body></html>';
     const problems = htmlProblems(bad, parsePage(bad));
     expect(problems).toEqual(
@@ -402,13 +402,13 @@ describe('the checks themselves', () => {
         'the first heading is not an <h1>',
       ]),
     );
-    const site = buildSite(SAMPLE_SEEDS);
+    const site = await buildSite(SAMPLE_SEEDS);
     const page = 'index.html';
     site.pages.set(page, { text: '', root: parsePage('<html><body><a href="articles/missing.html">x</a><a href="#nowhere">y</a><a href="https://elsewhere.example/">z</a></body></html>') });
     expect(brokenLinks(site)).toEqual(['index.html -> articles/missing.html', 'index.html -> #nowhere (no such id)']);
   });
 
-  it('a Markdown seed with a raw <div> inside an unclosed paragraph gets the body a browser would build', () => {
+  it('a Markdown seed with a raw <div> inside an unclosed paragraph gets the body a browser would build', async () => {
     const seeds = writeTree(tempDir(), {
       'nested.md': '---\ntitle: Nested markup\nsource: Asbarez\n---\n<p>Unclosed <b>bold and <i>italic\n<div>a block inside</div>\n',
     });
@@ -438,7 +438,7 @@ describe('page helpers', () => {
     expect(relativeHref(from, target)).toBe(href);
   });
 
-  it('writes dates the same way on every machine', () => {
+  it('writes dates the same way on every machine', async () => {
     const date = new Date('2024-05-03T05:30:00.000Z');
     expect(machineDate(date)).toBe('2024-05-03T05:30:00Z');
     expect(humanDate(date)).toBe('3 May 2024');

@@ -21,10 +21,10 @@ function stop(server: Server): Promise<void> {
 }
 
 /** A built sample site in a fresh folder, with a secret file beside `out/` that no request may reach. */
-function builtSite(): { root: string; out: string } {
+async function builtSite(): Promise<{ root: string; out: string }> {
   const root = tempDir();
   const out = join(root, 'out');
-  const report = publish({ seedsDir: SAMPLE_SEEDS, outDir: out, statePath: join(root, 'state', 'log.json'), config: testConfig(), now: NOW });
+  const report = await publish({ seedsDir: SAMPLE_SEEDS, outDir: out, statePath: join(root, 'state', 'log.json'), config: testConfig(), now: NOW });
   if (report.exitCode !== 0) throw new Error(`sample build failed: ${JSON.stringify(report.diagnostics)}`);
   writeFileSync(join(root, 'secret.txt'), 'SECRET-OUTSIDE-OUT\n');
   return { root, out };
@@ -36,13 +36,13 @@ describe('seedfeed serve over HTTP', () => {
   let site: { root: string; out: string };
 
   beforeAll(async () => {
-    site = builtSite();
+    site = await builtSite();
     server = await startServer({ root: site.out, port: 0 });
     port = (server.address() as AddressInfo).port;
   });
   afterAll(() => stop(server));
 
-  it('listens on 127.0.0.1 unless told otherwise', () => {
+  it('listens on 127.0.0.1 unless told otherwise', async () => {
     expect((server.address() as AddressInfo).address).toBe('127.0.0.1');
   });
 
@@ -224,7 +224,7 @@ describe('request parsing', () => {
     expect(acceptsGzip(header)).toBe(allowed);
   });
 
-  it('compares entity tags weakly, as If-None-Match requires', () => {
+  it('compares entity tags weakly, as If-None-Match requires', async () => {
     expect(etagMatches('"a"', '"a"')).toBe(true);
     expect(etagMatches('W/"a"', '"a"')).toBe(true);
     expect(etagMatches('"b", "a"', '"a"')).toBe(true);
@@ -232,7 +232,7 @@ describe('request parsing', () => {
     expect(etagMatches('"b"', '"a"')).toBe(false);
   });
 
-  it('types feeds by their format name wherever they are, other files by extension', () => {
+  it('types feeds by their format name wherever they are, other files by extension', async () => {
     expect(mediaTypeOf('/srv/out/sources/x/atom.xml')).toBe('application/atom+xml; charset=utf-8');
     expect(mediaTypeOf('/srv/out/archive/1/feed.xml')).toBe('application/rss+xml; charset=utf-8');
     expect(mediaTypeOf('/srv/out/sitemap.xml')).toBe('application/xml; charset=utf-8');

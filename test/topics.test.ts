@@ -16,12 +16,12 @@ function rssItems(file: string) {
 }
 
 describe('topic feeds', () => {
-  it('has one feed per category, source and sharer whose items match the seeds (1,000 seeds)', () => {
+  it('has one feed per category, source and sharer whose items match the seeds (1,000 seeds)', async () => {
     const seeds = tempDir();
     const out = tempDir();
     const count = 1000;
     writeCorpus(seeds, count, 1);
-    const report = publish({ seedsDir: seeds, outDir: out, statePath: join(tempDir(), 'log.json'), config: testConfig({ limit: 2000 }), now: NOW });
+    const report = await publish({ seedsDir: seeds, outDir: out, statePath: join(tempDir(), 'log.json'), config: testConfig({ limit: 2000 }), now: NOW });
     expect(report.counts.published).toBe(count);
 
     // What each topic should hold, counted from the seed texts themselves.
@@ -44,10 +44,10 @@ describe('topic feeds', () => {
     }
   });
 
-  it('gives each topic feed its own title, self link and alternate link', () => {
+  it('gives each topic feed its own title, self link and alternate link', async () => {
     const seeds = writeTree(tempDir(), { 'a.txt': seed('Asbarez: First story of the topic test', { categories: 'Politics' }) });
     const out = tempDir();
-    publish({ seedsDir: seeds, outDir: out, statePath: join(tempDir(), 'log.json'), config: testConfig({ title: 'Test feed' }), now: NOW });
+    await publish({ seedsDir: seeds, outDir: out, statePath: join(tempDir(), 'log.json'), config: testConfig({ title: 'Test feed' }), now: NOW });
     const { channel } = rssItems(join(out, 'sources/asbarez/feed.xml'));
     expect(child(channel, 'title')!.text).toBe('Asbarez - Test feed');
     expect(child(channel, 'link')!.text).toBe('https://seeds.example.org/sources/asbarez/');
@@ -63,13 +63,13 @@ describe('topic feeds', () => {
     expect(json.feed_url).toBe('https://seeds.example.org/shared-by/test-sharer/feed.json');
   });
 
-  it('keeps any script in slugs and never lets two names share a path', () => {
+  it('keeps any script in slugs and never lets two names share a path', async () => {
     const seeds = writeTree(tempDir(), {
       'a.txt': seed('Ազատություն: Հայերեն վերնագիր', { categories: 'Մշակույթ, R&D' }),
       'b.txt': seed('Asbarez: A second story', { categories: 'R-D, r&d' }),
     });
     const out = tempDir();
-    publish({ seedsDir: seeds, outDir: out, statePath: join(tempDir(), 'log.json'), config: testConfig(), now: NOW });
+    await publish({ seedsDir: seeds, outDir: out, statePath: join(tempDir(), 'log.json'), config: testConfig(), now: NOW });
     expect(existsSync(join(out, 'categories/մշակույթ/feed.xml'))).toBe(true);
     expect(existsSync(join(out, 'sources/ազատություն/feed.xml'))).toBe(true);
     // "R&D" and "R-D" both slugify to "r-d"; "r&d" is the same category as "R&D" (case is ignored).
@@ -84,7 +84,7 @@ describe('topic feeds', () => {
     expect(self).toBe(`https://seeds.example.org/categories/${encodeURIComponent('մշակույթ')}/feed.xml`);
   });
 
-  it('keeps a topic slug when a new name that slugifies alike and sorts first appears', () => {
+  it('keeps a topic slug when a new name that slugifies alike and sorts first appears', async () => {
     const config = testConfig();
     const first = writeTree(tempDir(), { 'b.txt': seed('Asbarez: Story one', { categories: 'R-D' }) });
     const one = build({ seedsDir: first, config, now: NOW });
@@ -97,7 +97,7 @@ describe('topic feeds', () => {
     expect(after.find((t) => t.name === 'R D')!.slug).toBe('r-d-2');
   });
 
-  it('writes only the kinds of topic feed the config asks for', () => {
+  it('writes only the kinds of topic feed the config asks for', async () => {
     const seeds = writeTree(tempDir(), { 'a.txt': seed('Asbarez: Story', { categories: 'One' }) });
     const result = build({ seedsDir: seeds, config: testConfig({ topics: { categories: true, sources: false, sharedBy: false } }), now: NOW });
     const paths = result.outputs.map((o) => o.path);
@@ -106,7 +106,7 @@ describe('topic feeds', () => {
     expect(paths.some((p) => p.startsWith('shared-by/'))).toBe(false);
   });
 
-  it('keeps the feed of a topic whose last item was removed, empty, at the same URL', () => {
+  it('keeps the feed of a topic whose last item was removed, empty, at the same URL', async () => {
     const seeds = writeTree(tempDir(), { 'a.txt': seed('Asbarez: Only story in Lonely', { categories: 'Lonely' }), 'b.txt': seed('Asbarez: Another story') });
     const config = testConfig();
     const one = build({ seedsDir: seeds, config, now: NOW });

@@ -29,11 +29,26 @@ function outputError(fn: () => unknown): OutputError {
   try {
     fn();
   } catch (e) {
+    return expectOutputError(e);
+  }
+  throw new Error('expected an OutputError');
+}
+
+async function rejectsWithOutputError(promise: Promise<unknown>): Promise<OutputError> {
+  try {
+    await promise;
+  } catch (e) {
+    return expectOutputError(e);
+  }
+  throw new Error('expected an OutputError');
+}
+
+function expectOutputError(e: unknown): OutputError {
+  {
     expect(e).toBeInstanceOf(OutputError);
     expect((e as OutputError).exitCode).toBe(EXIT.output);
     return e as OutputError;
   }
-  throw new Error('expected an OutputError');
 }
 
 /** The pid of a process that has exited. */
@@ -47,88 +62,105 @@ afterAll(() => {
 });
 
 describe('writeFilesAtomically', () => {
-  it('writes new files, creating folders, and leaves no temporary file', () => {
+  it('writes new files, creating folders, and leaves no temporary file', async () => {
     const dir = scratchDir('seedfeed-write-');
-    const result = writeFilesAtomically(dir, feedFiles());
+    const result = await writeFilesAtomically(dir, feedFiles());
     expect(result).toEqual({ written: ['articles/a.html', 'feed.xml', 'feed.json'], unchanged: [] });
     for (const f of feedFiles()) expect(readFileSync(join(dir, f.path), 'utf8')).toBe(f.text);
     expect([...snapshot(dir).keys()].sort()).toEqual(['articles/a.html', 'feed.json', 'feed.xml']);
   });
 
-  it('rewrites nothing when the bytes are the same: every file keeps its inode and mtime', () => {
+  it('rewrites nothing when the bytes are the same: every file keeps its inode and mtime', async () => {
     const dir = scratchDir('seedfeed-write-');
-    writeFilesAtomically(dir, feedFiles());
+    await writeFilesAtomically(dir, feedFiles());
     ageAll(dir);
     const before = snapshot(dir);
-    expect(writeFilesAtomically(dir, feedFiles())).toEqual({ written: [], unchanged: ['articles/a.html', 'feed.xml', 'feed.json'] });
+    expect(await writeFilesAtomically(dir, feedFiles())).toEqual({ written: [], unchanged: ['articles/a.html', 'feed.xml', 'feed.json'] });
     expect(touched(before, snapshot(dir))).toEqual([]);
   });
 
-  it('replaces only the files whose bytes changed, each by a new file renamed into place', () => {
+  it('replaces only the files whose bytes changed, each by a new file renamed into place', async () => {
     const dir = scratchDir('seedfeed-write-');
-    writeFilesAtomically(dir, feedFiles());
+    await writeFilesAtomically(dir, feedFiles());
     ageAll(dir);
     const before = snapshot(dir);
     const next = feedFiles();
     next[1] = { ...next[1]!, text: next[1]!.text.replace('<title>T</title>', '<title>U</title>') };
-    expect(writeFilesAtomically(dir, next).written).toEqual(['feed.xml']);
+    expect((await writeFilesAtomically(dir, next)).written).toEqual(['feed.xml']);
     const after = snapshot(dir);
     expect(touched(before, after)).toEqual(['feed.xml']);
     expect(after.get('feed.xml')!.ino).not.toBe(before.get('feed.xml')!.ino);
     expect(readFileSync(join(dir, 'feed.xml'), 'utf8')).toContain('<title>U</title>');
   });
 
-  it('replaces nothing when one changed output fails its check, and says which', () => {
+  it('replaces nothing when one changed output fails its check, and says which', async () => {
     const dir = scratchDir('seedfeed-write-');
-    writeFilesAtomically(dir, feedFiles());
+    await writeFilesAtomically(dir, feedFiles());
     ageAll(dir);
     const before = snapshot(dir);
     const broken = feedFiles('V');
     broken[2] = { ...broken[2]!, text: '{"version": "https://jsonfeed.org/version/1.1", "title": "V", "items": [' };
-    const error = outputError(() => writeFilesAtomically(dir, broken));
+    const error = await rejectsWithOutputError(writeFilesAtomically(dir, broken));
     expect(error.message).toMatch(/^nothing written, an output failed its check: feed\.json: not JSON/);
     expect(touched(before, snapshot(dir))).toEqual([]);
   });
 
-  it('replaces nothing when a changed file cannot be put in place, and leaves no temporary file', () => {
+  it('replaces nothing when a changed file cannot be put in place, and leaves no temporary file', async () => {
     const dir = scratchDir('seedfeed-write-');
-    writeFilesAtomically(dir, feedFiles());
+    await writeFilesAtomically(dir, feedFiles());
     ageAll(dir);
     const before = snapshot(dir);
     // A folder where feed.json goes: found while staging, before any rename.
     const files = feedFiles('W');
     files[2] = { ...files[2]!, path: 'feed.json.d/feed.json' };
     writeFileSync(join(dir, 'feed.json.d'), 'a file where a folder should be');
-    const error = outputError(() => writeFilesAtomically(dir, files));
+    const error = await rejectsWithOutputError(writeFilesAtomically(dir, files));
     expect(error.message).toMatch(/^nothing written: /);
     expect(touched(before, snapshot(dir))).toEqual(['feed.json.d']);
     mkdirSync(join(dir, 'feed.xml.d', 'feed.xml'), { recursive: true });
     const blocked = feedFiles('W');
     blocked[1] = { ...blocked[1]!, path: 'feed.xml.d/feed.xml' };
-    expect(outputError(() => writeFilesAtomically(dir, blocked)).message).toContain('is a folder');
+    expect((await rejectsWithOutputError(writeFilesAtomically(dir, blocked))).message).toContain('is a folder');
     expect(readFileSync(join(dir, 'articles/a.html'), 'utf8')).toContain('<body>T</body>');
     expect([...snapshot(dir).keys()].filter((p) => p.includes(TEMP_MARK))).toEqual([]);
   });
 
-  it('Staging.stage puts in place exactly the planned files, for a caller that compared and checked them already', () => {
+  it('replaces nothing when a check fails while earlier files are still being written, and leaves no temporary file', async () => {
     const dir = scratchDir('seedfeed-write-');
-    writeFilesAtomically(dir, feedFiles());
+    await writeFilesAtomically(dir, feedFiles());
     ageAll(dir);
     const before = snapshot(dir);
-    const plan = changedFiles(dir, feedFiles('X'));
-    expect(plan.changed.map((f) => f.path)).toEqual(['articles/a.html', 'feed.xml', 'feed.json']);
-    plan.changed.splice(0, 1);
-    const staging = new Staging(dir);
-    for (const f of plan.changed) staging.stage(f);
-    expect(staging.commit()).toEqual({ written: ['feed.xml', 'feed.json'], unchanged: [] });
-    expect(touched(before, snapshot(dir))).toEqual(['feed.json', 'feed.xml']);
+    // Forty pages in flight (a few at a time), then a feed that fails its check.
+    const pages = Array.from({ length: 40 }, (_, i) => ({ path: `articles/p${i}.html`, kind: 'html', text: `<p>${i}</p>\n` }));
+    const staging = new Staging(dir, 4);
+    for (const page of pages) expect(await staging.offer(page)).toBe(true);
+    // The check's answer may come after the offer returns: the next offer or `settle` rejects.
+    const staged = (async () => {
+      await staging.offer({ path: 'feed.xml', kind: 'xml', text: '<rss><channel>' });
+      await staging.settle();
+    })();
+    await expect(staged).rejects.toThrow(/failed its check: feed\.xml/);
+    await staging.abort();
+    expect(touched(before, snapshot(dir))).toEqual([]);
+    expect([...snapshot(dir).keys()].sort()).toEqual(['articles/a.html', 'feed.json', 'feed.xml']);
   });
 
-  it('writes a file whose name is as long as the file system allows (the temporary name is kept short)', () => {
+  it('puts every staged file in place whole, however few are written at a time', async () => {
+    const dir = scratchDir('seedfeed-write-');
+    const pages = Array.from({ length: 50 }, (_, i) => ({ path: `articles/p${i}.html`, kind: 'html', text: `<p>${'x'.repeat(i * 997)}</p>\n` }));
+    const staging = new Staging(dir, 3);
+    for (const page of pages) await staging.offer(page);
+    await staging.settle();
+    expect(staging.commit().written).toEqual(pages.map((p) => p.path));
+    for (const page of pages) expect(readFileSync(join(dir, page.path), 'utf8')).toBe(page.text);
+    expect(readdirSync(join(dir, 'articles')).filter(isTempFileName)).toEqual([]);
+  });
+
+  it('writes a file whose name is as long as the file system allows (the temporary name is kept short)', async () => {
     const dir = scratchDir('seedfeed-write-');
     const name = `${'文'.repeat(80)}.html`; // 245 bytes of UTF-8
     expect(Buffer.byteLength(name)).toBe(245);
-    writeFilesAtomically(dir, [{ path: `articles/${name}`, kind: 'html', text: '<html></html>\n' }]);
+    await writeFilesAtomically(dir, [{ path: `articles/${name}`, kind: 'html', text: '<html></html>\n' }]);
     expect(readdirSync(join(dir, 'articles'))).toEqual([name]);
   });
 });

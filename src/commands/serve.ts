@@ -51,10 +51,10 @@ export async function runServe(options: ServeCommandOptions, io: ServeIo = {}): 
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const outDir = resolve(options.out);
-  const stopWatching: (() => void)[] = [];
+  const stopWatching: (() => Promise<void>)[] = [];
 
   if (options.watch) {
-    stopWatching.push(watchAndRebuild(options, stdout, stderr, io.debounceMs ?? DEFAULT_DEBOUNCE_MS));
+    stopWatching.push(await watchAndRebuild(options, stdout, stderr, io.debounceMs ?? DEFAULT_DEBOUNCE_MS));
   } else if (!isFolder(outDir)) {
     throw new UsageError(`${options.out}: no such folder; run "seedfeed build" first, pass --out DIR, or use --watch to build and serve`);
   }
@@ -63,7 +63,7 @@ export async function runServe(options: ServeCommandOptions, io: ServeIo = {}): 
   try {
     server = await startServer({ root: outDir, host: options.host, port: options.port });
   } catch (e) {
-    stopWatching.forEach((stop) => stop());
+    await Promise.all(stopWatching.map((stop) => stop()));
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${options.port} on ${options.host} is in use; pass --port N`);
     if (code === 'EACCES') throw new UsageError(`not allowed to listen on port ${options.port}; pass --port N (1024 or more)`);
@@ -87,7 +87,7 @@ export async function runServe(options: ServeCommandOptions, io: ServeIo = {}): 
     if (io.signal?.aborted) stop();
     else io.signal?.addEventListener('abort', stop, { once: true });
   });
-  stopWatching.forEach((stop) => stop());
+  await Promise.all(stopWatching.map((stop) => stop()));
   await new Promise<void>((closed) => {
     server.close(() => closed());
     server.closeAllConnections();
@@ -98,9 +98,10 @@ export async function runServe(options: ServeCommandOptions, io: ServeIo = {}): 
 /**
  * Builds once, then again after each burst of changes to the seeds folder
  * (any depth) or the config file. A failed rebuild is reported and the old
- * output keeps being served. Returns the function that stops watching.
+ * output keeps being served. Returns the function that stops watching and
+ * waits for a rebuild under way.
  */
-function watchAndRebuild(options: ServeCommandOptions, stdout: Writable, stderr: Writable, debounceMs: number): () => void {
+async function watchAndRebuild(options: ServeCommandOptions, stdout: Writable, stderr: Writable, debounceMs: number): Promise<() => Promise<void>> {
   const seeds = options.seeds ?? 'seeds';
   const configFile = options.config ?? DEFAULT_CONFIG_FILE;
   const statePath = options.state ?? DEFAULT_STATE_FILE;
@@ -110,11 +111,29 @@ function watchAndRebuild(options: ServeCommandOptions, stdout: Writable, stderr:
 
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const rebuild = () => {
+  /** The rebuild under way, which stopping waits for. */
+  let running: Promise<void> | undefined;
+  let pending = false;
+  const rebuild = (): Promise<void> => {
     timer = undefined;
-    if (stopped) return;
+    if (stopped) return Promise.resolve();
+    // One rebuild at a time: changes seen during a rebuild are picked up by one more after it.
+    if (running) {
+      pending = true;
+      return running;
+    }
+    running = rebuildOnce().finally(() => {
+      running = undefined;
+      if (pending) {
+        pending = false;
+        schedule();
+      }
+    });
+    return running;
+  };
+  const rebuildOnce = async (): Promise<void> => {
     try {
-      const report = publish({ seedsDir: seeds, outDir: options.out, statePath, config: loadConfig(configFile) });
+      const report = await publish({ seedsDir: seeds, outDir: options.out, statePath, config: loadConfig(configFile) });
       for (const d of report.diagnostics) stderr.write(formatDiagnostic(d) + '\n');
       stdout.write(summaryLine(report) + '\n');
     } catch (e) {
@@ -133,20 +152,21 @@ function watchAndRebuild(options: ServeCommandOptions, stdout: Writable, stderr:
   const schedule = (delay = debounceMs) => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(rebuild, delay);
+    timer = setTimeout(() => void rebuild(), delay);
   };
 
-  rebuild();
+  await rebuild();
   const watchers: FSWatcher[] = [];
   const onError = (what: string) => (e: Error) => stderr.write(`seedfeed: stopped watching ${what}: ${e.message}\n`);
   watchers.push(watch(seeds, { recursive: true }, () => schedule()).on('error', onError(seeds)));
   // The folder, not the file: editors save by replacing the file, which ends a watch on the file itself.
   const configName = basename(configFile);
   watchers.push(watch(dirname(resolve(configFile)), (_event, name) => name === configName && schedule()).on('error', onError(configFile)));
-  return () => {
+  return async () => {
     stopped = true;
     if (timer) clearTimeout(timer);
     watchers.forEach((w) => w.close());
+    await running;
   };
 }
 

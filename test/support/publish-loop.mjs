@@ -82,7 +82,7 @@ for (let run = 0; ; run++) {
   changeSeeds(run);
   let message;
   try {
-    const report = publish({ seedsDir, outDir, statePath, config });
+    const report = await publish({ seedsDir, outDir, statePath, config });
     message = { type: 'run', exitCode: report.exitCode, written: report.written.length, timings: report.timings, leftovers: leftovers() };
   } catch (e) {
     message = { type: 'run', exitCode: e.exitCode ?? 70, error: String(e.stack ?? e), leftovers: leftovers() };
