@@ -1,11 +1,12 @@
 import type { Item, SiteConfig } from './model.js';
-import { discoverSeeds, joinDisplay, readSeed, type SeedFile } from './discover.js';
-import { parseSeed, type SeedHead } from './parse/index.js';
+import { discoverSeeds, joinDisplay, type SeedFile } from './discover.js';
+import { readAndParseSeed, runParseJob, type ParseJob, type ParseResult, type ParseSettings } from './parse-pool.js';
+import type { SeedHead } from './parse/index.js';
 import type { Body } from './parse/fields.js';
 import type { SeedRecord } from './cache.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
 import { BoundedCache } from './bounded.js';
-import { bodyDiagnostics, normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
+import { normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
 import { assignIdentities, emptyLog, type LogEntry, type PublishLog } from './identity.js';
 import { FORMATS, type OutputFormat, type Renderer } from './render/formats.js';
 import type { FeedContext } from './render/context.js';
@@ -37,6 +38,8 @@ export interface BuildOptions {
   bodiesKept?: number;
   /** The seeds folder as listed just before (with `displayRoot` its default); listed here when absent. */
   listing?: { seeds: SeedFile[]; diagnostics: Diagnostic[] };
+  /** Seeds of that listing read and parsed already (`parseJobs`, then parse-pool.ts), by path; the others are parsed here. */
+  parsed?: ReadonlyMap<string, ParseResult>;
 }
 
 export type { Output };
@@ -95,33 +98,29 @@ export function build(options: BuildOptions): BuildResult {
   const candidates: Candidate[] = [];
   const records: SeedRecord[] = [];
   const progress = options.progress?.(found.seeds.length);
-  const readAndParse = (file: SeedFile) => {
-    const display = joinDisplay(displayRoot, file.file);
-    const read = readSeed(file, display, config.maxSeedBytes);
-    return 'diagnostic' in read ? read : parseSeed(read.bytes, display, file.layout, knownSources);
-  };
+  const settings = parseSettings(options);
+  const readAndParse = (file: SeedFile) => readAndParseSeed(file, settings);
   const bodiesKept = options.bodiesKept ?? BODIES_KEPT;
   let bodiesHeld = 0;
   for (const file of found.seeds) {
     progress?.tick();
     let record = options.seedCache?.get(file.file);
     let body: Body | undefined;
-    if (!record || !sameListing(record, file) || !record.bodyDiagnostics) {
-      const parsed = readAndParse(file);
+    if (!record || staleRecord(record, file)) {
+      // Past BODIES_KEPT the body is let go at once and read again when shown; its warnings are taken first.
+      const parsed = options.parsed?.get(file.file) ?? runParseJob({ file, keepBody: bodiesHeld < bodiesKept }, settings);
       if ('diagnostic' in parsed) {
         diagnostics.push(parsed.diagnostic);
         if (parsed.diagnostic.severity === 'error') rejected.add(file.file);
         continue;
       }
-      ({ body } = parsed);
-      const { body: _, ...head } = parsed;
+      let head: SeedHead;
+      if ('parsed' in parsed) {
+        ({ body, ...head } = parsed.parsed);
+        bodiesHeld++;
+      } else head = parsed.head;
       record = { file: file.file, size: file.size, mtimeMs: file.mtimeMs, head };
-      // Past BODIES_KEPT the body is let go now and read again when shown; its warnings are taken first.
-      if (bodiesHeld < bodiesKept) bodiesHeld++;
-      else {
-        record.bodyDiagnostics = bodyDiagnostics(body, head.file, config.baseUrl);
-        body = undefined;
-      }
+      if ('bodyDiagnostics' in parsed) record.bodyDiagnostics = parsed.bodyDiagnostics;
       if (file.ctimeMs !== undefined) record.ctimeMs = file.ctimeMs;
       if (file.ino !== undefined) record.ino = file.ino;
       if (file.dev !== undefined) record.dev = file.dev;
@@ -219,6 +218,35 @@ export function build(options: BuildOptions): BuildResult {
 
 function sameListing(record: SeedRecord, file: SeedFile): boolean {
   return record.size === file.size && record.mtimeMs === file.mtimeMs && record.ctimeMs === file.ctimeMs && record.ino === file.ino && record.dev === file.dev;
+}
+
+/** Whether a seed's cached parse cannot be used: the seed changed since, or the record lacks its body's warnings. */
+function staleRecord(record: SeedRecord, file: SeedFile): boolean {
+  return !sameListing(record, file) || !record.bodyDiagnostics;
+}
+
+/** How `build` reads and parses the seeds of `options`. */
+export function parseSettings(options: Pick<BuildOptions, 'config' | 'seedsDir' | 'displayRoot'>): ParseSettings {
+  return {
+    displayRoot: options.displayRoot ?? options.seedsDir,
+    maxSeedBytes: options.config.maxSeedBytes,
+    knownSources: options.config.sources.map((s) => s.name),
+    baseUrl: options.config.baseUrl,
+  };
+}
+
+/**
+ * The seeds of `seeds` that `build` will read and parse, in its order, each
+ * with whether it keeps the body in memory: for a caller that parses them
+ * beforehand (`BuildOptions.parsed`) and wants the same results.
+ */
+export function parseJobs(seeds: readonly SeedFile[], seedCache: ReadonlyMap<string, SeedRecord> | undefined, bodiesKept = BODIES_KEPT): ParseJob[] {
+  return seeds
+    .filter((file) => {
+      const record = seedCache?.get(file.file);
+      return !record || staleRecord(record, file);
+    })
+    .map((file, i) => ({ file, keepBody: i < bodiesKept }));
 }
 
 /** Newest first; the id breaks ties so the order never depends on the file system. */

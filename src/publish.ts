@@ -1,13 +1,15 @@
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { build, type BuildOptions, type BuildResult } from './build.js';
+import { build, parseJobs, parseSettings, type BuildOptions, type BuildResult } from './build.js';
+import type { SeedFile } from './discover.js';
+import { PARALLEL_PARSE_MIN, parseInWorkers, type ParseResult } from './parse-pool.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, writeFileAtomically } from './write.js';
 import { EXIT, StateError, hasErrors, warning } from './diagnostics.js';
 import { FORMATS } from './render/formats.js';
-import { RACY_WINDOW_MS, type SeedListing, checkFastPath, makeBuildStamp, readBuildStamp, serializeBuildStamp, stampPathFor } from './fastpath.js';
-import { cacheKey, cachesBeside, outputStamp, cachePathFor, readCache, writeCache } from './cache.js';
+import { RACY_WINDOW_MS, type SeedListing, checkFastPath, listSeeds, makeBuildStamp, readBuildStamp, serializeBuildStamp, stampPathFor } from './fastpath.js';
+import { cacheKey, cachesBeside, outputStamp, cachePathFor, readCache, writeCache, type SeedRecord } from './cache.js';
 import { noOpReport, type PublishReport } from './report.js';
 
 export type { PublishReport };
@@ -72,6 +74,8 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     }
     // A run that dies from here on must not leave a stamp that vouches for the old outputs.
     if (!options.dryRun) unlinkQuietly(stampPath);
+    // Listed here when no check listed it (a first run, a changed config): the parse ahead needs the listing build will use.
+    if (!listing && options.displayRoot === undefined) listing = listSeeds(options.seedsDir);
     const listedAtMs = listing?.listedAtMs ?? Date.now();
     const read = readLogAndText(options.statePath);
     const previousLog = read?.log;
@@ -85,7 +89,15 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     const cachePath = cachePathFor(options.statePath);
     const key = cacheKey(options.config, options.displayRoot ?? options.seedsDir, options.outDir);
     const cache = readCache(cachePath, key);
-    const result = build({ ...options, ...(previousLog ? { log: previousLog } : {}), ...(cache ? { seedCache: cache.seeds } : {}), ...(listing ? { listing } : {}) });
+    // A full build's seeds are read and parsed on worker threads first, when there are enough of them.
+    const parsed = listing && options.displayRoot === undefined ? await parseAhead(listing.seeds, cache?.seeds, options) : undefined;
+    const result = build({
+      ...options,
+      ...(previousLog ? { log: previousLog } : {}),
+      ...(cache ? { seedCache: cache.seeds } : {}),
+      ...(listing ? { listing } : {}),
+      ...(parsed ? { parsed, progress: undefined } : {}),
+    });
     // The outputs earlier runs left, each with its fingerprint and its file's stat (a dry run compares everything).
     const kept = options.dryRun ? undefined : cache?.outputs;
     let removed: string[] = [];
@@ -170,6 +182,18 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     return report(result, options.dryRun ?? false, written, unchanged, removed, cleaned, { buildMs: built - started, writeMs: done - built, totalMs: done - started });
   } finally {
     lock?.release();
+  }
+}
+
+/** The seeds `build` would read and parse, parsed on worker threads (parse-pool.ts); undefined when there are too few or no workers. */
+async function parseAhead(seeds: readonly SeedFile[], seedCache: ReadonlyMap<string, SeedRecord> | undefined, options: PublishOptions): Promise<Map<string, ParseResult> | undefined> {
+  const jobs = parseJobs(seeds, seedCache, options.bodiesKept);
+  if (jobs.length < PARALLEL_PARSE_MIN) return undefined;
+  const progress = options.progress?.(jobs.length);
+  try {
+    return await parseInWorkers(jobs, parseSettings(options), progress ? { progress } : {});
+  } finally {
+    progress?.done();
   }
 }
 

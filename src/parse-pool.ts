@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { joinDisplay, readSeed, type SeedFile } from './discover.js';
+import { parseSeed, type ParsedSeed, type SeedHead } from './parse/index.js';
+import { bodyDiagnostics } from './normalize.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { Progress } from './progress.js';
+
+/** How a build reads and parses seeds: the same for every seed of a run. */
+export interface ParseSettings {
+  /** How seed paths are shown in diagnostics. */
+  displayRoot: string;
+  maxSeedBytes: number;
+  /** Publication names of the config, which the plain-text layout recognizes in headlines. */
+  knownSources: readonly string[];
+  /** What body links resolve against, for the body's warnings. */
+  baseUrl: string;
+}
+
+/** One seed to read and parse; `keepBody` false lets the body go once its warnings are taken. */
+export interface ParseJob {
+  file: SeedFile;
+  keepBody: boolean;
+}
+
+/** A seed that could not be read or parsed at all, a parse with its body, or a parse whose body was let go. */
+export type ParseResult = { diagnostic: Diagnostic } | { parsed: ParsedSeed } | { head: SeedHead; bodyDiagnostics: Diagnostic[] };
+
+/** Reads and parses one seed (readSeed, then parseSeed): the one way a build does it, on any thread. */
+export function readAndParseSeed(file: SeedFile, settings: ParseSettings): { diagnostic: Diagnostic } | ParsedSeed {
+  const display = joinDisplay(settings.displayRoot, file.file);
+  const read = readSeed(file, display, settings.maxSeedBytes);
+  return 'diagnostic' in read ? read : parseSeed(read.bytes, display, file.layout, settings.knownSources);
+}
+
+export function runParseJob(job: ParseJob, settings: ParseSettings): ParseResult {
+  const parsed = readAndParseSeed(job.file, settings);
+  if ('diagnostic' in parsed) return parsed;
+  if (job.keepBody) return { parsed };
+  const { body, ...head } = parsed;
+  return { head, bodyDiagnostics: bodyDiagnostics(body, head.file, settings.baseUrl) };
+}
+
+export interface ParseBatch {
+  settings: ParseSettings;
+  jobs: ParseJob[];
+}
+
+const WORKER = new URL('./parse-worker.js', import.meta.url);
+
+/** Seeds per message: enough to make the messaging cheap, few enough to share the work evenly. */
+const BATCH = 64;
+
+/** Below this many seeds to parse, starting workers costs more than it saves. */
+export const PARALLEL_PARSE_MIN = 2000;
+
+/**
+ * `runParseJob` for many seeds on worker threads, one per core: reading and
+ * parsing is most of a full build's first phase, and each seed is parsed on
+ * its own. The results are what the calling thread would get (the same
+ * function on the same files), by seed path. Resolves to undefined, having
+ * done nothing, when the compiled worker script is not there (the sources
+ * run untranspiled, as in the tests); the caller then parses on its own
+ * thread.
+ */
+export async function parseInWorkers(
+  jobs: readonly ParseJob[],
+  settings: ParseSettings,
+  options: { threads?: number; progress?: Progress; workerUrl?: URL } = {},
+): Promise<Map<string, ParseResult> | undefined> {
+  const workerUrl = options.workerUrl ?? WORKER;
+  if (!existsSync(fileURLToPath(workerUrl))) return undefined;
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), Math.ceil(jobs.length / BATCH)));
+  const results = new Map<string, ParseResult>();
+  let next = 0;
+  const workers: Worker[] = [];
+  try {
+    await Promise.all(
+      Array.from({ length: threads }, () => {
+        const worker = new Worker(workerUrl);
+        workers.push(worker);
+        return new Promise<void>((resolve, reject) => {
+          let sent: ParseJob[] = [];
+          const send = () => {
+            if (next >= jobs.length) return resolve();
+            sent = jobs.slice(next, next + BATCH);
+            next += sent.length;
+            worker.postMessage({ settings, jobs: sent } satisfies ParseBatch);
+          };
+          worker.on('message', (answers: ParseResult[]) => {
+            sent.forEach((job, i) => results.set(job.file.file, answers[i]!));
+            options.progress?.tick(sent.length);
+            send();
+          });
+          worker.on('error', (e) => reject(new Error(`a parse worker failed: ${e.message}`)));
+          worker.on('exit', (code) => reject(new Error(`a parse worker exited (code ${code})`)));
+          send();
+        });
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results;
+}
