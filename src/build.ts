@@ -38,8 +38,8 @@ export interface BuildOptions {
   bodiesKept?: number;
   /** The seeds folder as listed just before (with `displayRoot` its default); listed here when absent. */
   listing?: { seeds: SeedFile[]; diagnostics: Diagnostic[] };
-  /** Seeds of that listing read and parsed already (`parseJobs`, then parse-pool.ts), by path; the others are parsed here. */
-  parsed?: ReadonlyMap<string, ParseResult>;
+  /** Seeds of that listing read and parsed already (`parseJobs`, then parse-pool.ts), by path; the others are parsed here. Each entry is deleted as the build takes it, so no body outlives its use. */
+  parsed?: Map<string, ParseResult>;
 }
 
 export type { Output };
@@ -101,24 +101,25 @@ export function build(options: BuildOptions): BuildResult {
   const settings = parseSettings(options);
   const readAndParse = (file: SeedFile) => readAndParseSeed(file, settings);
   const bodiesKept = options.bodiesKept ?? BODIES_KEPT;
-  let bodiesHeld = 0;
+  /** Seeds read and parsed so far: the first `bodiesKept` keep their bodies, whatever their parse gives (as `parseJobs` decides). */
+  let parses = 0;
   for (const file of found.seeds) {
     progress?.tick();
     let record = options.seedCache?.get(file.file);
     let body: Body | undefined;
     if (!record || staleRecord(record, file)) {
       // Past BODIES_KEPT the body is let go at once and read again when shown; its warnings are taken first.
-      const parsed = options.parsed?.get(file.file) ?? runParseJob({ file, keepBody: bodiesHeld < bodiesKept }, settings);
+      const keepBody = parses++ < bodiesKept;
+      const parsed = options.parsed?.get(file.file) ?? runParseJob({ file, keepBody }, settings);
+      options.parsed?.delete(file.file);
       if ('diagnostic' in parsed) {
         diagnostics.push(parsed.diagnostic);
         if (parsed.diagnostic.severity === 'error') rejected.add(file.file);
         continue;
       }
       let head: SeedHead;
-      if ('parsed' in parsed) {
-        ({ body, ...head } = parsed.parsed);
-        bodiesHeld++;
-      } else head = parsed.head;
+      if ('parsed' in parsed) ({ body, ...head } = parsed.parsed);
+      else head = parsed.head;
       record = { file: file.file, size: file.size, mtimeMs: file.mtimeMs, head };
       if ('bodyDiagnostics' in parsed) record.bodyDiagnostics = parsed.bodyDiagnostics;
       if (file.ctimeMs !== undefined) record.ctimeMs = file.ctimeMs;
@@ -237,8 +238,9 @@ export function parseSettings(options: Pick<BuildOptions, 'config' | 'seedsDir' 
 
 /**
  * The seeds of `seeds` that `build` will read and parse, in its order, each
- * with whether it keeps the body in memory: for a caller that parses them
- * beforehand (`BuildOptions.parsed`) and wants the same results.
+ * with whether it keeps the body in memory (the first `bodiesKept`, as
+ * `build` decides): for a caller that parses them beforehand
+ * (`BuildOptions.parsed`), so that the build goes as if it had parsed them.
  */
 export function parseJobs(seeds: readonly SeedFile[], seedCache: ReadonlyMap<string, SeedRecord> | undefined, bodiesKept = BODIES_KEPT): ParseJob[] {
   return seeds

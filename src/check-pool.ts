@@ -26,9 +26,9 @@ export const CHECKS_BEFORE_WORKER = 32;
  * worker thread the main thread renders the next outputs meanwhile. The
  * answers are the same: the worker runs the same function on the same text.
  * The first `inlineFirst` checks run on the calling thread; the worker is
- * started after that, when the bundled worker script exists, and is not
- * started at all otherwise. `close` ends it; it never keeps the process
- * alive.
+ * started after that, when the compiled worker script exists, and is not
+ * started at all otherwise. `close` ends it (`Staging.settle` and `abort`
+ * call it).
  */
 export class CheckPool {
   private worker: Worker | undefined;
@@ -78,8 +78,8 @@ export class CheckPool {
       this.inlineLeft = Infinity;
       return false;
     }
+    // Not unref'd: while the caller awaits only the worker's answers, the worker is what keeps the process running.
     const worker = new Worker(this.workerUrl);
-    worker.unref();
     worker.on('message', ({ id, problem }: CheckAnswer) => {
       const waiter = this.waiting.get(id);
       this.waiting.delete(id);

@@ -60,10 +60,10 @@ export const PARALLEL_PARSE_MIN = 2000;
  * `runParseJob` for many seeds on worker threads, one per core: reading and
  * parsing is most of a full build's first phase, and each seed is parsed on
  * its own. The results are what the calling thread would get (the same
- * function on the same files), by seed path. Resolves to undefined, having
- * done nothing, when the compiled worker script is not there (the sources
- * run untranspiled, as in the tests); the caller then parses on its own
- * thread.
+ * function on the same files), by seed path. Resolves to undefined when the
+ * compiled worker script is not there (the sources run untranspiled, as in
+ * the tests) or a worker fails (out of memory, say); the caller then parses
+ * on its own thread, as it would have without workers.
  */
 export async function parseInWorkers(
   jobs: readonly ParseJob[],
@@ -100,6 +100,8 @@ export async function parseInWorkers(
         });
       }),
     );
+  } catch {
+    return undefined;
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

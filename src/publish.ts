@@ -89,7 +89,8 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     const cachePath = cachePathFor(options.statePath);
     const key = cacheKey(options.config, options.displayRoot ?? options.seedsDir, options.outDir);
     const cache = readCache(cachePath, key);
-    // A full build's seeds are read and parsed on worker threads first, when there are enough of them.
+    // A full build's seeds are read and parsed on worker threads first, when there are enough of them;
+    // the progress bar then counts that parse, and the build after it shows none.
     const parsed = listing && options.displayRoot === undefined ? await parseAhead(listing.seeds, cache?.seeds, options) : undefined;
     const result = build({
       ...options,

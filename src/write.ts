@@ -64,8 +64,8 @@ export const STAGING_IN_FLIGHT = 16;
  * Node's thread pool, up to `STAGING_IN_FLIGHT` files at a time, so they
  * overlap with the rendering of the next files; `offer` waits only when
  * that many are in flight, so a build of 100,000 pages never holds them all
- * in memory. `settle` waits for every staged file and throws the
- * first failure. Only `commit` renames the staged files over the old ones,
+ * in memory. `settle` waits for every staged file and throws the failure
+ * of the file offered first, if any. Only `commit` renames the staged files over the old ones,
  * pages before the feeds that link to them, and fsyncs the folders; `abort`
  * removes what was staged. A run killed at any moment leaves each file
  * complete, old or new, and at worst temporary files that the next run
@@ -77,8 +77,10 @@ export class Staging {
   /** Folders known to exist: 100,000 pages share a handful of folders, and each mkdir is a system call. */
   private readonly folders = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
-  /** The first staged write that failed, thrown by the next `offer` or by `settle`. */
-  private failure: OutputError | undefined;
+  /** Staged files offered so far, which numbers them. */
+  private offered = 0;
+  /** The failed staged file offered first, thrown by the next `offer` or by `settle` once the others in flight are done. */
+  private failure: { index: number; error: OutputError } | undefined;
 
   constructor(
     private readonly dir: string,
@@ -89,10 +91,11 @@ export class Staging {
   /**
    * Stages `file` when it differs from the disk; resolves to whether it
    * did. Its check and its write finish later: a file that fails either
-   * makes a later `offer`, or `settle`, reject with an `OutputError`.
+   * makes a later `offer`, or `settle`, reject with an `OutputError` (that
+   * of the file offered first among those that failed).
    */
   async offer(file: FileToWrite): Promise<boolean> {
-    this.throwFailure();
+    await this.throwFailure();
     const bytes = Buffer.from(file.text, 'utf8');
     if (sameBytes(join(this.dir, file.path), bytes)) {
       this.unchanged.push(file.path);
@@ -113,6 +116,7 @@ export class Staging {
     const temp = tempPathFor(target);
     // Listed before it exists, so that `abort` removes it whenever the write stops.
     this.staged.push({ path: file.path, target, temp, feed: file.kind === 'xml' || file.kind === 'json' });
+    const index = this.offered++;
     const write: Promise<void> = this.checks
       .check(file.kind, file.text)
       .then((problem) => {
@@ -123,20 +127,21 @@ export class Staging {
         () => void this.inFlight.delete(write),
         (e: unknown) => {
           this.inFlight.delete(write);
-          this.failure ??= e instanceof OutputError ? e : new OutputError(`nothing written: ${ioMessage(e)}`);
+          if (this.failure && this.failure.index < index) return;
+          this.failure = { index, error: e instanceof OutputError ? e : new OutputError(`nothing written: ${ioMessage(e)}`) };
         },
       );
     this.inFlight.add(write);
     if (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
-    this.throwFailure();
+    await this.throwFailure();
     return true;
   }
 
-  /** Waits for every staged file to be checked, written and fsynced; rejects with the first failure. */
+  /** Waits for every staged file to be checked, written and fsynced; rejects with the failure of the file offered first. */
   async settle(): Promise<void> {
     await Promise.all(this.inFlight);
     await this.checks.close();
-    this.throwFailure();
+    await this.throwFailure();
   }
 
   /** Paths that would be written so far. */
@@ -153,8 +158,7 @@ export class Staging {
 
   /** Puts the staged files in place; call after `settle`. */
   commit(): WriteResult {
-    if (this.inFlight.size) throw new Error('Staging.commit: staged files are still being written; await settle() first');
-    this.throwFailure();
+    if (this.inFlight.size || this.failure) throw new Error('Staging.commit: call after settle() has resolved');
     // Pages and other files first, feeds last: a reader who sees a new item in a feed finds its page.
     const order = [...this.staged.filter((s) => !s.feed), ...this.staged.filter((s) => s.feed)];
     const dirs = new Set<string>();
@@ -172,8 +176,11 @@ export class Staging {
     return { written: this.staged.map((s) => s.path), unchanged: [...this.unchanged] };
   }
 
-  private throwFailure(): void {
-    if (this.failure) throw this.failure;
+  /** After a failure, waits for the files still in flight, then throws the failure of the file offered first: the same file is named whatever finished first. */
+  private async throwFailure(): Promise<void> {
+    if (!this.failure) return;
+    await Promise.all(this.inFlight);
+    throw this.failure.error;
   }
 }
 

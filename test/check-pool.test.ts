@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +14,9 @@ import type { FileToWrite } from '../src/write.js';
 // modules, as the CLI does (the sources under test have no worker script).
 type Compiled = { CheckPool: typeof SourcePool; Staging: typeof import('../src/write.js').Staging; isTempFileName: (name: string) => boolean };
 let compiled: Compiled;
+let dist: ReturnType<typeof compiledSeedfeed>;
 beforeAll(async () => {
-  const dist = compiledSeedfeed();
+  dist = compiledSeedfeed();
   const pool = (await import(dist.module('check-pool.js'))) as { CheckPool: typeof SourcePool };
   const write = (await import(dist.module('write.js'))) as typeof import('../src/write.js');
   compiled = { CheckPool: pool.CheckPool, Staging: write.Staging, isTempFileName: write.isTempFileName };
@@ -104,4 +106,26 @@ describe('staging with the checks on the worker', () => {
     expect([...snapshot(dir).keys()].filter((p) => compiled.isTempFileName(p.replace(/^.*\//, '')))).toEqual([]);
     expect(readFileSync(join(dir, 'topics/t41/feed.xml'), 'utf8')).toContain('<title>old 41</title>');
   });
+
+  it('keeps a plain node process running while it waits only for the worker\'s answers', () => {
+    const dir = tempDir();
+    // No other handle: the staged feeds wait on the worker alone, then are written.
+    const script = join(tempDir(), 'stage-feeds.mjs');
+    writeFileSync(
+      script,
+      `import { Staging } from ${JSON.stringify(pathToFileURL(dist.module('write.js')).href)};
+import { CheckPool } from ${JSON.stringify(pathToFileURL(dist.module('check-pool.js')).href)};
+const staging = new Staging(${JSON.stringify(dir)}, 64, new CheckPool(0));
+for (let i = 0; i < 40; i++) await staging.offer({ path: 'feed' + i + '.xml', kind: 'xml', text: ${JSON.stringify(GOOD_RSS)} });
+await staging.settle();
+console.log(staging.commit().written.length);
+`,
+    );
+    const run = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe('40');
+    expect(readdirSync(dir)).toHaveLength(40);
+  });
 });
+

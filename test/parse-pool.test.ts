@@ -1,15 +1,17 @@
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import * as parseModule from '../src/parse/index.js';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { NOW, tempDir, testConfig } from './helpers.js';
-import { writeCorpus, writeSiteConfig } from './support/corpus.js';
+import { seedName, writeCorpus, writeSiteConfig } from './support/corpus.js';
 import { buildArgs, runCli, siteIn, snapshot } from './support/cli.js';
 import { loadConfig } from '../src/config.js';
 import { publish } from '../src/publish.js';
 import { compiledSeedfeed } from './support/dist.js';
-import { build, parseJobs, parseSettings } from '../src/build.js';
+import { build, parseJobs, parseSettings, type BuildResult } from '../src/build.js';
 import { discoverSeeds } from '../src/discover.js';
 import { PARALLEL_PARSE_MIN, runParseJob, type parseInWorkers as SourceParseInWorkers } from '../src/parse-pool.js';
 
@@ -57,17 +59,43 @@ describe('parsing on worker threads', () => {
     expect(results!.get('reference.md')).toMatchObject({ bodyDiagnostics: [{ rule: 'xml-forbidden-char', line: 5 }] });
   });
 
-  it('leaves a build with the same outputs, diagnostics and records as one that parses everything itself', async () => {
+  it('leaves a build with the same outputs, diagnostics, records and bodies kept as one that parses everything itself', async () => {
     const seeds = seedsFolder();
+    // Seeds that fail first in the listing: they count against the bodies kept either way.
+    writeFileSync(join(seeds, '0-broken.md'), '---\ntitle: [unclosed\n---\nBody\n');
+    writeFileSync(join(seeds, '0-gone.txt'), 'Asbarez: A story\n\nA dek\n\nA body.\n\nSome One:\n');
+    // The first seed past the 20 bodies kept is a draft: its record has its body's warnings only if its body was let go at once.
+    writeFileSync(join(seeds, seedName(18)), `---\ndraft: true\n---\n${readFileSync(join(seeds, seedName(18)), 'utf8')}`);
     const config = testConfig({ limit: 30 });
     const listing = discoverSeeds(seeds, seeds);
+    unlinkSync(join(seeds, '0-gone.txt'));
+    expect(listing.seeds.slice(0, 2).map((s) => s.file)).toEqual(['0-broken.md', '0-gone.txt']);
+    expect(listing.seeds[20]?.file).toBe(seedName(18));
     // A few bodies kept: the others are let go and read again when shown, in both builds.
     const jobs = parseJobs(listing.seeds, undefined, 20);
     const parsed = await parseInWorkers(jobs, parseSettings({ config, seedsDir: seeds }));
-    const mine = build({ seedsDir: seeds, config, now: NOW, listing, parsed: parsed!, bodiesKept: 20 });
-    const theirs = build({ seedsDir: seeds, config, now: NOW, listing, bodiesKept: 20 });
+    expect(parsed?.size).toBe(jobs.length);
+    const parses = (run: () => BuildResult) => {
+      const spy = vi.spyOn(parseModule, 'parseSeed');
+      try {
+        const result = run();
+        // Every output rendered: the bodies let go are read again here.
+        for (const o of result.outputs) void o.text;
+        return { result, parsedHere: spy.mock.calls.length };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const ahead = parses(() => build({ seedsDir: seeds, config, now: NOW, listing, parsed: parsed!, bodiesKept: 20 }));
+    const inline = parses(() => build({ seedsDir: seeds, config, now: NOW, listing, bodiesKept: 20 }));
+    const mine = ahead.result;
+    const theirs = inline.result;
+    // As many bodies read again while rendering (the inline build also parsed each readable seed once up front).
+    expect(inline.parsedHere - ahead.parsedHere).toBe(jobs.length - 1);
+    expect(parsed?.size).toBe(0);
     expect(mine.diagnostics).toEqual(theirs.diagnostics);
     expect(mine.records).toEqual(theirs.records);
+    expect(mine.records.find((r) => r.file === seedName(18))?.bodyDiagnostics).toEqual([]);
     expect(mine.outputs.map((o) => o.path)).toEqual(theirs.outputs.map((o) => o.path));
     for (const [i, o] of mine.outputs.entries()) expect(o.text, o.path).toBe(theirs.outputs[i]!.text);
     expect(mine.diagnostics.some((d) => d.rule === 'xml-forbidden-char')).toBe(true);
@@ -83,6 +111,7 @@ describe('parsing on worker threads', () => {
     const site = siteIn(tempDir('seedfeed-parse-cli-'));
     writeCorpus(site.seeds, PARALLEL_PARSE_MIN + 50, 1);
     writeSiteConfig(site.config);
+    expect(existsSync(join(dirname(cli), 'parse-worker.js'))).toBe(true);
     const run = await runCli(cli, buildArgs(site, '--quiet'), site.root);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

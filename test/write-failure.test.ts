@@ -47,4 +47,18 @@ describe('a staged file that cannot be written', () => {
     expect((await writeFilesAtomically(dir, pages('new'))).written).toHaveLength(30);
     expect(readFileSync(join(dir, 'articles', 'p29.html'), 'utf8')).toBe('<p>new 29</p>\n');
   });
+
+  it('names the file offered first among those that failed, whichever failed first', async () => {
+    const dir = scratchDir('seedfeed-write-failure-');
+    // The fourth file's fsync fails late; the tenth fails its check at once, before that fsync returns.
+    const files = pages('new');
+    files[9] = { path: 'feed.xml', kind: 'xml', text: '<rss><channel>' };
+    disk.opened = 0;
+    disk.failFrom = 4;
+    const failure = await writeFilesAtomically(dir, files).catch((e: unknown) => e);
+    disk.failFrom = Infinity;
+    expect((failure as OutputError).message).toMatch(/^nothing written: ENOSPC/);
+    expect(readdirSync(join(dir, 'articles')).filter(isTempFileName)).toEqual([]);
+  });
 });
+
