@@ -1,9 +1,9 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from './diagnostics.js';
-import { CheckPool } from './check-pool.js';
+import { StagePool } from './stage-pool.js';
+import { writeTemp } from './stage-file.js';
 
 export interface FileToWrite {
   path: string;
@@ -59,48 +59,41 @@ export const STAGING_IN_FLIGHT = 16;
 /**
  * The two phases of a replacement. `offer` compares one file with the disk
  * and, when its bytes differ, checks it and stages it: written to a
- * temporary file in its own folder and fsynced. The check runs on a worker
- * thread in a large run (check-pool.ts), the writing and the fsync in
- * Node's thread pool, up to `STAGING_IN_FLIGHT` files at a time, so they
- * overlap with the rendering of the next files; `offer` waits only when
- * that many are in flight, so a build of 100,000 pages never holds them all
- * in memory. `settle` waits for every staged file and throws the failure
- * of the file offered first, if any. Only `commit` renames the staged files over the old ones,
- * pages before the feeds that link to them, and fsyncs the folders; `abort`
- * removes what was staged. A run killed at any moment leaves each file
- * complete, old or new, and at worst temporary files that the next run
- * removes.
+ * temporary file in its own folder and fsynced (stage-file.ts). In a large
+ * run none of that blocks the caller: it runs on worker threads
+ * (stage-pool.ts), up to `STAGING_IN_FLIGHT` files at a time, while the
+ * caller renders the next files; `offer` waits only when that many are in flight, so a build of
+ * 100,000 pages never holds them all in memory. `settle` waits for every
+ * offered file and throws the failure of the file offered first, if any.
+ * Only `commit` renames the staged files over the old ones, pages before
+ * the feeds that link to them, and fsyncs the folders; `abort` removes what
+ * was staged. A run killed at any moment leaves each file complete, old or
+ * new, and at worst temporary files that the next run removes.
  */
 export class Staging {
-  private readonly staged: { path: string; target: string; temp: string; feed: boolean }[] = [];
-  private readonly unchanged: string[] = [];
+  /** Every file offered, in order; `unchanged` once its bytes are found to be those on disk. */
+  private readonly offered: { path: string; target: string; temp: string; feed: boolean; unchanged: boolean }[] = [];
   /** Folders known to exist: 100,000 pages share a handful of folders, and each mkdir is a system call. */
   private readonly folders = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
-  /** Staged files offered so far, which numbers them. */
-  private offered = 0;
-  /** The failed staged file offered first, thrown by the next `offer` or by `settle` once the others in flight are done. */
+  /** The failed file offered first, thrown by the next `offer` or by `settle` once the others in flight are done. */
   private failure: { index: number; error: OutputError } | undefined;
 
   constructor(
     private readonly dir: string,
     private readonly maxInFlight = STAGING_IN_FLIGHT,
-    private readonly checks = new CheckPool(),
+    private readonly pool = new StagePool(),
   ) {}
 
   /**
-   * Stages `file` when it differs from the disk; resolves to whether it
-   * did. Its check and its write finish later: a file that fails either
+   * Offers `file`: it is staged if its bytes differ from the file on disk.
+   * The comparison, the check and the write finish later: a file that fails
    * makes a later `offer`, or `settle`, reject with an `OutputError` (that
    * of the file offered first among those that failed).
    */
-  async offer(file: FileToWrite): Promise<boolean> {
+  async offer(file: FileToWrite): Promise<void> {
     await this.throwFailure();
     const bytes = Buffer.from(file.text, 'utf8');
-    if (sameBytes(join(this.dir, file.path), bytes)) {
-      this.unchanged.push(file.path);
-      return false;
-    }
     const target = join(this.dir, file.path);
     try {
       const folder = dirname(target);
@@ -108,20 +101,18 @@ export class Staging {
         mkdirSync(folder, { recursive: true });
         this.folders.add(folder);
       }
-      // Found now, a folder in the way fails the run before anything is replaced.
-      if (isFolder(target)) throw new Error(`${target} is a folder; move it out of the way`);
     } catch (e) {
       throw new OutputError(`nothing written: ${ioMessage(e)}`);
     }
-    const temp = tempPathFor(target);
-    // Listed before it exists, so that `abort` removes it whenever the write stops.
-    this.staged.push({ path: file.path, target, temp, feed: file.kind === 'xml' || file.kind === 'json' });
-    const index = this.offered++;
-    const write: Promise<void> = this.checks
-      .check(file.kind, file.text)
-      .then((problem) => {
-        if (problem) throw new OutputError(`nothing written, an output failed its check: ${file.path}: ${problem}`);
-        return stageAsync(temp, bytes);
+    // Listed before its temporary file exists, so that `abort` removes that file whenever the write stops.
+    const entry = { path: file.path, target, temp: tempPathFor(target), feed: file.kind === 'xml' || file.kind === 'json', unchanged: false };
+    const index = this.offered.push(entry) - 1;
+    const write: Promise<void> = this.pool
+      .stage({ kind: file.kind, target, temp: entry.temp, bytes }, file.text)
+      .then((staged) => {
+        if (staged.outcome === 'unchanged') entry.unchanged = true;
+        else if (staged.outcome === 'failed-check') throw new OutputError(`nothing written, an output failed its check: ${file.path}: ${staged.problem}`);
+        else if (staged.outcome === 'failed') throw new OutputError(`nothing written: ${staged.message}`);
       })
       .then(
         () => void this.inFlight.delete(write),
@@ -134,33 +125,28 @@ export class Staging {
     this.inFlight.add(write);
     if (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
     await this.throwFailure();
-    return true;
   }
 
-  /** Waits for every staged file to be checked, written and fsynced; rejects with the failure of the file offered first. */
+  /** Waits for every offered file to be compared, checked, written and fsynced; rejects with the failure of the file offered first. */
   async settle(): Promise<void> {
     await Promise.all(this.inFlight);
-    await this.checks.close();
+    await this.pool.close();
     await this.throwFailure();
-  }
-
-  /** Paths that would be written so far. */
-  get changed(): string[] {
-    return this.staged.map((s) => s.path);
   }
 
   /** Waits for the writes in flight, then removes every staged file. */
   async abort(): Promise<void> {
     await Promise.all(this.inFlight);
-    await this.checks.close();
-    for (const s of this.staged.splice(0)) unlinkQuietly(s.temp);
+    await this.pool.close();
+    for (const s of this.offered.splice(0)) if (!s.unchanged) unlinkQuietly(s.temp);
   }
 
   /** Puts the staged files in place; call after `settle`. */
   commit(): WriteResult {
     if (this.inFlight.size || this.failure) throw new Error('Staging.commit: call after settle() has resolved');
+    const staged = this.offered.filter((s) => !s.unchanged);
     // Pages and other files first, feeds last: a reader who sees a new item in a feed finds its page.
-    const order = [...this.staged.filter((s) => !s.feed), ...this.staged.filter((s) => s.feed)];
+    const order = [...staged.filter((s) => !s.feed), ...staged.filter((s) => s.feed)];
     const dirs = new Set<string>();
     for (const [i, s] of order.entries()) {
       try {
@@ -173,7 +159,7 @@ export class Staging {
       dirs.add(dirname(s.target));
     }
     for (const d of dirs) fsyncDir(d);
-    return { written: this.staged.map((s) => s.path), unchanged: [...this.unchanged] };
+    return { written: staged.map((s) => s.path), unchanged: this.offered.filter((s) => s.unchanged).map((s) => s.path) };
   }
 
   /** After a failure, waits for the files still in flight, then throws the failure of the file offered first: the same file is named whatever finished first. */
@@ -215,37 +201,8 @@ export function writeFileAtomically(target: string, text: string, syncDir = true
 /** Writes `bytes` to a new temporary file beside `target` and fsyncs it; returns its path. A short write throws. */
 function stage(target: string, bytes: Buffer): string {
   const temp = tempPathFor(target);
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-  try {
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    fsyncSync(fd);
-    closeSync(fd);
-  } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {
-      /* closed already */
-    }
-    unlinkQuietly(temp);
-    throw e;
-  }
+  writeTemp(temp, bytes);
   return temp;
-}
-
-/** `stage` in the thread pool, for a temporary path chosen already: write, fsync, close; on failure the file is removed. */
-async function stageAsync(temp: string, bytes: Buffer): Promise<void> {
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-  try {
-    let offset = 0;
-    while (offset < bytes.length) offset += (await handle.write(bytes, offset, bytes.length - offset)).bytesWritten;
-    await handle.sync();
-  } catch (e) {
-    await handle.close().catch(() => undefined);
-    unlinkQuietly(temp);
-    throw e;
-  }
-  await handle.close();
 }
 
 function tempPathFor(target: string): string {
@@ -339,14 +296,6 @@ export function removeStaleTempFilesOf(target: string): string[] {
     if (pid !== undefined && isStaleTemp(p, pid) && unlinkQuietly(p)) removed.push(p);
   }
   return removed;
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function fsyncDir(dir: string): void {

@@ -133,7 +133,7 @@ describe('writeFilesAtomically', () => {
     // Forty pages in flight (a few at a time), then a feed that fails its check.
     const pages = Array.from({ length: 40 }, (_, i) => ({ path: `articles/p${i}.html`, kind: 'html', text: `<p>${i}</p>\n` }));
     const staging = new Staging(dir, 4);
-    for (const page of pages) expect(await staging.offer(page)).toBe(true);
+    for (const page of pages) await staging.offer(page);
     // The check's answer may come after the offer returns: the next offer or `settle` rejects.
     const staged = (async () => {
       await staging.offer({ path: 'feed.xml', kind: 'xml', text: '<rss><channel>' });

@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { stageFile, type StageJob, type StageOutcome } from './stage-file.js';
+
+/** To a worker: one file to stage, its bytes moved (not copied) to it. */
+export interface StageRequest {
+  id: number;
+  job: StageJob;
+}
+
+export type StageAnswer = StageOutcome & { id: number };
+
+/** The compiled worker beside this module; absent when the sources run untranspiled (the tests), and then every file is staged here. */
+const WORKER = new URL('./stage-worker.js', import.meta.url);
+
+/** Files staged on the calling thread before workers are started: a run that writes a few files never pays for starting them. */
+export const STAGED_BEFORE_WORKERS = 32;
+
+/** Workers: staging mostly waits on the disk (one fsync per file), so two keep it going while the main thread renders. */
+export const STAGE_WORKERS = 2;
+
+/**
+ * `stageFile` off the calling thread: a full build compares, reads back,
+ * writes and fsyncs thousands of files (12.7k at 10k seeds), and with that
+ * on worker threads the main thread renders the next outputs meanwhile. The
+ * outcomes are the same: the workers run the same function on the same
+ * bytes. The first `inlineFirst` files are staged on the calling thread;
+ * the workers are started after that, when the compiled worker script
+ * exists, and not at all otherwise. `close` ends them (`Staging.settle` and
+ * `abort` call it).
+ */
+export class StagePool {
+  private workers: Worker[] | undefined;
+  private failed: Error | undefined;
+  private readonly waiting = new Map<number, { resolve: (outcome: StageOutcome) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+  private inlineLeft: number;
+  private started = false;
+
+  constructor(
+    inlineFirst = STAGED_BEFORE_WORKERS,
+    private readonly workerUrl: URL = WORKER,
+    private readonly threads = STAGE_WORKERS,
+  ) {
+    this.inlineLeft = inlineFirst;
+  }
+
+  /** Whether files have gone to worker threads. */
+  get threaded(): boolean {
+    return this.started;
+  }
+
+  /**
+   * Stages `job` (see `stageFile`); `text` is its text, used when it is
+   * staged on this thread. Sent to a worker, `job.bytes` is moved there and
+   * left empty here.
+   */
+  stage(job: StageJob, text: string): Promise<StageOutcome> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.inlineLeft > 0 || !this.startWorkers()) {
+      this.inlineLeft--;
+      return Promise.resolve(stageFile(job, text));
+    }
+    const id = this.nextId++;
+    // Moved, not copied: only a buffer that owns its whole memory can be (small ones share Node's pool).
+    const { bytes } = job;
+    const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : new Uint8Array(bytes);
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.workers![id % this.workers!.length]!.postMessage({ id, job: { ...job, bytes: own } } satisfies StageRequest, [own.buffer as ArrayBuffer]);
+    });
+  }
+
+  /** Ends the workers; files still waiting are rejected. */
+  async close(): Promise<void> {
+    const workers = this.workers ?? [];
+    this.workers = undefined;
+    await Promise.all(workers.map((w) => w.terminate()));
+    this.failAll(new Error('the staging workers were closed'));
+  }
+
+  private startWorkers(): boolean {
+    if (this.workers) return true;
+    if (!existsSync(fileURLToPath(this.workerUrl))) {
+      this.inlineLeft = Infinity;
+      return false;
+    }
+    const workers = Array.from({ length: this.threads }, () => {
+      // Not unref'd: while the caller awaits only the workers' answers, they are what keeps the process running.
+      const worker = new Worker(this.workerUrl);
+      worker.on('message', ({ id, ...outcome }: StageAnswer) => {
+        const waiter = this.waiting.get(id);
+        this.waiting.delete(id);
+        waiter?.resolve(outcome);
+      });
+      worker.on('error', (e) => this.failAll(new Error(`a staging worker failed: ${e.message}`)));
+      worker.on('exit', (code) => {
+        if (this.workers?.includes(worker)) this.failAll(new Error(`a staging worker exited (code ${code})`));
+      });
+      return worker;
+    });
+    this.workers = workers;
+    this.started = true;
+    return true;
+  }
+
+  private failAll(e: Error): void {
+    this.failed ??= e;
+    for (const waiter of this.waiting.values()) waiter.reject(e);
+    this.waiting.clear();
+  }
+}
