@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { checkOutputText, isCheckedKind } from './readback.js';
 
 /** One file offered for replacement: its new bytes, where it goes, and the temporary file to stage it in. */
@@ -20,21 +20,20 @@ export type StageOutcome =
  * The whole staging of one offered file, on whichever thread runs it
  * (stage-pool.ts): compared byte for byte with the file on disk; if it
  * differs, read back (`checkOutputText`), then written to its temporary
- * file and fsynced. Never throws: every failure is an outcome. `text` is
- * the file's text when the caller has it (no decoding then).
+ * file and fsynced. Never throws: every failure is an outcome. The check
+ * reads the bytes, so it checks exactly what is written.
  */
-export function stageFile(job: StageJob, text?: string): StageOutcome {
+export function stageFile(job: StageJob): StageOutcome {
   const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
   let old: Buffer | undefined;
   try {
-    old = readFileSync(job.target);
+    old = readExisting(job.target);
   } catch (e) {
-    // None there (or unreadable: then it is replaced). A folder in the way fails the run before anything is replaced.
-    if ((e as NodeJS.ErrnoException).code === 'EISDIR') return { outcome: 'failed', message: `${job.target} is a folder; move it out of the way` };
+    return { outcome: 'failed', message: (e as Error).message };
   }
   if (old?.equals(bytes)) return { outcome: 'unchanged' };
   if (isCheckedKind(job.kind)) {
-    const problem = checkOutputText(job.kind, text ?? bytes.toString('utf8'));
+    const problem = checkOutputText(job.kind, bytes.toString('utf8'));
     if (problem) return { outcome: 'failed-check', problem };
   }
   try {
@@ -43,6 +42,33 @@ export function stageFile(job: StageJob, text?: string): StageOutcome {
     return { outcome: 'failed', message: e instanceof Error ? e.message : String(e) };
   }
   return { outcome: 'staged' };
+}
+
+/**
+ * The file at `target` now, or undefined when there is none (or it cannot be
+ * read: it is then replaced). Opened without blocking and checked: a folder,
+ * FIFO or device in the way throws, and so fails the run before anything is
+ * replaced, rather than being read or waited on.
+ */
+function readExisting(target: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(target, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new Error(`${target} is a folder; move it out of the way`);
+    if (!st.isFile()) throw new Error(`${target} is not a regular file; move it out of the way`);
+    try {
+      return readFileSync(fd);
+    } catch {
+      return undefined;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Writes `bytes` to the new file `temp` and fsyncs it; on failure removes it and throws. A short write throws. */

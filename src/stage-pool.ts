@@ -52,15 +52,15 @@ export class StagePool {
   }
 
   /**
-   * Stages `job` (see `stageFile`); `text` is its text, used when it is
-   * staged on this thread. Sent to a worker, `job.bytes` is moved there and
-   * left empty here.
+   * Stages `job` (see `stageFile`). Sent to a worker, a `job.bytes` that
+   * owns its memory is moved there (and left empty here); a smaller one,
+   * which shares Node's buffer pool, is copied.
    */
-  stage(job: StageJob, text: string): Promise<StageOutcome> {
+  stage(job: StageJob): Promise<StageOutcome> {
     if (this.failed) return Promise.reject(this.failed);
     if (this.inlineLeft > 0 || !this.startWorkers()) {
       this.inlineLeft--;
-      return Promise.resolve(stageFile(job, text));
+      return Promise.resolve(stageFile(job));
     }
     const id = this.nextId++;
     // Moved, not copied: only a buffer that owns its whole memory can be (small ones share Node's pool).
@@ -86,9 +86,11 @@ export class StagePool {
       this.inlineLeft = Infinity;
       return false;
     }
-    const workers = Array.from({ length: this.threads }, () => {
+    const workers: Worker[] = [];
+    const start = () => {
       // Not unref'd: while the caller awaits only the workers' answers, they are what keeps the process running.
       const worker = new Worker(this.workerUrl);
+      workers.push(worker);
       worker.on('message', ({ id, ...outcome }: StageAnswer) => {
         const waiter = this.waiting.get(id);
         this.waiting.delete(id);
@@ -98,8 +100,15 @@ export class StagePool {
       worker.on('exit', (code) => {
         if (this.workers?.includes(worker)) this.failAll(new Error(`a staging worker exited (code ${code})`));
       });
-      return worker;
-    });
+    };
+    try {
+      for (let i = 0; i < this.threads; i++) start();
+    } catch {
+      // No thread to be had: the ones started are ended, and every file is staged here.
+      for (const w of workers) void w.terminate();
+      this.inlineLeft = Infinity;
+      return false;
+    }
     this.workers = workers;
     this.started = true;
     return true;

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from './diagnostics.js';
@@ -53,7 +53,7 @@ export async function writeFilesAtomically(dir: string, files: Iterable<FileToWr
   return staging.commit();
 }
 
-/** Staged files being written and fsynced at once, in the thread pool, while the caller renders the next. */
+/** Offered files being staged at once (on worker threads in a large run) while the caller renders the next. */
 export const STAGING_IN_FLIGHT = 16;
 
 /**
@@ -102,24 +102,27 @@ export class Staging {
         this.folders.add(folder);
       }
     } catch (e) {
+      // A file offered earlier that fails is named first.
+      await Promise.all(this.inFlight);
+      await this.throwFailure();
       throw new OutputError(`nothing written: ${ioMessage(e)}`);
     }
     // Listed before its temporary file exists, so that `abort` removes that file whenever the write stops.
     const entry = { path: file.path, target, temp: tempPathFor(target), feed: file.kind === 'xml' || file.kind === 'json', unchanged: false };
     const index = this.offered.push(entry) - 1;
     const write: Promise<void> = this.pool
-      .stage({ kind: file.kind, target, temp: entry.temp, bytes }, file.text)
+      .stage({ kind: file.kind, target, temp: entry.temp, bytes })
       .then((staged) => {
         if (staged.outcome === 'unchanged') entry.unchanged = true;
         else if (staged.outcome === 'failed-check') throw new OutputError(`nothing written, an output failed its check: ${file.path}: ${staged.problem}`);
-        else if (staged.outcome === 'failed') throw new OutputError(`nothing written: ${staged.message}`);
+        else if (staged.outcome === 'failed') throw new OutputError(`nothing written: ${file.path}: ${staged.message}`);
       })
       .then(
         () => void this.inFlight.delete(write),
         (e: unknown) => {
           this.inFlight.delete(write);
           if (this.failure && this.failure.index < index) return;
-          this.failure = { index, error: e instanceof OutputError ? e : new OutputError(`nothing written: ${ioMessage(e)}`) };
+          this.failure = { index, error: e instanceof OutputError ? e : new OutputError(`nothing written: ${file.path}: ${ioMessage(e)}`) };
         },
       );
     this.inFlight.add(write);
@@ -179,8 +182,8 @@ function sameBytes(path: string, bytes: Buffer): boolean {
 }
 
 /**
- * One file, the atomic way: temporary file in the same folder, fsync, read
- * back, rename, fsync the folder. Temporary files of this target left by
+ * One file, the atomic way: temporary file in the same folder, fsync,
+ * rename, fsync the folder. Temporary files of this target left by
  * dead processes are removed first. Failures are `OutputError`s naming the
  * file; the old file is then untouched.
  */

@@ -58,9 +58,9 @@ describe('staging on worker threads', () => {
   it('ends every case as staging on the calling thread does, and stages the same bytes', async () => {
     const here = tempDir();
     const there = tempDir();
-    const inline = casesIn(here).map(({ job, text }) => stageFile(job, text));
+    const inline = casesIn(here).map(({ job }) => stageFile(job));
     const pool = new compiled.StagePool(0);
-    const threaded = await Promise.all(casesIn(there).map(({ job, text }) => pool.stage(job, text)));
+    const threaded = await Promise.all(casesIn(there).map(({ job }) => pool.stage(job)));
     expect(pool.threaded).toBe(true);
     await pool.close();
     expect(portable(threaded, there)).toEqual(portable(inline, here));
@@ -77,16 +77,16 @@ describe('staging on worker threads', () => {
     const dir = tempDir();
     const pool = new compiled.StagePool(2);
     const [first, second, third] = casesIn(dir);
-    await pool.stage(first!.job, first!.text);
-    await pool.stage(second!.job, second!.text);
+    await pool.stage(first!.job);
+    await pool.stage(second!.job);
     expect(pool.threaded).toBe(false);
-    expect(await pool.stage(third!.job, third!.text)).toMatchObject({ outcome: 'failed-check' });
+    expect(await pool.stage(third!.job)).toMatchObject({ outcome: 'failed-check' });
     expect(pool.threaded).toBe(true);
     await pool.close();
 
     const missing = new compiled.StagePool(0, pathToFileURL(join(tempDir(), 'no-such-worker.js')));
     const [job] = casesIn(tempDir());
-    expect(await missing.stage(job!.job, job!.text)).toEqual({ outcome: 'staged' });
+    expect(await missing.stage(job!.job)).toEqual({ outcome: 'staged' });
     expect(missing.threaded).toBe(false);
   });
 
@@ -95,7 +95,7 @@ describe('staging on worker threads', () => {
     writeFileSync(dying, 'process.exit(3);\n');
     const pool = new compiled.StagePool(0, pathToFileURL(dying));
     const [job] = casesIn(tempDir());
-    await expect(pool.stage(job!.job, job!.text)).rejects.toThrow(/staging worker exited \(code 3\)/);
+    await expect(pool.stage(job!.job)).rejects.toThrow(/staging worker exited \(code 3\)/);
 
     const dir = tempDir();
     const staging = new compiled.Staging(dir, 16, new compiled.StagePool(0, pathToFileURL(dying)));
@@ -103,7 +103,7 @@ describe('staging on worker threads', () => {
       await staging.offer({ path: 'feed.xml', kind: 'xml', text: GOOD_RSS });
       await staging.settle();
     })();
-    await expect(staged).rejects.toThrow(/^nothing written: a staging worker exited/);
+    await expect(staged).rejects.toThrow(/^nothing written: feed\.xml: a staging worker exited/);
     await staging.abort();
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -157,6 +157,17 @@ console.log(staging.commit().written.length);
 });
 
 describe('failures while staging', () => {
+  it('fail on a FIFO or a folder where the file goes, without reading or waiting on it', () => {
+    const dir = tempDir();
+    const fifo = join(dir, 'feed.xml');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    mkdirSync(join(dir, 'page.html'));
+    const job = (name: string): StageJob => ({ kind: 'xml', target: join(dir, name), temp: join(dir, `.${name}.tmp`), bytes: Buffer.from(GOOD_RSS) });
+    expect(stageFile(job('feed.xml'))).toEqual({ outcome: 'failed', message: `${fifo} is not a regular file; move it out of the way` });
+    expect(stageFile(job('page.html'))).toEqual({ outcome: 'failed', message: `${join(dir, 'page.html')} is a folder; move it out of the way` });
+    expect(readdirSync(dir).sort()).toEqual(['feed.xml', 'page.html']);
+  });
+
   it('name the file offered first among those that failed, whichever failed first', async () => {
     // A pool whose outcomes come when told: the fourth file fails late, the tenth at once.
     const late: (() => void)[] = [];
@@ -176,6 +187,6 @@ describe('failures while staging', () => {
       for (let i = 0; i < 12; i++) await staging.offer({ path: `f${i}.xml`, kind: 'xml', text: GOOD_RSS });
       await staging.settle();
     })();
-    await expect(staged).rejects.toThrow(/^nothing written: ENOSPC/);
+    await expect(staged).rejects.toThrow(/^nothing written: f3\.xml: ENOSPC/);
   });
 });

@@ -35,7 +35,7 @@ describe('a staged file that cannot be written', () => {
     const failure = await writeFilesAtomically(dir, pages('new')).catch((e: unknown) => e);
     disk.failFrom = Infinity;
     expect(failure).toBeInstanceOf(OutputError);
-    expect((failure as OutputError).message).toMatch(/^nothing written: ENOSPC/);
+    expect((failure as OutputError).message).toMatch(/^nothing written: articles\/p11\.html: ENOSPC/);
     expect(touched(before, snapshot(dir))).toEqual([]);
     expect(readdirSync(join(dir, 'articles')).filter(isTempFileName)).toEqual([]);
     expect(readFileSync(join(dir, 'articles', 'p0.html'), 'utf8')).toBe('<p>old 0</p>\n');
