@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Item } from './model.js';
 import type { FeedContext } from './render/context.js';
 
@@ -17,7 +17,7 @@ const fingerprints = new WeakMap<Item, string>();
 export function fingerprintItem(item: Item, seedHash: string): void {
   // Short (27 characters): a topic page's fingerprint covers every item on it, 500,000 in all at 100,000 seeds.
   const parts = `${seedHash}\u0000${item.id}\u0000${item.file}\u0000${item.path}\u0000${item.published.getTime()}\u0000${item.updated.getTime()}`;
-  fingerprints.set(item, createHash('sha1').update(parts).digest('base64').slice(0, 27));
+  fingerprints.set(item, hash('sha1', parts, 'base64').slice(0, 27));
 }
 
 /** The digest of `parts` and of `items`' fingerprints; undefined when an item has none. */
@@ -28,8 +28,8 @@ export function outputFingerprint(parts: readonly string[], items: readonly Item
     if (fp === undefined) return undefined;
     fps[i] = fp;
   }
-  // One string, one digest: at 100,000 pages the number of hash calls is what costs.
-  return createHash('sha256').update(`${parts.join('\u0001')}\u0002${fps.join('\u0001')}`).digest('base64');
+  // One string, one digest (one-shot `hash`, half the cost of a Hash object): at 100,000 pages the number of hash calls is what costs.
+  return hash('sha256', `${parts.join('\u0001')}\u0002${fps.join('\u0001')}`, 'base64');
 }
 
 /** A feed document in any format: everything of its context but the site config (which keys the cache), and its items. */

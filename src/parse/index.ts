@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics.js';
 import { error, warning } from '../diagnostics.js';
 import { cleanLines, decodeSeed, prepareText, type Repair } from '../text.js';
@@ -26,7 +26,7 @@ export interface ParsedSeed {
 export type SeedHead = Omit<ParsedSeed, 'body'>;
 
 export function hashBytes(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return hash('sha256', bytes, 'hex');
 }
 
 /**
