@@ -62,9 +62,10 @@ export const STAGING_IN_FLIGHT = 16;
  * temporary file in its own folder and fsynced (stage-file.ts). In a large
  * run none of that blocks the caller: it runs on worker threads
  * (stage-pool.ts), up to `STAGING_IN_FLIGHT` files at a time, while the
- * caller renders the next files; `offer` waits only when that many are in flight, so a build of
- * 100,000 pages never holds them all in memory. `settle` waits for every
- * offered file and throws the failure of the file offered first, if any.
+ * caller renders the next files; `offer` waits only when that many are in
+ * flight, so a build of 100,000 pages never holds them all in memory.
+ * `settle` waits for every offered file and throws the failure of the file
+ * offered first, if any.
  * Only `commit` renames the staged files over the old ones, pages before
  * the feeds that link to them, and fsyncs the folders; `abort` removes what
  * was staged. A run killed at any moment leaves each file complete, old or
