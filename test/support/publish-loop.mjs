@@ -7,7 +7,9 @@
 // (go), then loops. Before each run it rewrites one seed (so every run has
 // something to write), adds a new seed every third run and deletes the oldest
 // added seed when more than MAX_ADDED are left (so ids are created and
-// removed while it is killed). Seeds are replaced by rename, so a kill never
+// removed while it is killed), and every fourth run rewrites BULK seeds, so
+// that more files change than are staged on the calling thread and the
+// staging workers are killed too. Seeds are replaced by rename, so a kill never
 // leaves a half-written seed. After each run it sends
 // {type: 'run', exitCode, written, timings, leftovers}, where leftovers are
 // the temporary files still present beside the outputs and the log: a run
@@ -24,6 +26,8 @@ const { TEMP_MARK } = await import(pathToFileURL(join(distDir, 'write.js')).href
 const { cachesBeside } = await import(pathToFileURL(join(distDir, 'cache.js')).href);
 
 const MAX_ADDED = 8;
+/** Seeds rewritten together: with their pages and feeds, more files than `STAGED_BEFORE_WORKERS` (stage-pool.ts). */
+const BULK = 40;
 const SHARERS = ['Emma Jilavian', 'Aram Petrosyan', 'Lena Hakobyan', 'Davit Sargsyan'];
 const config = loadConfig(configPath);
 
@@ -43,6 +47,9 @@ function story(title, body, sharer) {
 
 function changeSeeds(run) {
   const token = `${process.pid}-${run}`;
+  if (run % 4 === 0) {
+    for (let k = 0; k < BULK; k++) replaceSeed(`bulk-${String(k).padStart(2, '0')}.txt`, story(`Bulk story number ${k}`, `Bulk revision ${token} of story ${k}.`, SHARERS[k % SHARERS.length]));
+  }
   replaceSeed('revision.txt', story('The story that is revised on every run', `This is revision ${token} of the running story. It keeps its id whatever the text says.`, SHARERS[run % SHARERS.length]));
   if (run % 3 === 0) {
     // Named by the time, so that the name order is the age order across processes.
