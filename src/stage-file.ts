@@ -50,7 +50,7 @@ export function stageFile(job: StageJob): StageOutcome {
  * FIFO or device in the way throws, and so fails the run before anything is
  * replaced, rather than being read or waited on.
  */
-function readExisting(target: string): Buffer | undefined {
+export function readExisting(target: string): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(target, constants.O_RDONLY | constants.O_NONBLOCK);

@@ -1,9 +1,9 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, constants } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from './diagnostics.js';
 import { StagePool } from './stage-pool.js';
-import { writeTemp } from './stage-file.js';
+import { readExisting, writeTemp } from './stage-file.js';
 
 export interface FileToWrite {
   path: string;
@@ -174,9 +174,10 @@ export class Staging {
   }
 }
 
+/** Whether the file at `path` holds `bytes`; a folder, FIFO or device there does not, and is not read or waited on. */
 function sameBytes(path: string, bytes: Buffer): boolean {
   try {
-    return readFileSync(path).equals(bytes);
+    return readExisting(path)?.equals(bytes) ?? false;
   } catch {
     return false;
   }

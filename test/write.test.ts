@@ -249,6 +249,15 @@ describe('changedFiles', () => {
     expect(unchanged).toEqual(['a.xml']);
     expect(changed.map((f) => f.path)).toEqual(['b.xml', 'c.txt', 'd.txt']);
   });
+
+  it('counts a FIFO or a folder where a file goes as changed, without reading or waiting on it (a dry run)', () => {
+    const dir = scratchDir('seedfeed-write-');
+    expect(spawnSync('mkfifo', [join(dir, 'feed.xml')]).status).toBe(0);
+    mkdirSync(join(dir, 'feed.json'));
+    const { changed, unchanged } = changedFiles(dir, feedFiles().slice(1));
+    expect(unchanged).toEqual([]);
+    expect(changed.map((f) => f.path)).toEqual(['feed.xml', 'feed.json']);
+  });
 });
 
 describe('the read-back checks', () => {
