@@ -80,7 +80,6 @@ export function build(options: BuildOptions): BuildResult {
   const diagnostics: Diagnostic[] = [];
   const repairs: Repair[] = [];
   const rejected = new Set<string>();
-  const knownSources = config.sources.map((s) => s.name);
 
   // A listing made elsewhere shows paths under the default display root.
   const found = options.listing && options.displayRoot === undefined ? options.listing : discoverSeeds(options.seedsDir, displayRoot);
