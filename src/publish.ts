@@ -74,9 +74,10 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     }
     // A run that dies from here on must not leave a stamp that vouches for the old outputs.
     if (!options.dryRun) unlinkQuietly(stampPath);
-    // Listed here when no check listed it (a first run, a changed config): the parse ahead needs the listing build will use.
-    if (!listing && options.displayRoot === undefined) listing = listSeeds(options.seedsDir);
-    const listedAtMs = listing?.listedAtMs ?? Date.now();
+    // The listing the build and the parse ahead use: only one under the default display root serves (see
+    // `BuildOptions.listing`); listed here when no check listed it (a first run, a changed config).
+    const buildListing = options.displayRoot === undefined ? (listing ?? listSeeds(options.seedsDir)) : undefined;
+    const listedAtMs = (buildListing ?? listing)?.listedAtMs ?? Date.now();
     const read = readLogAndText(options.statePath);
     const previousLog = read?.log;
     // The log's text on disk, kept up to date as this run writes it.
@@ -91,12 +92,12 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     const cache = readCache(cachePath, key);
     // A full build's seeds are read and parsed on worker threads first, when there are enough of them;
     // the progress bar then counts that parse, and the build after it shows none.
-    const parsed = listing && options.displayRoot === undefined ? await parseAhead(listing.seeds, cache?.seeds, options) : undefined;
+    const parsed = buildListing ? await parseAhead(buildListing.seeds, cache?.seeds, options) : undefined;
     const result = build({
       ...options,
       ...(previousLog ? { log: previousLog } : {}),
       ...(cache ? { seedCache: cache.seeds } : {}),
-      ...(listing ? { listing } : {}),
+      ...(buildListing ? { listing: buildListing } : {}),
       ...(parsed ? { parsed, progress: undefined } : {}),
     });
     // The outputs earlier runs left, each with its fingerprint and its file's stat (a dry run compares everything).
