@@ -1,6 +1,7 @@
 import type { Item, SiteConfig } from './model.js';
 import { discoverSeeds, joinDisplay, type SeedFile } from './discover.js';
-import { readAndParseSeed, runParseJob, type ParseJob, type ParseResult, type ParseSettings } from './parse-pool.js';
+import { rereadBody, runParseJob, type BodyJob, type ParseJob, type ParseResult, type ParseSettings } from './parse-pool.js';
+import type { BodyStore } from './body-pool.js';
 import type { SeedHead } from './parse/index.js';
 import type { Body } from './parse/fields.js';
 import type { SeedRecord } from './cache.js';
@@ -59,6 +60,8 @@ export interface BuildResult {
   seedCount: number;
   /** The parse of every seed read or reused, for the next run's build cache. */
   records: SeedRecord[];
+  /** The bodies not in the build's memo, to be read again ahead of rendering (body-pool.ts). */
+  bodies: BodyStore;
 }
 
 /** Bodies a build keeps in memory (sanitized HTML, ~10 KB each, ~200 MB in all): up to this many seeds none is read twice. */
@@ -98,7 +101,6 @@ export function build(options: BuildOptions): BuildResult {
   const records: SeedRecord[] = [];
   const progress = options.progress?.(found.seeds.length);
   const settings = parseSettings(options);
-  const readAndParse = (file: SeedFile) => readAndParseSeed(file, settings);
   const bodiesKept = options.bodiesKept ?? BODIES_KEPT;
   /** Seeds read and parsed so far: the first `bodiesKept` keep their bodies, whatever their parse gives (as `parseJobs` decides). */
   let parses = 0;
@@ -144,12 +146,13 @@ export function build(options: BuildOptions): BuildResult {
   const bodies = new BoundedCache<Item, string>(bodiesKept);
   /** A seed's body read again, when an output that shows it is rendered. */
   const loadBody = (file: SeedFile, hash: string) => (): Body => {
-    const parsed = readAndParse(file);
+    const read = rereadBody(file, hash, settings);
     // Gone, unreadable or edited since it was listed: the run fails before anything is written, and the next one publishes the seed as it is then.
-    if ('diagnostic' in parsed) throw new OutputError(`${parsed.diagnostic.file}: ${parsed.diagnostic.message}`);
-    if (parsed.hash !== hash) throw new OutputError(`${parsed.file}: changed while this run was publishing it; nothing was written, run again`);
-    return parsed.body;
+    if ('error' in read) throw new OutputError(read.error);
+    return read.body;
   };
+  /** How to read each item's body again, kept or not: a kept body, too, may be pushed out of the memo before it is shown (body-pool.ts). */
+  const rereads = new Map<Item, BodyJob>();
 
   const identity = assignIdentities(
     candidates.map((c) => ({
@@ -179,6 +182,7 @@ export function build(options: BuildOptions): BuildResult {
     if (c.body) c.record.bodyDiagnostics = normalized.bodyDiagnostics;
     diagnostics.push(...normalized.diagnostics, ...(c.body ? [] : (c.record.bodyDiagnostics ?? [])));
     // The parse is let go: the item's body is in the memo, or read again when shown.
+    rereads.set(normalized.item, { file: c.file, hash: c.seed.hash, link: normalized.item.link });
     delete c.body;
     fingerprintItem(normalized.item, c.seed.hash);
     items.push(normalized.item);
@@ -213,6 +217,11 @@ export function build(options: BuildOptions): BuildResult {
     seedCount: found.seeds.length,
     seedFiles: found.seeds,
     records,
+    bodies: {
+      capacity: bodies.capacity,
+      missing: (item) => (bodies.get(item) !== undefined ? undefined : rereads.get(item)),
+      put: (item, html) => bodies.set(item, html),
+    },
   };
 }
 
@@ -283,6 +292,6 @@ function dropDuplicateStories(items: Item[], displayRoot: string, diagnostics: D
 /** One feed in every format; `prefix` is its folder under the output ('' for the main feed). */
 export function renderFeeds(ctx: FeedContext, formats: readonly OutputFormat[], prefix = '', renderer: Renderer = 'render'): Output[] {
   const fingerprint = feedFingerprint(ctx);
-  return formats.map((f) => lazyOutput(prefix + f.fileName, f.mediaType, f.kind, () => f[renderer](ctx), fingerprint));
+  return formats.map((f) => lazyOutput(prefix + f.fileName, f.mediaType, f.kind, () => f[renderer](ctx), fingerprint, ctx.items));
 }
 

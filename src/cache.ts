@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeFileAtomically } from './write.js';
 import { createHash } from 'node:crypto';
@@ -164,14 +164,9 @@ function appendDurably(path: string, text: string): void {
   }
 }
 
-/** An output's fingerprint with the size, mtime and ctime of its file; undefined when the file cannot be stat-ed. */
-export function outputStamp(path: string, fingerprint: string): string | undefined {
-  try {
-    const st = statSync(path);
-    return `${fingerprint} ${st.size} ${st.mtimeMs} ${st.ctimeMs}`;
-  } catch {
-    return undefined;
-  }
+/** An output's fingerprint with the size, mtime and ctime of its file (`fileStamp` in output-stats.ts); undefined when the file could not be stat-ed. */
+export function outputStamp(fingerprint: string, file: string | undefined): string | undefined {
+  return file === undefined ? undefined : `${fingerprint} ${file}`;
 }
 
 /** The caches kept beside the publish log (the no-op stamp and the build cache): deleting them costs one full run, nothing else. */

@@ -138,7 +138,7 @@ export function normalizeSeed(
       enumerable: true,
       get: () => {
         let kept = lazy.memo.get(item);
-        if (kept === undefined) lazy.memo.set(item, (kept = bodyHtmlOf(lazy.load(), link, file, [])));
+        if (kept === undefined) lazy.memo.set(item, (kept = bodyHtml(lazy.load(), link, file)));
         return kept;
       },
     });
@@ -166,6 +166,11 @@ export function bodyDiagnostics(body: ParsedSeed['body'], file: string, baseUrl:
   const diagnostics: Diagnostic[] = [];
   bodyHtmlOf(body, baseUrl, file, diagnostics);
   return diagnostics;
+}
+
+/** An item's body as its outputs show it, read again (its warnings were taken when it was first read). */
+export function bodyHtml(body: ParsedSeed['body'], link: string, file: string): string {
+  return bodyHtmlOf(body, link, file, []);
 }
 
 /** The body as sanitized HTML, links resolved against the item's page. */

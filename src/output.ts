@@ -1,4 +1,5 @@
 import { OutputError } from './diagnostics.js';
+import type { Item } from './model.js';
 
 /** One file of the build, relative to the output folder. */
 export interface Output {
@@ -12,6 +13,8 @@ export interface Output {
    * run that last wrote it leaves the file alone without rendering it.
    */
   fingerprint?: string;
+  /** The items whose bodies the text shows, when known: a run reads the bodies it let go ahead of rendering (body-pool.ts). */
+  shows?: readonly Item[];
 }
 
 /**
@@ -19,12 +22,13 @@ export interface Output {
  * one at a time, so a build of 100,000 pages never holds them all in memory;
  * a renderer that fails is an `OutputError` (exit 4), and nothing is replaced.
  */
-export function lazyOutput(path: string, mediaType: string, kind: Output['kind'], render: () => string, fingerprint?: string): Output {
+export function lazyOutput(path: string, mediaType: string, kind: Output['kind'], render: () => string, fingerprint?: string, shows?: readonly Item[]): Output {
   return {
     path,
     mediaType,
     kind,
     ...(fingerprint !== undefined ? { fingerprint } : {}),
+    ...(shows ? { shows } : {}),
     get text() {
       try {
         return render();

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { joinDisplay, readSeed, type SeedFile } from './discover.js';
 import { parseSeed, type ParsedSeed, type SeedHead } from './parse/index.js';
-import { bodyDiagnostics } from './normalize.js';
+import { bodyDiagnostics, bodyHtml } from './normalize.js';
+import type { Body } from './parse/fields.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { Progress } from './progress.js';
 
@@ -43,12 +44,35 @@ export function runParseJob(job: ParseJob, settings: ParseSettings): ParseResult
   return { head, bodyDiagnostics: bodyDiagnostics(body, head.file, settings.baseUrl) };
 }
 
-export interface ParseBatch {
-  settings: ParseSettings;
-  jobs: ParseJob[];
+/**
+ * A body the build let go, to read again: the seed as listed, the hash of
+ * its bytes then, and the link its body's relative links resolve against.
+ */
+export interface BodyJob {
+  file: SeedFile;
+  hash: string;
+  link: string;
 }
 
-const WORKER = new URL('./parse-worker.js', import.meta.url);
+/** A seed's body read again; or why it cannot be (the seed is gone, unreadable, or changed since it was listed). */
+export function rereadBody(file: SeedFile, hash: string, settings: ParseSettings): { body: Body } | { error: string } {
+  const parsed = readAndParseSeed(file, settings);
+  if ('diagnostic' in parsed) return { error: `${parsed.diagnostic.file}: ${parsed.diagnostic.message}` };
+  if (parsed.hash !== hash) return { error: `${parsed.file}: changed while this run was publishing it; nothing was written, run again` };
+  return { body: parsed.body };
+}
+
+/** The body of `job` as its outputs show it; null when it cannot be read (the thread that renders then reads it and fails with the reason). */
+export function runBodyJob(job: BodyJob, settings: ParseSettings): string | null {
+  const read = rereadBody(job.file, job.hash, settings);
+  return 'body' in read ? bodyHtml(read.body, job.link, joinDisplay(settings.displayRoot, job.file.file)) : null;
+}
+
+/** To a parse worker: seeds to parse (answered with `ParseResult`s), or bodies to read again (answered with `runBodyJob`'s). */
+export type ParseBatch = { settings: ParseSettings; jobs: ParseJob[] } | { settings: ParseSettings; bodies: BodyJob[] };
+
+export const PARSE_WORKER = new URL('./parse-worker.js', import.meta.url);
+const WORKER = PARSE_WORKER;
 
 /** Seeds per message: enough to make the messaging cheap, few enough to share the work evenly. */
 const BATCH = 64;

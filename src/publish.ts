@@ -11,6 +11,9 @@ import { FORMATS } from './render/formats.js';
 import { RACY_WINDOW_MS, type SeedListing, checkFastPath, listSeeds, makeBuildStamp, readBuildStamp, serializeBuildStamp, stampPathFor } from './fastpath.js';
 import { cacheKey, cachesBeside, outputStamp, cachePathFor, readCache, writeCache, type SeedRecord } from './cache.js';
 import { noOpReport, type PublishReport } from './report.js';
+import { BODIES_AHEAD_MIN, BodiesAhead, BodyReader } from './body-pool.js';
+import type { Output } from './output.js';
+import { STATS_AHEAD_MIN, fileStamp, statOutputsAhead, type FileStamps } from './output-stats.js';
 
 export type { PublishReport };
 
@@ -27,6 +30,10 @@ export interface PublishOptions extends Omit<BuildOptions, 'log'> {
   checkUnchanged?: boolean;
   /** The seeds folder as the caller's no-op check listed it (`checkFastPath`), with the clock before the listing. */
   listing?: SeedListing;
+  /** From how many outputs of earlier runs their files are stat-ed on a worker thread during the build (default `STATS_AHEAD_MIN`). */
+  statsAheadMin?: number;
+  /** From how many bodies to read again they are read on worker threads ahead of rendering (default `BODIES_AHEAD_MIN`). */
+  bodiesAheadMin?: number;
 }
 
 export function readLog(statePath: string): PublishLog | undefined {
@@ -90,18 +97,29 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     const cachePath = cachePathFor(options.statePath);
     const key = cacheKey(options.config, options.displayRoot ?? options.seedsDir, options.outDir);
     const cache = readCache(cachePath, key);
-    // A full build's seeds are read and parsed on worker threads first, when there are enough of them;
-    // the progress bar then counts that parse, and the build after it shows none.
-    const parsed = buildListing ? await parseAhead(buildListing.seeds, cache?.seeds, options) : undefined;
-    const result = build({
-      ...options,
-      ...(previousLog ? { log: previousLog } : {}),
-      ...(cache ? { seedCache: cache.seeds } : {}),
-      ...(buildListing ? { listing: buildListing } : {}),
-      ...(parsed ? { parsed, progress: undefined } : {}),
-    });
     // The outputs earlier runs left, each with its fingerprint and its file's stat (a dry run compares everything).
     const kept = options.dryRun ? undefined : cache?.outputs;
+    // Their files are stat-ed on another thread while this one builds, when there are enough of them.
+    const ahead = kept && kept.size >= (options.statsAheadMin ?? STATS_AHEAD_MIN) ? statOutputsAhead(options.outDir, [...kept.keys()]) : undefined;
+    let result: BuildResult;
+    try {
+      // A full build's seeds are read and parsed on worker threads first, when there are enough of them;
+      // the progress bar then counts that parse, and the build after it shows none.
+      const parsed = buildListing ? await parseAhead(buildListing.seeds, cache?.seeds, options) : undefined;
+      result = build({
+        ...options,
+        ...(previousLog ? { log: previousLog } : {}),
+        ...(cache ? { seedCache: cache.seeds } : {}),
+        ...(buildListing ? { listing: buildListing } : {}),
+        ...(parsed ? { parsed, progress: undefined } : {}),
+      });
+    } catch (e) {
+      await ahead?.stop();
+      throw e;
+    }
+    const stamped: FileStamps | undefined = await ahead?.stamps;
+    /** The stamp of an output's file as it is now, or as the worker found it during the build. */
+    const fileStampOf = (path: string) => (stamped?.has(path) ? stamped.get(path) : fileStamp(join(options.outDir, path)));
     let removed: string[] = [];
     const built = performance.now();
     let written: string[] = [];
@@ -113,20 +131,31 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     } else {
       // Every changed output is rendered, read back and staged before the log
       // moves; a few at a time, so no run holds all its pages in memory.
-      const staging = new Staging(options.outDir);
       const skipped: string[] = [];
+      const toOffer: Output[] = [];
+      for (const o of result.outputs) {
+        const was = o.fingerprint !== undefined ? kept?.get(o.path) : undefined;
+        if (was !== undefined && was === outputStamp(o.fingerprint!, fileStampOf(o.path))) {
+          skipped.push(o.path);
+          stillStamped.set(o.path, was);
+        } else toOffer.push(o);
+      }
+      // The bodies the build let go are read again on worker threads, ahead of the outputs that show them, when there are enough.
+      const minAhead = options.bodiesAheadMin ?? BODIES_AHEAD_MIN;
+      const reader = BodiesAhead.count(toOffer, result.bodies, minAhead) >= minAhead ? BodyReader.start(parseSettings(options)) : undefined;
+      const ahead = reader && new BodiesAhead(toOffer, result.bodies, reader);
+      const staging = new Staging(options.outDir);
       try {
-        for (const o of result.outputs) {
-          const was = o.fingerprint !== undefined ? kept?.get(o.path) : undefined;
-          if (was !== undefined && was === outputStamp(join(options.outDir, o.path), o.fingerprint!)) {
-            skipped.push(o.path);
-            stillStamped.set(o.path, was);
-          } else await staging.offer(o);
+        for (const [i, o] of toOffer.entries()) {
+          await ahead?.ready(i);
+          await staging.offer(o);
         }
         await staging.settle();
       } catch (e) {
         await staging.abort();
         throw e;
+      } finally {
+        await reader?.close();
       }
       const current = result.outputs.map((o) => o.path).sort();
       const currentSet = new Set(current);
@@ -204,7 +233,7 @@ function outputStamps(outDir: string, outputs: BuildResult['outputs'], known: Re
   const stamps = new Map<string, string>();
   for (const o of outputs) {
     if (o.fingerprint === undefined) continue;
-    const stamp = known.get(o.path) ?? outputStamp(join(outDir, o.path), o.fingerprint);
+    const stamp = known.get(o.path) ?? outputStamp(o.fingerprint, fileStamp(join(outDir, o.path)));
     if (stamp !== undefined) stamps.set(o.path, stamp);
   }
   return stamps;

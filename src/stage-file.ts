@@ -1,12 +1,13 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { checkOutputText, isCheckedKind } from './readback.js';
 
-/** One file offered for replacement: its new bytes, where it goes, and the temporary file to stage it in. */
+/** One file offered for replacement: its new text, where it goes, and the temporary file to stage it in. */
 export interface StageJob {
   kind: string;
   target: string;
   temp: string;
-  bytes: Uint8Array;
+  /** Written as UTF-8, encoded by the thread that stages the file. */
+  text: string;
 }
 
 /** What became of an offered file. */
@@ -18,13 +19,13 @@ export type StageOutcome =
 
 /**
  * The whole staging of one offered file, on whichever thread runs it
- * (stage-pool.ts): compared byte for byte with the file on disk; if it
+ * (stage-pool.ts): encoded to UTF-8, compared byte for byte with the file on disk; if it
  * differs, read back (`checkOutputText`), then written to its temporary
  * file and fsynced. Never throws: every failure is an outcome. The check
  * reads the bytes, so it checks exactly what is written.
  */
 export function stageFile(job: StageJob): StageOutcome {
-  const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
+  const bytes = Buffer.from(job.text, 'utf8');
   let old: Buffer | undefined;
   try {
     old = readExisting(job.target);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { stageFile, type StageJob, type StageOutcome } from './stage-file.js';
 
-/** To a worker: one file to stage, its bytes moved (not copied) to it. */
+/** To a worker: one file to stage, with its text (encoded there). */
 export interface StageRequest {
   id: number;
   job: StageJob;
@@ -25,7 +25,7 @@ export const STAGE_WORKERS = 2;
  * writes and fsyncs thousands of files (12.7k at 10k seeds), and with that
  * on worker threads the main thread renders the next outputs meanwhile. The
  * outcomes are the same: the workers run the same function on the same
- * bytes. The first `inlineFirst` files are staged on the calling thread;
+ * text. The first `inlineFirst` files are staged on the calling thread;
  * the workers are started after that, when the compiled worker script
  * exists, and not at all otherwise. `close` ends them (`Staging.settle` and
  * `abort` call it).
@@ -52,9 +52,10 @@ export class StagePool {
   }
 
   /**
-   * Stages `job` (see `stageFile`). Sent to a worker, a `job.bytes` that
-   * owns its memory is moved there (and left empty here); a smaller one,
-   * which shares Node's buffer pool, is copied.
+   * Stages `job` (see `stageFile`). Sent to a worker, the text goes as it
+   * is and the worker encodes it: a string is copied into the message at
+   * half the cost of encoding it here and moving the bytes (a 10 KB page:
+   * 12 against 22 µs), and the encoding leaves the calling thread.
    */
   stage(job: StageJob): Promise<StageOutcome> {
     if (this.failed) return Promise.reject(this.failed);
@@ -63,12 +64,9 @@ export class StagePool {
       return Promise.resolve(stageFile(job));
     }
     const id = this.nextId++;
-    // Moved, not copied: only a buffer that owns its whole memory can be (small ones share Node's pool).
-    const { bytes } = job;
-    const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length ? bytes : new Uint8Array(bytes);
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.workers![id % this.workers!.length]!.postMessage({ id, job: { ...job, bytes: own } } satisfies StageRequest, [own.buffer as ArrayBuffer]);
+      this.workers![id % this.workers!.length]!.postMessage({ id, job } satisfies StageRequest);
     });
   }
 

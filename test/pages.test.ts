@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { build, publish, type PublishReport } from '../src/index.js';
 import type { SiteConfig } from '../src/model.js';
-import { relativeHref, humanDate, machineDate } from '../src/render/pages.js';
+import { linksFrom, relativeHref, humanDate, machineDate } from '../src/render/pages.js';
 import { NOW, SAMPLE_SEEDS, tempDir, testConfig, writeTree } from './helpers.js';
 import { SaxesParser } from 'saxes';
 import { parseXml } from './xml.js';
@@ -436,6 +436,15 @@ describe('page helpers', () => {
     ['sources/x/index.html', 'categories/ծով/', '../../categories/%D5%AE%D5%B8%D5%BE/'],
   ])('from %s to %j is %j', (from, target, href) => {
     expect(relativeHref(from, target)).toBe(href);
+  });
+
+  it('links one page to many targets as it links each alone, whatever folder came before', () => {
+    const targets = ['articles/a.html', '', 'categories/2023/', 'articles/b c.html', 'categories/2023/feed.xml', 'feed.xml', 'categories/ծով/', 'articles/', 'categories/2024/atom.xml'];
+    for (const from of ['index.html', 'articles/a.html', 'categories/2023/index.html', 'sources/x/index.html']) {
+      const link = linksFrom(from);
+      for (const target of [...targets, ...[...targets].reverse()]) expect(link(target), `${from} -> ${target}`).toBe(relativeHref(from, target));
+    }
+    expect(linksFrom('categories/2023/index.html')('articles/b c.html')).toBe('../../articles/b%20c.html');
   });
 
   it('writes dates the same way on every machine', async () => {

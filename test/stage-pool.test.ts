@@ -45,7 +45,7 @@ function casesIn(dir: string): { job: StageJob; text: string }[] {
     const target = join(dir, name);
     if (before === null) mkdirSync(target);
     else if (before !== undefined) writeFileSync(target, before);
-    return { job: { kind, target, temp: join(dir, `.${name}.tmp`), bytes: Buffer.from(text, 'utf8') }, text };
+    return { job: { kind, target, temp: join(dir, `.${name}.tmp`), text }, text };
   });
 }
 
@@ -162,7 +162,7 @@ describe('failures while staging', () => {
     const fifo = join(dir, 'feed.xml');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     mkdirSync(join(dir, 'page.html'));
-    const job = (name: string): StageJob => ({ kind: 'xml', target: join(dir, name), temp: join(dir, `.${name}.tmp`), bytes: Buffer.from(GOOD_RSS) });
+    const job = (name: string): StageJob => ({ kind: 'xml', target: join(dir, name), temp: join(dir, `.${name}.tmp`), text: GOOD_RSS });
     expect(stageFile(job('feed.xml'))).toEqual({ outcome: 'failed', message: `${fifo} is not a regular file; move it out of the way` });
     expect(stageFile(job('page.html'))).toEqual({ outcome: 'failed', message: `${join(dir, 'page.html')} is a folder; move it out of the way` });
     expect(readdirSync(dir).sort()).toEqual(['feed.xml', 'page.html']);

@@ -45,13 +45,13 @@ export function renderPages(input: PagesInput): Output[] {
   for (const topic of topics) outputs.push(html(topic.path + 'index.html', () => topicPage(site, topic), outputFingerprint(['topic', topicLine(topic)], topic.items)));
   for (const item of items) {
     const linked = [...item.categories.map((c) => find('category', c)), item.source && find('source', item.source.name), item.sharedBy && find('sharer', item.sharedBy.name)];
-    outputs.push(html(item.path, () => itemPage(site, item, find), outputFingerprint(['item', ...linked.map((t) => t?.path ?? '')], [item])));
+    outputs.push(html(item.path, () => itemPage(site, item, find), outputFingerprint(['item', ...linked.map((t) => t?.path ?? '')], [item]), [item]));
   }
   return outputs;
 }
 
-function html(path: string, render: () => string, fingerprint: string | undefined): Output {
-  return lazyOutput(path, 'text/html', 'html', render, fingerprint);
+function html(path: string, render: () => string, fingerprint: string | undefined, shows?: readonly Item[]): Output {
+  return lazyOutput(path, 'text/html', 'html', render, fingerprint, shows);
 }
 
 /**
@@ -59,17 +59,38 @@ function html(path: string, render: () => string, fingerprint: string | undefine
  * folder's index) as a relative URL from the page at `from`.
  */
 export function relativeHref(from: string, target: string): string {
+  return linksFrom(from)(target);
+}
+
+/**
+ * `relativeHref` from one page, for the many links of that page: the way to
+ * each target's folder is worked out once per folder. A topic page at 100,000
+ * seeds links thousands of item pages, all in one folder.
+ */
+export function linksFrom(from: string): (target: string) => string {
   const fromFolders = from.split('/').slice(0, -1);
-  const parts = target.split('/');
-  let shared = 0;
-  while (shared < fromFolders.length && shared < parts.length - 1 && fromFolders[shared] === parts[shared]) shared++;
-  const href = '../'.repeat(fromFolders.length - shared) + parts.slice(shared).map(encodeURIComponent).join('/');
-  return href === '' ? './' : href;
+  const toFolder = new Map<string, string>();
+  return (target) => {
+    const cut = target.lastIndexOf('/') + 1;
+    const folder = target.slice(0, cut);
+    let way = toFolder.get(folder);
+    if (way === undefined) {
+      const parts = folder.split('/').slice(0, -1);
+      let shared = 0;
+      while (shared < fromFolders.length && shared < parts.length && fromFolders[shared] === parts[shared]) shared++;
+      way = '../'.repeat(fromFolders.length - shared) + parts.slice(shared).map((p) => `${encodeURIComponent(p)}/`).join('');
+      toFolder.set(folder, way);
+    }
+    const href = way + encodeURIComponent(target.slice(cut));
+    return href === '' ? './' : href;
+  };
 }
 
 /** RFC 3339 in UTC, whole seconds, as `<time datetime>` wants it. */
 export function machineDate(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = date.toISOString();
+  // Without the milliseconds (".sssZ" at the end of every toISOString).
+  return `${iso.slice(0, -5)}Z`;
 }
 
 /** "2 March 2023", in UTC, the same on every machine (no locale data involved). */
@@ -101,7 +122,8 @@ interface PageParts {
 }
 
 function page(p: PageParts): string {
-  const to = (target: string) => escapeHtml(relativeHref(p.path, target));
+  const link = linksFrom(p.path);
+  const to = (target: string) => escapeHtml(link(target));
   const alternates = FORMATS.map(
     (f) => `<link rel="alternate" type="${f.mediaType}" title="${escapeHtml(`${p.feeds.title} (${FEED_LABELS[f.name]})`)}" href="${to(p.feeds.folder + f.fileName)}" />`,
   );
@@ -156,14 +178,14 @@ function langAttribute(item: Item, site: SiteConfig): string {
 }
 
 /** One entry of a list of stories, linking to the story's page. */
-function storyCard(site: SiteConfig, from: string, item: Item): string {
+function storyCard(site: SiteConfig, link: (target: string) => string, item: Item): string {
   const lang = langAttribute(item, site);
   const meta = [time(item.published)];
   if (item.source) meta.push(escapeHtml(item.source.name));
   if (item.sharedBy) meta.push(`shared by ${escapeHtml(item.sharedBy.name)}`);
   return [
     '<li><article>',
-    `<h2${lang}><a href="${escapeHtml(relativeHref(from, item.path))}">${escapeHtml(item.title)}</a></h2>`,
+    `<h2${lang}><a href="${escapeHtml(link(item.path))}">${escapeHtml(item.title)}</a></h2>`,
     item.summary ? `<p class="dek"${lang}>${escapeHtml(item.summary)}</p>` : '',
     `<p class="meta">${meta.join(' · ')}</p>`,
     '</article></li>',
@@ -174,7 +196,8 @@ function storyCard(site: SiteConfig, from: string, item: Item): string {
 
 function storyList(site: SiteConfig, from: string, items: readonly Item[]): string {
   if (!items.length) return '<p>No stories at the moment.</p>';
-  return ['<ol class="items">', ...items.map((item) => storyCard(site, from, item)), '</ol>'].join('\n');
+  const link = linksFrom(from);
+  return ['<ol class="items">', ...items.map((item) => storyCard(site, link, item)), '</ol>'].join('\n');
 }
 
 function homePage(site: SiteConfig, items: readonly Item[], topics: readonly Topic[]): string {
@@ -239,7 +262,8 @@ function topicPage(site: SiteConfig, topic: Topic): string {
 
 function itemPage(site: SiteConfig, item: Item, find: (kind: TopicKind, name: string) => Topic | undefined): string {
   const path = item.path;
-  const to = (target: string) => escapeHtml(relativeHref(path, target));
+  const link = linksFrom(path);
+  const to = (target: string) => escapeHtml(link(target));
   const byline = item.authors.filter((a) => a.name !== item.source?.name).map((a) => escapeHtml(a.name));
   const meta = [...(byline.length ? [`By ${byline.join(', ')}`] : []), time(item.published)];
   if (item.updated.getTime() !== item.published.getTime()) meta.push(`updated ${time(item.updated)}`);

@@ -1,0 +1,180 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Item } from './model.js';
+import type { Output } from './output.js';
+import { PARSE_WORKER, type BodyJob, type ParseBatch, type ParseSettings } from './parse-pool.js';
+
+/**
+ * The bodies a build does not hold (past `BODIES_KEPT`, build.ts, or pushed
+ * out of its memo since), as the build hands them to the run that renders
+ * its outputs.
+ */
+export interface BodyStore {
+  /** How to read `item`'s body again, when its memo does not hold it now; a body the memo holds is marked used, so it is kept for the output about to show it. */
+  missing(item: Item): BodyJob | undefined;
+  /** Puts `item`'s body, read again, in the memo its outputs read it from. */
+  put(item: Item, html: string): void;
+  /** How many bodies the memo holds: reading further ahead than that would push out bodies about to be used. */
+  readonly capacity: number;
+}
+
+/** Below this many bodies to read again, starting workers costs more than it saves. */
+export const BODIES_AHEAD_MIN = 500;
+/** Bodies per message to a worker. */
+const BATCH = 16;
+/** Bodies read ahead of the output being rendered, at most. */
+const AHEAD = 512;
+
+/**
+ * Reads bodies again on worker threads (the parse workers' script, one per
+ * core): each batch is answered with `runBodyJob`'s results, in order. A
+ * worker that fails rejects what it was sent; `close` ends them.
+ */
+export class BodyReader {
+  private readonly waiting: { resolve: (html: (string | null)[]) => void; reject: (e: Error) => void }[][];
+  private next = 0;
+  /** Set when a worker failed: what it was sent is rejected, and so is every later read, rather than sent to a thread that is gone. */
+  private failed: Error | undefined;
+
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly settings: ParseSettings,
+  ) {
+    this.waiting = workers.map(() => []);
+    workers.forEach((worker, i) => {
+      const queue = this.waiting[i]!;
+      worker.on('message', (answers: (string | null)[]) => queue.shift()?.resolve(answers));
+      const fail = (e: Error) => {
+        this.failed ??= e;
+        for (const w of queue.splice(0)) w.reject(e);
+      };
+      worker.on('error', (e) => fail(new Error(`a body worker failed: ${e.message}`)));
+      worker.on('exit', (code) => fail(new Error(`a body worker exited (code ${code})`)));
+    });
+  }
+
+  /** Workers for `settings`; undefined without the compiled worker script (the sources run untranspiled) or without threads. */
+  static start(settings: ParseSettings, options: { threads?: number; workerUrl?: URL } = {}): BodyReader | undefined {
+    const workerUrl = options.workerUrl ?? PARSE_WORKER;
+    if (!existsSync(fileURLToPath(workerUrl))) return undefined;
+    const workers: Worker[] = [];
+    try {
+      for (let i = 0; i < (options.threads ?? availableParallelism()); i++) workers.push(new Worker(workerUrl));
+    } catch {
+      for (const w of workers) void w.terminate();
+      return undefined;
+    }
+    return new BodyReader(workers, settings);
+  }
+
+  /** The bodies of `jobs`, in order (null for one that cannot be read). */
+  read(jobs: BodyJob[]): Promise<(string | null)[]> {
+    if (this.failed) return Promise.reject(this.failed);
+    const i = this.next++ % this.workers.length;
+    return new Promise((resolve, reject) => {
+      this.waiting[i]!.push({ resolve, reject });
+      this.workers[i]!.postMessage({ settings: this.settings, bodies: jobs } satisfies ParseBatch);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Reads, on worker threads, the bodies that `outputs` show and the build let
+ * go, a little ahead of the output being rendered. At 100,000 seeds a full
+ * build lets 80,000 bodies go, and reading them again on the thread that
+ * renders took a third of its time. The text is the same either way: a
+ * body the workers read is put in the memo the outputs read it from, and one
+ * they could not read (a seed edited meanwhile, say) is read by the
+ * renderer as before, which then fails with the reason.
+ */
+export class BodiesAhead {
+  /** Outputs rendered (or about to be): those before `from`. */
+  private from = 0;
+  /** Outputs whose bodies were asked for, or found in the memo and marked used: those before `asked`. */
+  private asked = 0;
+  /** Items the outputs from `from` to `asked` show. */
+  private inWindow = 0;
+  /** Bodies asked for and not yet used, with the answer they wait on. */
+  private readonly pending = new Map<Item, Promise<void>>();
+  private readonly ahead: number;
+  private readonly batch: number;
+
+  constructor(
+    private readonly outputs: readonly Output[],
+    private readonly store: BodyStore,
+    private readonly reader: Pick<BodyReader, 'read'>,
+  ) {
+    // Well within the memo: a body read ahead, or found there and marked used, is still there when its output is rendered.
+    this.ahead = Math.max(1, Math.min(AHEAD, Math.floor(store.capacity / 4)));
+    this.batch = Math.min(BATCH, this.ahead);
+  }
+
+  /** How many bodies `outputs` would read again, counted up to `enough`. */
+  static count(outputs: readonly Output[], store: BodyStore, enough: number): number {
+    const seen = new Set<Item>();
+    for (const o of outputs) {
+      for (const item of o.shows ?? []) {
+        if (seen.has(item) || !store.missing(item)) continue;
+        seen.add(item);
+        if (seen.size >= enough) return seen.size;
+      }
+    }
+    return seen.size;
+  }
+
+  /** Waits until the bodies output `index` shows have been read ahead (or could not be), asking for those of the outputs after it. Call in order. */
+  async ready(index: number): Promise<void> {
+    for (; this.from < index; this.from++) if (this.from < this.asked) this.inWindow -= this.shown(this.from);
+    if (this.asked < index) {
+      this.asked = index;
+      this.inWindow = 0;
+    }
+    this.askAhead();
+    const waits: Promise<void>[] = [];
+    for (const item of this.outputs[index]?.shows ?? []) {
+      const wait = this.pending.get(item);
+      if (!wait) continue;
+      waits.push(wait);
+      this.pending.delete(item);
+    }
+    await Promise.all(waits);
+  }
+
+  private shown(index: number): number {
+    return this.outputs[index]?.shows?.length ?? 0;
+  }
+
+  /** Asks for the bodies of the next outputs, as many as show `ahead` items in all (and at least the next one). */
+  private askAhead(): void {
+    let batch: { item: Item; job: BodyJob }[] = [];
+    const send = () => {
+      if (!batch.length) return;
+      const sent = batch;
+      batch = [];
+      const answered = this.reader.read(sent.map((b) => b.job)).then(
+        (html) => sent.forEach((b, i) => html[i] != null && this.store.put(b.item, html[i]!)),
+        // Not read ahead: the renderer reads them itself.
+        () => undefined,
+      );
+      for (const b of sent) this.pending.set(b.item, answered);
+    };
+    while (this.asked < this.outputs.length && (this.asked === this.from || this.inWindow < this.ahead)) {
+      for (const item of this.outputs[this.asked]!.shows ?? []) {
+        if (this.pending.has(item) || batch.some((b) => b.item === item)) continue;
+        const job = this.store.missing(item);
+        if (!job) continue;
+        batch.push({ item, job });
+        if (batch.length === this.batch) send();
+      }
+      this.inWindow += this.shown(this.asked);
+      this.asked++;
+    }
+    send();
+  }
+}

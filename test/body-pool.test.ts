@@ -1,0 +1,122 @@
+import { appendFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { NOW, tempDir, testConfig } from './helpers.js';
+import { writeCorpus } from './support/corpus.js';
+import { snapshot } from './support/cli.js';
+import { compiledSeedfeed } from './support/dist.js';
+import { build, parseSettings } from '../src/build.js';
+import { publish as sourcePublish } from '../src/publish.js';
+import { BodiesAhead, BodyReader } from '../src/body-pool.js';
+import type { BodyJob } from '../src/parse-pool.js';
+import type { Item } from '../src/model.js';
+import type { publish as SourcePublish } from '../src/publish.js';
+
+// The workers run compiled JavaScript: the reader is pointed at the compiled worker script, and the
+// publish that starts workers is the compiled one, as the CLI runs it.
+let workerUrl: URL;
+let publish: typeof SourcePublish;
+let parseModule: typeof import('../src/parse/index.js');
+beforeAll(async () => {
+  const dist = compiledSeedfeed();
+  workerUrl = pathToFileURL(dist.module('parse-worker.js'));
+  ({ publish } = (await import(dist.module('publish.js'))) as typeof import('../src/publish.js'));
+  parseModule = (await import(dist.module('parse/index.js'))) as typeof import('../src/parse/index.js');
+}, 120_000);
+
+/** `count` plain-text seeds and a Markdown one whose relative link resolves against its page, written an hour ago. */
+function seedsFolder(count: number): string {
+  const seeds = join(tempDir('seedfeed-bodies-'), 'seeds');
+  mkdirSync(seeds, { recursive: true });
+  const names = writeCorpus(seeds, count, 2);
+  writeFileSync(join(seeds, 'zz-markdown.md'), '---\ntitle: A story with a link\nsource: Asbarez\ndate: 2023-05-01\n---\nSee [the earlier story](../earlier.html) and *this* too.\n');
+  const past = new Date(Date.now() - 3_600_000);
+  for (const name of [...names, 'zz-markdown.md']) utimesSync(join(seeds, name), past, past);
+  return seeds;
+}
+
+describe('bodies read again on worker threads', () => {
+  it('are the bodies the renderer reads itself', async () => {
+    const seeds = seedsFolder(30);
+    const config = testConfig();
+    const result = build({ seedsDir: seeds, config, now: NOW, bodiesKept: 5 });
+    const missing = result.items.map((item) => [item, result.bodies.missing(item)] as const).filter((m): m is readonly [Item, BodyJob] => m[1] !== undefined);
+    // Five bodies kept, the other 26 let go.
+    expect(missing).toHaveLength(26);
+    expect(missing.some(([item]) => item.file === 'zz-markdown.md')).toBe(true);
+    const reader = BodyReader.start(parseSettings({ config, seedsDir: seeds }), { workerUrl, threads: 2 })!;
+    expect(reader).toBeDefined();
+    const html = await Promise.all([reader.read(missing.slice(0, 13).map(([, job]) => job)), reader.read(missing.slice(13).map(([, job]) => job))]);
+    await reader.close();
+    const answers = html.flat();
+    for (const [i, [item]] of missing.entries()) expect(answers[i], item.file).toBe(item.bodyHtml);
+    const markdown = answers[missing.findIndex(([item]) => item.file === 'zz-markdown.md')];
+    expect(markdown).toContain('<em>this</em>');
+    expect(markdown).toMatch(/href="https:\/\/seeds\.example\.org\/earlier\.html"/);
+  });
+
+  it('leave a seed edited since it was listed to the renderer, which fails naming it', async () => {
+    const seeds = seedsFolder(12);
+    const config = testConfig();
+    const result = build({ seedsDir: seeds, config, now: NOW, bodiesKept: 2 });
+    const page = result.outputs.find((o) => o.shows?.length === 1 && o.shows[0]!.file === 'zz-markdown.md')!;
+    expect(result.bodies.missing(page.shows![0]!)).toBeDefined();
+    appendFileSync(join(seeds, 'zz-markdown.md'), 'A line added while the run was publishing.\n');
+    const reader = BodyReader.start(parseSettings({ config, seedsDir: seeds }), { workerUrl })!;
+    const ahead = new BodiesAhead([page], result.bodies, reader);
+    await ahead.ready(0);
+    await reader.close();
+    expect(result.bodies.missing(page.shows![0]!)).toBeDefined();
+    expect(() => page.text).toThrow(/zz-markdown\.md: changed while this run was publishing it/);
+  });
+
+  it('when a worker dies, are left to the renderer instead of waited on', async () => {
+    const seeds = seedsFolder(12);
+    const config = testConfig();
+    const result = build({ seedsDir: seeds, config, now: NOW, bodiesKept: 2 });
+    const dying = join(tempDir(), 'dying-worker.mjs');
+    writeFileSync(dying, 'process.exit(3);\n');
+    const reader = BodyReader.start(parseSettings({ config, seedsDir: seeds }), { workerUrl: pathToFileURL(dying), threads: 1 })!;
+    const pages = result.outputs.filter((o) => o.path.startsWith('articles/'));
+    const job = result.bodies.missing(pages[0]!.shows![0]!)!;
+    await expect(reader.read([job])).rejects.toThrow(/body worker exited \(code 3\)/);
+    // Later reads fail at once rather than wait on a thread that is gone.
+    await expect(reader.read([job])).rejects.toThrow(/exited/);
+    const ahead = new BodiesAhead(pages, result.bodies, reader);
+    for (let i = 0; i < pages.length; i++) await ahead.ready(i);
+    await reader.close();
+    expect(pages.map((p) => p.text).every((text) => text.includes('<div class="story"'))).toBe(true);
+  });
+
+  it('without their worker script are not started', () => {
+    expect(BodyReader.start(parseSettings({ config: testConfig(), seedsDir: tempDir() }), { workerUrl: pathToFileURL(join(tempDir(), 'none.js')) })).toBeUndefined();
+  });
+
+  it('let a publish write byte for byte what it writes without them, with no body read again on the rendering thread', async () => {
+    const seeds = seedsFolder(80);
+    const config = testConfig({ limit: 10, archive: { pageSize: 20 } });
+    const run = async (publishWith: typeof SourcePublish, root: string) => {
+      const parses = vi.spyOn(parseModule, 'parseSeed');
+      try {
+        const report = await publishWith({ seedsDir: seeds, outDir: join(root, 'out'), statePath: join(root, 'log.json'), config, now: NOW, bodiesKept: 40, bodiesAheadMin: 1 });
+        return { report, parsedHere: parses.mock.calls.length };
+      } finally {
+        parses.mockRestore();
+      }
+    };
+    const ahead = tempDir('seedfeed-bodies-ahead-');
+    const withWorkers = await run(publish, ahead);
+    // The sources have no compiled worker script beside them: every body is read on the rendering thread.
+    const alone = tempDir('seedfeed-bodies-alone-');
+    const withoutWorkers = await run(sourcePublish, alone);
+    expect(withWorkers.report.exitCode).toBe(0);
+    expect(withWorkers.report.written).toEqual(withoutWorkers.report.written);
+    const mine = snapshot(join(ahead, 'out'));
+    const theirs = snapshot(join(alone, 'out'));
+    expect([...mine.keys()].sort()).toEqual([...theirs.keys()].sort());
+    for (const [path, file] of theirs) expect(mine.get(path)?.sha256, path).toBe(file.sha256);
+    // Each of the 81 seeds parsed once when listed; the 41 bodies let go were read again on the workers only.
+    expect(withWorkers.parsedHere).toBe(81);
+  }, 60_000);
+});
