@@ -24,8 +24,10 @@ export interface BodyStore {
 export const BODIES_AHEAD_MIN = 500;
 /** Bodies per message to a worker. */
 const BATCH = 16;
-/** Bodies read ahead of the output being rendered, at most. */
+/** How far ahead of the output being rendered bodies are asked for: the next outputs that show this many items in all (bodies held or not), and at least the next one. */
 const AHEAD = 512;
+/** Body workers at most: past a few, the thread that renders is what sets the pace. */
+const MAX_THREADS = 4;
 
 /**
  * Reads bodies again on worker threads (the parse workers' script, one per
@@ -61,7 +63,7 @@ export class BodyReader {
     if (!existsSync(fileURLToPath(workerUrl))) return undefined;
     const workers: Worker[] = [];
     try {
-      for (let i = 0; i < (options.threads ?? availableParallelism()); i++) workers.push(new Worker(workerUrl));
+      for (let i = 0; i < (options.threads ?? Math.min(availableParallelism(), MAX_THREADS)); i++) workers.push(new Worker(workerUrl));
     } catch {
       for (const w of workers) void w.terminate();
       return undefined;

@@ -16,12 +16,25 @@ export function fileStamp(path: string): string | undefined {
   }
 }
 
-/** File stamps by output path, taken on a worker thread: `get` answers for the paths it was asked, `undefined` for a file that cannot be stat-ed. */
+/** File stamps by output path: an entry for each path that was stat-ed (undefined for a file that cannot be), none for a path to stat again. */
 export type FileStamps = ReadonlyMap<string, string | undefined>;
 
+/** What the worker answers: the stamps of the folders, taken first, then those of the files, in the order asked. */
+interface StatAnswer {
+  folders: (string | null)[];
+  files: (string | null)[];
+}
+
 export interface StatsAhead {
-  /** The stamps, once the worker answered; undefined when it could not (then the caller stats each file itself). */
-  stamps: Promise<FileStamps | undefined>;
+  /** Settles once the worker has answered or failed. */
+  answered: Promise<void>;
+  /**
+   * The worker's stamps, checked now: those of a folder whose own stamp has
+   * moved since (a file added, deleted or renamed in it) and those of the
+   * `fresh` paths are left out, for the caller to stat itself. Undefined when
+   * the worker could not answer.
+   */
+  check(): Promise<FileStamps | undefined>;
   /** Stops the worker if it is still at work (a run that failed before it needed the stamps). */
   stop(): Promise<void>;
 }
@@ -31,36 +44,58 @@ const WORKER = new URL('./stat-worker.js', import.meta.url);
 /** Below this many outputs to check, a worker costs more than the stats it takes off the calling thread. */
 export const STATS_AHEAD_MIN = 10_000;
 
+/** An output's folder under the output folder: '' or a path ending in '/'. */
+function folderOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}
+
 /**
  * Stats the files of `paths` (relative to `outDir`) on a worker thread, while
  * the calling thread builds. A rebuild checks every output the last runs left
  * against its stamp before it skips it: 100,000 stats at 100,000 seeds, about
- * half a second, which the second core takes off the build this way. The
- * stats are taken before the build instead of just before each check; a file
- * edited in between is left as it is by this run and rendered again by the
- * next, since the cache keeps the stamp the file no longer matches.
+ * half a second, which the second core takes off the build this way.
+ *
+ * The stats are taken before the build instead of at the check, so `check`
+ * makes them as good as stats taken then, for what the build stamp
+ * (fastpath.ts) vouches for: an output deleted, renamed or replaced since
+ * moves its folder's stamp, and the folders are stat-ed again at the check;
+ * the `fresh` paths (the main feeds, whose own stat the build stamp keeps)
+ * are never taken from the worker. A file edited in place meanwhile is left as
+ * it is by this run, as one edited just after the check always was.
  *
  * No worker is started without its compiled script (the sources run
  * untranspiled, as in the tests); a worker that fails answers undefined. Either
  * way the caller stats each file itself, as it would have without the worker.
  */
-export function statOutputsAhead(outDir: string, paths: readonly string[], workerUrl: URL = WORKER): StatsAhead {
-  if (!existsSync(fileURLToPath(workerUrl))) return { stamps: Promise.resolve(undefined), stop: async () => {} };
+export function statOutputsAhead(outDir: string, paths: readonly string[], options: { fresh?: readonly string[]; workerUrl?: URL } = {}): StatsAhead {
+  const none: StatsAhead = { answered: Promise.resolve(), check: async () => undefined, stop: async () => {} };
+  const workerUrl = options.workerUrl ?? WORKER;
+  if (!existsSync(fileURLToPath(workerUrl))) return none;
+  const folders = [...new Set(paths.map(folderOf))];
   let worker: Worker;
   try {
-    worker = new Worker(workerUrl, { workerData: { paths: paths.map((p) => join(outDir, p)) } });
+    worker = new Worker(workerUrl, { workerData: { folders: folders.map((f) => join(outDir, f)), paths: paths.map((p) => join(outDir, p)) } });
   } catch {
-    return { stamps: Promise.resolve(undefined), stop: async () => {} };
+    return none;
   }
-  const stamps = new Promise<FileStamps | undefined>((resolve) => {
-    worker.once('message', (answers: (string | null)[]) => {
-      if (!Array.isArray(answers) || answers.length !== paths.length) return resolve(undefined);
-      const map = new Map<string, string | undefined>();
-      paths.forEach((p, i) => map.set(p, answers[i] ?? undefined));
-      resolve(map);
-    });
+  const answer = new Promise<StatAnswer | undefined>((resolve) => {
+    worker.once('message', (a: StatAnswer) => resolve(a?.folders?.length === folders.length && a.files?.length === paths.length ? a : undefined));
     worker.once('error', () => resolve(undefined));
     worker.once('exit', () => resolve(undefined));
   });
-  return { stamps, stop: async () => void (await worker.terminate()) };
+  return {
+    answered: answer.then(() => undefined),
+    check: async () => {
+      const a = await answer;
+      if (!a) return undefined;
+      const moved = new Set(folders.filter((f, i) => fileStamp(join(outDir, f)) !== (a.folders[i] ?? undefined)));
+      const fresh = new Set(options.fresh ?? []);
+      const stamps = new Map<string, string | undefined>();
+      paths.forEach((p, i) => {
+        if (!fresh.has(p) && !moved.has(folderOf(p))) stamps.set(p, a.files[i] ?? undefined);
+      });
+      return stamps;
+    },
+    stop: async () => void (await worker.terminate()),
+  };
 }

@@ -100,7 +100,8 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     // The outputs earlier runs left, each with its fingerprint and its file's stat (a dry run compares everything).
     const kept = options.dryRun ? undefined : cache?.outputs;
     // Their files are stat-ed on another thread while this one builds, when there are enough of them.
-    const ahead = kept && kept.size >= (options.statsAheadMin ?? STATS_AHEAD_MIN) ? statOutputsAhead(options.outDir, [...kept.keys()]) : undefined;
+    const ahead =
+      kept && kept.size >= (options.statsAheadMin ?? STATS_AHEAD_MIN) ? statOutputsAhead(options.outDir, [...kept.keys()], { fresh: FORMATS.map((f) => f.fileName) }) : undefined;
     let result: BuildResult;
     try {
       // A full build's seeds are read and parsed on worker threads first, when there are enough of them;
@@ -117,14 +118,14 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
       await ahead?.stop();
       throw e;
     }
-    const stamped: FileStamps | undefined = await ahead?.stamps;
-    /** The stamp of an output's file as it is now, or as the worker found it during the build. */
+    const stamped: FileStamps | undefined = await ahead?.check();
+    /** The stamp of an output's file as it is now, or as the worker found it during the build (see `statOutputsAhead`). */
     const fileStampOf = (path: string) => (stamped?.has(path) ? stamped.get(path) : fileStamp(join(options.outDir, path)));
     let removed: string[] = [];
     const built = performance.now();
     let written: string[] = [];
     let unchanged: string[] = [];
-    // The stamps of outputs skipped as unchanged, as just checked: the cache records them again without another stat.
+    // The stamps of outputs skipped as unchanged, as checked: the cache records them again without another stat.
     const stillStamped = new Map<string, string>();
     if (options.dryRun) {
       for (const o of result.outputs) (changedFiles(options.outDir, [o]).changed.length ? written : unchanged).push(o.path);
@@ -142,10 +143,11 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
       }
       // The bodies the build let go are read again on worker threads, ahead of the outputs that show them, when there are enough.
       const minAhead = options.bodiesAheadMin ?? BODIES_AHEAD_MIN;
-      const reader = BodiesAhead.count(toOffer, result.bodies, minAhead) >= minAhead ? BodyReader.start(parseSettings(options)) : undefined;
-      const ahead = reader && new BodiesAhead(toOffer, result.bodies, reader);
       const staging = new Staging(options.outDir);
+      let reader: BodyReader | undefined;
       try {
+        reader = BodiesAhead.count(toOffer, result.bodies, minAhead) >= minAhead ? BodyReader.start(parseSettings(options)) : undefined;
+        const ahead = reader && new BodiesAhead(toOffer, result.bodies, reader);
         for (const [i, o] of toOffer.entries()) {
           await ahead?.ready(i);
           await staging.offer(o);
@@ -228,7 +230,7 @@ async function parseAhead(seeds: readonly SeedFile[], seedCache: ReadonlyMap<str
   }
 }
 
-/** Every output's stamp for the cache: those just checked as they are, the others from a stat of the file written. */
+/** Every output's stamp for the cache: those checked and skipped as they are, the others from a stat of the file written. */
 function outputStamps(outDir: string, outputs: BuildResult['outputs'], known: ReadonlyMap<string, string>): Map<string, string> {
   const stamps = new Map<string, string>();
   for (const o of outputs) {

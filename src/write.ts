@@ -16,7 +16,7 @@ export interface WriteResult {
   unchanged: string[];
 }
 
-/** What marks a temporary file of this writer: `.<name>.seedfeed-tmp-<pid>-<random>`. */
+/** What marks a temporary file of this writer: `.<name>.seedfeed-tmp-<pid>-<hex>` (a random part drawn once per process, then a counter). */
 export const TEMP_MARK = '.seedfeed-tmp-';
 /** Room left for the mark, pid and random part under the usual 255-byte name limit. */
 const TEMP_NAME_STEM_BYTES = 200;

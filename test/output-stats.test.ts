@@ -36,7 +36,7 @@ describe('output files stat-ed on a worker thread', () => {
     paths.push('topics/a', 'gone.xml', 'articles/p1.html/under-a-file.html');
     expect(existsSync(workerScript)).toBe(true);
     const ahead = statOutputsAhead(out, paths);
-    const stamps = await ahead.stamps;
+    const stamps = await ahead.check();
     await ahead.stop();
     expect(stamps?.size).toBe(paths.length);
     for (const p of paths) expect(stamps!.get(p), p).toBe(fileStamp(join(out, p)));
@@ -49,9 +49,33 @@ describe('output files stat-ed on a worker thread', () => {
   });
 
   it('answers undefined without its worker script, so the caller stats each file itself', async () => {
-    const ahead = statOutputsAhead(tempDir(), ['feed.xml'], pathToFileURL(join(tempDir(), 'none.js')));
-    expect(await ahead.stamps).toBeUndefined();
+    const ahead = statOutputsAhead(tempDir(), ['feed.xml'], { workerUrl: pathToFileURL(join(tempDir(), 'none.js')) });
+    expect(await ahead.check()).toBeUndefined();
     await ahead.stop();
+  });
+
+  it('leave out, at the check, what moved since: a folder with a file deleted, added or replaced, and the main feeds', async () => {
+    const out = tempDir('seedfeed-stats-moved-');
+    const files = ['feed.xml', 'index.html', 'articles/a.html', 'articles/b.html', 'categories/x/feed.xml', 'categories/y/feed.xml', 'categories/z/index.html'];
+    for (const f of files) {
+      mkdirSync(dirname(join(out, f)), { recursive: true });
+      writeFileSync(join(out, f), f);
+    }
+    // Folder stamps change within a clock tick, but their mtimes only with it.
+    const past = new Date(Date.now() - 60_000);
+    for (const d of ['', 'articles', 'categories/x', 'categories/y', 'categories/z']) utimesSync(join(out, d), past, past);
+    const ahead = statOutputsAhead(out, files, { fresh: ['feed.xml'] });
+    await ahead.answered;
+    // During the build: a page deleted, a topic feed replaced by a folder, another page added beside one.
+    rmSync(join(out, 'articles/a.html'));
+    rmSync(join(out, 'categories/x/feed.xml'));
+    mkdirSync(join(out, 'categories/x/feed.xml'));
+    writeFileSync(join(out, 'categories/z/new.html'), 'new');
+    const checked = await ahead.check();
+    await ahead.stop();
+    // Left out: the main feed always, and every file of a folder that moved; the rest as the worker found them.
+    expect([...checked!.keys()].sort()).toEqual(['categories/y/feed.xml', 'index.html']);
+    expect(checked!.get('index.html')).toBe(fileStamp(join(out, 'index.html')));
   });
 
   it('lets a rebuild skip, render and restore the same outputs as stats on the calling thread do', async () => {
