@@ -5,10 +5,12 @@ export type DateResult = { date: Date; warning?: { rule: string; message: string
 
 const ACCEPTED = 'use ISO 8601 (2023-03-02, 2023-03-02T10:00:00Z, 2023-03-02T10:00:00+04:00) or RFC 822 (Thu, 02 Mar 2023 10:00:00 +0000)';
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const ZONES: Record<string, number> = { UT: 0, UTC: 0, GMT: 0, Z: 0, EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-const RFC822 = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2}|\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|[A-Za-z]{1,3})$/i;
+const RFC822 = /^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2}|\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|[A-Za-z]{1,3})$/i;
 
 /**
  * A seed's date: ISO 8601 or RFC 822, checked against the calendar
@@ -29,7 +31,7 @@ export function parseSeedDate(text: string): DateResult {
   }
   const rfc = RFC822.exec(value);
   if (rfc) {
-    const [, d, mon, y, h, mi, s = '00', zone] = rfc;
+    const [, weekday, d, mon, y, h, mi, s = '00', zone] = rfc;
     const month = MONTHS.indexOf(mon!.toLowerCase()) + 1;
     if (!month) return invalid(value);
     let offset: number | undefined;
@@ -38,7 +40,17 @@ export function parseSeedDate(text: string): DateResult {
     if (offset === undefined) return { error: { rule: 'date-invalid', message: `date "${value}" has an unknown zone "${zone}"; ${ACCEPTED}` } };
     // RFC 2822 4.3: a two-digit year 00-49 is 20xx, 50-99 is 19xx.
     const year = y!.length === 2 ? (+y! < 50 ? 2000 : 1900) + +y! : +y!;
-    return buildDate(year, month, +d!, +h!, +mi!, +s, '', offset);
+    const date = buildDate(year, month, +d!, +h!, +mi!, +s, '', offset);
+    // The weekday names the day as written (before the zone is applied); one that disagrees points at a typo in the date.
+    if ('date' in date && weekday) {
+      const day = new Date(Date.UTC(2000, month - 1, +d!));
+      day.setUTCFullYear(year, month - 1, +d!);
+      const actual = WEEKDAYS[day.getUTCDay()]!;
+      if (actual.slice(0, 3).toLowerCase() !== weekday.toLowerCase()) {
+        return { date: date.date, warning: { rule: 'date-weekday', message: `date "${value}" says ${weekday}, but ${+d!} ${MONTH_NAMES[month - 1]} ${year} is a ${actual}; the date is used. Correct the weekday or the date` } };
+      }
+    }
+    return date;
   }
   if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$/.test(value)) {
     return { error: { rule: 'date-ambiguous', message: `date "${value}" is ambiguous (day/month or month/day?); ${ACCEPTED}` } };

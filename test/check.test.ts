@@ -53,6 +53,7 @@ describe('runCheck', () => {
       'seeds/link-again.md:0 warning duplicate-story',
       'seeds/slashed.txt:1 error date-ambiguous',
       'seeds/story-again.txt:0 warning duplicate-story',
+      'seeds/wrong-weekday.txt:2 warning date-weekday',
     ]);
   });
 

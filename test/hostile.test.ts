@@ -252,10 +252,17 @@ describe('5. dates', () => {
       'seeds/february-30.md:3 error date-invalid',
       'seeds/future.md:3 warning date-implausible',
       'seeds/slashed.txt:1 error date-ambiguous',
+      'seeds/wrong-weekday.txt:2 warning date-weekday',
     ]);
     expect(message(result, 'seeds/february-30.md', 'date-invalid')).toBe('date 2023-02-30 is not a calendar date; use YYYY-MM-DD with a real day of that month');
     expect(message(result, 'seeds/slashed.txt', 'date-ambiguous')).toMatch(/^date "03\/04\/2023" is ambiguous .*use ISO 8601 \(2023-03-02/);
-    const feeds = expectPublished(result, ['An Old Story Reprinted', 'News From Next Year']);
+    // 2 March 2023 was a Thursday. The weekday goes with the date as written: Thursday 23:30 at -0500 is Friday in UTC, and right.
+    expect(message(result, 'seeds/wrong-weekday.txt', 'date-weekday')).toBe(
+      'date "Mon, 02 Mar 2023 10:00:00 +0000" says Mon, but 2 March 2023 is a Thursday; the date is used. Correct the weekday or the date',
+    );
+    const feeds = expectPublished(result, ['An Old Story Reprinted', 'News From Next Year', 'Frost Warning for the Orchards', 'A Late Meeting Runs Past Midnight']);
+    expect(child(itemTitled(feeds, 'Frost Warning for the Orchards').rss, 'pubDate')!.text).toBe('Thu, 02 Mar 2023 10:00:00 GMT');
+    expect(child(itemTitled(feeds, 'A Late Meeting Runs Past Midnight').rss, 'pubDate')!.text).toBe('Fri, 03 Mar 2023 04:30:00 GMT');
     const future = itemTitled(feeds, 'News From Next Year');
     expect(child(future.rss, 'pubDate')!.text).toBe('Tue, 01 Jun 2027 00:00:00 GMT');
     expect(new Date(child(future.atom, 'published')!.text).toISOString()).toBe('2027-06-01T00:00:00.000Z');
