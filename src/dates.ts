@@ -4,8 +4,9 @@ import { isValid } from 'date-fns/isValid';
 export type DateResult = { date: Date; warning?: { rule: string; message: string } } | { error: { rule: string; message: string } };
 
 const ACCEPTED = 'use ISO 8601 (2023-03-02, 2023-03-02T10:00:00Z, 2023-03-02T10:00:00+04:00) or RFC 822 (Thu, 02 Mar 2023 10:00:00 +0000)';
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** As RFC 822 abbreviates them, in lower case. */
+const MONTHS = MONTH_NAMES.map((m) => m.slice(0, 3).toLowerCase());
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const ZONES: Record<string, number> = { UT: 0, UTC: 0, GMT: 0, Z: 0, EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
 

@@ -5,6 +5,7 @@ import { TOPIC_KINDS, topicDescription, topicKey, topicTitle } from '../topics.j
 import { lazyOutput, type Output } from '../output.js';
 import { outputFingerprint } from '../fingerprint.js';
 import { escapeHtml } from '../html.js';
+import { MONTH_NAMES } from '../dates.js';
 import { creditHtml } from './content.js';
 import { FORMATS, type OutputFormat } from './formats.js';
 import { STYLESHEET, STYLESHEET_PATH } from './style.js';
@@ -23,7 +24,6 @@ const FEED_LABELS: Record<OutputFormat['name'], string> = { rss: 'RSS', atom: 'A
 
 const KIND_HEADINGS: Record<TopicKind, string> = { category: 'Categories', source: 'Sources', sharer: 'Shared by' };
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /**
  * Item pages, the home page, one index page per topic and the stylesheet.
@@ -95,7 +95,7 @@ export function machineDate(date: Date): string {
 
 /** "2 March 2023", in UTC, the same on every machine (no locale data involved). */
 export function humanDate(date: Date): string {
-  return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
+  return `${date.getUTCDate()} ${MONTH_NAMES[date.getUTCMonth()]} ${date.getUTCFullYear()}`;
 }
 
 function time(date: Date): string {
