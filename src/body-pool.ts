@@ -180,3 +180,22 @@ export class BodiesAhead {
     send();
   }
 }
+
+/**
+ * Calls `use` on each of `outputs` in order, the bodies it shows read ahead
+ * on worker threads when at least `min` of them would be read again (see
+ * `BodiesAhead`); the workers are ended however it ends.
+ */
+export async function eachWithBodiesAhead(outputs: readonly Output[], store: BodyStore, settings: ParseSettings, min: number, use: (output: Output) => unknown): Promise<void> {
+  let reader: BodyReader | undefined;
+  try {
+    reader = BodiesAhead.count(outputs, store, min) >= min ? BodyReader.start(settings) : undefined;
+    const ahead = reader && new BodiesAhead(outputs, store, reader);
+    for (const [i, output] of outputs.entries()) {
+      await ahead?.ready(i);
+      await use(output);
+    }
+  } finally {
+    await reader?.close();
+  }
+}

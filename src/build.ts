@@ -1,6 +1,6 @@
 import type { Item, SiteConfig } from './model.js';
 import { discoverSeeds, joinDisplay, type SeedFile } from './discover.js';
-import { rereadBody, runParseJob, type BodyJob, type ParseJob, type ParseResult, type ParseSettings } from './parse-pool.js';
+import { PARALLEL_PARSE_MIN, parseInWorkers, rereadBody, runParseJob, type BodyJob, type ParseJob, type ParseResult, type ParseSettings } from './parse-pool.js';
 import type { BodyStore } from './body-pool.js';
 import type { SeedHead } from './parse/index.js';
 import type { Body } from './parse/fields.js';
@@ -257,6 +257,26 @@ export function parseJobs(seeds: readonly SeedFile[], seedCache: ReadonlyMap<str
       return !record || staleRecord(record, file);
     })
     .map((file, i) => ({ file, keepBody: i < bodiesKept }));
+}
+
+/**
+ * The seeds of `seeds` that `build` would read and parse, read and parsed on
+ * worker threads (parse-pool.ts), for `BuildOptions.parsed`; undefined when
+ * there are too few to be worth it, or no workers.
+ */
+export async function parseAhead(
+  seeds: readonly SeedFile[],
+  seedCache: ReadonlyMap<string, SeedRecord> | undefined,
+  options: Pick<BuildOptions, 'config' | 'seedsDir' | 'displayRoot' | 'bodiesKept' | 'progress'>,
+): Promise<Map<string, ParseResult> | undefined> {
+  const jobs = parseJobs(seeds, seedCache, options.bodiesKept);
+  if (jobs.length < PARALLEL_PARSE_MIN) return undefined;
+  const progress = options.progress?.(jobs.length);
+  try {
+    return await parseInWorkers(jobs, parseSettings(options), progress ? { progress } : {});
+  } finally {
+    progress?.done();
+  }
 }
 
 /** Newest first; the id breaks ties so the order never depends on the file system. */

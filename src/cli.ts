@@ -174,7 +174,7 @@ export async function main(argv: string[]): Promise<number> {
   if (cmd.command === 'check') {
     try {
       const { runCheck } = await import('./commands/check.js');
-      const result = runCheck(cmd);
+      const result = await runCheck(cmd);
       for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
       return result.exitCode;
     } catch (e) {

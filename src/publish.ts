@@ -1,17 +1,15 @@
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { build, parseJobs, parseSettings, type BuildOptions, type BuildResult } from './build.js';
-import type { SeedFile } from './discover.js';
-import { PARALLEL_PARSE_MIN, parseInWorkers, type ParseResult } from './parse-pool.js';
+import { build, parseAhead, parseSettings, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, writeFileAtomically } from './write.js';
 import { EXIT, StateError, hasErrors, warning } from './diagnostics.js';
 import { FORMATS } from './render/formats.js';
 import { RACY_WINDOW_MS, type SeedListing, checkFastPath, listSeeds, makeBuildStamp, readBuildStamp, serializeBuildStamp, stampPathFor } from './fastpath.js';
-import { cacheKey, cachesBeside, outputStamp, cachePathFor, readCache, writeCache, type SeedRecord } from './cache.js';
+import { cacheKey, cachesBeside, outputStamp, cachePathFor, readCache, writeCache } from './cache.js';
 import { noOpReport, type PublishReport } from './report.js';
-import { BODIES_AHEAD_MIN, BodiesAhead, BodyReader } from './body-pool.js';
+import { BODIES_AHEAD_MIN, eachWithBodiesAhead } from './body-pool.js';
 import type { Output } from './output.js';
 import { STATS_AHEAD_MIN, fileStamp, statOutputsAhead, type FileStamps } from './output-stats.js';
 
@@ -142,22 +140,13 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
         } else toOffer.push(o);
       }
       // The bodies the build let go are read again on worker threads, ahead of the outputs that show them, when there are enough.
-      const minAhead = options.bodiesAheadMin ?? BODIES_AHEAD_MIN;
       const staging = new Staging(options.outDir);
-      let reader: BodyReader | undefined;
       try {
-        reader = BodiesAhead.count(toOffer, result.bodies, minAhead) >= minAhead ? BodyReader.start(parseSettings(options)) : undefined;
-        const ahead = reader && new BodiesAhead(toOffer, result.bodies, reader);
-        for (const [i, o] of toOffer.entries()) {
-          await ahead?.ready(i);
-          await staging.offer(o);
-        }
+        await eachWithBodiesAhead(toOffer, result.bodies, parseSettings(options), options.bodiesAheadMin ?? BODIES_AHEAD_MIN, (o) => staging.offer(o));
         await staging.settle();
       } catch (e) {
         await staging.abort();
         throw e;
-      } finally {
-        await reader?.close();
       }
       const current = result.outputs.map((o) => o.path).sort();
       const currentSet = new Set(current);
@@ -215,18 +204,6 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     return report(result, options.dryRun ?? false, written, unchanged, removed, cleaned, { buildMs: built - started, writeMs: done - built, totalMs: done - started });
   } finally {
     lock?.release();
-  }
-}
-
-/** The seeds `build` would read and parse, parsed on worker threads (parse-pool.ts); undefined when there are too few or no workers. */
-async function parseAhead(seeds: readonly SeedFile[], seedCache: ReadonlyMap<string, SeedRecord> | undefined, options: PublishOptions): Promise<Map<string, ParseResult> | undefined> {
-  const jobs = parseJobs(seeds, seedCache, options.bodiesKept);
-  if (jobs.length < PARALLEL_PARSE_MIN) return undefined;
-  const progress = options.progress?.(jobs.length);
-  try {
-    return await parseInWorkers(jobs, parseSettings(options), progress ? { progress } : {});
-  } finally {
-    progress?.done();
   }
 }
 

@@ -39,10 +39,10 @@ function snapshot(dir: string): string[] {
 }
 
 describe('runCheck', () => {
-  it('reports every diagnostic and exits 1 when a seed is rejected, writing nothing', () => {
+  it('reports every diagnostic and exits 1 when a seed is rejected, writing nothing', async () => {
     const ws = workspace('dates', 'duplicates');
     const before = snapshot(ws.root);
-    const result = runCheck({ seeds: ws.seeds, config: ws.config, now: NOW });
+    const result = await runCheck({ seeds: ws.seeds, config: ws.config, now: NOW });
     expect(snapshot(ws.root)).toEqual(before);
     expect(result.exitCode).toBe(EXIT.rejected);
     expect(result.diagnostics.map((d) => `${relative(ws.root, d.file)}:${d.line} ${d.severity} ${d.rule}`)).toEqual([
@@ -57,29 +57,29 @@ describe('runCheck', () => {
     ]);
   });
 
-  it('exits 0 when there are only warnings', () => {
+  it('exits 0 when there are only warnings', async () => {
     const ws = workspace('mail');
-    const result = runCheck({ seeds: ws.seeds, config: ws.config, now: NOW });
+    const result = await runCheck({ seeds: ws.seeds, config: ws.config, now: NOW });
     expect(result.exitCode).toBe(EXIT.ok);
     expect(result.diagnostics.length).toBeGreaterThan(0);
     expect(result.diagnostics.every((d) => d.severity === 'warning')).toBe(true);
   });
 
-  it('exits 0 with no diagnostics for good seeds', () => {
+  it('exits 0 with no diagnostics for good seeds', async () => {
     const ws = workspace();
-    expect(runCheck({ seeds: ws.seeds, config: ws.config, now: NOW })).toEqual({ diagnostics: [], exitCode: EXIT.ok });
+    expect(await runCheck({ seeds: ws.seeds, config: ws.config, now: NOW })).toEqual({ diagnostics: [], exitCode: EXIT.ok });
   });
 
-  it('reports a missing seeds folder as an error', () => {
+  it('reports a missing seeds folder as an error', async () => {
     const ws = workspace();
-    const result = runCheck({ seeds: join(ws.root, 'no-such-folder'), config: ws.config, now: NOW });
+    const result = await runCheck({ seeds: join(ws.root, 'no-such-folder'), config: ws.config, now: NOW });
     expect(result.exitCode).toBe(EXIT.rejected);
     expect(result.diagnostics.map((d) => [d.severity, d.rule])).toEqual([['error', 'seeds-folder']]);
   });
 
-  it('throws a usage error for a config that cannot be read', () => {
+  it('throws a usage error for a config that cannot be read', async () => {
     const ws = workspace();
-    expect(() => runCheck({ seeds: ws.seeds, config: join(ws.root, 'missing.json') })).toThrow(UsageError);
+    await expect(runCheck({ seeds: ws.seeds, config: join(ws.root, 'missing.json') })).rejects.toThrow(UsageError);
   });
 });
 

@@ -10,6 +10,8 @@ import { seedName, writeCorpus, writeSiteConfig } from './support/corpus.js';
 import { buildArgs, runCli, siteIn, snapshot } from './support/cli.js';
 import { loadConfig } from '../src/config.js';
 import { publish } from '../src/publish.js';
+import { runCheck } from '../src/commands/check.js';
+import { EXIT, formatDiagnostic } from '../src/diagnostics.js';
 import { compiledSeedfeed } from './support/dist.js';
 import { build, parseJobs, parseSettings, type BuildResult } from '../src/build.js';
 import { discoverSeeds } from '../src/discover.js';
@@ -106,6 +108,20 @@ describe('parsing on worker threads', () => {
     const jobs = parseJobs(discoverSeeds(seeds, seeds).seeds, undefined);
     expect(await parseInWorkers(jobs, parseSettings({ config: testConfig(), seedsDir: seeds }), { workerUrl: pathToFileURL(join(tempDir(), 'none.js')) })).toBeUndefined();
   });
+
+  it('in a CLI check of many seeds, reports what one thread reports', async () => {
+    const site = siteIn(tempDir('seedfeed-parse-check-'));
+    writeCorpus(site.seeds, PARALLEL_PARSE_MIN + 20, 1);
+    writeFileSync(join(site.seeds, 'broken.md'), '---\ntitle: [unclosed\n---\nBody\n');
+    writeFileSync(join(site.seeds, 'weekday.txt'), 'Date: Mon, 02 Mar 2023 10:00:00 +0000\n\nAsbarez: A story on a Thursday\n\nA dek\n\nA body.\n');
+    writeSiteConfig(site.config);
+    const run = await runCli(cli, ['check', '--seeds', site.seeds, '--config', site.config], site.root);
+    expect(run.code).toBe(EXIT.rejected);
+    // The sources have no compiled worker script beside them: this check parses on one thread.
+    const alone = await runCheck({ seeds: site.seeds, config: site.config });
+    expect(alone.diagnostics.map((d) => d.rule)).toEqual(expect.arrayContaining(['front-matter-yaml', 'date-weekday']));
+    expect(run.stderr.split('\n').filter(Boolean)).toEqual(alone.diagnostics.map(formatDiagnostic));
+  }, 120_000);
 
   it('in a CLI build of many seeds, publishes byte for byte what one thread publishes from the same publish log', async () => {
     const site = siteIn(tempDir('seedfeed-parse-cli-'));

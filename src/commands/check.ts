@@ -1,4 +1,6 @@
-import { build } from '../build.js';
+import { build, parseAhead, parseSettings } from '../build.js';
+import { BODIES_AHEAD_MIN, eachWithBodiesAhead } from '../body-pool.js';
+import { listSeeds } from '../fastpath.js';
 import { loadConfig } from '../config.js';
 import { error, EXIT, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { checkOutputText } from '../readback.js';
@@ -17,14 +19,18 @@ export interface CheckCommandOptions {
  * a feed is reported here too. Exit 1 when any seed is rejected, else 0; a
  * bad config is a usage error (thrown, mapped to exit 2 by the CLI).
  */
-export function runCheck(options: CheckCommandOptions): { diagnostics: Diagnostic[]; exitCode: number } {
+export async function runCheck(options: CheckCommandOptions): Promise<{ diagnostics: Diagnostic[]; exitCode: number }> {
   const config = loadConfig(options.config);
-  const result = build({ seedsDir: options.seeds, config, ...(options.now ? { now: options.now } : {}) });
+  const buildOptions = { seedsDir: options.seeds, config, ...(options.now ? { now: options.now } : {}) };
+  // A large folder is read and parsed on worker threads, and the bodies the build lets go read again there, as `publish` does.
+  const listing = listSeeds(options.seeds);
+  const parsed = await parseAhead(listing.seeds, undefined, buildOptions);
+  const result = build({ ...buildOptions, listing, ...(parsed ? { parsed } : {}) });
   const diagnostics = [...result.diagnostics];
-  for (const output of result.outputs) {
+  await eachWithBodiesAhead(result.outputs, result.bodies, parseSettings(buildOptions), BODIES_AHEAD_MIN, (output) => {
     const problem = checkOutputText(output.kind, output.text);
     if (problem) diagnostics.push(error('output-invalid', output.path, 0, `this output would not be written, it does not read back: ${problem}. Please report this with the seeds that caused it`));
-  }
+  });
   const exitCode = result.rejected.length > 0 || hasErrors(diagnostics) ? EXIT.rejected : EXIT.ok;
   return { diagnostics: sortDiagnostics(diagnostics), exitCode };
 }
