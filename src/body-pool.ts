@@ -31,7 +31,7 @@ const MAX_THREADS = 4;
 
 /**
  * Reads bodies again on worker threads (the parse workers' script, one per
- * core): each batch is answered with `runBodyJob`'s results, in order. A
+ * core, `MAX_THREADS` at most): each batch is answered with `runBodyJob`'s results, in order. A
  * worker that fails rejects what it was sent; `close` ends them.
  */
 export class BodyReader {

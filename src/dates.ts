@@ -4,7 +4,7 @@ import { isValid } from 'date-fns/isValid';
 export type DateResult = { date: Date; warning?: { rule: string; message: string } } | { error: { rule: string; message: string } };
 
 const ACCEPTED = 'use ISO 8601 (2023-03-02, 2023-03-02T10:00:00Z, 2023-03-02T10:00:00+04:00) or RFC 822 (Thu, 02 Mar 2023 10:00:00 +0000)';
-export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+export const MONTH_NAMES: readonly string[] = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 /** As RFC 822 abbreviates them, in lower case. */
 const MONTHS = MONTH_NAMES.map((m) => m.slice(0, 3).toLowerCase());
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

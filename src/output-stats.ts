@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { RACY_WINDOW_MS } from './fastpath.js';
 
 /**
  * What an output stamp (cache.ts) records of an output's file: its size,
@@ -19,8 +20,9 @@ export function fileStamp(path: string): string | undefined {
 /** File stamps by output path: an entry for each path that was stat-ed (undefined for a file that cannot be), none for a path to stat again. */
 export type FileStamps = ReadonlyMap<string, string | undefined>;
 
-/** What the worker answers: the stamps of the folders, taken first, then those of the files, in the order asked. */
+/** What the worker answers: its clock before it began, the stamps of the folders, taken first, then those of the files, in the order asked. */
 interface StatAnswer {
+  statAtMs: number;
   folders: (string | null)[];
   files: (string | null)[];
 }
@@ -44,6 +46,13 @@ const WORKER = new URL('./stat-worker.js', import.meta.url);
 /** Below this many outputs to check, a worker costs more than the stats it takes off the calling thread. */
 export const STATS_AHEAD_MIN = 10_000;
 
+/** Whether a folder stamp ("size mtime ctime") shows a modification within `RACY_WINDOW_MS` before `atMs` (a folder that was not there has none). */
+function racy(stamp: string | null | undefined, atMs: number): boolean {
+  if (!stamp) return false;
+  const mtimeMs = Number(stamp.split(' ')[1]);
+  return !(mtimeMs < atMs - RACY_WINDOW_MS);
+}
+
 /** An output's folder under the output folder: '' or a path ending in '/'. */
 function folderOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/') + 1);
@@ -58,7 +67,9 @@ function folderOf(path: string): string {
  * The stats are taken before the build instead of at the check, so `check`
  * makes them as good as stats taken then, for what the build stamp
  * (fastpath.ts) vouches for: an output deleted, renamed or replaced since
- * moves its folder's stamp, and the folders are stat-ed again at the check;
+ * moves its folder's stamp, and the folders are stat-ed again at the check
+ * (a folder modified within `RACY_WINDOW_MS` before the worker's stats is not
+ * trusted at all: a second change in the same clock tick would not show);
  * the `fresh` paths (the main feeds, whose own stat the build stamp keeps)
  * are never taken from the worker. A file edited in place meanwhile is left as
  * it is by this run, as one edited just after the check always was.
@@ -88,7 +99,8 @@ export function statOutputsAhead(outDir: string, paths: readonly string[], optio
     check: async () => {
       const a = await answer;
       if (!a) return undefined;
-      const moved = new Set(folders.filter((f, i) => fileStamp(join(outDir, f)) !== (a.folders[i] ?? undefined)));
+      // A folder moved since its stat, or modified so shortly before it that a second change could share its timestamp (as `RACY_WINDOW_MS` says of seeds).
+      const moved = new Set(folders.filter((f, i) => fileStamp(join(outDir, f)) !== (a.folders[i] ?? undefined) || racy(a.folders[i], a.statAtMs)));
       const fresh = new Set(options.fresh ?? []);
       const stamps = new Map<string, string | undefined>();
       paths.forEach((p, i) => {

@@ -8,6 +8,8 @@ import { snapshot } from './support/cli.js';
 import { compiledSeedfeed } from './support/dist.js';
 import { build, parseSettings } from '../src/build.js';
 import { publish as sourcePublish } from '../src/publish.js';
+import { runCheck as sourceRunCheck } from '../src/commands/check.js';
+import * as sourceParse from '../src/parse/index.js';
 import { BodiesAhead, BodyReader } from '../src/body-pool.js';
 import type { BodyJob } from '../src/parse-pool.js';
 import type { Item } from '../src/model.js';
@@ -17,11 +19,13 @@ import type { publish as SourcePublish } from '../src/publish.js';
 // publish that starts workers is the compiled one, as the CLI runs it.
 let workerUrl: URL;
 let publish: typeof SourcePublish;
+let runCheck: typeof sourceRunCheck;
 let parseModule: typeof import('../src/parse/index.js');
 beforeAll(async () => {
   const dist = compiledSeedfeed();
   workerUrl = pathToFileURL(dist.module('parse-worker.js'));
   ({ publish } = (await import(dist.module('publish.js'))) as typeof import('../src/publish.js'));
+  ({ runCheck } = (await import(dist.module('commands/check.js'))) as typeof import('../src/commands/check.js'));
   parseModule = (await import(dist.module('parse/index.js'))) as typeof import('../src/parse/index.js');
 }, 120_000);
 
@@ -88,6 +92,29 @@ describe('bodies read again on worker threads', () => {
     await reader.close();
     expect(pages.map((p) => p.text).every((text) => text.includes('<div class="story"'))).toBe(true);
   });
+
+  it('let a check report what it reports without them, with no body read again on the rendering thread', async () => {
+    const seeds = seedsFolder(60);
+    writeFileSync(join(seeds, 'weekday.txt'), 'Date: Mon, 02 Mar 2023 10:00:00 +0000\n\nAsbarez: A story on a Thursday\n\nA dek\n\nA body.\n');
+    const config = join(tempDir(), 'seedfeed.config.json');
+    // No output shows more items than the 30 bodies the memo holds.
+    writeFileSync(config, JSON.stringify({ title: 'Check', baseUrl: 'https://seeds.example.org/', limit: 10, archive: { pageSize: 10 } }));
+    const check = async (runCheckWith: typeof sourceRunCheck, parsing: typeof parseModule) => {
+      const parses = vi.spyOn(parsing, 'parseSeed');
+      try {
+        return { result: await runCheckWith({ seeds, config, now: NOW, bodiesKept: 30, bodiesAheadMin: 1 }), parsedHere: parses.mock.calls.length };
+      } finally {
+        parses.mockRestore();
+      }
+    };
+    const withWorkers = await check(runCheck, parseModule);
+    const alone = await check(sourceRunCheck, sourceParse);
+    expect(withWorkers.result).toEqual(alone.result);
+    expect(withWorkers.result.diagnostics.map((d) => d.rule)).toContain('date-weekday');
+    // Each of the 62 seeds parsed once when listed; the bodies let go were read again on the workers only.
+    expect(withWorkers.parsedHere).toBe(62);
+    expect(alone.parsedHere).toBeGreaterThan(62);
+  }, 60_000);
 
   it('without their worker script are not started', () => {
     expect(BodyReader.start(parseSettings({ config: testConfig(), seedsDir: tempDir() }), { workerUrl: pathToFileURL(join(tempDir(), 'none.js')) })).toBeUndefined();

@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,6 +8,16 @@ import { snapshot } from './support/cli.js';
 import { compiledSeedfeed } from './support/dist.js';
 import { fileStamp, type statOutputsAhead as SourceStatOutputsAhead } from '../src/output-stats.js';
 import type { publish as SourcePublish } from '../src/publish.js';
+
+/** Sets the mtime of every folder under `dir` (and `dir`) a minute back, but those named in `except`: folders as a later run finds them. */
+function ageFolders(dir: string, except: readonly string[] = []): void {
+  const past = new Date(Date.now() - 60_000);
+  const walk = (d: string, rel: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) walk(join(d, e.name), rel + e.name + '/');
+    if (!except.includes(rel.replace(/\/$/, ''))) utimesSync(d, past, past);
+  };
+  walk(dir, '');
+}
 
 // The worker runs compiled JavaScript: these tests load the compiled modules, as the CLI does.
 let statOutputsAhead: typeof SourceStatOutputsAhead;
@@ -34,6 +44,7 @@ describe('output files stat-ed on a worker thread', () => {
     }
     mkdirSync(join(out, 'topics', 'a'), { recursive: true });
     paths.push('topics/a', 'gone.xml', 'articles/p1.html/under-a-file.html');
+    ageFolders(out);
     expect(existsSync(workerScript)).toBe(true);
     const ahead = statOutputsAhead(out, paths);
     const stamps = await ahead.check();
@@ -46,6 +57,21 @@ describe('output files stat-ed on a worker thread', () => {
     expect(stamps!.get('gone.xml')).toBeUndefined();
     expect(stamps!.get('articles/p1.html/under-a-file.html')).toBeUndefined();
     expect(stamps!.has('gone.xml')).toBe(true);
+  });
+
+  it('do not vouch for a folder modified just before they were taken: a second change could share its timestamp', async () => {
+    const out = tempDir('seedfeed-stats-racy-');
+    mkdirSync(join(out, 'articles'));
+    mkdirSync(join(out, 'categories'));
+    writeFileSync(join(out, 'articles', 'a.html'), 'a');
+    writeFileSync(join(out, 'categories', 'b.xml'), 'b');
+    ageFolders(out);
+    // Modified now, and not again before the check: left out all the same.
+    writeFileSync(join(out, 'articles', 'new.html'), 'new');
+    const ahead = statOutputsAhead(out, ['articles/a.html', 'categories/b.xml']);
+    const checked = await ahead.check();
+    await ahead.stop();
+    expect([...checked!.keys()]).toEqual(['categories/b.xml']);
   });
 
   it('answers undefined without its worker script, so the caller stats each file itself', async () => {
@@ -61,9 +87,7 @@ describe('output files stat-ed on a worker thread', () => {
       mkdirSync(dirname(join(out, f)), { recursive: true });
       writeFileSync(join(out, f), f);
     }
-    // Folder stamps change within a clock tick, but their mtimes only with it.
-    const past = new Date(Date.now() - 60_000);
-    for (const d of ['', 'articles', 'categories/x', 'categories/y', 'categories/z']) utimesSync(join(out, d), past, past);
+    ageFolders(out);
     const ahead = statOutputsAhead(out, files, { fresh: ['feed.xml'] });
     await ahead.answered;
     // During the build: a page deleted, a topic feed replaced by a folder, another page added beside one.
@@ -107,6 +131,9 @@ describe('output files stat-ed on a worker thread', () => {
     };
     const touchedHere = change(first);
     expect(change(second)).toEqual(touchedHere);
+    // Folders as a cron run finds them, modified minutes ago (the ones just changed aside): the worker's stats are trusted there.
+    ageFolders(join(first, 'out'), ['articles']);
+    ageFolders(join(second, 'out'), ['articles']);
     // Seeds parsed: the changed one, and the bodies of the pages rendered (none for a page skipped on its stamp).
     const parses = vi.spyOn(parseModule, 'parseSeed');
     const onWorker = await run(first, 1);

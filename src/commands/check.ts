@@ -10,6 +10,10 @@ export interface CheckCommandOptions {
   config: string;
   /** The clock for "date in the future" warnings (default: now). */
   now?: Date;
+  /** As `BuildOptions.bodiesKept` (default `BODIES_KEPT`). */
+  bodiesKept?: number;
+  /** As `PublishOptions.bodiesAheadMin` (default `BODIES_AHEAD_MIN`). */
+  bodiesAheadMin?: number;
 }
 
 /**
@@ -21,13 +25,13 @@ export interface CheckCommandOptions {
  */
 export async function runCheck(options: CheckCommandOptions): Promise<{ diagnostics: Diagnostic[]; exitCode: number }> {
   const config = loadConfig(options.config);
-  const buildOptions = { seedsDir: options.seeds, config, ...(options.now ? { now: options.now } : {}) };
+  const buildOptions = { seedsDir: options.seeds, config, ...(options.now ? { now: options.now } : {}), ...(options.bodiesKept !== undefined ? { bodiesKept: options.bodiesKept } : {}) };
   // A large folder is read and parsed on worker threads, and the bodies the build lets go read again there, as `publish` does.
   const listing = listSeeds(options.seeds);
   const parsed = await parseAhead(listing.seeds, undefined, buildOptions);
   const result = build({ ...buildOptions, listing, ...(parsed ? { parsed } : {}) });
   const diagnostics = [...result.diagnostics];
-  await eachWithBodiesAhead(result.outputs, result.bodies, parseSettings(buildOptions), BODIES_AHEAD_MIN, (output) => {
+  await eachWithBodiesAhead(result.outputs, result.bodies, parseSettings(buildOptions), options.bodiesAheadMin ?? BODIES_AHEAD_MIN, (output) => {
     const problem = checkOutputText(output.kind, output.text);
     if (problem) diagnostics.push(error('output-invalid', output.path, 0, `this output would not be written, it does not read back: ${problem}. Please report this with the seeds that caused it`));
   });
