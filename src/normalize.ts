@@ -117,32 +117,15 @@ export function normalizeSeed(
   const published = meta.date ?? identity.firstPublished;
   const updated = identity.edited && identity.edited > published ? identity.edited : published;
 
-  const item = {
-    id: identity.id,
-    file: relativeFile,
-    title: meta.title,
-    categories,
-    authors,
-    published,
-    updated,
-    link,
-    path,
-    language,
-  } as Item;
+  const fieldsOfItem = { id: identity.id, file: relativeFile, title: meta.title, categories, authors, published, updated, link, path, language };
   const bodyDiagnostics: Diagnostic[] = [];
   const html = seed.body ? bodyHtmlOf(seed.body, link, file, bodyDiagnostics) : undefined;
+  let item: Item;
   if (lazy) {
     // The body is kept in the build's bounded memo and read from the seed again when it was dropped.
+    item = new LazyBodyItem(fieldsOfItem, lazy, file) as unknown as Item;
     if (html !== undefined) lazy.memo.set(item, html);
-    Object.defineProperty(item, 'bodyHtml', {
-      enumerable: true,
-      get: () => {
-        let kept = lazy.memo.get(item);
-        if (kept === undefined) lazy.memo.set(item, (kept = bodyHtml(lazy.load(), link, file)));
-        return kept;
-      },
-    });
-  } else if (html !== undefined) item.bodyHtml = html;
+  } else if (html !== undefined) item = { ...fieldsOfItem, bodyHtml: html };
   else throw new Error(`${file}: a seed without its body and no way to read it`);
   const summary = text(fields.summary, 'summary');
   if (summary) item.summary = summary;
@@ -150,6 +133,31 @@ export function normalizeSeed(
   if (sharer) item.sharedBy = { name: sharer };
   if (originalLink) item.originalLink = originalLink;
   return { item, diagnostics: [...diagnostics, ...bodyDiagnostics], bodyDiagnostics };
+}
+
+/**
+ * An item whose `bodyHtml` is taken from the memo, or read again from the
+ * seed when the memo no longer holds it. The getter is on the prototype: one
+ * defined on each item is a new function each time, which V8 can only keep
+ * in a slow dictionary of properties (~830 bytes an item at 100,000 seeds).
+ */
+class LazyBodyItem {
+  readonly #lazy: LazyBody;
+  /** The seed as shown in messages. */
+  readonly #file: string;
+
+  constructor(fields: Omit<Item, 'bodyHtml'>, lazy: LazyBody, file: string) {
+    Object.assign(this, fields);
+    this.#lazy = lazy;
+    this.#file = file;
+  }
+
+  get bodyHtml(): string {
+    const item = this as unknown as Item;
+    let kept = this.#lazy.memo.get(item);
+    if (kept === undefined) this.#lazy.memo.set(item, (kept = bodyHtml(this.#lazy.load(), item.link, this.#file)));
+    return kept;
+  }
 }
 
 /**

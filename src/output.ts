@@ -23,19 +23,39 @@ export interface Output {
  * a renderer that fails is an `OutputError` (exit 4), and nothing is replaced.
  */
 export function lazyOutput(path: string, mediaType: string, kind: Output['kind'], render: () => string, fingerprint?: string, shows?: readonly Item[]): Output {
-  return {
-    path,
-    mediaType,
-    kind,
-    ...(fingerprint !== undefined ? { fingerprint } : {}),
-    ...(shows ? { shows } : {}),
-    get text() {
-      try {
-        return render();
-      } catch (e) {
-        if (e instanceof OutputError) throw e;
-        throw new OutputError(`${path} failed to render, nothing was written: ${(e as Error).message}`);
-      }
-    },
-  };
+  return new LazyOutput(path, mediaType, kind, render, fingerprint, shows);
+}
+
+/**
+ * A class, not an object literal with its own getter: an own getter is a new
+ * function for each of 100,000 outputs, which V8 can only hold in a slow
+ * dictionary of properties (~450 bytes each at 100,000 seeds); the getter on
+ * the prototype leaves each output a small object of data properties.
+ */
+class LazyOutput implements Output {
+  readonly #render: () => string;
+  readonly fingerprint?: string;
+  readonly shows?: readonly Item[];
+
+  constructor(
+    readonly path: string,
+    readonly mediaType: string,
+    readonly kind: Output['kind'],
+    render: () => string,
+    fingerprint?: string,
+    shows?: readonly Item[],
+  ) {
+    this.#render = render;
+    if (fingerprint !== undefined) this.fingerprint = fingerprint;
+    if (shows) this.shows = shows;
+  }
+
+  get text(): string {
+    try {
+      return this.#render();
+    } catch (e) {
+      if (e instanceof OutputError) throw e;
+      throw new OutputError(`${this.path} failed to render, nothing was written: ${(e as Error).message}`);
+    }
+  }
 }
