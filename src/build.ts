@@ -1,13 +1,13 @@
 import type { Item, SiteConfig } from './model.js';
 import { discoverSeeds, joinDisplay, type SeedFile } from './discover.js';
-import { PARALLEL_PARSE_MIN, parseInWorkers, rereadBody, runParseJob, type BodyJob, type ParseJob, type ParseResult, type ParseSettings } from './parse-pool.js';
+import { PARALLEL_PARSE_MIN, parseInWorkers, rereadBody, runParseJob, type ParseJob, type ParseResult, type ParseSettings } from './parse-pool.js';
 import type { BodyStore } from './body-pool.js';
 import type { SeedHead } from './parse/index.js';
 import type { Body } from './parse/fields.js';
 import type { SeedRecord } from './cache.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
 import { BoundedCache } from './bounded.js';
-import { normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
+import { bodyJobOf, normalizeSeed, seedMeta, type BodySource, type SeedMeta } from './normalize.js';
 import { assignIdentities, emptyLog, type LogEntry, type PublishLog } from './identity.js';
 import { FORMATS, type OutputFormat, type Renderer } from './render/formats.js';
 import type { FeedContext } from './render/context.js';
@@ -144,15 +144,16 @@ export function build(options: BuildOptions): BuildResult {
   progress?.done();
   // Bodies are not all held at once: the memo keeps those used last, the others are read again when shown.
   const bodies = new BoundedCache<Item, string>(bodiesKept);
-  /** A seed's body read again, when an output that shows it is rendered. */
-  const loadBody = (file: SeedFile, hash: string) => (): Body => {
-    const read = rereadBody(file, hash, settings);
-    // Gone, unreadable or edited since it was listed: the run fails before anything is written, and the next one publishes the seed as it is then.
-    if ('error' in read) throw new OutputError(read.error);
-    return read.body;
+  const bodySource: BodySource = {
+    memo: bodies,
+    /** A seed's body read again, when an output that shows it is rendered. */
+    reread: (file, hash): Body => {
+      const read = rereadBody(file, hash, settings);
+      // Gone, unreadable or edited since it was listed: the run fails before anything is written, and the next one publishes the seed as it is then.
+      if ('error' in read) throw new OutputError(read.error);
+      return read.body;
+    },
   };
-  /** How to read each item's body again, kept or not: a kept body, too, may be pushed out of the memo before it is shown (body-pool.ts). */
-  const rereads = new Map<Item, BodyJob>();
 
   const identity = assignIdentities(
     candidates.map((c) => ({
@@ -178,11 +179,10 @@ export function build(options: BuildOptions): BuildResult {
   for (const c of candidates) {
     const id = identity.identities.get(c.rel);
     if (!id) continue;
-    const normalized = normalizeSeed(c.body ? { ...c.seed, body: c.body } : c.seed, c.meta, id, config, c.rel, { load: loadBody(c.file, c.seed.hash), memo: bodies });
+    const normalized = normalizeSeed(c.body ? { ...c.seed, body: c.body } : c.seed, c.meta, id, config, c.rel, { bodies: bodySource, seed: c.file, hash: c.seed.hash });
     if (c.body) c.record.bodyDiagnostics = normalized.bodyDiagnostics;
     diagnostics.push(...normalized.diagnostics, ...(c.body ? [] : (c.record.bodyDiagnostics ?? [])));
     // The parse is let go: the item's body is in the memo, or read again when shown.
-    rereads.set(normalized.item, { file: c.file, hash: c.seed.hash, link: normalized.item.link });
     delete c.body;
     fingerprintItem(normalized.item, c.seed.hash);
     items.push(normalized.item);
@@ -219,7 +219,8 @@ export function build(options: BuildOptions): BuildResult {
     records,
     bodies: {
       capacity: bodies.capacity,
-      missing: (item) => (bodies.get(item) !== undefined ? undefined : rereads.get(item)),
+      // Kept or not, a body may have been pushed out of the memo before it is shown.
+      missing: (item) => (bodies.get(item) !== undefined ? undefined : bodyJobOf(item)),
       put: (item, html) => bodies.set(item, html),
     },
   };

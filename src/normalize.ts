@@ -10,6 +10,8 @@ import { hasXmlForbidden, stripXmlForbidden } from './text.js';
 import { sanitizeBody } from './sanitize.js';
 import { escapeHtml } from './html.js';
 import type { BoundedCache } from './bounded.js';
+import type { SeedFile } from './discover.js';
+import type { BodyJob } from './parse-pool.js';
 
 export const MAX_TITLE_LENGTH = 300;
 export const LONG_TITLE = 150;
@@ -124,7 +126,7 @@ export function normalizeSeed(
   if (lazy) {
     // The body is kept in the build's bounded memo and read from the seed again when it was dropped.
     item = new LazyBodyItem(fieldsOfItem, lazy, file) as unknown as Item;
-    if (html !== undefined) lazy.memo.set(item, html);
+    if (html !== undefined) lazy.bodies.memo.set(item, html);
   } else if (html !== undefined) item = { ...fieldsOfItem, bodyHtml: html };
   else throw new Error(`${file}: a seed without its body and no way to read it`);
   const summary = text(fields.summary, 'summary');
@@ -154,19 +156,39 @@ class LazyBodyItem {
 
   get bodyHtml(): string {
     const item = this as unknown as Item;
-    let kept = this.#lazy.memo.get(item);
-    if (kept === undefined) this.#lazy.memo.set(item, (kept = bodyHtml(this.#lazy.load(), item.link, this.#file)));
+    const { bodies, seed, hash } = this.#lazy;
+    let kept = bodies.memo.get(item);
+    if (kept === undefined) bodies.memo.set(item, (kept = bodyHtml(bodies.reread(seed, hash), item.link, this.#file)));
     return kept;
+  }
+
+  /** How to read the body again: the seed, the hash of its bytes when listed, and the item's link. */
+  get job(): BodyJob {
+    return { file: this.#lazy.seed, hash: this.#lazy.hash, link: (this as unknown as Item).link };
   }
 }
 
+/** How to read an item's body again, when the build made it to be read again (every item of a build does). */
+export function bodyJobOf(item: Item): BodyJob | undefined {
+  return item instanceof LazyBodyItem ? item.job : undefined;
+}
+
 /**
- * How an item's body is had when the build does not hold every body: `load`
- * reads and parses the seed again, `memo` keeps the bodies used last.
+ * Where a build's items get their bodies when it does not hold every body:
+ * `memo` keeps the bodies used last, `reread` reads and parses a seed again
+ * (and throws, naming the seed, when it is gone or changed). One for the
+ * whole build.
  */
-export interface LazyBody {
-  load: () => ParsedSeed['body'];
+export interface BodySource {
   memo: BoundedCache<Item, string>;
+  reread: (seed: SeedFile, hash: string) => ParsedSeed['body'];
+}
+
+/** An item's own part: its seed as listed and the hash of the seed's bytes then. */
+export interface LazyBody {
+  bodies: BodySource;
+  seed: SeedFile;
+  hash: string;
 }
 
 /** The warnings a body gives when normalized (they do not depend on the page its links resolve against). */
