@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkers } from './workers.js';
 import type { Item } from './model.js';
 import type { Output } from './output.js';
 import { PARSE_WORKER, type BodyJob, type ParseBatch, type ParseSettings } from './parse-pool.js';
@@ -59,16 +58,8 @@ export class BodyReader {
 
   /** Workers for `settings`; undefined without the compiled worker script (the sources run untranspiled) or without threads. */
   static start(settings: ParseSettings, options: { threads?: number; workerUrl?: URL } = {}): BodyReader | undefined {
-    const workerUrl = options.workerUrl ?? PARSE_WORKER;
-    if (!existsSync(fileURLToPath(workerUrl))) return undefined;
-    const workers: Worker[] = [];
-    try {
-      for (let i = 0; i < (options.threads ?? Math.min(availableParallelism(), MAX_THREADS)); i++) workers.push(new Worker(workerUrl));
-    } catch {
-      for (const w of workers) void w.terminate();
-      return undefined;
-    }
-    return new BodyReader(workers, settings);
+    const workers = startWorkers(options.workerUrl ?? PARSE_WORKER, options.threads ?? Math.min(availableParallelism(), MAX_THREADS));
+    return workers && new BodyReader(workers, settings);
   }
 
   /** The bodies of `jobs`, in order (null for one that cannot be read). */

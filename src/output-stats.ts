@@ -1,7 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startWorkers } from './workers.js';
 import { RACY_WINDOW_MS } from './fastpath.js';
 
 /**
@@ -80,17 +79,14 @@ function folderOf(path: string): string {
  */
 export function statOutputsAhead(outDir: string, paths: readonly string[], options: { fresh?: readonly string[]; workerUrl?: URL } = {}): StatsAhead {
   const none: StatsAhead = { answered: Promise.resolve(), check: async () => undefined, stop: async () => {} };
-  const workerUrl = options.workerUrl ?? WORKER;
-  if (!existsSync(fileURLToPath(workerUrl))) return none;
-  const folders = [...new Set(paths.map(folderOf))];
-  let worker: Worker;
-  try {
-    worker = new Worker(workerUrl, { workerData: { folders: folders.map((f) => join(outDir, f)), paths: paths.map((p) => join(outDir, p)) } });
-  } catch {
-    return none;
-  }
+  // The fresh paths are not sent: the caller stats them itself.
+  const fresh = new Set(options.fresh ?? []);
+  const asked = paths.filter((p) => !fresh.has(p));
+  const folders = [...new Set(asked.map(folderOf))];
+  const [worker] = startWorkers(options.workerUrl ?? WORKER, 1, { workerData: { folders: folders.map((f) => join(outDir, f)), paths: asked.map((p) => join(outDir, p)) } }) ?? [];
+  if (!worker) return none;
   const answer = new Promise<StatAnswer | undefined>((resolve) => {
-    worker.once('message', (a: StatAnswer) => resolve(a?.folders?.length === folders.length && a.files?.length === paths.length ? a : undefined));
+    worker.once('message', (a: StatAnswer) => resolve(a?.folders?.length === folders.length && a.files?.length === asked.length ? a : undefined));
     worker.once('error', () => resolve(undefined));
     worker.once('exit', () => resolve(undefined));
   });
@@ -101,10 +97,9 @@ export function statOutputsAhead(outDir: string, paths: readonly string[], optio
       if (!a) return undefined;
       // A folder moved since its stat, or modified so shortly before it that a second change could share its timestamp (as `RACY_WINDOW_MS` says of seeds).
       const moved = new Set(folders.filter((f, i) => fileStamp(join(outDir, f)) !== (a.folders[i] ?? undefined) || racy(a.folders[i], a.statAtMs)));
-      const fresh = new Set(options.fresh ?? []);
       const stamps = new Map<string, string | undefined>();
-      paths.forEach((p, i) => {
-        if (!fresh.has(p) && !moved.has(folderOf(p))) stamps.set(p, a.files[i] ?? undefined);
+      asked.forEach((p, i) => {
+        if (!moved.has(folderOf(p))) stamps.set(p, a.files[i] ?? undefined);
       });
       return stamps;
     },

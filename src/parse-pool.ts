@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startWorkers } from './workers.js';
 import { joinDisplay, readSeed, type SeedFile } from './discover.js';
 import { parseSeed, type ParsedSeed, type SeedHead } from './parse/index.js';
 import { bodyDiagnostics, bodyHtml } from './normalize.js';
@@ -72,7 +70,6 @@ export function runBodyJob(job: BodyJob, settings: ParseSettings): string | null
 export type ParseBatch = { settings: ParseSettings; jobs: ParseJob[] } | { settings: ParseSettings; bodies: BodyJob[] };
 
 export const PARSE_WORKER = new URL('./parse-worker.js', import.meta.url);
-const WORKER = PARSE_WORKER;
 
 /** Seeds per message: enough to make the messaging cheap, few enough to share the work evenly. */
 const BATCH = 64;
@@ -94,17 +91,14 @@ export async function parseInWorkers(
   settings: ParseSettings,
   options: { threads?: number; progress?: Progress; workerUrl?: URL } = {},
 ): Promise<Map<string, ParseResult> | undefined> {
-  const workerUrl = options.workerUrl ?? WORKER;
-  if (!existsSync(fileURLToPath(workerUrl))) return undefined;
   const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), Math.ceil(jobs.length / BATCH)));
+  const workers = startWorkers(options.workerUrl ?? PARSE_WORKER, threads);
+  if (!workers) return undefined;
   const results = new Map<string, ParseResult>();
   let next = 0;
-  const workers: Worker[] = [];
   try {
     await Promise.all(
-      Array.from({ length: threads }, () => {
-        const worker = new Worker(workerUrl);
-        workers.push(worker);
+      workers.map((worker) => {
         return new Promise<void>((resolve, reject) => {
           let sent: ParseJob[] = [];
           const send = () => {

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkers } from './workers.js';
 import { stageFile, type StageJob, type StageOutcome } from './stage-file.js';
 
 /** To a worker: one file to stage, with its text (encoded there). */
@@ -80,15 +79,13 @@ export class StagePool {
 
   private startWorkers(): boolean {
     if (this.workers) return true;
-    if (!existsSync(fileURLToPath(this.workerUrl))) {
+    const workers = startWorkers(this.workerUrl, this.threads);
+    if (!workers) {
+      // No script or no thread to be had: every file is staged here.
       this.inlineLeft = Infinity;
       return false;
     }
-    const workers: Worker[] = [];
-    const start = () => {
-      // Not unref'd: while the caller awaits only the workers' answers, they are what keeps the process running.
-      const worker = new Worker(this.workerUrl);
-      workers.push(worker);
+    for (const worker of workers) {
       worker.on('message', ({ id, ...outcome }: StageAnswer) => {
         const waiter = this.waiting.get(id);
         this.waiting.delete(id);
@@ -98,14 +95,6 @@ export class StagePool {
       worker.on('exit', (code) => {
         if (this.workers?.includes(worker)) this.failAll(new Error(`a staging worker exited (code ${code})`));
       });
-    };
-    try {
-      for (let i = 0; i < this.threads; i++) start();
-    } catch {
-      // No thread to be had: the ones started are ended, and every file is staged here.
-      for (const w of workers) void w.terminate();
-      this.inlineLeft = Infinity;
-      return false;
     }
     this.workers = workers;
     this.started = true;
