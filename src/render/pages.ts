@@ -202,6 +202,7 @@ function storyList(site: SiteConfig, from: string, items: readonly Item[]): stri
 
 function homePage(site: SiteConfig, items: readonly Item[], topics: readonly Topic[]): string {
   const path = 'index.html';
+  const link = linksFrom(path);
   const browse: string[] = [];
   for (const kind of TOPIC_KINDS) {
     const ofKind = topics.filter((t) => t.kind === kind && t.items.length > 0);
@@ -209,7 +210,7 @@ function homePage(site: SiteConfig, items: readonly Item[], topics: readonly Top
     browse.push(
       `<h2>${KIND_HEADINGS[kind]}</h2>`,
       '<ul>',
-      ...ofKind.map((t) => `<li><a href="${escapeHtml(relativeHref(path, t.path))}">${escapeHtml(t.name)}</a> (${t.items.length})</li>`),
+      ...ofKind.map((t) => `<li><a href="${escapeHtml(link(t.path))}">${escapeHtml(t.name)}</a> (${t.items.length})</li>`),
       '</ul>',
     );
   }
