@@ -143,8 +143,15 @@ export class BodiesAhead {
     return this.outputs[index]?.shows?.length ?? 0;
   }
 
-  /** Asks for the bodies of the next outputs, as many as show `ahead` items in all (and at least the next one). */
+  /**
+   * Asks for the bodies of the next outputs, as many as show `ahead` items
+   * in all (and at least the next one); only once the window has fallen to
+   * half of that, so that what is asked for goes in full batches. Topped up
+   * after every output, an article page asked for one body per message:
+   * 89,000 messages at 100,000 seeds, 1.7 s of the rendering thread's time.
+   */
   private askAhead(): void {
+    if (this.asked > this.from && this.inWindow >= this.ahead / 2) return;
     let batch: { item: Item; job: BodyJob }[] = [];
     const send = () => {
       if (!batch.length) return;

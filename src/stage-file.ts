@@ -8,6 +8,8 @@ export interface StageJob {
   temp: string;
   /** Written as UTF-8, encoded by the thread that stages the file. */
   text: string;
+  /** Fsync the temporary file before answering; false when the caller flushes it with the others (`flushStaged` in write.ts). */
+  sync: boolean;
 }
 
 /** What became of an offered file. */
@@ -21,7 +23,7 @@ export type StageOutcome =
  * The whole staging of one offered file, on whichever thread runs it
  * (stage-pool.ts): encoded to UTF-8, compared byte for byte with the file on disk; if it
  * differs, read back (`checkOutputText`), then written to its temporary
- * file and fsynced. Never throws: every failure is an outcome. The check
+ * file and, as the job says, fsynced. Never throws: every failure is an outcome. The check
  * reads the bytes, so it checks exactly what is written.
  */
 export function stageFile(job: StageJob): StageOutcome {
@@ -38,7 +40,7 @@ export function stageFile(job: StageJob): StageOutcome {
     if (problem) return { outcome: 'failed-check', problem };
   }
   try {
-    writeTemp(job.temp, bytes);
+    writeTemp(job.temp, bytes, job.sync);
   } catch (e) {
     return { outcome: 'failed', message: e instanceof Error ? e.message : String(e) };
   }
@@ -72,13 +74,13 @@ export function readExisting(target: string): Buffer | undefined {
   }
 }
 
-/** Writes `bytes` to the new file `temp` and fsyncs it; on failure removes it and throws. A short write throws. */
-export function writeTemp(temp: string, bytes: Uint8Array): void {
+/** Writes `bytes` to the new file `temp` and, unless told not to, fsyncs it; on failure removes it and throws. A short write throws. */
+export function writeTemp(temp: string, bytes: Uint8Array, sync = true): void {
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
   try {
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    fsyncSync(fd);
+    if (sync) fsyncSync(fd);
     closeSync(fd);
   } catch (e) {
     try {

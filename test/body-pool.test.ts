@@ -13,6 +13,7 @@ import * as sourceParse from '../src/parse/index.js';
 import { BodiesAhead, BodyReader } from '../src/body-pool.js';
 import type { BodyJob } from '../src/parse-pool.js';
 import type { Item } from '../src/model.js';
+import type { Output } from '../src/output.js';
 import type { publish as SourcePublish } from '../src/publish.js';
 
 // The workers run compiled JavaScript: the reader is pointed at the compiled worker script, and the
@@ -115,6 +116,40 @@ describe('bodies read again on worker threads', () => {
     expect(withWorkers.parsedHere).toBe(62);
     expect(alone.parsedHere).toBeGreaterThan(62);
   }, 60_000);
+
+  it('are asked for in full batches, a window ahead of the output being rendered, each once', async () => {
+    // 1,000 article pages of one item each, and after every hundredth a feed of the 50 items before it.
+    const items = Array.from({ length: 1000 }, (_, i) => ({ file: `s${i}.txt` }) as unknown as Item);
+    const outputs: Output[] = [];
+    items.forEach((item, i) => {
+      outputs.push({ path: `articles/${i}.html`, shows: [item] } as unknown as Output);
+      if (i % 100 === 99) outputs.push({ path: `feed-${i}.xml`, shows: items.slice(i - 49, i + 1) } as unknown as Output);
+    });
+    const held = new Map<Item, string>();
+    const store = {
+      capacity: 4000,
+      missing: (item: Item) => (held.has(item) ? undefined : ({ file: { file: item.file }, hash: 'h', link: 'l' } as unknown as BodyJob)),
+      put: (item: Item, html: string) => void held.set(item, html),
+    };
+    const batches: string[][] = [];
+    const reader = { read: async (jobs: BodyJob[]) => (batches.push(jobs.map((j) => j.file.file)), jobs.map((j) => `body of ${j.file.file}`)) };
+    const ahead = new BodiesAhead(outputs, store, reader);
+    let widest = 0;
+    for (const [i, output] of outputs.entries()) {
+      await ahead.ready(i);
+      // Every body the output shows is there when it is rendered, and no more than the window was asked for.
+      for (const item of output.shows!) expect(held.get(item), output.path).toBe(`body of ${item.file}`);
+      const asked = new Set(batches.flat());
+      widest = Math.max(widest, asked.size - items.filter((item, n) => n <= Number(/\d+/.exec(output.path)![0]) && asked.has(item.file)).length);
+    }
+    const asked = batches.flat();
+    expect(asked).toHaveLength(1000);
+    expect(new Set(asked).size).toBe(1000);
+    expect(widest).toBeLessThanOrEqual(512);
+    // Topped up only at half the window: nearly every message carries 16 bodies (one per page would be 1,000 messages).
+    expect(batches.length).toBeLessThan(80);
+    expect(batches.filter((b) => b.length === 16).length).toBeGreaterThan(55);
+  });
 
   it('without their worker script are not started', () => {
     expect(BodyReader.start(parseSettings({ config: testConfig(), seedsDir: tempDir() }), { workerUrl: pathToFileURL(join(tempDir(), 'none.js')) })).toBeUndefined();

@@ -41,11 +41,12 @@ const CASES: [string, string, string, string | null | undefined][] = [
 
 /** The cases laid out in a fresh folder, as jobs. */
 function casesIn(dir: string): { job: StageJob; text: string }[] {
-  return CASES.map(([name, kind, text, before]) => {
+  return CASES.map(([name, kind, text, before], i) => {
     const target = join(dir, name);
     if (before === null) mkdirSync(target);
     else if (before !== undefined) writeFileSync(target, before);
-    return { job: { kind, target, temp: join(dir, `.${name}.tmp`), text }, text };
+    // Fsynced or left to a flush after: the same outcome and bytes either way.
+    return { job: { kind, target, temp: join(dir, `.${name}.tmp`), text, sync: i % 2 === 0 }, text };
   });
 }
 
@@ -162,7 +163,7 @@ describe('failures while staging', () => {
     const fifo = join(dir, 'feed.xml');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     mkdirSync(join(dir, 'page.html'));
-    const job = (name: string): StageJob => ({ kind: 'xml', target: join(dir, name), temp: join(dir, `.${name}.tmp`), text: GOOD_RSS });
+    const job = (name: string): StageJob => ({ kind: 'xml', target: join(dir, name), temp: join(dir, `.${name}.tmp`), text: GOOD_RSS, sync: true });
     expect(stageFile(job('feed.xml'))).toEqual({ outcome: 'failed', message: `${fifo} is not a regular file; move it out of the way` });
     expect(stageFile(job('page.html'))).toEqual({ outcome: 'failed', message: `${join(dir, 'page.html')} is a folder; move it out of the way` });
     expect(readdirSync(dir).sort()).toEqual(['feed.xml', 'page.html']);

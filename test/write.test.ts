@@ -1,11 +1,25 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTree } from './helpers.js';
 import { scratchDir } from './support/scratch.js';
 import { snapshot, touched } from './support/cli.js';
-import { changedFiles, isTempFileName, removeStaleTempFiles, removeStaleTempFilesOf, Staging, writeFileAtomically, writeFilesAtomically, TEMP_MARK, type FileToWrite } from '../src/write.js';
+import {
+  changedFiles,
+  flushStaged,
+  foldersByDevice,
+  isTempFileName,
+  removeStaleTempFiles,
+  removeStaleTempFilesOf,
+  Staging,
+  syncFileSystems,
+  writeFileAtomically,
+  writeFilesAtomically,
+  TEMP_MARK,
+  type FileToWrite,
+} from '../src/write.js';
+import { StagePool } from '../src/stage-pool.js';
 import { checkJsonFeed, checkOutputText, checkXml } from '../src/readback.js';
 import { EXIT, OutputError } from '../src/diagnostics.js';
 
@@ -162,6 +176,88 @@ describe('writeFilesAtomically', () => {
     expect(Buffer.byteLength(name)).toBe(245);
     await writeFilesAtomically(dir, [{ path: `articles/${name}`, kind: 'html', text: '<html></html>\n' }]);
     expect(readdirSync(join(dir, 'articles'))).toEqual([name]);
+  });
+});
+
+describe('flushing what was staged', () => {
+  const pages = Array.from({ length: 6 }, (_, i) => ({ path: `articles/p${i}.html`, kind: 'html', text: `<p>page ${i}</p>\n` }));
+
+  it('flushes together, before any is put in place, the staged files not fsynced one by one', async () => {
+    const dir = scratchDir('seedfeed-write-');
+    // p3 is on disk as it is offered: unchanged, so neither staged nor flushed.
+    writeTree(dir, { [pages[3]!.path]: pages[3]!.text });
+    const flushes: { temps: string[]; texts: string[]; inPlace: string[] }[] = [];
+    const flush = (temps: readonly string[]) =>
+      flushes.push({ temps: [...temps], texts: temps.map((t) => readFileSync(t, 'utf8')), inPlace: readdirSync(join(dir, 'articles')).filter((n) => !isTempFileName(n)) });
+    const staging = new Staging(dir, 4, new StagePool(), 2, flush);
+    for (const page of pages) await staging.offer(page);
+    await staging.settle();
+    // The first two were fsynced as they were written; p2, p4 and p5 are flushed at once, whole, and none is in place yet.
+    expect(flushes).toHaveLength(1);
+    expect(flushes[0]!.temps.map((t) => basename(t).slice(0, basename(t).indexOf(TEMP_MARK)))).toEqual(['.p2.html', '.p4.html', '.p5.html']);
+    expect(flushes[0]!.texts).toEqual([pages[2]!.text, pages[4]!.text, pages[5]!.text]);
+    expect(flushes[0]!.inPlace).toEqual(['p3.html']);
+    expect(staging.commit().written).toEqual(['articles/p0.html', 'articles/p1.html', 'articles/p2.html', 'articles/p4.html', 'articles/p5.html']);
+    for (const page of pages) expect(readFileSync(join(dir, page.path), 'utf8')).toBe(page.text);
+  });
+
+  it('asks for no flush when every staged file was fsynced one by one', async () => {
+    const dir = scratchDir('seedfeed-write-');
+    let flushes = 0;
+    const staging = new Staging(dir, 4, new StagePool(), pages.length, () => flushes++);
+    for (const page of pages) await staging.offer(page);
+    await staging.settle();
+    expect(flushes).toBe(0);
+    expect(staging.commit().written).toHaveLength(pages.length);
+  });
+
+  it('replaces nothing when the flush fails, and leaves no temporary file', async () => {
+    const dir = scratchDir('seedfeed-write-');
+    await writeFilesAtomically(dir, feedFiles());
+    ageAll(dir);
+    const before = snapshot(dir);
+    const staging = new Staging(dir, 4, new StagePool(), 1, () => {
+      throw new Error('EIO: i/o error, fsync');
+    });
+    const staged = (async () => {
+      for (const file of [...feedFiles('changed'), ...pages]) await staging.offer(file);
+      await staging.settle();
+    })();
+    const error = await rejectsWithOutputError(staged);
+    expect(error.message).toBe('nothing written, the staged files could not be flushed to disk: EIO: i/o error, fsync');
+    await staging.abort();
+    expect(touched(before, snapshot(dir))).toEqual([]);
+    expect([...snapshot(dir).keys()].sort()).toEqual(['articles/a.html', 'feed.json', 'feed.xml']);
+  });
+
+  it('syncs each file system once, and fsyncs each file where that cannot be done', () => {
+    const dir = scratchDir('seedfeed-write-');
+    writeTree(dir, { 'a/one': '1', 'a/two': '2', 'b/three': '3' });
+    const temps = ['a/one', 'a/two', 'b/three'].map((p) => join(dir, p));
+    const asked: (readonly string[])[] = [];
+    flushStaged(temps, (folders) => asked.push(folders) > 0);
+    // One folder for the one file system the three files are on.
+    expect(asked).toEqual([[join(dir, 'a')]]);
+    // Without syncfs every file is fsynced: one that is gone fails the flush, naming it.
+    expect(() => flushStaged(temps, () => false)).not.toThrow();
+    const gone = join(dir, 'b', 'gone');
+    expect(() => flushStaged([...temps, gone], () => false)).toThrow(gone);
+    // With syncfs no file is opened.
+    expect(() => flushStaged([...temps, gone], () => true)).not.toThrow();
+  });
+
+  it('finds one folder per file system, keeping folders it cannot stat', () => {
+    const dir = scratchDir('seedfeed-write-');
+    writeTree(dir, { 'a/x': '', 'b/y': '' });
+    const [a, b, missing] = [join(dir, 'a'), join(dir, 'b'), join(dir, 'missing')];
+    // /proc is a file system of its own on Linux.
+    expect(foldersByDevice([a, b, a, '/proc', missing, '/proc/self'])).toEqual([a, '/proc', missing]);
+  });
+
+  it('syncs file systems with `sync --file-system` where it is installed (GNU coreutils), and says when it could not', () => {
+    const dir = scratchDir('seedfeed-write-');
+    expect(syncFileSystems([dir])).toBe(true);
+    expect(syncFileSystems([join(dir, 'missing')])).toBe(false);
   });
 });
 
