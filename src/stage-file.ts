@@ -22,9 +22,9 @@ export type StageOutcome =
 /**
  * The whole staging of one offered file, on whichever thread runs it
  * (stage-pool.ts): encoded to UTF-8, compared byte for byte with the file on disk; if it
- * differs, read back (`checkOutputText`), then written to its temporary
+ * differs, checked (`checkOutputText`), then written to its temporary
  * file and, as the job says, fsynced. Never throws: every failure is an outcome. The check
- * reads the bytes, so it checks exactly what is written.
+ * sees the text the bytes decode to, so it checks exactly what is written.
  */
 export function stageFile(job: StageJob): StageOutcome {
   const bytes = Buffer.from(job.text, 'utf8');
@@ -36,7 +36,10 @@ export function stageFile(job: StageJob): StageOutcome {
   }
   if (old?.equals(bytes)) return { outcome: 'unchanged' };
   if (isCheckedKind(job.kind)) {
-    const problem = checkOutputText(job.kind, bytes.toString('utf8'));
+    // What is checked is the text of the bytes: a well-formed string is what its UTF-8 decodes to, so only a string
+    // with a lone surrogate (written as U+FFFD) is decoded. Decoding every feed back cost each staging worker 0.85 s
+    // of a 10k build.
+    const problem = checkOutputText(job.kind, job.text.isWellFormed() ? job.text : bytes.toString('utf8'));
     if (problem) return { outcome: 'failed-check', problem };
   }
   try {
