@@ -254,7 +254,7 @@ describe('flushing what was staged', () => {
     expect(foldersByDevice([a, b, a, '/proc', missing, '/proc/self'])).toEqual([a, '/proc', missing]);
   });
 
-  it('syncs file systems with `sync --file-system` where it is installed (GNU coreutils), and says when it could not', () => {
+  it('syncs file systems with `sync -f` on Linux (GNU coreutils, as on Debian), and says when it could not', () => {
     const dir = scratchDir('seedfeed-write-');
     expect(syncFileSystems([dir])).toBe(true);
     expect(syncFileSystems([join(dir, 'missing')])).toBe(false);
