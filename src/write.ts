@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
+import { release } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from './diagnostics.js';
 import { StagePool } from './stage-pool.js';
@@ -222,14 +223,23 @@ export function foldersByDevice(folders: readonly string[]): string[] {
 
 /**
  * Whether `sync -f` (`--file-system`: syncfs(2), GNU coreutils and BusyBox)
- * flushed the file systems of `folders`: false off Linux (another system's
- * `sync` may take no option and only schedule the writes), and when the
- * command is missing, refuses the option or fails.
+ * flushed the file systems of `folders`. False, so that each file is
+ * fsynced instead: off Linux (another system's `sync` may take no option
+ * and only schedule the writes); on Linux before 5.8, whose syncfs does not
+ * report write-back errors; and when the command is missing, refuses the
+ * option or fails. It flushes what other programs wrote there too, which
+ * costs time, not correctness.
  */
-export function syncFileSystems(folders: readonly string[]): boolean {
-  if (process.platform !== 'linux') return false;
+export function syncFileSystems(folders: readonly string[], system: { platform: string; release: string } = { platform: process.platform, release: release() }): boolean {
+  if (system.platform !== 'linux' || !atLeastVersion(system.release, [5, 8])) return false;
   const run = spawnSync('sync', ['-f', '--', ...folders], { stdio: 'ignore' });
   return run.error === undefined && run.status === 0;
+}
+
+/** Whether a version such as `6.1.0-18-amd64` is at least `minimum` (major, minor). */
+function atLeastVersion(version: string, minimum: readonly [number, number]): boolean {
+  const [major = 0, minor = 0] = version.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  return major > minimum[0] || (major === minimum[0] && minor >= minimum[1]);
 }
 
 function fsyncPath(path: string): void {
