@@ -16,12 +16,12 @@ const WORKER = new URL('./stage-worker.js', import.meta.url);
 /** Files staged on the calling thread before workers are started: a run that writes a few files never pays for starting them. */
 export const STAGED_BEFORE_WORKERS = 32;
 
-/** Workers: staging mostly waits on the disk (one fsync per file), so two keep it going while the main thread renders. */
+/** Workers: staging is mostly the file system's work (creating and writing each file, and fsyncing those not left to one flush: see `Durability` in write.ts), so two keep it going while the main thread renders. */
 export const STAGE_WORKERS = 2;
 
 /**
- * `stageFile` off the calling thread: a full build compares, reads back,
- * writes and fsyncs thousands of files (12.7k at 10k seeds), and with that
+ * `stageFile` off the calling thread: a full build compares, reads back
+ * and writes thousands of files (12.7k at 10k seeds), and with that
  * on worker threads the main thread renders the next outputs meanwhile. The
  * outcomes are the same: the workers run the same function on the same
  * text. The first `inlineFirst` files are staged on the calling thread;

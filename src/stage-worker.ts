@@ -1,6 +1,6 @@
 /**
  * A worker thread of `StagePool` (stage-pool.ts): stages each file it is
- * sent with `stageFile` (compare, read back, write, fsync) and answers with
+ * sent with `stageFile` (compare, read back, write and, as the job says, fsync) and answers with
  * the outcome.
  */
 import { parentPort } from 'node:worker_threads';

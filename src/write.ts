@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, constants } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, statfsSync, unlinkSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { release } from 'node:os';
@@ -58,8 +58,21 @@ export async function writeFilesAtomically(dir: string, files: Iterable<FileToWr
 /** Offered files being staged at once (on worker threads in a large run) while the caller renders the next. */
 export const STAGING_IN_FLIGHT = 16;
 
-/** Offered files whose temporary files are fsynced one by one; those offered after are flushed together by `settle` (`flushStaged`). */
+/** Offered files whose temporary files are fsynced one by one; those offered after may be flushed together by `settle` (`flushStaged`). */
 export const SYNCED_ONE_BY_ONE = 32;
+
+/** How `Staging` makes the files it stages durable. */
+export interface Durability {
+  /** How many offered files are fsynced one by one, whatever their folder. */
+  syncedOneByOne: number;
+  /** Whether files staged in `folder` (which exists) may be written without an fsync each and left to `flush`; otherwise each is fsynced as it is written. */
+  canDefer(folder: string): boolean;
+  /** Makes the staged files `temps` durable; throws when it cannot. */
+  flush(temps: readonly string[]): void;
+}
+
+/** The first `SYNCED_ONE_BY_ONE` files fsynced one by one, the others flushed together by one syncfs where `syncfsMakesDurable` says it can. */
+export const SYNCFS_DURABILITY: Durability = { syncedOneByOne: SYNCED_ONE_BY_ONE, canDefer: (folder) => syncfsMakesDurable(folder), flush: (temps) => flushStaged(temps) };
 
 /**
  * The two phases of a replacement. `offer` compares one file with the disk
@@ -71,10 +84,12 @@ export const SYNCED_ONE_BY_ONE = 32;
  * flight, so a build of 100,000 pages never holds them all in memory.
  * `settle` waits for every offered file and throws the failure of the file
  * offered first, if any. Every staged file is on disk before `settle`
- * resolves: the first `syncedOneByOne` offered are fsynced as they are
- * written, so a run that changes a few files waits for no flush of the file
- * system; those offered after are flushed together (`flushStaged`), at a
- * sixth of the cost of an fsync each.
+ * resolves: the first `syncedOneByOne` offered (changed or not) are fsynced
+ * as they are written, so a run that offers a few files waits for no flush
+ * of the file system; those offered after are flushed together by one
+ * syncfs (`flushStaged`, at a sixth of the cost of an fsync each) where that
+ * makes them as durable as an fsync (`syncfsMakesDurable`), and fsynced as
+ * they are written elsewhere (see `Durability`).
  * Only `commit` renames the staged files over the old ones, pages before
  * the feeds that link to them, and fsyncs the folders; `abort` removes what
  * was staged. A run killed at any moment leaves each file complete, old or
@@ -85,6 +100,10 @@ export class Staging {
   private readonly offered: { path: string; target: string; temp: string; feed: boolean; synced: boolean; unchanged: boolean }[] = [];
   /** Folders known to exist: 100,000 pages share a handful of folders, and each mkdir is a system call. */
   private readonly folders = new Set<string>();
+  /** Folders asked about (`Durability.canDefer`, once the first files are offered): whether their files may be left to the flush. */
+  private readonly deferrable = new Map<string, boolean>();
+  /** Set once `settle` has flushed what it staged: only then may `commit` rename. */
+  private settled = false;
   private readonly inFlight = new Set<Promise<void>>();
   /** The failed file offered first, thrown by the next `offer` or by `settle` once the others in flight are done. */
   private failure: { index: number; error: OutputError } | undefined;
@@ -93,8 +112,7 @@ export class Staging {
     private readonly dir: string,
     private readonly maxInFlight = STAGING_IN_FLIGHT,
     private readonly pool = new StagePool(),
-    private readonly syncedOneByOne = SYNCED_ONE_BY_ONE,
-    private readonly flush: (temps: readonly string[]) => void = flushStaged,
+    private readonly durability: Durability = SYNCFS_DURABILITY,
   ) {}
 
   /**
@@ -106,8 +124,8 @@ export class Staging {
   async offer(file: FileToWrite): Promise<void> {
     await this.throwFailure();
     const target = join(this.dir, file.path);
+    const folder = dirname(target);
     try {
-      const folder = dirname(target);
       if (!this.folders.has(folder)) {
         mkdirSync(folder, { recursive: true });
         this.folders.add(folder);
@@ -119,7 +137,7 @@ export class Staging {
       throw new OutputError(`nothing written: ${ioMessage(e)}`);
     }
     // Listed before its temporary file exists, so that `abort` removes that file whenever the write stops.
-    const synced = this.offered.length < this.syncedOneByOne;
+    const synced = this.offered.length < this.durability.syncedOneByOne || !this.mayDefer(folder);
     const entry = { path: file.path, target, temp: tempPathFor(target), feed: file.kind === 'xml' || file.kind === 'json', synced, unchanged: false };
     const index = this.offered.push(entry) - 1;
     const write: Promise<void> = this.pool
@@ -149,10 +167,11 @@ export class Staging {
     await this.throwFailure();
     const unsynced = this.offered.filter((s) => !s.synced && !s.unchanged).map((s) => s.temp);
     try {
-      if (unsynced.length) this.flush(unsynced);
+      if (unsynced.length) this.durability.flush(unsynced);
     } catch (e) {
       throw new OutputError(`nothing written, the staged files could not be flushed to disk: ${ioMessage(e)}`);
     }
+    this.settled = true;
   }
 
   /** Waits for the writes in flight, then removes every staged file. */
@@ -164,7 +183,7 @@ export class Staging {
 
   /** Puts the staged files in place; call after `settle`. */
   commit(): WriteResult {
-    if (this.inFlight.size || this.failure) throw new Error('Staging.commit: call after settle() has resolved');
+    if (!this.settled || this.inFlight.size || this.failure) throw new Error('Staging.commit: call after settle() has resolved');
     const staged = this.offered.filter((s) => !s.unchanged);
     // Pages and other files first, feeds last: a reader who sees a new item in a feed finds its page.
     const order = [...staged.filter((s) => !s.feed), ...staged.filter((s) => s.feed)];
@@ -183,6 +202,12 @@ export class Staging {
     return { written: staged.map((s) => s.path), unchanged: this.offered.filter((s) => s.unchanged).map((s) => s.path) };
   }
 
+  private mayDefer(folder: string): boolean {
+    let deferrable = this.deferrable.get(folder);
+    if (deferrable === undefined) this.deferrable.set(folder, (deferrable = this.durability.canDefer(folder)));
+    return deferrable;
+  }
+
   /** After a failure, waits for the files still in flight, then throws the failure of the file offered first: the same file is named whatever finished first. */
   private async throwFailure(): Promise<void> {
     if (!this.failure) return;
@@ -193,12 +218,14 @@ export class Staging {
 
 /**
  * Makes the files `temps`, written and not fsynced, durable: one syncfs(2)
- * of each file system that holds them (`syncFileSystems`), where that can be
- * had; otherwise an fsync of each (Node has no binding for syncfs).
- * Measured here, 10,000 files of 10 KB written and fsynced one by one took
- * 2.4 s; all written, then flushed by one syncfs, 0.4 s; all written, then
- * fsynced one by one, 2.1 s (each fsync waits for a flush of its own).
- * Throws when a file cannot be fsynced.
+ * of each file system that holds them (`syncFileSystems`); an fsync of each
+ * where that fails. Node has no binding for syncfs. Measured here, 10,000
+ * files of 10 KB written and fsynced one by one took 2.4 s; all written,
+ * then flushed by one syncfs, 0.4 s; all written, then fsynced one by one,
+ * 2.1 s (each fsync waits for a flush of its own). Call only for files in
+ * folders `syncfsMakesDurable` accepts: the others are fsynced as they are
+ * written, on the descriptor that wrote them. Throws when a file cannot be
+ * fsynced.
  */
 export function flushStaged(temps: readonly string[], syncfs: (folders: readonly string[]) => boolean = syncFileSystems): void {
   if (!temps.length) return;
@@ -221,19 +248,66 @@ export function foldersByDevice(folders: readonly string[]): string[] {
   return [...byDevice.values()];
 }
 
-/**
- * Whether `sync -f` (`--file-system`: syncfs(2), GNU coreutils and BusyBox)
- * flushed the file systems of `folders`. False, so that each file is
- * fsynced instead: off Linux (another system's `sync` may take no option
- * and only schedule the writes); on Linux before 5.8, whose syncfs does not
- * report write-back errors; and when the command is missing, refuses the
- * option or fails. It flushes what other programs wrote there too, which
- * costs time, not correctness.
- */
-export function syncFileSystems(folders: readonly string[], system: { platform: string; release: string } = { platform: process.platform, release: release() }): boolean {
-  if (system.platform !== 'linux' || !atLeastVersion(system.release, [5, 8])) return false;
+/** Whether `sync -f` (syncfs(2)) flushed the file systems of `folders`: false when the command is missing, refuses the option or fails. */
+export function syncFileSystems(folders: readonly string[]): boolean {
   const run = spawnSync('sync', ['-f', '--', ...folders], { stdio: 'ignore' });
   return run.error === undefined && run.status === 0;
+}
+
+/**
+ * File systems whose syncfs(2) makes the files on them as durable as an
+ * fsync each: local ones (ext2/3/4, XFS, Btrfs, F2FS, and tmpfs, which
+ * has no disk). On network and FUSE file systems (NFS, CIFS, 9p, a
+ * container's bind mount from another system) syncfs may write the pages
+ * without asking the server to commit them, where fsync does.
+ */
+const SYNCFS_FILE_SYSTEMS = new Set([0xef53, 0x58465342, 0x9123683e, 0xf2f52010, 0x01021994]);
+
+/** What `syncfsMakesDurable` asks of the system it runs on. */
+export interface SyncfsSystem {
+  platform: string;
+  /** The kernel's release, `os.release()`. */
+  release: string;
+  /** What `sync --version` prints, or undefined when it cannot be run. */
+  syncVersion(): string | undefined;
+  /** The file system type (`statfs`) of a folder. */
+  fileSystemType(folder: string): number;
+}
+
+let thisSystem: SyncfsSystem | undefined;
+
+/**
+ * Whether the staged files in `folder` can be left to one syncfs of its
+ * file system instead of an fsync each: on Linux 5.8 and later (before,
+ * syncfs did not report write-back errors), with GNU coreutils' `sync`
+ * (BusyBox's `sync -f` and some others ignore what syncfs returns), on a
+ * local file system (`SYNCFS_FILE_SYSTEMS`).
+ */
+export function syncfsMakesDurable(folder: string, system: SyncfsSystem = (thisSystem ??= currentSystem())): boolean {
+  if (system.platform !== 'linux' || !atLeastVersion(system.release, [5, 8])) return false;
+  if (!/\(GNU coreutils\)/.test(system.syncVersion() ?? '')) return false;
+  try {
+    return SYNCFS_FILE_SYSTEMS.has(system.fileSystemType(folder));
+  } catch {
+    return false;
+  }
+}
+
+/** This machine, with what `sync --version` prints asked once. */
+function currentSystem(): SyncfsSystem {
+  let version: string | undefined | null = null;
+  return {
+    platform: process.platform,
+    release: release(),
+    syncVersion: () => {
+      if (version === null) {
+        const run = spawnSync('sync', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+        version = run.error === undefined && run.status === 0 ? run.stdout : undefined;
+      }
+      return version;
+    },
+    fileSystemType: (folder) => statfsSync(folder).type,
+  };
 }
 
 /** Whether a version such as `6.1.0-18-amd64` is at least `minimum` (major, minor). */

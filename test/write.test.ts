@@ -14,6 +14,8 @@ import {
   removeStaleTempFilesOf,
   Staging,
   syncFileSystems,
+  syncfsMakesDurable,
+  type SyncfsSystem,
   writeFileAtomically,
   writeFilesAtomically,
   TEMP_MARK,
@@ -189,7 +191,7 @@ describe('flushing what was staged', () => {
     const flushes: { temps: string[]; texts: string[]; inPlace: string[] }[] = [];
     const flush = (temps: readonly string[]) =>
       flushes.push({ temps: [...temps], texts: temps.map((t) => readFileSync(t, 'utf8')), inPlace: readdirSync(join(dir, 'articles')).filter((n) => !isTempFileName(n)) });
-    const staging = new Staging(dir, 4, new StagePool(), 2, flush);
+    const staging = new Staging(dir, 4, new StagePool(), { syncedOneByOne: 2, canDefer: () => true, flush });
     for (const page of pages) await staging.offer(page);
     await staging.settle();
     // The first two were fsynced as they were written; p2, p4 and p5 are flushed at once, whole, and none is in place yet.
@@ -204,7 +206,7 @@ describe('flushing what was staged', () => {
   it('asks for no flush when every staged file was fsynced one by one', async () => {
     const dir = scratchDir('seedfeed-write-');
     let flushes = 0;
-    const staging = new Staging(dir, 4, new StagePool(), pages.length, () => flushes++);
+    const staging = new Staging(dir, 4, new StagePool(), { syncedOneByOne: pages.length, canDefer: () => true, flush: () => flushes++ });
     for (const page of pages) await staging.offer(page);
     await staging.settle();
     expect(flushes).toBe(0);
@@ -216,8 +218,12 @@ describe('flushing what was staged', () => {
     await writeFilesAtomically(dir, feedFiles());
     ageAll(dir);
     const before = snapshot(dir);
-    const staging = new Staging(dir, 4, new StagePool(), 1, () => {
-      throw new Error('EIO: i/o error, fsync');
+    const staging = new Staging(dir, 4, new StagePool(), {
+      syncedOneByOne: 1,
+      canDefer: () => true,
+      flush: () => {
+        throw new Error('EIO: i/o error, fsync');
+      },
     });
     const staged = (async () => {
       for (const file of [...feedFiles('changed'), ...pages]) await staging.offer(file);
@@ -225,9 +231,62 @@ describe('flushing what was staged', () => {
     })();
     const error = await rejectsWithOutputError(staged);
     expect(error.message).toBe('nothing written, the staged files could not be flushed to disk: EIO: i/o error, fsync');
+    // Nothing unflushed can be put in place.
+    expect(() => staging.commit()).toThrow(/after settle/);
     await staging.abort();
     expect(touched(before, snapshot(dir))).toEqual([]);
     expect([...snapshot(dir).keys()].sort()).toEqual(['articles/a.html', 'feed.json', 'feed.xml']);
+  });
+
+  it('leaves to the flush only the files of folders where one syncfs makes them durable', async () => {
+    const dir = scratchDir('seedfeed-write-');
+    const files = ['local/one.html', 'remote/two.html', 'local/three.html', 'remote/four.html'].map((path) => ({ path, kind: 'html', text: `<p>${path}</p>\n` }));
+    const flushed: string[] = [];
+    const asked: string[] = [];
+    const durability = {
+      syncedOneByOne: 0,
+      canDefer: (folder: string) => (asked.push(basename(folder)), basename(folder) === 'local'),
+      flush: (temps: readonly string[]) => void flushed.push(...temps.map((t) => basename(t).slice(0, basename(t).indexOf(TEMP_MARK)))),
+    };
+    const staging = new Staging(dir, 4, new StagePool(), durability);
+    for (const file of files) await staging.offer(file);
+    await staging.settle();
+    // The files in "remote" were fsynced as they were written; each folder was asked about once.
+    expect(flushed).toEqual(['.one.html', '.three.html']);
+    expect(asked).toEqual(['local', 'remote']);
+    expect(staging.commit().written).toHaveLength(4);
+  });
+
+  it('can leave files to one syncfs only on Linux 5.8 or later, with GNU coreutils, on a local file system', () => {
+    const system = (changes: Partial<SyncfsSystem> = {}): SyncfsSystem => ({
+      platform: 'linux',
+      release: '6.1.0-18-amd64',
+      syncVersion: () => 'sync (GNU coreutils) 9.1\n',
+      fileSystemType: () => 0xef53,
+      ...changes,
+    });
+    expect(syncfsMakesDurable('/out', system())).toBe(true);
+    expect(syncfsMakesDurable('/out', system({ release: '5.8.0' }))).toBe(true);
+    expect(syncfsMakesDurable('/out', system({ fileSystemType: () => 0x58465342 }))).toBe(true);
+    // Before 5.8 syncfs does not report a failed write-back.
+    expect(syncfsMakesDurable('/out', system({ release: '5.7.19' }))).toBe(false);
+    expect(syncfsMakesDurable('/out', system({ release: '4.19.0-26-amd64' }))).toBe(false);
+    expect(syncfsMakesDurable('/out', system({ platform: 'darwin', release: '23.1.0' }))).toBe(false);
+    // BusyBox's sync -f ignores what syncfs returns; no sync at all.
+    expect(syncfsMakesDurable('/out', system({ syncVersion: () => 'BusyBox v1.36.1 (2023-11-07 18:53:09 UTC) multi-call binary.\n' }))).toBe(false);
+    expect(syncfsMakesDurable('/out', system({ syncVersion: () => undefined }))).toBe(false);
+    // NFS, CIFS, FUSE: syncfs may not make the server commit.
+    for (const type of [0x6969, 0xff534d42, 0x65735546]) expect(syncfsMakesDurable('/out', system({ fileSystemType: () => type }))).toBe(false);
+    expect(
+      syncfsMakesDurable(
+        '/out',
+        system({
+          fileSystemType: () => {
+            throw new Error('ENOENT');
+          },
+        }),
+      ),
+    ).toBe(false);
   });
 
   it('syncs each file system once, and fsyncs each file where that cannot be done', () => {
@@ -254,15 +313,10 @@ describe('flushing what was staged', () => {
     expect(foldersByDevice([a, b, a, '/proc', missing, '/proc/self'])).toEqual([a, '/proc', missing]);
   });
 
-  it('syncs file systems with `sync -f` on Linux (GNU coreutils, as on Debian), and says when it could not', () => {
+  it('syncs file systems with `sync -f`, and says when it could not (this machine: Debian, GNU coreutils)', () => {
     const dir = scratchDir('seedfeed-write-');
     expect(syncFileSystems([dir])).toBe(true);
     expect(syncFileSystems([join(dir, 'missing')])).toBe(false);
-    // Not where syncfs may not report a failed write-back, nor off Linux: those get an fsync per file.
-    expect(syncFileSystems([dir], { platform: 'linux', release: '5.8.0-1-amd64' })).toBe(true);
-    expect(syncFileSystems([dir], { platform: 'linux', release: '5.7.19' })).toBe(false);
-    expect(syncFileSystems([dir], { platform: 'linux', release: '4.19.0-26-amd64' })).toBe(false);
-    expect(syncFileSystems([dir], { platform: 'darwin', release: '23.1.0' })).toBe(false);
   });
 });
 
