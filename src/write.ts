@@ -281,7 +281,9 @@ let thisSystem: SyncfsSystem | undefined;
  * file system instead of an fsync each: on Linux 5.8 and later (before,
  * syncfs did not report write-back errors), with GNU coreutils' `sync`
  * (BusyBox's `sync -f` and some others ignore what syncfs returns), on a
- * local file system (`SYNCFS_FILE_SYSTEMS`).
+ * local file system (`SYNCFS_FILE_SYSTEMS`). The flush also writes what
+ * other programs left unwritten on that file system, which costs time, not
+ * correctness.
  */
 export function syncfsMakesDurable(folder: string, system: SyncfsSystem = (thisSystem ??= currentSystem())): boolean {
   if (system.platform !== 'linux' || !atLeastVersion(system.release, [5, 8])) return false;
