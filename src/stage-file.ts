@@ -77,12 +77,20 @@ export function readExisting(target: string): Buffer | undefined {
   }
 }
 
-/** Writes `bytes` to the new file `temp` and, unless told not to, fsyncs it; on failure removes it and throws. A short write throws. */
-export function writeTemp(temp: string, bytes: Uint8Array, sync = true): void {
+/**
+ * Writes `content` to the new file `temp` and, unless told not to, fsyncs
+ * it; on failure removes it and throws. A short write throws. Content
+ * given as pieces of text is encoded and written a megabyte at a time, so
+ * a file of tens of megabytes (the build cache) is never held whole; a
+ * surrogate pair must not be split between two pieces.
+ */
+export function writeTemp(temp: string, content: Uint8Array | Iterable<string>, sync = true): void {
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
   try {
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    for (const bytes of content instanceof Uint8Array ? [content] : encodedInBatches(content)) {
+      let offset = 0;
+      while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    }
     if (sync) fsyncSync(fd);
     closeSync(fd);
   } catch (e) {
@@ -98,4 +106,21 @@ export function writeTemp(temp: string, bytes: Uint8Array, sync = true): void {
     }
     throw e;
   }
+}
+
+/** Characters of text encoded at a time by `writeTemp`. */
+const BATCH_CHARS = 1 << 20;
+
+function* encodedInBatches(pieces: Iterable<string>): Generator<Buffer> {
+  let pending: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    pending.push(piece);
+    size += piece.length;
+    if (size < BATCH_CHARS) continue;
+    yield Buffer.from(pending.join(''), 'utf8');
+    pending = [];
+    size = 0;
+  }
+  if (pending.length) yield Buffer.from(pending.join(''), 'utf8');
 }

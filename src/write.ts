@@ -340,14 +340,15 @@ function sameBytes(path: string, bytes: Buffer): boolean {
  * One file, the atomic way: temporary file in the same folder, fsync,
  * rename, fsync the folder. Temporary files of this target left by
  * dead processes are removed first. Failures are `OutputError`s naming the
- * file; the old file is then untouched.
+ * file; the old file is then untouched. The text may come in pieces (the
+ * lines of a large file), which are written as they come (`writeTemp`).
  */
-export function writeFileAtomically(target: string, text: string, syncDir = true): void {
+export function writeFileAtomically(target: string, text: string | Iterable<string>, syncDir = true): void {
   let temp: string | undefined;
   try {
     mkdirSync(dirname(target), { recursive: true });
     removeStaleTempFilesOf(target);
-    temp = stage(target, Buffer.from(text, 'utf8'));
+    temp = stage(target, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
     renameSync(temp, target);
   } catch (e) {
     if (temp) unlinkQuietly(temp);
@@ -356,10 +357,10 @@ export function writeFileAtomically(target: string, text: string, syncDir = true
   if (syncDir) fsyncDir(dirname(target));
 }
 
-/** Writes `bytes` to a new temporary file beside `target` and fsyncs it; returns its path. A short write throws. */
-function stage(target: string, bytes: Buffer): string {
+/** Writes `content` to a new temporary file beside `target` and fsyncs it; returns its path. A short write throws. */
+function stage(target: string, content: Uint8Array | Iterable<string>): string {
   const temp = tempPathFor(target);
-  writeTemp(temp, bytes);
+  writeTemp(temp, content);
   return temp;
 }
 

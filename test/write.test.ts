@@ -332,6 +332,37 @@ describe('writeFileAtomically', () => {
     expect(readdirSync(join(dir, 'state'))).toEqual(['publish-log.json']);
   });
 
+  it('writes a text given in pieces as it comes, across the batches it encodes, whole', () => {
+    const dir = scratchDir('seedfeed-write-');
+    const target = join(dir, 'state', 'log.json.cache');
+    // 3,000 lines of ~1,000 characters, Armenian and emoji among them: three batches of a million characters and more.
+    const lines = Array.from({ length: 3000 }, (_, i) => `{"n":${i},"t":"${'Ա😀x'.repeat(250)}"}\n`);
+    let pulled = 0;
+    writeFileAtomically(target, (function* () {
+      for (const line of lines) {
+        pulled++;
+        yield line;
+      }
+    })());
+    expect(pulled).toBe(3000);
+    expect(readFileSync(target, 'utf8')).toBe(lines.join(''));
+  });
+
+  it('leaves the old file when the pieces fail part way, and no temporary file', () => {
+    const dir = scratchDir('seedfeed-write-');
+    const target = join(dir, 'log.json.cache');
+    writeFileAtomically(target, 'the old cache\n');
+    const error = outputError(() =>
+      writeFileAtomically(target, (function* () {
+        for (let i = 0; i < 5000; i++) yield `${'x'.repeat(999)}\n`;
+        throw new Error('a record that cannot be serialized');
+      })()),
+    );
+    expect(error.message).toContain('a record that cannot be serialized');
+    expect(readFileSync(target, 'utf8')).toBe('the old cache\n');
+    expect(readdirSync(dir)).toEqual(['log.json.cache']);
+  });
+
   it('removes the temporary files of this target left by dead processes, not those of live ones or of other files', () => {
     const dir = scratchDir('seedfeed-write-');
     const target = join(dir, 'publish-log.json');
