@@ -123,11 +123,8 @@ export class BodiesAhead {
 
   /** Waits until the bodies output `index` shows have been read ahead (or could not be), asking for those of the outputs after it. Call in order. */
   async ready(index: number): Promise<void> {
-    for (; this.from < index; this.from++) if (this.from < this.asked) this.inWindow -= this.shown(this.from);
-    if (this.asked < index) {
-      this.asked = index;
-      this.inWindow = 0;
-    }
+    // Every output before `index` was asked for (`askAhead` always asks past the one being rendered): it leaves the window.
+    for (; this.from < index; this.from++) this.inWindow -= this.shown(this.from);
     this.askAhead();
     const waits: Promise<void>[] = [];
     for (const item of this.outputs[index]?.shows ?? []) {

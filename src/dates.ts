@@ -44,9 +44,7 @@ export function parseSeedDate(text: string): DateResult {
     const date = buildDate(year, month, +d!, +h!, +mi!, +s, '', offset);
     // The weekday names the day as written (before the zone is applied); one that disagrees points at a typo in the date.
     if ('date' in date && weekday) {
-      const day = new Date(Date.UTC(2000, month - 1, +d!));
-      day.setUTCFullYear(year, month - 1, +d!);
-      const actual = WEEKDAYS[day.getUTCDay()]!;
+      const actual = WEEKDAYS[new Date(date.date.getTime() + offset * 60_000).getUTCDay()]!;
       if (actual.slice(0, 3).toLowerCase() !== weekday.toLowerCase()) {
         return { date: date.date, warning: { rule: 'date-weekday', message: `date "${value}" says ${weekday}, but ${+d!} ${MONTH_NAMES[month - 1]} ${year} is a ${actual}; the date is used. Correct the weekday or the date` } };
       }

@@ -144,27 +144,32 @@ export function normalizeSeed(
  * in a slow dictionary of properties (~830 bytes an item at 100,000 seeds).
  */
 class LazyBodyItem {
-  readonly #lazy: LazyBody;
+  /** The build's, shared by its items; the item's own seed and hash are held here, not in a wrapper each. */
+  readonly #bodies: BodySource;
+  readonly #seed: SeedFile;
+  readonly #hash: string;
   /** The seed as shown in messages. */
   readonly #file: string;
 
   constructor(fields: Omit<Item, 'bodyHtml'>, lazy: LazyBody, file: string) {
     Object.assign(this, fields);
-    this.#lazy = lazy;
+    this.#bodies = lazy.bodies;
+    this.#seed = lazy.seed;
+    this.#hash = lazy.hash;
     this.#file = file;
   }
 
   get bodyHtml(): string {
     const item = this as unknown as Item;
-    const { bodies, seed, hash } = this.#lazy;
-    let kept = bodies.memo.get(item);
-    if (kept === undefined) bodies.memo.set(item, (kept = bodyHtml(bodies.reread(seed, hash), item.link, this.#file)));
+    const memo = this.#bodies.memo;
+    let kept = memo.get(item);
+    if (kept === undefined) memo.set(item, (kept = bodyHtml(this.#bodies.reread(this.#seed, this.#hash), item.link, this.#file)));
     return kept;
   }
 
   /** How to read the body again: the seed, the hash of its bytes when listed, and the item's link. */
   get job(): BodyJob {
-    return { file: this.#lazy.seed, hash: this.#lazy.hash, link: (this as unknown as Item).link };
+    return { file: this.#seed, hash: this.#hash, link: (this as unknown as Item).link };
   }
 }
 

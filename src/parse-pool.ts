@@ -52,18 +52,18 @@ export interface BodyJob {
   link: string;
 }
 
-/** A seed's body read again; or why it cannot be (the seed is gone, unreadable, or changed since it was listed). */
-export function rereadBody(file: SeedFile, hash: string, settings: ParseSettings): { body: Body } | { error: string } {
+/** A seed's body read again, with the seed's path as shown; or why it cannot be (the seed is gone, unreadable, or changed since it was listed). */
+export function rereadBody(file: SeedFile, hash: string, settings: ParseSettings): { body: Body; shownAs: string } | { error: string } {
   const parsed = readAndParseSeed(file, settings);
   if ('diagnostic' in parsed) return { error: `${parsed.diagnostic.file}: ${parsed.diagnostic.message}` };
   if (parsed.hash !== hash) return { error: `${parsed.file}: changed while this run was publishing it; nothing was written, run again` };
-  return { body: parsed.body };
+  return { body: parsed.body, shownAs: parsed.file };
 }
 
 /** The body of `job` as its outputs show it; null when it cannot be read (the thread that renders then reads it and fails with the reason). */
 export function runBodyJob(job: BodyJob, settings: ParseSettings): string | null {
   const read = rereadBody(job.file, job.hash, settings);
-  return 'body' in read ? bodyHtml(read.body, job.link, joinDisplay(settings.displayRoot, job.file.file)) : null;
+  return 'body' in read ? bodyHtml(read.body, job.link, read.shownAs) : null;
 }
 
 /** To a parse worker: seeds to parse (answered with `ParseResult`s), or bodies to read again (answered with `runBodyJob`'s). */

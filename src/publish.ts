@@ -139,9 +139,9 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
           stillStamped.set(o.path, was);
         } else toOffer.push(o);
       }
-      // The bodies the build let go are read again on worker threads, ahead of the outputs that show them, when there are enough.
       const staging = new Staging(options.outDir);
       try {
+        // The bodies the build let go are read again on worker threads, ahead of the outputs that show them, when there are enough.
         await eachWithBodiesAhead(toOffer, result.bodies, parseSettings(options), options.bodiesAheadMin ?? BODIES_AHEAD_MIN, (o) => staging.offer(o));
         await staging.settle();
       } catch (e) {

@@ -467,14 +467,10 @@ export function removeStaleTempFilesOf(target: string): string[] {
 }
 
 function fsyncDir(dir: string): void {
-  let fd: number | undefined;
   try {
-    fd = openSync(dir, constants.O_RDONLY);
-    fsyncSync(fd);
+    fsyncPath(dir);
   } catch {
     // Some file systems refuse fsync on a folder; the rename is still atomic.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

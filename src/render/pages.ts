@@ -24,7 +24,6 @@ const FEED_LABELS: Record<OutputFormat['name'], string> = { rss: 'RSS', atom: 'A
 
 const KIND_HEADINGS: Record<TopicKind, string> = { category: 'Categories', source: 'Sources', sharer: 'Shared by' };
 
-
 /**
  * Item pages, the home page, one index page per topic and the stylesheet.
  * Every link between pages is relative, so the output folder works under any
@@ -55,17 +54,11 @@ function html(path: string, render: () => string, fingerprint: string | undefine
 }
 
 /**
- * `target` (a path under the output folder; '' or a path ending in `/` for a
- * folder's index) as a relative URL from the page at `from`.
- */
-export function relativeHref(from: string, target: string): string {
-  return linksFrom(from)(target);
-}
-
-/**
- * `relativeHref` from one page, for the many links of that page: the way to
- * each target's folder is worked out once per folder. A topic page at 100,000
- * seeds links thousands of item pages, all in one folder.
+ * The links of the page at `from`: each `target` (a path under the output
+ * folder; '' or a path ending in `/` for a folder's index) as a relative
+ * URL. The way to each target's folder is worked out once per folder: a
+ * topic page at 100,000 seeds links thousands of item pages, all in one
+ * folder.
  */
 export function linksFrom(from: string): (target: string) => string {
   const fromFolders = from.split('/').slice(0, -1);
@@ -110,8 +103,8 @@ interface PageFeeds {
 
 interface PageParts {
   site: SiteConfig;
-  /** This page's path under the output folder. */
-  path: string;
+  /** This page's links (`linksFrom` its path under the output folder). */
+  link: (target: string) => string;
   title: string;
   description: string;
   canonical: string;
@@ -122,8 +115,7 @@ interface PageParts {
 }
 
 function page(p: PageParts): string {
-  const link = linksFrom(p.path);
-  const to = (target: string) => escapeHtml(link(target));
+  const to = (target: string) => escapeHtml(p.link(target));
   const alternates = FORMATS.map(
     (f) => `<link rel="alternate" type="${f.mediaType}" title="${escapeHtml(`${p.feeds.title} (${FEED_LABELS[f.name]})`)}" href="${to(p.feeds.folder + f.fileName)}" />`,
   );
@@ -194,9 +186,8 @@ function storyCard(site: SiteConfig, link: (target: string) => string, item: Ite
     .join('\n');
 }
 
-function storyList(site: SiteConfig, from: string, items: readonly Item[]): string {
+function storyList(site: SiteConfig, link: (target: string) => string, items: readonly Item[]): string {
   if (!items.length) return '<p>No stories at the moment.</p>';
-  const link = linksFrom(from);
   return ['<ol class="items">', ...items.map((item) => storyCard(site, link, item)), '</ol>'].join('\n');
 }
 
@@ -216,14 +207,14 @@ function homePage(site: SiteConfig, items: readonly Item[], topics: readonly Top
   }
   const main = [
     '<h1>Latest stories</h1>',
-    storyList(site, path, items.slice(0, site.limit)),
+    storyList(site, link, items.slice(0, site.limit)),
     browse.length ? ['<nav class="topics" aria-label="Browse by topic">', ...browse, '</nav>'].join('\n') : '',
   ]
     .filter(Boolean)
     .join('\n');
   return page({
     site,
-    path,
+    link,
     title: site.title,
     description: site.description,
     canonical: site.baseUrl,
@@ -246,18 +237,19 @@ function topicHeading(topic: Topic): { heading: string; leadHtml: string } {
 
 function topicPage(site: SiteConfig, topic: Topic): string {
   const path = topic.path + 'index.html';
+  const link = linksFrom(path);
   const { heading, leadHtml } = topicHeading(topic);
   const title = topicTitle(topic, site);
   const label = topic.kind === 'sharer' ? `stories shared by ${topic.name}` : topic.name;
   return page({
     site,
-    path,
+    link,
     title,
     description: topicDescription(topic, site),
     canonical: site.baseUrl + topic.path.split('/').map(encodeURIComponent).join('/'),
     feeds: { title, folder: topic.path },
     subscribeHeading: `Subscribe to ${label}`,
-    main: [`<h1>${escapeHtml(heading)}</h1>`, `<p class="meta">${leadHtml}</p>`, storyList(site, path, topic.items)].join('\n'),
+    main: [`<h1>${escapeHtml(heading)}</h1>`, `<p class="meta">${leadHtml}</p>`, storyList(site, link, topic.items)].join('\n'),
   });
 }
 
@@ -303,7 +295,7 @@ function itemPage(site: SiteConfig, item: Item, find: (kind: TopicKind, name: st
     .join('\n');
   return page({
     site,
-    path,
+    link,
     title: `${item.title} - ${site.title}`,
     description: item.summary ?? item.title,
     canonical: item.link,
