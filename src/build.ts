@@ -16,6 +16,7 @@ import { topicsOf, TOPIC_KINDS } from './topics.js';
 import { archiveFeeds, mainFeed, rendererOf, topicFeeds, type PlannedFeed } from './feeds.js';
 import { OPML_FILE, renderOpml } from './render/opml.js';
 import type { Progress } from './progress.js';
+import { boundHeapGrowth } from './heap.js';
 
 export { OPML_FILE };
 import { lazyOutput, type Output } from './output.js';
@@ -261,16 +262,24 @@ export function parseJobs(seeds: readonly SeedFile[], seedCache: ReadonlyMap<str
 }
 
 /**
- * The seeds of `seeds` that `build` would read and parse, read and parsed on
+ * For a run that reads and parses `jobs`: when they are many (as many as
+ * `parseAhead` takes to worker threads), the run renders as many pages, and
+ * the heap's growth is bounded (heap.ts) until the returned function is
+ * called; undefined for a few.
+ */
+export function boundHeapFor(jobs: readonly ParseJob[]): (() => void) | undefined {
+  return jobs.length >= PARALLEL_PARSE_MIN ? boundHeapGrowth() : undefined;
+}
+
+/**
+ * The seeds `build` would read and parse (`parseJobs`), read and parsed on
  * worker threads (parse-pool.ts), for `BuildOptions.parsed`; undefined when
  * there are too few to be worth it, or no workers.
  */
 export async function parseAhead(
-  seeds: readonly SeedFile[],
-  seedCache: ReadonlyMap<string, SeedRecord> | undefined,
-  options: Pick<BuildOptions, 'config' | 'seedsDir' | 'displayRoot' | 'bodiesKept' | 'progress'>,
+  jobs: readonly ParseJob[],
+  options: Pick<BuildOptions, 'config' | 'seedsDir' | 'displayRoot' | 'progress'>,
 ): Promise<Map<string, ParseResult> | undefined> {
-  const jobs = parseJobs(seeds, seedCache, options.bodiesKept);
   if (jobs.length < PARALLEL_PARSE_MIN) return undefined;
   const progress = options.progress?.(jobs.length);
   try {

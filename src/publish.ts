@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { build, parseAhead, parseSettings, type BuildOptions, type BuildResult } from './build.js';
+import { build, boundHeapFor, parseAhead, parseJobs, parseSettings, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, writeFileAtomically } from './write.js';
@@ -62,6 +62,8 @@ function readLogAndText(statePath: string): { log: PublishLog; text: string } | 
 export async function publish(options: PublishOptions): Promise<PublishReport> {
   const started = performance.now();
   const lock = options.dryRun ? undefined : acquireLock(`${options.statePath}.lock`, options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {});
+  /** Gives the heap's sizing back to V8, when this run bounded it (below). */
+  let unboundHeap: (() => void) | undefined;
   try {
     // Temporary files are left only by a run that died, and a run that died left its lock: the output
     // folder (100,000 files at 100k seeds) is walked for them after a lock was taken over, or when there
@@ -104,7 +106,10 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     try {
       // A full build's seeds are read and parsed on worker threads first, when there are enough of them;
       // the progress bar then counts that parse, and the build after it shows none.
-      const parsed = buildListing ? await parseAhead(buildListing.seeds, cache?.seeds, options) : undefined;
+      const jobs = buildListing ? parseJobs(buildListing.seeds, cache?.seeds, options.bodiesKept) : [];
+      // A run that parses this many seeds also renders as many pages: its garbage is kept in check (heap.ts).
+      unboundHeap = boundHeapFor(jobs);
+      const parsed = await parseAhead(jobs, options);
       result = build({
         ...options,
         ...(previousLog ? { log: previousLog } : {}),
@@ -203,6 +208,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     const done = performance.now();
     return report(result, options.dryRun ?? false, written, unchanged, removed, cleaned, { buildMs: built - started, writeMs: done - built, totalMs: done - started });
   } finally {
+    unboundHeap?.();
     lock?.release();
   }
 }

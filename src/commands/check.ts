@@ -1,4 +1,4 @@
-import { build, parseAhead, parseSettings } from '../build.js';
+import { build, boundHeapFor, parseAhead, parseJobs, parseSettings } from '../build.js';
 import { BODIES_AHEAD_MIN, eachWithBodiesAhead } from '../body-pool.js';
 import { listSeeds } from '../fastpath.js';
 import { loadConfig } from '../config.js';
@@ -28,13 +28,20 @@ export async function runCheck(options: CheckCommandOptions): Promise<{ diagnost
   const buildOptions = { seedsDir: options.seeds, config, ...(options.now ? { now: options.now } : {}), ...(options.bodiesKept !== undefined ? { bodiesKept: options.bodiesKept } : {}) };
   // A large folder is read and parsed on worker threads, and the bodies the build lets go read again there, as `publish` does.
   const listing = listSeeds(options.seeds);
-  const parsed = await parseAhead(listing.seeds, undefined, buildOptions);
-  const result = build({ ...buildOptions, listing, ...(parsed ? { parsed } : {}) });
-  const diagnostics = [...result.diagnostics];
-  await eachWithBodiesAhead(result.outputs, result.bodies, parseSettings(buildOptions), options.bodiesAheadMin ?? BODIES_AHEAD_MIN, (output) => {
-    const problem = checkOutputText(output.kind, output.text);
-    if (problem) diagnostics.push(error('output-invalid', output.path, 0, `this output would not be written, it does not read back: ${problem}. Please report this with the seeds that caused it`));
-  });
-  const exitCode = result.rejected.length > 0 || hasErrors(diagnostics) ? EXIT.rejected : EXIT.ok;
-  return { diagnostics: sortDiagnostics(diagnostics), exitCode };
+  const jobs = parseJobs(listing.seeds, undefined, options.bodiesKept);
+  // As in `publish`: a check of this many seeds renders as many pages, and its garbage is kept in check (heap.ts).
+  const unboundHeap = boundHeapFor(jobs);
+  try {
+    const parsed = await parseAhead(jobs, buildOptions);
+    const result = build({ ...buildOptions, listing, ...(parsed ? { parsed } : {}) });
+    const diagnostics = [...result.diagnostics];
+    await eachWithBodiesAhead(result.outputs, result.bodies, parseSettings(buildOptions), options.bodiesAheadMin ?? BODIES_AHEAD_MIN, (output) => {
+      const problem = checkOutputText(output.kind, output.text);
+      if (problem) diagnostics.push(error('output-invalid', output.path, 0, `this output would not be written, it does not read back: ${problem}. Please report this with the seeds that caused it`));
+    });
+    const exitCode = result.rejected.length > 0 || hasErrors(diagnostics) ? EXIT.rejected : EXIT.ok;
+    return { diagnostics: sortDiagnostics(diagnostics), exitCode };
+  } finally {
+    unboundHeap?.();
+  }
 }
