@@ -26,24 +26,29 @@ export interface HeapBoundOptions {
   nodeOptions?: readonly string[];
 }
 
+/** Bounds not yet given back: runs in one process (`seedfeed serve`, a library user) may overlap. */
+let held = 0;
+
 /**
  * Bounds the heap's growth between full collections (see
  * `HEAP_GROWTH_PERCENT`) until the returned function is called, which gives
- * the sizing back to V8. The flag is read each time V8 sizes the heap after
- * a collection, so it can change while the process runs; it is the process's,
- * so worker threads started meanwhile are bounded too. When node was started
- * with its own `--heap-growing-percent`, that is kept and nothing is changed.
+ * the sizing back to V8 once no other bound is held. The flag is read each
+ * time V8 sizes the heap after a collection, so it can change while the
+ * process runs; it is the process's, so worker threads started meanwhile are
+ * bounded too. When node was started with its own `--heap-growing-percent`,
+ * that is kept and nothing is changed.
  */
 export function boundHeapGrowth(options: HeapBoundOptions = {}): () => void {
   const nodeOptions = options.nodeOptions ?? [...process.execArgv, process.env.NODE_OPTIONS ?? ''];
   // V8 takes the flag with dashes or underscores.
   if (nodeOptions.some((o) => o.replace(/_/g, '-').includes(FLAG))) return () => {};
   const setFlags = options.setFlags ?? setFlagsFromString;
+  held++;
   setFlags(`--${FLAG}=${options.percent ?? HEAP_GROWTH_PERCENT}`);
-  let restored = false;
+  let released = false;
   return () => {
-    if (restored) return;
-    restored = true;
-    setFlags(`--${FLAG}=0`);
+    if (released) return;
+    released = true;
+    if (--held === 0) setFlags(`--${FLAG}=0`);
   };
 }

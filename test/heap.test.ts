@@ -14,6 +14,19 @@ describe('bounding the heap of a large run', () => {
     expect(set).toEqual([`--heap-growing-percent=${HEAP_GROWTH_PERCENT}`, '--heap-growing-percent=0']);
   });
 
+  it('gives the sizing back only when the last of overlapping runs is done', () => {
+    const set: string[] = [];
+    const options = { setFlags: (f: string) => set.push(f), nodeOptions: [] };
+    const first = boundHeapGrowth(options);
+    const second = boundHeapGrowth(options);
+    first();
+    first();
+    expect(set.filter((f) => f.endsWith('=0'))).toEqual([]);
+    second();
+    expect(set.at(-1)).toBe('--heap-growing-percent=0');
+    expect(set.filter((f) => f.endsWith('=0'))).toHaveLength(1);
+  });
+
   it('leaves a bound chosen when node was started alone, however it was spelled', () => {
     for (const nodeOptions of [['--heap-growing-percent=30'], ['--heap_growing_percent=30'], ['--max-old-space-size=512 --heap-growing-percent=10']]) {
       const set: string[] = [];
