@@ -11,6 +11,7 @@ import { cacheKey, cachesBeside, outputStamp, cachePathFor, readCache, writeCach
 import { noOpReport, type PublishReport } from './report.js';
 import { BODIES_AHEAD_MIN, eachWithBodiesAhead } from './body-pool.js';
 import type { Output } from './output.js';
+import { forgetFragments } from './render/direct.js';
 import { STATS_AHEAD_MIN, fileStamp, statOutputsAhead, type FileStamps } from './output-stats.js';
 
 export type { PublishReport };
@@ -208,6 +209,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     const done = performance.now();
     return report(result, options.dryRun ?? false, written, unchanged, removed, cleaned, { buildMs: built - started, writeMs: done - built, totalMs: done - started });
   } finally {
+    forgetFragments();
     unboundHeap?.();
     lock?.release();
   }

@@ -13,7 +13,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderRss } from '../src/render/rss.js';
 import { renderAtom } from '../src/render/atom.js';
 import { renderJson } from '../src/render/json.js';
-import { renderAtomDirect, renderJsonDirect, renderRssDirect } from '../src/render/direct.js';
+import { fragmentsKept, renderAtomDirect, renderJsonDirect, renderRssDirect } from '../src/render/direct.js';
+import { publish } from '../src/publish.js';
+import { runCheck } from '../src/commands/check.js';
 import { FORMATS } from '../src/render/formats.js';
 import type { FeedContext, FeedHistory, FormatLinks } from '../src/render/context.js';
 import type { Item, Person, Source } from '../src/model.js';
@@ -21,7 +23,7 @@ import { build } from '../src/build.js';
 import { newestUpdate } from '../src/feeds.js';
 import { stripXmlForbidden } from '../src/text.js';
 import { NOW, REPO, SAMPLE_SEEDS, tempDir, testConfig, writeTree } from './helpers.js';
-import { writeCorpus } from './support/corpus.js';
+import { writeCorpus, writeSiteConfig } from './support/corpus.js';
 import { bareItem, fullItem, site } from './support/items.js';
 
 type Render = (ctx: FeedContext) => string;
@@ -263,6 +265,26 @@ describe('random items and feeds', () => {
 describe('a build', () => {
   afterEach(() => {
     vi.restoreAllMocks();
+  });
+
+  it('keeps the items it serialized while rendering, and a run lets go of them when it ends (publish and check)', async () => {
+    const dir = tempDir();
+    const seeds = join(dir, 'seeds');
+    writeCorpus(seeds, 60, 1);
+    const config = testConfig({ limit: 10 });
+    // A build alone keeps what its topic feeds serialized: the memo is not empty by accident below.
+    for (const o of build({ seedsDir: seeds, config, now: NOW }).outputs) void o.text;
+    expect(fragmentsKept()).toBeGreaterThan(0);
+
+    const report = await publish({ seedsDir: seeds, outDir: join(dir, 'out'), statePath: join(dir, 'state', 'log.json'), config, now: NOW });
+    expect(report.written.filter((p) => p.startsWith('categories/')).length).toBeGreaterThan(0);
+    expect(fragmentsKept()).toBe(0);
+
+    for (const o of build({ seedsDir: seeds, config, now: NOW }).outputs) void o.text;
+    expect(fragmentsKept()).toBeGreaterThan(0);
+    const checked = await runCheck({ seeds, config: writeSiteConfig(join(dir, 'seedfeed.config.json'), { limit: 10 }), now: NOW });
+    expect(checked.exitCode).toBe(0);
+    expect(fragmentsKept()).toBe(0);
   });
 
   it('renders archive pages and topic feeds directly, with the bytes the feed library gives for the same contexts', () => {

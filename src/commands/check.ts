@@ -4,6 +4,7 @@ import { listSeeds } from '../fastpath.js';
 import { loadConfig } from '../config.js';
 import { error, EXIT, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { checkOutputText } from '../readback.js';
+import { forgetFragments } from '../render/direct.js';
 
 export interface CheckCommandOptions {
   seeds: string;
@@ -42,6 +43,7 @@ export async function runCheck(options: CheckCommandOptions): Promise<{ diagnost
     const exitCode = result.rejected.length > 0 || hasErrors(diagnostics) ? EXIT.rejected : EXIT.ok;
     return { diagnostics: sortDiagnostics(diagnostics), exitCode };
   } finally {
+    forgetFragments();
     unboundHeap?.();
   }
 }

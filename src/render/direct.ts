@@ -94,6 +94,22 @@ function leaf(name: string, escaped: string): string {
  */
 export const FRAGMENTS_KEPT = 1000;
 
+/**
+ * Lets go of the serialized items kept, once a run has rendered its outputs:
+ * a process that lives on (`seedfeed serve`) would otherwise keep the last
+ * build's items, and through them the bodies that build kept, until another
+ * build pushed them out. Items of a build still rendering are serialized
+ * again, to the same bytes.
+ */
+export function forgetFragments(): void {
+  for (const memo of [rssFragments, atomFragments, jsonFragments]) memo.clear();
+}
+
+/** How many serialized items are kept, in all formats. */
+export function fragmentsKept(): number {
+  return rssFragments.size + atomFragments.size + jsonFragments.size;
+}
+
 interface RssFragment {
   xml: string;
   /** Whether the item has `content:encoded`, which makes `feed` declare the dc and content namespaces. */
