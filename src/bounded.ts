@@ -18,6 +18,11 @@ export class BoundedCache<K, V> {
     return value;
   }
 
+  /** Whether `key` is kept, without marking it used. */
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);

@@ -220,6 +220,7 @@ export function build(options: BuildOptions): BuildResult {
     records,
     bodies: {
       capacity: bodies.capacity,
+      holds: (item) => bodies.has(item),
       // Kept or not, a body may have been pushed out of the memo before it is shown.
       missing: (item) => (bodies.get(item) !== undefined ? undefined : bodyJobOf(item)),
       put: (item, html) => bodies.set(item, html),

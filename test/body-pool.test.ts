@@ -10,7 +10,8 @@ import { build, parseSettings } from '../src/build.js';
 import { publish as sourcePublish } from '../src/publish.js';
 import { runCheck as sourceRunCheck } from '../src/commands/check.js';
 import * as sourceParse from '../src/parse/index.js';
-import { BodiesAhead, BodyReader } from '../src/body-pool.js';
+import { BodiesAhead, BodyReader, eachWithBodiesAhead, heldFirst } from '../src/body-pool.js';
+import { BoundedCache } from '../src/bounded.js';
 import type { BodyJob } from '../src/parse-pool.js';
 import type { Item } from '../src/model.js';
 import type { Output } from '../src/output.js';
@@ -149,6 +150,55 @@ describe('bodies read again on worker threads', () => {
     // Topped up only at half the window: nearly every message carries 16 bodies (one per page would be 1,000 messages).
     expect(batches.length).toBeLessThan(80);
     expect(batches.filter((b) => b.length === 16).length).toBeGreaterThan(55);
+  });
+
+  it('are read for the outputs whose bodies the memo holds last: those go first, each group in its order', () => {
+    const items = Array.from({ length: 6 }, (_, i) => ({ file: `s${i}.txt` }) as unknown as Item);
+    const held = new Set([items[0], items[2], items[3]]);
+    const output = (path: string, shows?: Item[]) => ({ path, ...(shows ? { shows } : {}) }) as unknown as Output;
+    const outputs = [output('feed.xml', [items[0]!, items[1]!]), output('a0.html', [items[0]!]), output('opml.xml'), output('a1.html', [items[1]!]), output('topic.xml', [items[2]!, items[3]!]), output('a2.html', [items[2]!])];
+    const ordered = heldFirst(outputs, { holds: (item) => held.has(item) });
+    expect(ordered.map((o) => o.path)).toEqual(['a0.html', 'opml.xml', 'topic.xml', 'a2.html', 'feed.xml', 'a1.html']);
+  });
+
+  it('kept by the build are used by their outputs before the bodies read again push them out', async () => {
+    // 100 items; the build kept the oldest 40 (a memo of 40). Feeds of the newest come first, then a page per item, as a build orders them.
+    const items = Array.from({ length: 100 }, (_, i) => ({ file: `s${i}.txt` }) as unknown as Item);
+    const outputs: Output[] = [];
+    for (let i = 99; i >= 60; i -= 10) outputs.push({ path: `topic-${i}.xml`, shows: items.slice(i - 9, i + 1) } as unknown as Output);
+    for (const [i, item] of items.entries()) outputs.push({ path: `articles/${i}.html`, shows: [item] } as unknown as Output);
+    /** A memo holding the kept bodies, and a renderer that reads again what it lacks (as an item's `bodyHtml` does), noting for which output. */
+    const setup = () => {
+      const memo = new BoundedCache<Item, string>(40);
+      for (const item of items.slice(0, 40)) memo.set(item, `body of ${item.file}`);
+      const store = {
+        capacity: memo.capacity,
+        holds: (item: Item) => memo.has(item),
+        missing: (item: Item) => (memo.get(item) !== undefined ? undefined : ({ file: { file: item.file }, hash: 'h', link: 'l' } as unknown as BodyJob)),
+        put: (item: Item, html: string) => memo.set(item, html),
+      };
+      const readFor: string[] = [];
+      const use = (o: Output) => {
+        for (const item of o.shows ?? []) {
+          if (!store.missing(item)) continue;
+          readFor.push(o.path);
+          store.put(item, `body of ${item.file}`);
+        }
+      };
+      return { store, readFor, use };
+    };
+    const keptPages = (readFor: string[]) => readFor.filter((path) => /^articles\/([0-9]|[1-3][0-9])\.html$/.test(path));
+
+    const given = setup();
+    outputs.forEach(given.use);
+    // In the order given, the feeds' bodies push every kept body out before its page comes.
+    expect(keptPages(given.readFor)).toHaveLength(40);
+
+    // No workers here (a minimum never reached): only the order differs.
+    const ordered = setup();
+    await eachWithBodiesAhead(outputs, ordered.store, parseSettings({ config: testConfig(), seedsDir: tempDir() }), Infinity, ordered.use);
+    expect(keptPages(ordered.readFor)).toEqual([]);
+    expect(ordered.readFor.length).toBeLessThan(given.readFor.length - 40);
   });
 
   it('without their worker script are not started', () => {
