@@ -179,7 +179,7 @@ export class BodiesAhead {
 }
 
 /**
- * `outputs` in the order that reads the fewest bodies again: first those
+ * `outputs` in an order that reads fewer bodies again: first those
  * whose bodies the memo holds now (every body they show), then the others,
  * each in its own order. The first ones read none, so they push none out of
  * the memo before it is used. In a full build of 100,000 seeds the bodies

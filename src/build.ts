@@ -17,6 +17,7 @@ import { archiveFeeds, mainFeed, rendererOf, topicFeeds, type PlannedFeed } from
 import { OPML_FILE, renderOpml } from './render/opml.js';
 import type { Progress } from './progress.js';
 import { boundHeapGrowth } from './heap.js';
+import { forgetFragments } from './render/direct.js';
 
 export { OPML_FILE };
 import { lazyOutput, type Output } from './output.js';
@@ -71,7 +72,9 @@ export const BODIES_KEPT = 20_000;
 /**
  * discover → parse → normalize → render. Reads seeds, writes nothing: the
  * outputs and the next publish log come back as values (see `publish` for
- * the writing).
+ * the writing). Rendering them keeps the items serialized last for the
+ * other outputs that show them: a caller that lives on calls
+ * `forgetFragments` once it has rendered them (`publish` does).
  */
 
 export function build(options: BuildOptions): BuildResult {
@@ -220,7 +223,8 @@ export function build(options: BuildOptions): BuildResult {
     records,
     bodies: {
       capacity: bodies.capacity,
-      holds: (item) => bodies.has(item),
+      // An item made with its body in hand (none a build makes) holds it for good.
+      holds: (item) => bodies.has(item) || !bodyJobOf(item),
       // Kept or not, a body may have been pushed out of the memo before it is shown.
       missing: (item) => (bodies.get(item) !== undefined ? undefined : bodyJobOf(item)),
       put: (item, html) => bodies.set(item, html),
@@ -263,13 +267,19 @@ export function parseJobs(seeds: readonly SeedFile[], seedCache: ReadonlyMap<str
 }
 
 /**
- * For a run that reads and parses `jobs`: when they are many (as many as
- * `parseAhead` takes to worker threads), the run renders as many pages, and
- * the heap's growth is bounded (heap.ts) until the returned function is
- * called; undefined for a few.
+ * What a run that reads and parses `jobs` and renders their outputs holds
+ * until it ends, given back by the returned function (call it however the
+ * run ends): when they are many (as many as `parseAhead` takes to worker
+ * threads), a bound on the heap's growth (heap.ts); and the serialized items
+ * the direct renderers keep (`forgetFragments`), which would keep this
+ * run's items and bodies in a process that lives on.
  */
-export function boundHeapFor(jobs: readonly ParseJob[]): (() => void) | undefined {
-  return jobs.length >= PARALLEL_PARSE_MIN ? boundHeapGrowth() : undefined;
+export function beginRun(jobs: readonly ParseJob[]): () => void {
+  const unbound = jobs.length >= PARALLEL_PARSE_MIN ? boundHeapGrowth() : undefined;
+  return () => {
+    forgetFragments();
+    unbound?.();
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ export { parsePlainSeed, splitHeadline, isDek, sharerName, looksLikePublicationN
 export { splitFrontMatter } from './parse/frontmatter.js';
 export { assignIdentities, emptyLog, type PublishLog, type LogEntry } from './identity.js';
 export { FORMATS, type OutputFormat } from './render/formats.js';
+export { forgetFragments } from './render/direct.js';
 export { startServer } from './serve.js';
 export { createProgress } from './progress.js';
 export { pingHub, changedFeedUrls } from './websub.js';

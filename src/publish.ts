@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { build, boundHeapFor, parseAhead, parseJobs, parseSettings, type BuildOptions, type BuildResult } from './build.js';
+import { beginRun, build, parseAhead, parseJobs, parseSettings, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, writeFileAtomically } from './write.js';
@@ -11,7 +11,6 @@ import { cacheKey, cachesBeside, outputStamp, cachePathFor, readCache, writeCach
 import { noOpReport, type PublishReport } from './report.js';
 import { BODIES_AHEAD_MIN, eachWithBodiesAhead } from './body-pool.js';
 import type { Output } from './output.js';
-import { forgetFragments } from './render/direct.js';
 import { STATS_AHEAD_MIN, fileStamp, statOutputsAhead, type FileStamps } from './output-stats.js';
 
 export type { PublishReport };
@@ -63,8 +62,8 @@ function readLogAndText(statePath: string): { log: PublishLog; text: string } | 
 export async function publish(options: PublishOptions): Promise<PublishReport> {
   const started = performance.now();
   const lock = options.dryRun ? undefined : acquireLock(`${options.statePath}.lock`, options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {});
-  /** Gives the heap's sizing back to V8, when this run bounded it (below). */
-  let unboundHeap: (() => void) | undefined;
+  /** Gives back what the run holds while it renders (`beginRun`). */
+  let endRun: (() => void) | undefined;
   try {
     // Temporary files are left only by a run that died, and a run that died left its lock: the output
     // folder (100,000 files at 100k seeds) is walked for them after a lock was taken over, or when there
@@ -108,8 +107,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
       // A full build's seeds are read and parsed on worker threads first, when there are enough of them;
       // the progress bar then counts that parse, and the build after it shows none.
       const jobs = buildListing ? parseJobs(buildListing.seeds, cache?.seeds, options.bodiesKept) : [];
-      // A run that parses this many seeds also renders as many pages: its garbage is kept in check (heap.ts).
-      unboundHeap = boundHeapFor(jobs);
+      endRun = beginRun(jobs);
       const parsed = await parseAhead(jobs, options);
       result = build({
         ...options,
@@ -209,8 +207,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     const done = performance.now();
     return report(result, options.dryRun ?? false, written, unchanged, removed, cleaned, { buildMs: built - started, writeMs: done - built, totalMs: done - started });
   } finally {
-    forgetFragments();
-    unboundHeap?.();
+    endRun?.();
     lock?.release();
   }
 }
@@ -277,7 +274,8 @@ function report(result: BuildResult, dryRun: boolean, written: string[], unchang
     rejected: result.rejected,
     diagnostics: result.diagnostics,
     repairs: result.repairs,
-    written,
+    // By path: the order outputs are rendered in depends on what the body memo holds (`heldFirst`).
+    written: [...written].sort(),
     deleted,
     cleaned,
     timings: { buildMs: round(timings.buildMs), writeMs: round(timings.writeMs), totalMs: round(timings.totalMs) },

@@ -16,6 +16,7 @@ export interface PublishReport {
   rejected: string[];
   diagnostics: Diagnostic[];
   repairs: Repair[];
+  /** Output files replaced or created, by path. */
   written: string[];
   /** Feed URLs the WebSub hub was notified of. */
   pinged?: string[];

@@ -1,10 +1,9 @@
-import { build, boundHeapFor, parseAhead, parseJobs, parseSettings } from '../build.js';
+import { beginRun, build, parseAhead, parseJobs, parseSettings } from '../build.js';
 import { BODIES_AHEAD_MIN, eachWithBodiesAhead } from '../body-pool.js';
 import { listSeeds } from '../fastpath.js';
 import { loadConfig } from '../config.js';
 import { error, EXIT, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { checkOutputText } from '../readback.js';
-import { forgetFragments } from '../render/direct.js';
 
 export interface CheckCommandOptions {
   seeds: string;
@@ -30,8 +29,7 @@ export async function runCheck(options: CheckCommandOptions): Promise<{ diagnost
   // A large folder is read and parsed on worker threads, and the bodies the build lets go read again there, as `publish` does.
   const listing = listSeeds(options.seeds);
   const jobs = parseJobs(listing.seeds, undefined, options.bodiesKept);
-  // As in `publish`: a check of this many seeds renders as many pages, and its garbage is kept in check (heap.ts).
-  const unboundHeap = boundHeapFor(jobs);
+  const endRun = beginRun(jobs);
   try {
     const parsed = await parseAhead(jobs, buildOptions);
     const result = build({ ...buildOptions, listing, ...(parsed ? { parsed } : {}) });
@@ -43,7 +41,6 @@ export async function runCheck(options: CheckCommandOptions): Promise<{ diagnost
     const exitCode = result.rejected.length > 0 || hasErrors(diagnostics) ? EXIT.rejected : EXIT.ok;
     return { diagnostics: sortDiagnostics(diagnostics), exitCode };
   } finally {
-    forgetFragments();
-    unboundHeap?.();
+    endRun();
   }
 }
