@@ -110,12 +110,12 @@ export class BodiesAhead {
     this.batch = Math.min(BATCH, this.ahead);
   }
 
-  /** How many bodies `outputs` would read again, counted up to `enough`. */
-  static count(outputs: readonly Output[], store: Pick<BodyStore, 'missing'>, enough: number): number {
+  /** How many bodies `outputs` would read again, counted up to `enough`; the memo is only looked at, none of its bodies is marked used. */
+  static count(outputs: readonly Output[], store: Pick<BodyStore, 'holds'>, enough: number): number {
     const seen = new Set<Item>();
     for (const o of outputs) {
       for (const item of o.shows ?? []) {
-        if (seen.has(item) || !store.missing(item)) continue;
+        if (seen.has(item) || store.holds(item)) continue;
         seen.add(item);
         if (seen.size >= enough) return seen.size;
       }

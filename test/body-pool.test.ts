@@ -161,6 +161,18 @@ describe('bodies read again on worker threads', () => {
     expect(ordered.map((o) => o.path)).toEqual(['a0.html', 'opml.xml', 'topic.xml', 'a2.html', 'feed.xml', 'a1.html']);
   });
 
+  it('are counted without marking the bodies the memo holds as used', () => {
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((file) => ({ file }) as unknown as Item);
+    const memo = new BoundedCache<Item, string>(2);
+    memo.set(a!, 'body of a');
+    memo.set(b!, 'body of b');
+    const outputs = [{ path: 'p.html', shows: [a, c, d] }] as unknown as Output[];
+    expect(BodiesAhead.count(outputs, { holds: (item) => memo.has(item) }, 10)).toBe(2);
+    // a is still the one used least: the next body in pushes it out, not b.
+    memo.set(c!, 'body of c');
+    expect([memo.has(a!), memo.has(b!), memo.has(c!)]).toEqual([false, true, true]);
+  });
+
   it('kept by the build are used by their outputs before the bodies read again push them out', async () => {
     // 100 items; the build kept the oldest 40 (a memo of 40). Feeds of the newest come first, then a page per item, as a build orders them.
     const items = Array.from({ length: 100 }, (_, i) => ({ file: `s${i}.txt` }) as unknown as Item);
