@@ -7,7 +7,7 @@ import type { Body } from './parse/fields.js';
 import type { SeedRecord } from './cache.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
 import { BoundedCache } from './bounded.js';
-import { bodyJobOf, normalizeSeed, seedMeta, type BodySource, type SeedMeta } from './normalize.js';
+import { bodyJobOf, normalizeSeed, readsBodyAgain, seedMeta, type BodySource, type SeedMeta } from './normalize.js';
 import { assignIdentities, emptyLog, type LogEntry, type PublishLog } from './identity.js';
 import { FORMATS, type OutputFormat, type Renderer } from './render/formats.js';
 import type { FeedContext } from './render/context.js';
@@ -224,7 +224,7 @@ export function build(options: BuildOptions): BuildResult {
     bodies: {
       capacity: bodies.capacity,
       // An item made with its body in hand (none a build makes) holds it for good.
-      holds: (item) => bodies.has(item) || !bodyJobOf(item),
+      holds: (item) => bodies.has(item) || !readsBodyAgain(item),
       // Kept or not, a body may have been pushed out of the memo before it is shown.
       missing: (item) => (bodies.get(item) !== undefined ? undefined : bodyJobOf(item)),
       put: (item, html) => bodies.set(item, html),

@@ -173,9 +173,14 @@ class LazyBodyItem {
   }
 }
 
-/** How to read an item's body again, when the build made it to be read again (every item of a build does). */
+/** Whether the build made `item` to read its body again when its memo lets it go (every item of a build is). */
+export function readsBodyAgain(item: Item): item is Item & LazyBodyItem {
+  return item instanceof LazyBodyItem;
+}
+
+/** How to read an item's body again, when the build made it to be read again. */
 export function bodyJobOf(item: Item): BodyJob | undefined {
-  return item instanceof LazyBodyItem ? item.job : undefined;
+  return readsBodyAgain(item) ? item.job : undefined;
 }
 
 /**
