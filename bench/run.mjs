@@ -181,7 +181,7 @@ async function benchSize(size, options, tools) {
 
   const samples = Object.fromEntries(SCENARIOS.map((s) => [s.key, []]));
   const failures = {};
-  const notes = { filesWritten: {}, items: {} };
+  const notes = { filesWritten: {}, items: {}, runs: {} };
   /** Keeps a measurement; a run that failed is noted (with the last line it printed) and is not a sample. Returns whether it worked. */
   const record = (key, result, what) => {
     const line = `  ${key.padEnd(16)} ${(result.wallMs / 1000).toFixed(3).padStart(8)} s ${result.peakKb ? `${(result.peakKb / 1024).toFixed(0).padStart(6)} MB` : ''}`;
@@ -197,8 +197,22 @@ async function benchSize(size, options, tools) {
     say(line);
     return true;
   };
-  const seedfeed = (config, outDir, statePath) =>
-    measure(process.execPath, [options.cli, 'build', '--quiet', '--seeds', corpus.seedsDir, '--out', outDir, '--state', statePath, '--config', config]);
+  const reportFile = join(work, 'report.json');
+  const seedfeed = (config, outDir, statePath) => {
+    rmSync(reportFile, { force: true });
+    return measure(process.execPath, [options.cli, 'build', '--quiet', '--seeds', corpus.seedsDir, '--out', outDir, '--state', statePath, '--config', config, '--report', reportFile]);
+  };
+  /** How the last run went about it (`run` of its report: no-op, patch or full), each kind seen once. */
+  const noteRun = (key) => {
+    let run = 'unknown';
+    try {
+      run = JSON.parse(readFileSync(reportFile, 'utf8')).run ?? run;
+    } catch {
+      // A run that failed wrote no report.
+    }
+    const seen = (notes.runs[key] ??= []);
+    if (!seen.includes(run)) seen.push(run);
+  };
   const noteWritten = (key, before) => {
     const n = filesWritten(before, snapshot([out, stateDir]));
     notes.filesWritten[key] = Math.max(notes.filesWritten[key] ?? 0, n);
@@ -213,15 +227,18 @@ async function benchSize(size, options, tools) {
       let before = snapshot([out, stateDir]);
       if (!record('noop', seedfeed(configFile, out, state), 'seedfeed no-op rebuild')) return;
       noteWritten('noop', before);
+      noteRun('noop');
       writeChangedSeed(corpus, samples.changed.length + 1);
       before = snapshot([out, stateDir]);
       const changedWorked = record('changed', seedfeed(configFile, out, state), 'seedfeed rebuild after one changed seed');
       noteWritten('changed', before);
+      noteRun('changed');
       if (!changedWorked) return restoreCorpus(corpus.dir, size);
       addSeed(corpus, samples.added.length);
       before = snapshot([out, stateDir]);
       record('added', seedfeed(configFile, out, state), 'seedfeed rebuild after one added seed');
       noteWritten('added', before);
+      noteRun('added');
       restoreCorpus(corpus.dir, size);
     },
     archives() {

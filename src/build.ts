@@ -21,7 +21,7 @@ import { forgetFragments } from './render/direct.js';
 
 export { OPML_FILE };
 import { lazyOutput, type Output } from './output.js';
-import { OutputError, warning, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { DUPLICATE_STORY, OutputError, warning, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { Repair } from './text.js';
 
 export interface BuildOptions {
@@ -64,6 +64,10 @@ export interface BuildResult {
   records: SeedRecord[];
   /** The bodies not in the build's memo, to be read again ahead of rendering (body-pool.ts). */
   bodies: BodyStore;
+  /** Every feed document the outputs render: the main feed, archive pages, topic feeds. */
+  feeds: PlannedFeed[];
+  /** The ids published items' seeds name themselves. */
+  explicitIds: Map<Item, string>;
 }
 
 /** Bodies a build keeps in memory (sanitized HTML, ~10 KB each, ~200 MB in all): up to this many seeds none is read twice. */
@@ -79,8 +83,7 @@ export const BODIES_KEPT = 20_000;
 
 export function build(options: BuildOptions): BuildResult {
   const { config } = options;
-  // Whole seconds: RSS dates have no fractions, and all formats should agree.
-  const now = new Date(Math.floor((options.now ?? new Date()).getTime() / 1000) * 1000);
+  const now = buildClock(options.now);
   const host = new URL(config.baseUrl).hostname;
   const previous = options.log ?? emptyLog(`tag:${host},${now.toISOString().slice(0, 10)}:feed`, now);
   const displayRoot = options.displayRoot ?? options.seedsDir;
@@ -179,6 +182,7 @@ export function build(options: BuildOptions): BuildResult {
   }
 
   const items: Item[] = [];
+  const explicitIds = new Map<Item, string>();
   const changes: BuildResult['changes'] = { new: [], updated: [], removed: identity.removed };
   for (const c of candidates) {
     const id = identity.identities.get(c.rel);
@@ -190,6 +194,7 @@ export function build(options: BuildOptions): BuildResult {
     delete c.body;
     fingerprintItem(normalized.item, c.seed.hash);
     items.push(normalized.item);
+    if (c.meta.explicitId) explicitIds.set(normalized.item, c.meta.explicitId);
     if (id.status === 'new') changes.new.push(normalized.item);
     else if (id.status === 'updated') changes.updated.push(normalized.item);
   }
@@ -221,6 +226,8 @@ export function build(options: BuildOptions): BuildResult {
     seedCount: found.seeds.length,
     seedFiles: found.seeds,
     records,
+    feeds,
+    explicitIds,
     bodies: {
       capacity: bodies.capacity,
       // An item made with its body in hand (none a build makes) holds it for good.
@@ -230,6 +237,11 @@ export function build(options: BuildOptions): BuildResult {
       put: (item, html) => bodies.set(item, html),
     },
   };
+}
+
+/** The clock of a run, read once: in whole seconds, as RSS dates have no fractions and all formats should agree. */
+export function buildClock(now: Date = new Date()): Date {
+  return new Date(Math.floor(now.getTime() / 1000) * 1000);
 }
 
 function sameListing(record: SeedRecord, file: SeedFile): boolean {
@@ -320,7 +332,7 @@ function dropDuplicateStories(items: Item[], displayRoot: string, diagnostics: D
     const first = keys.map((k) => firstByKey.get(k)).find(Boolean);
     if (first) {
       diagnostics.push(
-        warning('duplicate-story', joinDisplay(displayRoot, item.file), 0, `the same story as ${joinDisplay(displayRoot, first.file)} (same ${item.originalLink && first.originalLink === item.originalLink ? 'original link' : 'source and title'}); published once`),
+        warning(DUPLICATE_STORY, joinDisplay(displayRoot, item.file), 0, `the same story as ${joinDisplay(displayRoot, first.file)} (same ${item.originalLink && first.originalLink === item.originalLink ? 'original link' : 'source and title'}); published once`),
       );
       continue;
     }

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeFileAtomically } from './write.js';
 import { createHash } from 'node:crypto';
@@ -6,6 +6,7 @@ import type { SeedHead } from './parse/index.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { SiteConfig } from './model.js';
 import { codeDigest, configDigest, stampPathFor } from './fastpath.js';
+import { indexPathFor } from './patch-index.js';
 
 /**
  * The build cache, kept beside the publish log (`<state>.cache`): what the
@@ -168,6 +169,41 @@ export function writeCache(path: string, key: string, previous: BuildCache | und
   if (lines.length) appendDurably(path, lines.join('\n') + '\n');
 }
 
+/**
+ * Appends what a patch run (patch.ts) changed to the cache at `path`,
+ * without reading the rest of it: its changed seeds' records and the stamps
+ * of the outputs it wrote. Nothing is appended to a cache made under another
+ * key, or cut short (the next full run writes a new snapshot); the records
+ * and stamps missing then cost that run a parse and a render each.
+ */
+export function appendToCache(path: string, key: string, seeds: readonly SeedRecord[], outputs: ReadonlyMap<string, string>): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return;
+  }
+  let usable = false;
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(Math.min(size, 4096));
+    readSync(fd, head, 0, head.length, 0);
+    const newline = head.indexOf(10);
+    const last = Buffer.alloc(1);
+    if (newline > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === 10) {
+      const header = JSON.parse(head.toString('utf8', 0, newline)) as Partial<CacheHeader>;
+      usable = header.version === CACHE_VERSION && header.key === key;
+    }
+  } catch {
+    usable = false;
+  } finally {
+    closeSync(fd);
+  }
+  if (!usable) return;
+  const lines = [...seeds.map(seedLine), ...[...outputs].map((o) => JSON.stringify({ o }))];
+  if (lines.length) appendDurably(path, lines.join('\n') + '\n');
+}
+
 /** Appends `text` and fsyncs: a run killed meanwhile leaves at most a cut last line, which readers skip. */
 function appendDurably(path: string, text: string): void {
   const fd = openSync(path, 'a');
@@ -184,8 +220,8 @@ export function outputStamp(fingerprint: string, file: string | undefined): stri
   return file === undefined ? undefined : `${fingerprint} ${file}`;
 }
 
-/** The caches kept beside the publish log (the no-op stamp and the build cache): deleting them costs one full run, nothing else. */
+/** The caches kept beside the publish log (the no-op stamp, the build cache and the patch index): deleting them costs one full run, nothing else. */
 export function cachesBeside(statePath: string): string[] {
-  return [stampPathFor(statePath), cachePathFor(statePath)];
+  return [stampPathFor(statePath), cachePathFor(statePath), indexPathFor(statePath)];
 }
 

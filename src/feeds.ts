@@ -10,6 +10,10 @@ export interface PlannedFeed {
   prefix: string;
   group: 'main' | 'archive' | TopicKind;
   ctx: FeedContext;
+  /** A topic feed's topic. */
+  topic?: Topic;
+  /** An archive page's number, from 1. */
+  page?: number;
 }
 
 /**
@@ -68,38 +72,54 @@ export function archiveFeeds(config: SiteConfig, log: PublishLog, items: readonl
   if (!config.archive) return [];
   const size = config.archive.pageSize;
   const byId = new Map(items.map((i) => [i.id, i]));
-  const pages = Math.ceil(log.entries.length / size);
+  const pages = archivePages(config, log.entries.length);
   const planned: PlannedFeed[] = [];
   for (let page = 1; page <= pages; page++) {
     const pageItems = log.entries
       .slice((page - 1) * size, page * size)
       .map((e) => byId.get(e.id))
-      .filter((i): i is Item => i !== undefined)
-      .sort((a, b) => b.published.getTime() - a.published.getTime() || (a.id < b.id ? -1 : 1));
-    const prefix = archivePrefix(page);
-    planned.push({
-      prefix,
-      group: 'archive',
-      ctx: {
-        site: config,
-        id: `${tagStem(log.feedId)}:${prefix}feed`,
-        title: `${config.title} (archive, page ${page})`,
-        description: config.description,
-        homeUrl: config.baseUrl,
-        links: formatLinks(config, prefix),
-        updated: newestUpdate(pageItems) ?? new Date(log.created),
-        items: pageItems,
-        history: {
-          archive: true,
-          current: main.links,
-          ...(page > 1 ? { prevArchive: formatLinks(config, archivePrefix(page - 1)) } : {}),
-          ...(page < pages ? { nextArchive: formatLinks(config, archivePrefix(page + 1)) } : {}),
-        },
-      },
-    });
+      .filter((i): i is Item => i !== undefined);
+    planned.push(archivePage(config, log, page, pages, pageItems, main));
   }
-  if (pages > 0) main.history = { archive: false, prevArchive: formatLinks(config, archivePrefix(pages)) };
+  linkArchives(config, main, pages);
   return planned;
+}
+
+/** The main feed's link to the newest of `pages` archive pages (RFC 5005), when there are any. */
+export function linkArchives(config: SiteConfig, main: FeedContext, pages: number): void {
+  if (pages > 0) main.history = { archive: false, prevArchive: formatLinks(config, archivePrefix(pages)) };
+}
+
+/** How many archive pages a log of `entries` entries makes; 0 with archives off. */
+export function archivePages(config: SiteConfig, entries: number): number {
+  return config.archive ? Math.ceil(entries / config.archive.pageSize) : 0;
+}
+
+/** Archive page `page` of `pages`, showing `pageItems` (the published items of its entries, in any order). */
+export function archivePage(config: SiteConfig, log: Pick<PublishLog, 'feedId' | 'created'>, page: number, pages: number, pageItems: Item[], main: Pick<FeedContext, 'links'>): PlannedFeed {
+  pageItems.sort((a, b) => b.published.getTime() - a.published.getTime() || (a.id < b.id ? -1 : 1));
+  const prefix = archivePrefix(page);
+  return {
+    prefix,
+    group: 'archive',
+    page,
+    ctx: {
+      site: config,
+      id: `${tagStem(log.feedId)}:${prefix}feed`,
+      title: `${config.title} (archive, page ${page})`,
+      description: config.description,
+      homeUrl: config.baseUrl,
+      links: formatLinks(config, prefix),
+      updated: newestUpdate(pageItems) ?? new Date(log.created),
+      items: pageItems,
+      history: {
+        archive: true,
+        current: main.links,
+        ...(page > 1 ? { prevArchive: formatLinks(config, archivePrefix(page - 1)) } : {}),
+        ...(page < pages ? { nextArchive: formatLinks(config, archivePrefix(page + 1)) } : {}),
+      },
+    },
+  };
 }
 
 /** A feed per topic: its newest `limit` items, its own title, self and alternate links. */
@@ -110,6 +130,7 @@ export function topicFeeds(config: SiteConfig, log: Pick<PublishLog, 'feedId' | 
     return {
       prefix: topic.path,
       group: topic.kind,
+      topic,
       ctx: {
         site: config,
         id: `${tagStem(log.feedId)}:${urlPath}feed`,

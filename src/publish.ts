@@ -3,12 +3,14 @@ import { join, resolve, sep } from 'node:path';
 import { beginRun, build, parseAhead, parseJobs, parseSettings, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
-import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, writeFileAtomically } from './write.js';
+import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, unlinkQuietly, writeFileAtomically } from './write.js';
 import { EXIT, StateError, hasErrors, warning } from './diagnostics.js';
 import { FORMATS } from './render/formats.js';
 import { RACY_WINDOW_MS, type SeedListing, checkFastPath, listSeeds, makeBuildStamp, readBuildStamp, serializeBuildStamp, stampPathFor } from './fastpath.js';
 import { cacheKey, cachesBeside, outputStamp, cachePathFor, readCache, writeCache } from './cache.js';
-import { noOpReport, type PublishReport } from './report.js';
+import { noOpReport, roundMs, type PublishReport } from './report.js';
+import { patch } from './patch.js';
+import { indexPathFor, makePatchIndex, writePatchIndex } from './patch-index.js';
 import { BODIES_AHEAD_MIN, eachWithBodiesAhead } from './body-pool.js';
 import type { Output } from './output.js';
 import { STATS_AHEAD_MIN, fileStamp, statOutputsAhead, type FileStamps } from './output-stats.js';
@@ -74,10 +76,19 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
       : [...(deadRunBefore ? removeStaleTempFiles(options.outDir) : []), ...[options.statePath, ...cachesBeside(options.statePath)].flatMap(removeStaleTempFilesOf)];
     const stampPath = stampPathFor(options.statePath);
     let listing = options.listing;
+    const lastStamp = options.dryRun ? undefined : readBuildStamp(stampPath);
     if (!options.dryRun && options.checkUnchanged !== false) {
-      const decision = checkFastPath({ ...options, stamp: readBuildStamp(stampPath) });
+      const decision = checkFastPath({ ...options, stamp: lastStamp });
       if (decision.unchanged) return noOpReport(decision.stamp, cleaned, performance.now() - started);
       listing = decision.listing ?? listing;
+    }
+    const key = cacheKey(options.config, options.displayRoot ?? options.seedsDir, options.outDir);
+    // A few seeds edited in a way that moves nothing: only the outputs that show them (patch.ts).
+    let patchDeclined: string | undefined;
+    if (lastStamp && listing && options.displayRoot === undefined) {
+      const patched = await patch({ ...options, listing, stamp: lastStamp, key, cleaned, started });
+      if ('report' in patched) return patched.report;
+      patchDeclined = patched.declined;
     }
     // A run that dies from here on must not leave a stamp that vouches for the old outputs.
     if (!options.dryRun) unlinkQuietly(stampPath);
@@ -95,7 +106,6 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
       logText = text;
     };
     const cachePath = cachePathFor(options.statePath);
-    const key = cacheKey(options.config, options.displayRoot ?? options.seedsDir, options.outDir);
     const cache = readCache(cachePath, key);
     // The outputs earlier runs left, each with its fingerprint and its file's stat (a dry run compares everything).
     const kept = options.dryRun ? undefined : cache?.outputs;
@@ -186,6 +196,30 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
       // The stamp and the cache only save time: failing to write them is a warning, never a failed run.
       const cacheWarning = (path: string, e: unknown) =>
         result.diagnostics.push(warning('cache-not-written', path, 0, `${(e as Error).message}; the next run does the work again`));
+      const indexPath = indexPathFor(options.statePath);
+      try {
+        // The patch index before the stamp, which names the listing and log it describes (patch-index.ts).
+        if (stamp && options.displayRoot === undefined) {
+          writePatchIndex(
+            indexPath,
+            makePatchIndex({
+              key,
+              seedsDigest: stamp.seeds,
+              logDigest: stamp.log,
+              log: result.log,
+              listing: result.seedFiles,
+              items: result.items,
+              explicitIds: result.explicitIds,
+              feeds: result.feeds,
+              diagnostics: result.diagnostics,
+              repairs: result.repairs,
+              displayRoot: options.seedsDir,
+            }),
+          );
+        }
+      } catch (e) {
+        cacheWarning(indexPath, e);
+      }
       try {
         if (stamp) writeFileAtomically(stampPath, serializeBuildStamp(stamp));
       } catch (e) {
@@ -205,7 +239,11 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
       }
     }
     const done = performance.now();
-    return report(result, options.dryRun ?? false, written, unchanged, removed, cleaned, { buildMs: built - started, writeMs: done - built, totalMs: done - started });
+    return {
+      ...report(result, options.dryRun ?? false, written, unchanged, removed, cleaned, { buildMs: built - started, writeMs: done - built, totalMs: done - started }),
+      run: 'full',
+      ...(patchDeclined !== undefined ? { patchDeclined } : {}),
+    };
   } finally {
     endRun?.();
     lock?.release();
@@ -227,13 +265,6 @@ function exitCodeOf(result: BuildResult): number {
   return result.rejected.length || hasErrors(result.diagnostics) ? EXIT.rejected : EXIT.ok;
 }
 
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    /* not there */
-  }
-}
 
 /** Removes files an earlier run published and this one no longer produces (a deleted item's page, say); only paths from the manifest, only inside the output folder. */
 function removeOutputs(outDir: string, paths: readonly string[]): string[] {
@@ -278,11 +309,7 @@ function report(result: BuildResult, dryRun: boolean, written: string[], unchang
     written: [...written].sort(),
     deleted,
     cleaned,
-    timings: { buildMs: round(timings.buildMs), writeMs: round(timings.writeMs), totalMs: round(timings.totalMs) },
+    timings: { buildMs: roundMs(timings.buildMs), writeMs: roundMs(timings.writeMs), totalMs: roundMs(timings.totalMs) },
   };
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
 }
 

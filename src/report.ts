@@ -25,6 +25,10 @@ export interface PublishReport {
   /** Stale temporary files of killed runs that this run removed. */
   cleaned: string[];
   timings: { buildMs: number; writeMs: number; totalMs: number };
+  /** How the run went about it: nothing to do (fastpath.ts), a few edits patched in (patch.ts), or a build of every seed. */
+  run?: 'no-op' | 'patch' | 'full';
+  /** Why a run that found seeds changed could not patch them in. */
+  patchDeclined?: string;
 }
 
 /** The one summary line a run prints. */
@@ -51,6 +55,12 @@ export function noOpReport(stamp: BuildStamp, cleaned: string[], totalMs: number
     written: [],
     deleted: [],
     cleaned,
-    timings: { buildMs: 0, writeMs: 0, totalMs: Math.round(totalMs * 10) / 10 },
+    timings: { buildMs: 0, writeMs: 0, totalMs: roundMs(totalMs) },
+    run: 'no-op',
   };
+}
+
+/** Milliseconds to a tenth, as reports give them. */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }

@@ -84,7 +84,7 @@ export function readExisting(target: string): Buffer | undefined {
  * a file of tens of megabytes (the build cache) is never held whole; a
  * surrogate pair must not be split between two pieces.
  */
-export function writeTemp(temp: string, content: Uint8Array | Iterable<string>, sync = true): void {
+export function writeTemp(temp: string, content: Uint8Array | Iterable<string | Uint8Array>, sync = true): void {
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
   try {
     for (const bytes of content instanceof Uint8Array ? [content] : encodedInBatches(content)) {
@@ -111,10 +111,18 @@ export function writeTemp(temp: string, content: Uint8Array | Iterable<string>, 
 /** Characters of text encoded at a time by `writeTemp`. */
 const BATCH_CHARS = 1 << 20;
 
-function* encodedInBatches(pieces: Iterable<string>): Generator<Buffer> {
+/** Pieces of text encoded a batch at a time; pieces given as bytes pass as they are. */
+function* encodedInBatches(pieces: Iterable<string | Uint8Array>): Generator<Uint8Array> {
   let pending: string[] = [];
   let size = 0;
   for (const piece of pieces) {
+    if (piece instanceof Uint8Array) {
+      if (pending.length) yield Buffer.from(pending.join(''), 'utf8');
+      pending = [];
+      size = 0;
+      yield piece;
+      continue;
+    }
     pending.push(piece);
     size += piece.length;
     if (size < BATCH_CHARS) continue;

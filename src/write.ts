@@ -340,10 +340,11 @@ function sameBytes(path: string, bytes: Buffer): boolean {
  * One file, the atomic way: temporary file in the same folder, fsync,
  * rename, fsync the folder. Temporary files of this target left by
  * dead processes are removed first. Failures are `OutputError`s naming the
- * file; the old file is then untouched. The text may come in pieces (the
- * lines of a large file), which are written as they come (`writeTemp`).
+ * file; the old file is then untouched. The text may come whole, or in
+ * pieces of text or bytes (the lines of a large file), which are written as
+ * they come (`writeTemp`).
  */
-export function writeFileAtomically(target: string, text: string | Iterable<string>, syncDir = true): void {
+export function writeFileAtomically(target: string, text: string | Uint8Array | Iterable<string | Uint8Array>, syncDir = true): void {
   let temp: string | undefined;
   try {
     mkdirSync(dirname(target), { recursive: true });
@@ -358,7 +359,7 @@ export function writeFileAtomically(target: string, text: string | Iterable<stri
 }
 
 /** Writes `content` to a new temporary file beside `target` and fsyncs it; returns its path. A short write throws. */
-function stage(target: string, content: Uint8Array | Iterable<string>): string {
+function stage(target: string, content: Uint8Array | Iterable<string | Uint8Array>): string {
   const temp = tempPathFor(target);
   writeTemp(temp, content);
   return temp;
@@ -474,7 +475,8 @@ function fsyncDir(dir: string): void {
   }
 }
 
-function unlinkQuietly(path: string): boolean {
+/** Removes a file if it is there; whether it was. */
+export function unlinkQuietly(path: string): boolean {
   try {
     unlinkSync(path);
     return true;

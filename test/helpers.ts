@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,3 +51,14 @@ export function testConfig(overrides: Record<string, unknown> = {}): SiteConfig 
 
 /** A fixed clock for deterministic tests. */
 export const NOW = new Date('2026-11-28T12:00:00Z');
+
+/** Every file under `dir` with its bytes, by path relative to `dir` (with `/`). */
+export function bytesUnder(dir: string, prefix = ''): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const rel = prefix + entry.name;
+    if (entry.isDirectory()) for (const [k, v] of bytesUnder(join(dir, entry.name), rel + '/')) files.set(k, v);
+    else files.set(rel, readFileSync(join(dir, entry.name)));
+  }
+  return files;
+}

@@ -5,7 +5,7 @@ import { publish, type PublishReport } from '../src/publish.js';
 import * as parseModule from '../src/parse/index.js';
 import { cacheKey, cachePathFor, cachesBeside, readCache } from '../src/cache.js';
 import { stampPathFor } from '../src/fastpath.js';
-import { NOW, tempDir, testConfig } from './helpers.js';
+import { NOW, bytesUnder, tempDir, testConfig } from './helpers.js';
 import { seedName, seedText, writeCorpus } from './support/corpus.js';
 
 /**
@@ -24,16 +24,6 @@ function settle(path: string) {
   clock += 60_000;
   const when = new Date(clock);
   utimesSync(path, when, when);
-}
-
-function filesUnder(dir: string, prefix = ''): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const rel = prefix + entry.name;
-    if (entry.isDirectory()) for (const [k, v] of filesUnder(join(dir, entry.name), rel + '/')) files.set(k, v);
-    else files.set(rel, readFileSync(join(dir, entry.name)));
-  }
-  return files;
 }
 
 function site(config = testConfig({ limit: 20, archive: { pageSize: 25 } })) {
@@ -64,8 +54,8 @@ function site(config = testConfig({ limit: 20, archive: { pageSize: 25 } })) {
     return fresh;
   };
   const expectSameAsScratch = async () => {
-    const mine = filesUnder(out);
-    const theirs = filesUnder(await fromScratch());
+    const mine = bytesUnder(out);
+    const theirs = bytesUnder(await fromScratch());
     expect([...mine.keys()].sort()).toEqual([...theirs.keys()].sort());
     for (const [path, bytes] of theirs) expect(mine.get(path)?.toString('utf8'), path).toBe(bytes.toString('utf8'));
   };
@@ -234,8 +224,8 @@ describe('a build that keeps few bodies in memory', () => {
     const rule = (r: PublishReport) => r.diagnostics.filter((d) => d.rule === 'xml-forbidden-char').map((d) => d.line);
     expect(rule(few.report)).toEqual(rule(all.report));
     expect(rule(all.report)).toHaveLength(1);
-    const mine = filesUnder(few.out);
-    const theirs = filesUnder(all.out);
+    const mine = bytesUnder(few.out);
+    const theirs = bytesUnder(all.out);
     expect([...mine.keys()].sort()).toEqual([...theirs.keys()].sort());
     for (const [path, bytes] of theirs) expect(mine.get(path)?.toString('utf8'), path).toBe(bytes.toString('utf8'));
   });
@@ -250,7 +240,7 @@ describe('a seed edited while a run is publishing it', () => {
     const statePath = join(root, 'state', 'log.json');
     const config = testConfig();
     await publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW });
-    const before = filesUnder(out);
+    const before = bytesUnder(out);
     const target = join(seeds, seedName(2));
     const original = readFileSync(target, 'utf8');
     // Listed and parsed with the old bytes; rewritten in place before its body is read to be rendered.
@@ -258,7 +248,7 @@ describe('a seed edited while a run is publishing it', () => {
     // Without stamp and cache every output is rendered again, so every body is read again.
     for (const cache of cachesBeside(statePath)) rmSync(cache, { force: true });
     await expect(publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW, bodiesKept: 0, progress })).rejects.toThrow(/changed while this run was publishing it/);
-    const after = filesUnder(out);
+    const after = bytesUnder(out);
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [path, bytes] of before) expect(after.get(path)?.equals(bytes), path).toBe(true);
     // Put back as it was, with an old mtime: nothing the failed run saw may linger.
@@ -266,7 +256,7 @@ describe('a seed edited while a run is publishing it', () => {
     settle(target);
     const report = await publish({ seedsDir: seeds, outDir: out, statePath, config, now: NOW, bodiesKept: 0 });
     expect(report.exitCode).toBe(0);
-    for (const [path, bytes] of filesUnder(out)) expect(bytes.toString('utf8'), path).not.toContain('mid-run');
+    for (const [path, bytes] of bytesUnder(out)) expect(bytes.toString('utf8'), path).not.toContain('mid-run');
   });
 });
 

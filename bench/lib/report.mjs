@@ -103,7 +103,7 @@ export function resultsMarkdown(all) {
       .join(', ');
     const failed = SCENARIOS.filter((s) => r.scenarios[s.key]?.failed).map((s) => `${s.key}: exit ${r.scenarios[s.key].failed.status}, "${r.scenarios[s.key].failed.message}"`);
     lines.push(
-      `- ${sizeLabel(n)}: ${r.seeds.files} seeds (${r.seeds.markdown} Markdown), ${(r.seeds.bytes / 2 ** 20).toFixed(1)} MiB; ${r.runs} round${r.runs === 1 ? '' : 's'} on ${r.date.slice(0, 16).replace('T', ' ')} UTC; load average ${r.load.before.toFixed(2)} before, ${r.load.after.toFixed(2)} after. Items in the main feed: seedfeed ${r.notes.items.seedfeed ?? '–'}, Hugo ${r.notes.items.hugo ?? '–'}. Files written: changed ${r.notes.filesWritten.changed ?? '–'}, added ${r.notes.filesWritten.added ?? '–'}. Spread: ${spread}.${failed.length ? ` Failed runs: ${failed.join('; ')}.` : ''}`,
+      `- ${sizeLabel(n)}: ${r.seeds.files} seeds (${r.seeds.markdown} Markdown), ${(r.seeds.bytes / 2 ** 20).toFixed(1)} MiB; ${r.runs} round${r.runs === 1 ? '' : 's'} on ${r.date.slice(0, 16).replace('T', ' ')} UTC; load average ${r.load.before.toFixed(2)} before, ${r.load.after.toFixed(2)} after. Items in the main feed: seedfeed ${r.notes.items.seedfeed ?? '–'}, Hugo ${r.notes.items.hugo ?? '–'}. Files written: changed ${r.notes.filesWritten.changed ?? '–'}, added ${r.notes.filesWritten.added ?? '–'}.${r.notes.runs ? ` Runs (the report's \`run\`): no-op ${r.notes.runs.noop?.join('/') ?? '–'}, changed ${r.notes.runs.changed?.join('/') ?? '–'}, added ${r.notes.runs.added?.join('/') ?? '–'}.` : ''} Spread: ${spread}.${failed.length ? ` Failed runs: ${failed.join('; ')}.` : ''}`,
     );
   }
   return lines.join('\n');

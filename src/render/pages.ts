@@ -33,20 +33,30 @@ const KIND_HEADINGS: Record<TopicKind, string> = { category: 'Categories', sourc
  */
 export function renderPages(input: PagesInput): Output[] {
   const { site, items, topics } = input;
-  const topicIndex = new Map<string, Topic>();
-  for (const topic of topics) topicIndex.set(topicKey(topic.kind, topic.name), topic);
-  const find = (kind: TopicKind, name: string) => topicIndex.get(topicKey(kind, name));
+  const find = topicFinder(topics);
 
   const outputs: Output[] = [{ path: STYLESHEET_PATH, mediaType: 'text/css', kind: 'text', text: STYLESHEET }];
   // Fingerprints: what each page shows besides the site config (see fingerprint.ts).
   const topicLine = (t: Topic) => `${t.kind}\u0000${t.name}\u0000${t.path}\u0000${t.items.length}`;
   outputs.push(html('index.html', () => homePage(site, items, topics), outputFingerprint(['home', ...topics.map(topicLine)], items.slice(0, site.limit))));
   for (const topic of topics) outputs.push(html(topic.path + 'index.html', () => topicPage(site, topic), outputFingerprint(['topic', topicLine(topic)], topic.items)));
-  for (const item of items) {
-    const linked = [...item.categories.map((c) => find('category', c)), item.source && find('source', item.source.name), item.sharedBy && find('sharer', item.sharedBy.name)];
-    outputs.push(html(item.path, () => itemPage(site, item, find), outputFingerprint(['item', ...linked.map((t) => t?.path ?? '')], [item]), [item]));
-  }
+  for (const item of items) outputs.push(itemPageOutput(site, item, find));
   return outputs;
+}
+
+/** Finds a topic among `topics` by kind and name (in any case). */
+export type TopicFinder = (kind: TopicKind, name: string) => Pick<Topic, 'path'> | undefined;
+
+export function topicFinder(topics: readonly Pick<Topic, 'kind' | 'name' | 'path'>[]): TopicFinder {
+  const topicIndex = new Map<string, Pick<Topic, 'path'>>();
+  for (const topic of topics) topicIndex.set(topicKey(topic.kind, topic.name), topic);
+  return (kind, name) => topicIndex.get(topicKey(kind, name));
+}
+
+/** An item's own page, linking the topics `find` knows of. */
+export function itemPageOutput(site: SiteConfig, item: Item, find: TopicFinder): Output {
+  const linked = [...item.categories.map((c) => find('category', c)), item.source && find('source', item.source.name), item.sharedBy && find('sharer', item.sharedBy.name)];
+  return html(item.path, () => itemPage(site, item, find), outputFingerprint(['item', ...linked.map((t) => t?.path ?? '')], [item]), [item]);
 }
 
 function html(path: string, render: () => string, fingerprint: string | undefined, shows?: readonly Item[]): Output {
@@ -253,7 +263,7 @@ function topicPage(site: SiteConfig, topic: Topic): string {
   });
 }
 
-function itemPage(site: SiteConfig, item: Item, find: (kind: TopicKind, name: string) => Topic | undefined): string {
+function itemPage(site: SiteConfig, item: Item, find: TopicFinder): string {
   const path = item.path;
   const link = linksFrom(path);
   const to = (target: string) => escapeHtml(link(target));

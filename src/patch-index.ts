@@ -1,0 +1,216 @@
+import { hash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
+import { joinDisplay, type SeedFile } from './discover.js';
+import { DUPLICATE_STORY, type Diagnostic } from './diagnostics.js';
+import type { PlannedFeed } from './feeds.js';
+import type { PublishLog } from './identity.js';
+import type { Item } from './model.js';
+import type { Repair } from './text.js';
+import type { Topic, TopicKind } from './topics.js';
+import { writeFileAtomically } from './write.js';
+import { listedPaths } from './fastpath.js';
+
+/**
+ * The patch index, kept beside the publish log (`<state>.index`): where
+ * every published item shows, so that a run which finds a few seeds edited
+ * in a way that moves nothing renders only the outputs that show them
+ * (patch.ts) instead of making 100,000 items again to learn that.
+ *
+ * Like the build stamp and the build cache it is only a cache: a lost,
+ * damaged or stale index costs one full run. It is used only when the build
+ * stamp was written by the same run (the stamp's digests of the seed listing
+ * and of the publish log are in it), so it describes the log and outputs
+ * that are there; seedfeed's code, the config and the folders key it.
+ *
+ * Stored with `v8.serialize`: numbers as typed arrays, so a run at 100,000
+ * seeds reads it in milliseconds. Node's version is part of the key.
+ */
+export const PATCH_INDEX_VERSION = 1;
+
+/** A topic as the index keeps it: what its feeds and the item pages' links need, without its items. */
+export type IndexedTopic = Pick<Topic, 'kind' | 'name' | 'slug' | 'path'>;
+
+/** A feed document (its three formats) as the index keeps it. */
+export interface IndexedFeed {
+  prefix: string;
+  group: 'main' | 'archive' | TopicKind;
+  /** A topic feed's topic, by its place in `PatchIndex.topics`. */
+  topic?: number;
+  /** An archive page's number. */
+  page?: number;
+  /** The seeds whose items it shows, in order, by their place in the listing. */
+  shown: Int32Array;
+}
+
+export interface PatchIndex {
+  version: typeof PATCH_INDEX_VERSION;
+  /** `cacheKey`: code, config, seeds folder as shown, output folder. */
+  key: string;
+  /** The build stamp's `seeds` and `log` (fastpath.ts) of the run that wrote it. */
+  seedsDigest: string;
+  logDigest: string;
+  /** The publish log's feed id and creation time, which never change. */
+  feedId: string;
+  created: string;
+  /** Entries in the publish log. */
+  entries: number;
+  /** Every listed seed's path (drafts and rejected seeds included), in the listing's order, each ended by NUL (`listedPaths`): one string is read, written and compared at once. */
+  files: string;
+  /** How many seeds were listed. */
+  count: number;
+  /** Per listed seed: size, mtime, ctime and inode as listed (-1 when not known). */
+  stats: Float64Array;
+  /** Per listed seed: its item's place in the log's entries; -1 when it published no item. */
+  entry: Int32Array;
+  /** Per listed seed, `PLACEMENT_LENGTH` characters: `placementOf` its item; `UNPLACED` when it published none or gave an error (then it is never patched). */
+  placement: string;
+  /** Per listed seed: the warnings and the repairs the run reported for it, and how many of those warnings another seed gave it (`DUPLICATE_STORY`). */
+  warnings: Int32Array;
+  repairs: Int32Array;
+  duplicates: Int32Array;
+  /** Every topic with a feed, empty ones included. */
+  topics: IndexedTopic[];
+  /** Every feed document: the main feed, archive pages, topic feeds. */
+  feeds: IndexedFeed[];
+}
+
+export function indexPathFor(statePath: string): string {
+  return `${statePath}.index`;
+}
+
+/** A seed's size, mtime, ctime and inode, as the index keeps them. */
+export function statsOf(seed: Pick<SeedFile, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>): [number, number, number, number] {
+  return [seed.size, seed.mtimeMs, seed.ctimeMs ?? -1, seed.ino ?? -1];
+}
+
+/**
+ * Everything of an item that decides where it shows and how it is listed
+ * on pages that are not its own: its place in every feed and topic (date,
+ * title, source, sharer, categories, id), whether it is a duplicate (title,
+ * source, original link), and its card on the home and topic pages (title,
+ * dek, date, source, sharer, language, page). Its body, byline, update
+ * time and the rest show only on its own page and in the feeds that carry
+ * it, which a patch renders again.
+ */
+export function placementOf(item: Item, explicitId: string | undefined): string {
+  const facts = [item.id, explicitId ?? null, item.path, item.title, item.summary ?? null, item.published.getTime(), item.source ?? null, item.categories, item.sharedBy ?? null, item.originalLink ?? null, item.language];
+  return hash('sha1', JSON.stringify(facts), 'base64').slice(0, PLACEMENT_LENGTH);
+}
+
+/** Characters of a placement: a SHA-1 in base64 without its padding. */
+export const PLACEMENT_LENGTH = 27;
+
+/** The placement of a seed that is never patched: no digest looks like it. */
+export const UNPLACED = '-'.repeat(PLACEMENT_LENGTH);
+
+/** The placement of the seed at `at` in the listing. */
+export function placementAt(index: PatchIndex, at: number): string {
+  return index.placement.slice(at * PLACEMENT_LENGTH, (at + 1) * PLACEMENT_LENGTH);
+}
+
+export interface IndexInput {
+  key: string;
+  seedsDigest: string;
+  logDigest: string;
+  log: PublishLog;
+  listing: readonly SeedFile[];
+  /** Published items with their seeds' explicit ids. */
+  items: readonly Item[];
+  explicitIds: ReadonlyMap<Item, string>;
+  feeds: readonly PlannedFeed[];
+  diagnostics: readonly Diagnostic[];
+  repairs: readonly Repair[];
+  /** How seed paths are shown in diagnostics. */
+  displayRoot: string;
+}
+
+/** The index of a finished run. */
+export function makePatchIndex(input: IndexInput): PatchIndex {
+  const n = input.listing.length;
+  const place = new Map<string, number>();
+  const stats = new Float64Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    const seed = input.listing[i]!;
+    place.set(seed.file, i);
+    stats.set(statsOf(seed), i * 4);
+  }
+  const warnings = new Int32Array(n);
+  const repairs = new Int32Array(n);
+  const duplicates = new Int32Array(n);
+  const errors = new Set<string>();
+  const byDisplay = new Map<string, number>();
+  for (let i = 0; i < n; i++) byDisplay.set(joinDisplay(input.displayRoot, input.listing[i]!.file), i);
+  for (const d of input.diagnostics) {
+    const i = byDisplay.get(d.file);
+    if (i === undefined) continue;
+    if (d.severity === 'error') errors.add(d.file);
+    else {
+      warnings[i]!++;
+      if (d.rule === DUPLICATE_STORY) duplicates[i]!++;
+    }
+  }
+  for (const r of input.repairs) {
+    const i = byDisplay.get(r.file);
+    if (i !== undefined) repairs[i]!++;
+  }
+  const entryOf = new Map<string, number>();
+  input.log.entries.forEach((e, at) => entryOf.set(e.id, at));
+  const entry = new Int32Array(n).fill(-1);
+  const placement: string[] = new Array<string>(n).fill(UNPLACED);
+  for (const item of input.items) {
+    const i = place.get(item.file);
+    const at = entryOf.get(item.id);
+    if (i === undefined || at === undefined) continue;
+    entry[i] = at;
+    // A seed with errors is not patched: a full run reports them.
+    if (!errors.has(joinDisplay(input.displayRoot, item.file))) placement[i] = placementOf(item, input.explicitIds.get(item));
+  }
+  const topics: IndexedTopic[] = [];
+  const feeds: IndexedFeed[] = input.feeds.map((f) => {
+    const feed: IndexedFeed = { prefix: f.prefix, group: f.group, shown: Int32Array.from(f.ctx.items, (item) => place.get(item.file) ?? -1) };
+    if (f.topic) {
+      feed.topic = topics.length;
+      topics.push({ kind: f.topic.kind, name: f.topic.name, slug: f.topic.slug, path: f.topic.path });
+    }
+    if (f.page !== undefined) feed.page = f.page;
+    return feed;
+  });
+  return {
+    version: PATCH_INDEX_VERSION,
+    key: input.key,
+    seedsDigest: input.seedsDigest,
+    logDigest: input.logDigest,
+    feedId: input.log.feedId,
+    created: input.log.created,
+    entries: input.log.entries.length,
+    files: listedPaths(input.listing),
+    count: n,
+    stats,
+    entry,
+    placement: placement.join(''),
+    warnings,
+    repairs,
+    duplicates,
+    topics,
+    feeds,
+  };
+}
+
+export function writePatchIndex(path: string, index: PatchIndex): void {
+  writeFileAtomically(path, serialize(index));
+}
+
+/** The index at `path` when it was made under `key`; undefined when there is none or it is of no use. */
+export function readPatchIndex(path: string, key: string): PatchIndex | undefined {
+  try {
+    const index = deserialize(readFileSync(path)) as Partial<PatchIndex>;
+    if (index?.version !== PATCH_INDEX_VERSION || index.key !== key) return undefined;
+    const n = index.count ?? -1;
+    if (typeof index.files !== 'string' || !(index.stats instanceof Float64Array) || index.stats.length !== n * 4 || !(index.entry instanceof Int32Array) || index.entry.length !== n) return undefined;
+    if (index.placement?.length !== n * PLACEMENT_LENGTH || index.warnings?.length !== n || index.repairs?.length !== n || index.duplicates?.length !== n || !Array.isArray(index.feeds) || !Array.isArray(index.topics)) return undefined;
+    return index as PatchIndex;
+  } catch {
+    return undefined;
+  }
+}

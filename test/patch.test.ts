@@ -1,0 +1,279 @@
+import { describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { publish, type PublishReport } from '../src/publish.js';
+import { indexPathFor } from '../src/patch-index.js';
+import { PATCH_MAX_EDITED } from '../src/patch.js';
+import { listSeeds } from '../src/fastpath.js';
+import { NOW, bytesUnder, tempDir, testConfig } from './helpers.js';
+import { seedName, seedText, writeCorpus } from './support/corpus.js';
+import { parseXml } from './xml.js';
+
+/**
+ * Patch runs (src/patch.ts): a rebuild after a few seeds were edited in a
+ * way that moves nothing renders only the outputs that show them. The
+ * proof that this is safe: the patched output folder and publish log are,
+ * byte for byte, what a full run gives from the same state at the same
+ * clock (a twin of the site without the stamp, so every twin run is a full
+ * one). Every edit that would move an item makes a full run, with the
+ * same proof.
+ */
+
+const COUNT = 90;
+const HOUR = 3_600_000;
+
+function copyTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (entry.isDirectory()) copyTree(join(from, entry.name), join(to, entry.name));
+    else copyFileSync(join(from, entry.name), join(to, entry.name));
+  }
+}
+
+function site(config = testConfig({ limit: 15, archive: { pageSize: 20 } })) {
+  const root = tempDir('seedfeed-patch-');
+  const seeds = join(root, 'seeds');
+  let clock = Date.UTC(2025, 0, 1);
+  /** Every write gets its own mtime, well in the past (seeds cron finds have settled). */
+  const settle = (path: string) => {
+    clock += 60_000;
+    utimesSync(path, new Date(clock), new Date(clock));
+  };
+  for (const name of writeCorpus(seeds, COUNT)) settle(join(seeds, name));
+  const out = join(root, 'out');
+  const statePath = join(root, 'state', 'log.json');
+  let runs = 0;
+  const publishAt = (outDir: string, state: string, at: number) => publish({ seedsDir: seeds, outDir, statePath: state, config, now: new Date(NOW.getTime() + at * HOUR) });
+  const run = () => publishAt(out, statePath, ++runs);
+  /**
+   * Runs this site, and a twin of it (same output folder and publish log,
+   * no stamp, cache or index) at the same clock; checks that both leave the
+   * same bytes, and returns both reports.
+   */
+  const runBesideTwin = async (): Promise<{ mine: PublishReport; twin: PublishReport }> => {
+    const twin = join(tempDir('seedfeed-patch-twin-'), 'site');
+    copyTree(out, join(twin, 'out'));
+    mkdirSync(join(twin, 'state'));
+    copyFileSync(statePath, join(twin, 'state', 'log.json'));
+    const mine = await run();
+    const theirs = await publishAt(join(twin, 'out'), join(twin, 'state', 'log.json'), runs);
+    expect(theirs.run).toBe('full');
+    expect(readFileSync(statePath, 'utf8')).toBe(readFileSync(join(twin, 'state', 'log.json'), 'utf8'));
+    const a = bytesUnder(out);
+    const b = bytesUnder(join(twin, 'out'));
+    expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+    for (const [path, bytes] of b) expect(a.get(path)?.toString('utf8'), path).toBe(bytes.toString('utf8'));
+    expect(mine.written).toEqual(theirs.written);
+    expect(mine.updated).toEqual(theirs.updated);
+    expect(mine.counts.updated).toBe(theirs.counts.updated);
+    expect(mine.exitCode).toBe(theirs.exitCode);
+    return { mine, twin: theirs };
+  };
+  const edit = (n: number, change: (text: string) => string) => {
+    const path = join(seeds, seedName(n));
+    writeFileSync(path, change(readFileSync(path, 'utf8')));
+    settle(path);
+  };
+  /** Adds a sentence to the end of the body, before the sharer trailer. */
+  const addSentence = (n: number, sentence = 'A sentence added later.') => edit(n, (t) => t.replace(/\n\n([^\n]+:\n)$/, ` ${sentence}\n\n$1`));
+  return { root, seeds, out, statePath, config, run, runBesideTwin, edit, addSentence, settle };
+}
+
+const atom = (s: { out: string }, path: string) => parseXml(readFileSync(join(s.out, path), 'utf8'));
+
+describe('patch runs', () => {
+  it('publishes a body edit of the newest item by rendering only what shows it, with the bytes of a full run', async () => {
+    const s = site();
+    expect((await s.run()).run).toBe('full');
+    s.addSentence(COUNT - 1, 'A correction added by the curator.');
+    const { mine, twin } = await s.runBesideTwin();
+    expect(mine.run).toBe('patch');
+    expect(mine.patchDeclined).toBeUndefined();
+    expect(mine.counts.updated).toBe(1);
+    // Its page, the main feed, its archive page and its topics' feeds: nothing else was even rendered.
+    expect(mine.written).toEqual(twin.written);
+    expect(mine.written).toContain('feed.xml');
+    expect(mine.written.some((p) => p.startsWith('archive/'))).toBe(true);
+    expect(mine.counts.written + mine.counts.unchanged).toBeLessThan(40);
+    // As a reader sees it: the new sentence in the item's content, and the item updated at the run's clock.
+    const doc = atom(s, 'atom.xml');
+    const entry = doc.children.find((c) => c.local === 'entry')!;
+    const child = (name: string) => entry.children.find((c) => c.local === name)!.text;
+    expect(child('content')).toContain('A correction added by the curator.');
+    expect(child('updated')).toBe(new Date(NOW.getTime() + 2 * HOUR).toISOString());
+    // The stamp was written: the next run has nothing to do.
+    const again = await s.run();
+    expect(again.run).toBe('no-op');
+    expect(again.counts.written).toBe(0);
+  });
+
+  it('patches an old item shown only by its page and a topic feed, two edits at once, and a seed touched without a change', async () => {
+    const s = site();
+    await s.run();
+    s.addSentence(3);
+    s.addSentence(40, 'Another late addition.');
+    s.edit(10, (t) => t);
+    const { mine } = await s.runBesideTwin();
+    expect(mine.run).toBe('patch');
+    expect(mine.updated.map((u) => u.file).sort()).toEqual([seedName(3), seedName(40)]);
+    expect(mine.written).not.toContain('feed.xml');
+    expect(mine.written.some((p) => p.startsWith('articles/'))).toBe(true);
+    // Touched only: nothing about it was written.
+    s.edit(11, (t) => t);
+    const touched = await s.runBesideTwin();
+    expect(touched.mine.run).toBe('patch');
+    expect(touched.mine.written).toEqual([]);
+    expect(touched.mine.counts.updated).toBe(0);
+  });
+
+  it('keeps patching run after run, and a full run after them changes nothing', async () => {
+    const s = site();
+    await s.run();
+    for (const n of [COUNT - 1, 7, COUNT - 1, 55]) {
+      s.addSentence(n, `Revision for ${n}.`);
+      expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    }
+    rmSync(indexPathFor(s.statePath));
+    rmSync(`${s.statePath}.stamp`);
+    const full = await s.run();
+    expect(full.run).toBe('full');
+    expect(full.written).toEqual([]);
+  });
+
+  it('counts the warnings and repairs of an edited seed as a full run does', async () => {
+    const s = site();
+    await s.run();
+    // A character XML forbids: removed, with a warning; a byline: shown in the item's page and feeds only.
+    s.edit(COUNT - 2, (t) => t.replace('Date:', 'Author: Ani Keshishian\nDate:').replace(/\n\n([^\n]+:\n)$/, ' A stray \u0001 character.\n\n$1'));
+    const { mine, twin } = await s.runBesideTwin();
+    expect(mine.run).toBe('patch');
+    expect(mine.diagnostics.map((d) => d.rule)).toEqual(twin.diagnostics.filter((d) => d.file.endsWith(seedName(COUNT - 2))).map((d) => d.rule));
+    expect(mine.diagnostics.length).toBeGreaterThan(0);
+    expect(mine.counts.repairs).toBe(twin.counts.repairs);
+    const page = readFileSync(join(s.out, mine.written.find((p) => p.startsWith('articles/'))!), 'utf8');
+    expect(page).toContain('By Ani Keshishian');
+  });
+
+  const moves: [string, (s: ReturnType<typeof site>) => void, RegExp][] = [
+    ['a title changed', (s) => s.edit(COUNT - 1, (t) => t.replace(/number \d+/, 'renamed story')), /moves its item/],
+    ['a dek changed', (s) => s.edit(COUNT - 1, (t) => t.replace('A short standfirst', 'A longer standfirst')), /moves its item/],
+    ['a date changed', (s) => s.edit(5, (t) => t.replace(/Date: \S+/, 'Date: 2025-06-01T10:00:00Z')), /moves its item/],
+    ['a category added', (s) => s.edit(5, (t) => t.replace('Categories: ', 'Categories: extra, ')), /moves its item/],
+    ['a source changed', (s) => s.edit(5, (t) => t.replace(/^(Asbarez|The Armenian Weekly|Azatutyun|news\.am|Civilnet|Hetq):/m, 'Hetq Online:')), /moves its item/],
+    ['an id of its own', (s) => s.edit(5, (t) => `Id: tag:seeds.example.org,2024-01-01:own\n${t}`), /moves its item/],
+    ['a seed added', (s) => {
+      writeFileSync(join(s.seeds, seedName(COUNT)), seedText(COUNT));
+      s.settle(join(s.seeds, seedName(COUNT)));
+    }, /added, removed or renamed/],
+    ['a seed removed', (s) => unlinkSync(join(s.seeds, seedName(4))), /added, removed or renamed/],
+    ['a seed renamed', (s) => {
+      copyFileSync(join(s.seeds, seedName(4)), join(s.seeds, '00004_renamed.txt'));
+      unlinkSync(join(s.seeds, seedName(4)));
+    }, /added, removed or renamed/],
+    ['a seed broken', (s) => s.edit(6, (t) => t.replace(/Date: \S+/, 'Date: the day after')), /rejected or a draft/],
+    ['the patch index gone', (s) => {
+      s.addSentence(8);
+      rmSync(indexPathFor(s.statePath));
+    }, /no patch index/],
+    ['the patch index damaged', (s) => {
+      s.addSentence(8);
+      writeFileSync(indexPathFor(s.statePath), 'not an index');
+    }, /no patch index/],
+    ['too many seeds edited', (s) => {
+      for (let n = 0; n <= PATCH_MAX_EDITED; n++) s.addSentence(n % COUNT);
+    }, /more than/],
+  ];
+  for (const [what, change, reason] of moves) {
+    it(`makes a full run, with the same bytes, after ${what}`, async () => {
+      const s = site(testConfig({ limit: 15, archive: { pageSize: 20 }, sources: {} }));
+      await s.run();
+      change(s);
+      const { mine } = await s.runBesideTwin();
+      expect(mine.run).toBe('full');
+      expect(mine.patchDeclined).toMatch(reason);
+    });
+  }
+
+  // The CLI checks for a no-op before it takes the lock, and hands its listing over: under the lock, the rest is checked again.
+  const besidesSeeds: [string, (s: ReturnType<typeof site>) => void, RegExp][] = [
+    ['an output deleted', (s) => unlinkSync(join(s.out, 'categories', 'corpus', 'feed.json')), /output folder changed/],
+    ['the publish log edited by hand', (s) => writeFileSync(s.statePath, readFileSync(s.statePath, 'utf8') + '\n'), /publish log changed/],
+    ['the config changed', (s) => {
+      s.config.title = 'Another title';
+    }, /config changed/],
+  ];
+  for (const [what, change, reason] of besidesSeeds) {
+    it(`makes a full run when, besides a seed edited, ${what} after the listing`, async () => {
+      const s = site();
+      await s.run();
+      s.addSentence(8);
+      const listing = listSeeds(s.seeds);
+      change(s);
+      const report = await publish({ seedsDir: s.seeds, outDir: s.out, statePath: s.statePath, config: s.config, now: new Date(NOW.getTime() + 5 * HOUR), checkUnchanged: false, listing });
+      expect(report.run).toBe('full');
+      expect(report.patchDeclined).toMatch(reason);
+      expect(existsSync(join(s.out, 'categories', 'corpus', 'feed.json'))).toBe(true);
+    });
+  }
+  it('makes a full run, not a patch, when the no-op check finds more than seeds changed', async () => {
+    const s = site();
+    await s.run();
+    s.addSentence(8);
+    unlinkSync(join(s.out, 'categories', 'corpus', 'feed.json'));
+    const { mine } = await s.runBesideTwin();
+    expect(mine.run).toBe('full');
+    expect(mine.patchDeclined).toBeUndefined();
+  });
+
+  it('patches a Markdown seed edited, and makes a full run when it becomes a draft', async () => {
+    const s = site();
+    const md = join(s.seeds, 'zz-front-matter.md');
+    const text = (body: string, draft = false) =>
+      ['---', 'title: A story in Markdown', 'date: 2024-03-01T08:00:00Z', 'source: Asbarez', 'categories: [corpus, markdown]', 'shared_by: Lena Hakobyan', ...(draft ? ['draft: true'] : []), '---', '', body, ''].join('\n');
+    writeFileSync(md, text('The first version, with *emphasis*.'));
+    s.settle(md);
+    await s.run();
+    writeFileSync(md, text('The second version, with a [link](https://example.org/story).'));
+    s.settle(md);
+    const edited = await s.runBesideTwin();
+    expect(edited.mine.run).toBe('patch');
+    expect(edited.mine.written).toContain('categories/markdown/feed.xml');
+    writeFileSync(md, text('The second version, with a [link](https://example.org/story).', true));
+    s.settle(md);
+    const drafted = await s.runBesideTwin();
+    expect(drafted.mine.run).toBe('full');
+    expect(drafted.mine.patchDeclined).toMatch(/rejected or a draft/);
+  });
+
+  it('does not trust an index another run wrote', async () => {
+    const s = site();
+    await s.run();
+    const older = readFileSync(indexPathFor(s.statePath));
+    s.addSentence(COUNT - 1);
+    expect((await s.run()).run).toBe('patch');
+    writeFileSync(indexPathFor(s.statePath), older);
+    s.addSentence(20);
+    const { mine } = await s.runBesideTwin();
+    expect(mine.run).toBe('full');
+    expect(mine.patchDeclined).toMatch(/not of the last run/);
+  });
+
+  it('patches a site without archive pages or topic feeds', async () => {
+    const s = site(testConfig({ limit: 10, archive: false, topics: { categories: false, sources: false, sharedBy: false } }));
+    await s.run();
+    s.addSentence(COUNT - 3);
+    const { mine } = await s.runBesideTwin();
+    expect(mine.run).toBe('patch');
+    expect(mine.written.filter((p) => !p.startsWith('articles/')).sort()).toEqual(['atom.xml', 'feed.json', 'feed.xml']);
+  });
+
+  it('is not tried by a dry run', async () => {
+    const s = site();
+    await s.run();
+    s.addSentence(COUNT - 1);
+    const dry = await publish({ seedsDir: s.seeds, outDir: s.out, statePath: s.statePath, config: s.config, dryRun: true, now: new Date(NOW.getTime() + 5 * HOUR) });
+    expect(dry.run).toBe('full');
+    expect(dry.patchDeclined).toBeUndefined();
+    expect((await s.run()).run).toBe('patch');
+  });
+});
