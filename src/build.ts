@@ -4,7 +4,7 @@ import { PARALLEL_PARSE_MIN, parseInWorkers, rereadBody, runParseJob, type Parse
 import type { BodyStore } from './body-pool.js';
 import type { SeedHead } from './parse/index.js';
 import type { Body } from './parse/fields.js';
-import type { SeedRecord } from './cache.js';
+import { seedRecord, type SeedRecord } from './cache.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
 import { BoundedCache } from './bounded.js';
 import { bodyJobOf, normalizeSeed, readsBodyAgain, seedMeta, type BodySource, type SeedMeta } from './normalize.js';
@@ -21,7 +21,7 @@ import { forgetFragments } from './render/direct.js';
 
 export { OPML_FILE };
 import { lazyOutput, type Output } from './output.js';
-import { DUPLICATE_STORY, OutputError, warning, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { OutputError, warning, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import type { Repair } from './text.js';
 
 export interface BuildOptions {
@@ -128,11 +128,7 @@ export function build(options: BuildOptions): BuildResult {
       let head: SeedHead;
       if ('parsed' in parsed) ({ body, ...head } = parsed.parsed);
       else head = parsed.head;
-      record = { file: file.file, size: file.size, mtimeMs: file.mtimeMs, head };
-      if ('bodyDiagnostics' in parsed) record.bodyDiagnostics = parsed.bodyDiagnostics;
-      if (file.ctimeMs !== undefined) record.ctimeMs = file.ctimeMs;
-      if (file.ino !== undefined) record.ino = file.ino;
-      if (file.dev !== undefined) record.dev = file.dev;
+      record = seedRecord(file, head, 'bodyDiagnostics' in parsed ? parsed.bodyDiagnostics : undefined);
     }
     records.push(record);
     // The cache keeps no display path (cache.ts).
@@ -332,7 +328,7 @@ function dropDuplicateStories(items: Item[], displayRoot: string, diagnostics: D
     const first = keys.map((k) => firstByKey.get(k)).find(Boolean);
     if (first) {
       diagnostics.push(
-        warning(DUPLICATE_STORY, joinDisplay(displayRoot, item.file), 0, `the same story as ${joinDisplay(displayRoot, first.file)} (same ${item.originalLink && first.originalLink === item.originalLink ? 'original link' : 'source and title'}); published once`),
+        warning('duplicate-story', joinDisplay(displayRoot, item.file), 0, `the same story as ${joinDisplay(displayRoot, first.file)} (same ${item.originalLink && first.originalLink === item.originalLink ? 'original link' : 'source and title'}); published once`),
       );
       continue;
     }

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { writeFileAtomically } from './write.js';
 import { createHash } from 'node:crypto';
 import type { SeedHead } from './parse/index.js';
-import type { Diagnostic } from './diagnostics.js';
+import { warning, type Diagnostic } from './diagnostics.js';
+import type { SeedFile } from './discover.js';
 import type { SiteConfig } from './model.js';
 import { codeDigest, configDigest, stampPathFor } from './fastpath.js';
 import { indexPathFor } from './patch-index.js';
@@ -52,6 +53,21 @@ export interface SeedRecord {
   head: SeedHead;
   /** Warnings the body gave when it was last normalized; absent until it was. */
   bodyDiagnostics?: Diagnostic[];
+}
+
+/** The record of `file` as listed, parsed to `head`, with its body's warnings when the body was normalized. */
+export function seedRecord(file: SeedFile, head: SeedHead, bodyDiagnostics?: Diagnostic[]): SeedRecord {
+  const record: SeedRecord = { file: file.file, size: file.size, mtimeMs: file.mtimeMs, head };
+  if (bodyDiagnostics) record.bodyDiagnostics = bodyDiagnostics;
+  if (file.ctimeMs !== undefined) record.ctimeMs = file.ctimeMs;
+  if (file.ino !== undefined) record.ino = file.ino;
+  if (file.dev !== undefined) record.dev = file.dev;
+  return record;
+}
+
+/** The warning of a run that could not write one of its caches: it publishes all the same. */
+export function cacheNotWritten(path: string, e: unknown): Diagnostic {
+  return warning('cache-not-written', path, 0, `${(e as Error).message}; the next run does the work again`);
 }
 
 /** The cache as read. */

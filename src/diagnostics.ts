@@ -37,9 +37,6 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}:${d.line}:${d.column} ${d.severity} ${d.message} [${d.rule}]`;
 }
 
-/** The rule of the warning a seed gets for a story published already: the only warning one seed gets because of another. */
-export const DUPLICATE_STORY = 'duplicate-story';
-
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }

@@ -7,7 +7,7 @@ import type { Diagnostic } from './diagnostics.js';
 import type { SiteConfig } from './model.js';
 
 /**
- * The no-op fast path. A full run stamps what it built from: every seed
+ * The no-op fast path. A run stamps what it built from: every seed
  * file's path, size and mtime, the effective config, seedfeed's own code, the
  * publish log and the output folder. The next run compares the stamp with
  * readdir + stat alone, and when nothing moved it has nothing to do: no seed
@@ -59,9 +59,10 @@ export interface BuildStamp {
   exitCode: number;
   published: number;
   rejected: number;
+  /** The rejected seeds, by path under the seeds folder (absent in stamps of older runs). */
+  rejectedFiles?: string[];
   /** Repairs made to the seeds as they are: a no-op reports them again. */
   repairs?: number;
-  warnings: number;
   /** The run's errors, shown again by every no-op until a seed changes. */
   errors: Diagnostic[];
 }
@@ -166,8 +167,9 @@ export function foldersUnder(root: string): string[] {
  * size and mtime of the `watched` files. So a deleted, added or renamed
  * output, or a main feed edited by hand, defeats the stamp at the cost of a
  * few hundred stats; a page edited in place is not noticed (stat-ing every
- * page would double the cost of a no-op) and is repaired by the next run that
- * has work to do, or by a full run on demand.
+ * page would double the cost of a no-op), by the no-op nor by a patch run
+ * (patch.ts), and is repaired by the next full run: one with more to do
+ * than edits to patch in, or one on demand (with the stamp deleted).
  */
 export function outputDigest(outDir: string, folders: readonly string[], watched: readonly string[]): string {
   const lines: string[] = [];
@@ -198,11 +200,10 @@ export interface StampInput {
   watched: readonly string[];
   exitCode: number;
   published: number;
-  rejected: number;
+  rejected: readonly string[];
   repairs?: number;
+  /** The run's diagnostics: the stamp keeps the errors. */
   diagnostics: readonly Diagnostic[];
-  /** The warnings, when `diagnostics` holds only some of them (a patch run's: the errors and its own). */
-  warnings?: number;
   codeDir?: string;
   /**
    * Parts of the last stamp this run found to hold and did not change: its
@@ -234,9 +235,9 @@ export function makeBuildStamp(input: StampInput): BuildStamp | undefined {
     watched: [...input.watched],
     exitCode: input.exitCode,
     published: input.published,
-    rejected: input.rejected,
+    rejected: input.rejected.length,
+    rejectedFiles: [...input.rejected],
     repairs: input.repairs ?? 0,
-    warnings: input.warnings ?? input.diagnostics.filter((d) => d.severity === 'warning').length,
     errors: input.diagnostics.filter((d) => d.severity === 'error'),
   };
 }

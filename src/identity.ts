@@ -97,21 +97,8 @@ export function assignIdentities(
   const ordered = [...seeds].sort((a, b) => compareStrings(a.file, b.file));
 
   const claim = (seed: SeedIdentityInput, entry: LogEntry, isNew: boolean) => {
-    const changed = !isNew && entry.hash !== seed.hash;
-    if (changed) entry.edited = nowIso;
-    const revived = !isNew && entry.removed !== undefined;
-    delete entry.removed;
-    entry.file = seed.file;
-    entry.hash = seed.hash;
     claimedBy.set(entry.id, seed);
-    const identity: Identity = {
-      id: entry.id,
-      slug: entry.slug,
-      firstPublished: new Date(entry.firstPublished),
-      status: isNew || revived ? 'new' : changed ? 'updated' : 'unchanged',
-    };
-    if (entry.edited) identity.edited = new Date(entry.edited);
-    identities.set(seed.file, identity);
+    identities.set(seed.file, claimEntry(entry, seed, nowIso, isNew));
   };
   const duplicateId = (seed: SeedIdentityInput, id: string) => {
     const other = claimedBy.get(id)!;
@@ -195,6 +182,28 @@ export function assignIdentities(
   // Stable: entries first published in the same run keep the order they went in.
   entries.sort((a, b) => compareStrings(a.firstPublished, b.firstPublished));
   return { identities, log: { ...previous, entries }, removed, diagnostics };
+}
+
+/**
+ * `seed` takes `entry` (changed in place) and gets its identity: a seed
+ * whose bytes differ from the entry's is an edit, dated `nowIso`; an entry
+ * that was removed comes back.
+ */
+export function claimEntry(entry: LogEntry, seed: Pick<SeedIdentityInput, 'file' | 'hash'>, nowIso: string, isNew = false): Identity {
+  const changed = !isNew && entry.hash !== seed.hash;
+  if (changed) entry.edited = nowIso;
+  const revived = !isNew && entry.removed !== undefined;
+  delete entry.removed;
+  entry.file = seed.file;
+  entry.hash = seed.hash;
+  const identity: Identity = {
+    id: entry.id,
+    slug: entry.slug,
+    firstPublished: new Date(entry.firstPublished),
+    status: isNew || revived ? 'new' : changed ? 'updated' : 'unchanged',
+  };
+  if (entry.edited) identity.edited = new Date(entry.edited);
+  return identity;
 }
 
 function newEntry(seed: SeedIdentityInput, id: string, slug: string, nowIso: string): LogEntry {

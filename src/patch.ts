@@ -1,24 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildClock, parseSettings, renderFeeds } from './build.js';
-import { appendToCache, cachePathFor, outputStamp, type SeedRecord } from './cache.js';
-import { hasErrors, sortDiagnostics, warning, type Diagnostic } from './diagnostics.js';
+import { appendToCache, cacheNotWritten, cachePathFor, outputStamp, seedRecord, type SeedRecord } from './cache.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { RACY_WINDOW_MS, listedPaths, makeBuildStamp, serializeBuildStamp, stampMovedBesidesSeeds, stampPathFor, type BuildStamp, type SeedListing } from './fastpath.js';
 import { archivePage, archivePages, formatLinks, linkArchives, mainFeed, rendererOf, topicFeeds, type PlannedFeed } from './feeds.js';
 import { fingerprintItem } from './fingerprint.js';
-import type { Identity, LogEntry } from './identity.js';
+import { claimEntry, type LogEntry } from './identity.js';
 import type { Item, SiteConfig } from './model.js';
 import { normalizeSeed, seedMeta } from './normalize.js';
 import type { Output } from './output.js';
 import { fileStamp } from './output-stats.js';
 import { runParseJob, type ParseSettings } from './parse-pool.js';
 import type { ParsedSeed } from './parse/index.js';
-import { UNPLACED, indexPathFor, placementAt, placementOf, readPatchIndex, statsOf, writePatchIndex, type PatchIndex } from './patch-index.js';
+import { UNPLACED, indexPathFor, placementAt, placementOf, readPatchIndex, saveIndexAndStamp, statsOf, type PatchIndex } from './patch-index.js';
 import { FORMATS } from './render/formats.js';
 import { forgetFragments } from './render/direct.js';
 import { itemPageOutput, topicFinder } from './render/pages.js';
-import { noOpReport, roundMs, type PublishReport } from './report.js';
-import type { Repair } from './text.js';
+import { briefItem, noOpReport, roundMs, type PublishReport } from './report.js';
 import { Staging, unlinkQuietly, writeFileAtomically } from './write.js';
 import type { SeedFile } from './discover.js';
 
@@ -43,7 +42,9 @@ import type { SeedFile } from './discover.js';
  *
  * A patch run reports as a no-op does (the errors of the last full run and
  * its counts), plus what it changed: the edited seeds' warnings and repairs,
- * and what it wrote.
+ * and what it wrote. Like the no-op it does not look at outputs it does not
+ * render: a page edited in place by hand is repaired by the next full run
+ * (`outputDigest` in fastpath.ts).
  */
 
 /** At most this many seeds edited for a patch; more make a full run. */
@@ -77,14 +78,14 @@ function decline(reason: string): never {
   throw new Declined(reason);
 }
 
-/** Publishes the edits of `input.listing` since the last run, or says why a full run must. Throws only what a full run would (an output that cannot be written). */
+/** Publishes the edits of `input.listing` since the last run, or says why a full run must. Throws only once it writes, what a full run would (an output that cannot be written). */
 export async function patch(input: PatchInput): Promise<PatchResult> {
   let plan: PatchPlan;
   try {
     plan = planPatch(input);
   } catch (e) {
-    if (e instanceof Declined) return { declined: e.message };
-    throw e;
+    // Planning only reads: whatever stops it (an index damaged in a way its check missed, a log that cannot be read) is for a full run to meet.
+    return { declined: e instanceof Declined ? e.message : `the patch could not be planned (${(e as Error).message})` };
   }
   try {
     return { report: await applyPatch(input, plan) };
@@ -177,14 +178,12 @@ function editOf(at: number, seed: SeedFile, index: PatchIndex, log: EntryLines, 
   const parsed = parse(seed, settings);
   const meta = seedMeta(parsed, now);
   if (!meta.ok || parsed.fields.draft?.value === true) decline(`${seed.file} is now rejected or a draft`);
-  // As `assignIdentities` matches a seed by its file: its id is kept, and an edit is dated now.
-  const updated = parsed.hash !== entry.hash;
+  // The seed takes its entry again, as `assignIdentities` would give it: by the id it names (the same, or the
+  // placement below differs), or else by its file (the only live entry of that file).
   const next: LogEntry = { ...entry };
-  if (updated) next.edited = now.toISOString();
-  delete next.removed;
-  next.file = seed.file;
-  next.hash = parsed.hash;
-  const normalized = normalizeSeed(parsed, meta, identityOf(next, updated ? 'updated' : 'unchanged'), config, seed.file);
+  const identity = claimEntry(next, { file: seed.file, hash: parsed.hash }, now.toISOString());
+  const updated = identity.status === 'updated';
+  const normalized = normalizeSeed(parsed, meta, identity, config, seed.file);
   const diagnostics = [...parsed.diagnostics, ...meta.diagnostics, ...normalized.diagnostics];
   if (hasErrors(diagnostics)) decline(`${seed.file} now gives an error`);
   if (placementOf(normalized.item, meta.explicitId) !== placementAt(index, at)) decline(`${seed.file} was edited in a way that moves its item`);
@@ -200,7 +199,7 @@ function shownItem(at: number, seed: SeedFile | undefined, index: PatchIndex, lo
   if (parsed.hash !== entry.hash) decline(`${seed.file} changed without its listing changing`);
   const meta = seedMeta(parsed, now);
   if (!meta.ok) decline(`${seed.file} no longer parses as it did`);
-  const item = normalizeSeed(parsed, meta, identityOf(entry, 'unchanged'), config, seed.file).item;
+  const item = normalizeSeed(parsed, meta, claimEntry({ ...entry }, { file: seed.file, hash: parsed.hash }, now.toISOString()), config, seed.file).item;
   fingerprintItem(item, parsed.hash);
   return item;
 }
@@ -209,12 +208,6 @@ function parse(seed: SeedFile, settings: ParseSettings): ParsedSeed {
   const result = runParseJob({ file: seed, keepBody: true }, settings);
   if (!('parsed' in result)) decline(`${seed.file} cannot be read`);
   return result.parsed;
-}
-
-function identityOf(entry: LogEntry, status: Identity['status']): Identity {
-  const identity: Identity = { id: entry.id, slug: entry.slug, firstPublished: new Date(entry.firstPublished), status };
-  if (entry.edited) identity.edited = new Date(entry.edited);
-  return identity;
 }
 
 /** The log entry of the seed at `at` of the index, checked against the seed's path. */
@@ -230,12 +223,7 @@ function entryOf(log: EntryLines, index: PatchIndex, at: number, file: string): 
   return entry;
 }
 
-/**
- * The entries of a publish log as `serializeLog` writes it: one JSON
- * object a line after the `"entries"` line, each but the last ending in a
- * comma. Undefined when the bytes are not laid out so, or hold another
- * number of entries.
- */
+/** The entries of a publish log, found in its bytes. */
 interface EntryLines {
   /** Entry `k`'s JSON text. */
   text(k: number): string;
@@ -245,6 +233,12 @@ interface EntryLines {
 
 const ENTRIES_LINE = Buffer.from('\n "entries": [\n');
 
+/**
+ * The entries of a publish log laid out as `serializeLog` writes it: one
+ * JSON object a line after the `"entries"` line, each but the last ending
+ * in a comma, then the closing lines. Undefined when the bytes are not laid
+ * out so, or hold another number of entries.
+ */
 function entryLines(bytes: Buffer, count: number): EntryLines | undefined {
   const marker = bytes.indexOf(ENTRIES_LINE);
   if (marker < 0) return undefined;
@@ -252,7 +246,7 @@ function entryLines(bytes: Buffer, count: number): EntryLines | undefined {
   let at = marker + ENTRIES_LINE.length;
   for (let k = 0; k < count; k++) {
     const newline = bytes.indexOf(10, at);
-    if (newline < 0) return undefined;
+    if (newline < 0 || bytes[newline - 1] !== (k < count - 1 ? 0x2c : 0x7d)) return undefined;
     starts[k] = at;
     at = newline + 1;
   }
@@ -281,13 +275,14 @@ function patchedLog(bytes: Buffer, log: EntryLines, index: PatchIndex, edits: re
 async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishReport> {
   const { index, edits, outputs } = plan;
   const built = performance.now();
-  const stampPath = stampPathFor(input.statePath);
   // A run that dies from here on must not leave a stamp that vouches for the old outputs.
-  unlinkQuietly(stampPath);
+  unlinkQuietly(stampPathFor(input.statePath));
   const staging = new Staging(input.outDir);
   try {
     for (const o of outputs) await staging.offer(o);
     await staging.settle();
+    // The log before the outputs are renamed into place, as in a full run. Every writer of the log removes the stamp
+    // first, so a log rewritten to the same size within its mtime tick is never vouched for by an older stamp.
     if (edits.some((e) => e.updated)) writeFileAtomically(input.statePath, patchedLog(plan.logBytes, plan.log, index, edits));
   } catch (e) {
     await staging.abort();
@@ -295,23 +290,15 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
   }
   const { written, unchanged } = staging.commit();
 
-  let warnings = input.stamp.warnings;
   let repairs = input.stamp.repairs ?? 0;
   const records: SeedRecord[] = [];
   for (const e of edits) {
-    const ownWarnings = e.diagnostics.filter((d) => d.severity === 'warning').length;
-    warnings += ownWarnings + index.duplicates[e.at]! - index.warnings[e.at]!;
     repairs += e.parsed.repairs.length - index.repairs[e.at]!;
-    index.warnings[e.at] = ownWarnings + index.duplicates[e.at]!;
     index.repairs[e.at] = e.parsed.repairs.length;
     index.stats.set(statsOf(e.seed), e.at * 4);
     const { body: _body, ...head } = e.parsed;
-    const record: SeedRecord = { file: e.seed.file, size: e.seed.size, mtimeMs: e.seed.mtimeMs, head, bodyDiagnostics: e.bodyDiagnostics };
-    if (e.seed.ctimeMs !== undefined) record.ctimeMs = e.seed.ctimeMs;
-    if (e.seed.ino !== undefined) record.ino = e.seed.ino;
-    if (e.seed.dev !== undefined) record.dev = e.seed.dev;
     // A seed modified this close to the listing may change again unseen within its mtime tick: it is read again next time.
-    if (e.seed.mtimeMs <= input.listing.listedAtMs - RACY_WINDOW_MS) records.push(record);
+    if (e.seed.mtimeMs <= input.listing.listedAtMs - RACY_WINDOW_MS) records.push(seedRecord(e.seed, head, e.bodyDiagnostics));
   }
   const stamp = makeBuildStamp({
     seeds: input.listing.seeds,
@@ -323,11 +310,11 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     watched: input.stamp.watched,
     exitCode: input.stamp.exitCode,
     published: input.stamp.published,
-    rejected: input.stamp.rejected,
+    rejected: input.stamp.rejectedFiles ?? [],
     repairs,
     diagnostics: input.stamp.errors,
-    warnings,
-    // Checked before the patch (`stampMovedBesidesSeeds`); it writes only over files that were there.
+    // Checked under the lock (`stampMovedBesidesSeeds`). The outputs rendered were all written by the last run, in
+    // folders whose mtimes have not moved since (a file deleted would have moved its folder's): none is created here.
     kept: input.stamp,
   });
   // The caches only save time: one not written costs the next run a full build, never a wrong output.
@@ -337,36 +324,24 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     if (s !== undefined) stamps.set(o.path, s);
   }
   const notWritten: Diagnostic[] = [];
-  const cacheWarning = (path: string, e: unknown) =>
-    notWritten.push(warning('cache-not-written', path, 0, `${(e as Error).message}; the next run does the work again`));
+  const cachePath = cachePathFor(input.statePath);
   try {
-    appendToCache(cachePathFor(input.statePath), input.key, records, stamps);
+    appendToCache(cachePath, input.key, records, stamps);
   } catch (e) {
-    cacheWarning(cachePathFor(input.statePath), e);
+    notWritten.push(cacheNotWritten(cachePath, e));
   }
-  if (stamp) {
-    try {
-      // The index first: the stamp names the listing and log it was written with.
-      writePatchIndex(indexPathFor(input.statePath), { ...index, seedsDigest: stamp.seeds, logDigest: stamp.log });
-      writeFileAtomically(stampPath, serializeBuildStamp(stamp));
-    } catch (e) {
-      cacheWarning(stampPath, e);
-    }
-  }
+  saveIndexAndStamp(input.statePath, stamp && { ...index, seedsDigest: stamp.seeds, logDigest: stamp.log }, stamp, (path, e) => notWritten.push(cacheNotWritten(path, e)));
   const done = performance.now();
-  const brief = (e: Edit) => ({ id: e.item.id, file: e.item.file, title: e.item.title });
   const base = noOpReport(input.stamp, input.cleaned, done - input.started);
   const updated = edits.filter((e) => e.updated);
-  const ownRepairs: Repair[] = edits.flatMap((e) => e.parsed.repairs);
   return {
     ...base,
     counts: { ...base.counts, seeds: input.listing.seeds.length, updated: updated.length, repairs, written: written.length, unchanged: unchanged.length },
-    updated: updated.map(brief),
+    updated: updated.map((e) => briefItem(e.item)),
     diagnostics: sortDiagnostics([...input.stamp.errors, ...edits.flatMap((e) => e.diagnostics), ...notWritten]),
-    repairs: ownRepairs,
+    repairs: edits.flatMap((e) => e.parsed.repairs),
     written: [...written].sort(),
     timings: { buildMs: roundMs(built - input.started), writeMs: roundMs(done - built), totalMs: roundMs(done - input.started) },
     run: 'patch',
   };
 }
-

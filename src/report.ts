@@ -9,12 +9,15 @@ export const DEFAULT_STATE_FILE = '.seedfeed/publish-log.json';
 export interface PublishReport {
   exitCode: number;
   dryRun: boolean;
+  /** `unchanged`: the outputs found as they should be; a patch run counts only those it rendered. */
   counts: { seeds: number; published: number; new: number; updated: number; removed: number; rejected: number; repairs: number; written: number; unchanged: number };
   new: { id: string; file: string; title: string }[];
   updated: { id: string; file: string; title: string }[];
   removed: { id: string; file: string }[];
   rejected: string[];
+  /** Every problem found; a no-op or patch run gives the errors of the last full run, and a patch run the warnings of the seeds it edited. */
   diagnostics: Diagnostic[];
+  /** The repairs made; a no-op or patch run lists only those of the seeds it edited, and counts them all. */
   repairs: Repair[];
   /** Output files replaced or created, by path. */
   written: string[];
@@ -49,7 +52,7 @@ export function noOpReport(stamp: BuildStamp, cleaned: string[], totalMs: number
     new: [],
     updated: [],
     removed: [],
-    rejected: [...new Set(stamp.errors.map((d) => d.file))].sort(),
+    rejected: stamp.rejectedFiles ?? [...new Set(stamp.errors.map((d) => d.file))].sort(),
     diagnostics: stamp.errors,
     repairs: [],
     written: [],
@@ -58,6 +61,11 @@ export function noOpReport(stamp: BuildStamp, cleaned: string[], totalMs: number
     timings: { buildMs: 0, writeMs: 0, totalMs: roundMs(totalMs) },
     run: 'no-op',
   };
+}
+
+/** An item as a report lists it. */
+export function briefItem(item: { id: string; file: string; title: string }): { id: string; file: string; title: string } {
+  return { id: item.id, file: item.file, title: item.title };
 }
 
 /** Milliseconds to a tenth, as reports give them. */

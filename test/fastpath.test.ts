@@ -49,7 +49,7 @@ function builtSite(seeds: Record<string, string> = { 'a.txt': 'Asbarez: One\n\nB
     watched: FEEDS,
     exitCode: 0,
     published: listing.length,
-    rejected: 0,
+    rejected: [],
     diagnostics: [],
   });
   if (!stamp) throw new Error('the aged seeds should be stamped');
@@ -180,8 +180,8 @@ describe('the build stamp', () => {
   it('keeps what the run reported: exit code, counts and its errors', () => {
     const site = builtSite();
     const diagnostics = [error('no-title', 'seeds/broken.txt', 1, 'no headline'), warning('no-source', 'seeds/a.txt', 1, 'no source'), warning('no-source', 'seeds/b.txt', 1, 'no source')];
-    const stamp = makeBuildStamp({ ...stampInput(site), exitCode: 1, rejected: 1, diagnostics })!;
-    expect(stamp).toMatchObject({ exitCode: 1, rejected: 1, warnings: 2, errors: [diagnostics[0]] });
+    const stamp = makeBuildStamp({ ...stampInput(site), exitCode: 1, rejected: ['broken.txt'], diagnostics })!;
+    expect(stamp).toMatchObject({ exitCode: 1, rejected: 1, rejectedFiles: ['broken.txt'], errors: [diagnostics[0]] });
   });
 });
 
@@ -228,7 +228,7 @@ function stampInput(site: ReturnType<typeof builtSite>) {
     watched: FEEDS,
     exitCode: 0,
     published: 2,
-    rejected: 0,
+    rejected: [] as string[],
     diagnostics: [],
   };
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { publish, type PublishReport } from '../src/publish.js';
-import { indexPathFor } from '../src/patch-index.js';
+import { indexPathFor, placementAt, readPatchIndex, type PatchIndex } from '../src/patch-index.js';
+import { cacheKey } from '../src/cache.js';
+import { deserialize, serialize } from 'node:v8';
 import { PATCH_MAX_EDITED } from '../src/patch.js';
 import { listSeeds } from '../src/fastpath.js';
 import { NOW, bytesUnder, tempDir, testConfig } from './helpers.js';
@@ -78,6 +80,8 @@ function site(config = testConfig({ limit: 15, archive: { pageSize: 20 } })) {
   const addSentence = (n: number, sentence = 'A sentence added later.') => edit(n, (t) => t.replace(/\n\n([^\n]+:\n)$/, ` ${sentence}\n\n$1`));
   return { root, seeds, out, statePath, config, run, runBesideTwin, edit, addSentence, settle };
 }
+
+const keyOf = (s: { seeds: string; out: string; config: ReturnType<typeof testConfig> }) => cacheKey(s.config, s.seeds, s.out);
 
 const atom = (s: { out: string }, path: string) => parseXml(readFileSync(join(s.out, path), 'utf8'));
 
@@ -243,6 +247,76 @@ describe('patch runs', () => {
     const drafted = await s.runBesideTwin();
     expect(drafted.mine.run).toBe('full');
     expect(drafted.mine.patchDeclined).toMatch(/rejected or a draft/);
+  });
+
+  it('patches a seed that names its own id, beside a duplicate story, a draft and a rejected seed; the duplicate itself is not patched', async () => {
+    const s = site();
+    s.edit(12, (t) => `Id: tag:seeds.example.org,2024-01-01:own-id\n${t}`);
+    // The same story as seed 30 (same source and title), shared again later: published once, under the first.
+    writeFileSync(join(s.seeds, 'zz-again.txt'), seedText(30).replace(/Date: \S+/, 'Date: 2025-12-01T00:00:00Z'));
+    s.settle(join(s.seeds, 'zz-again.txt'));
+    writeFileSync(join(s.seeds, 'zz-draft.md'), '---\ntitle: Not yet\ndraft: true\n---\n\nA draft.\n');
+    s.settle(join(s.seeds, 'zz-draft.md'));
+    s.edit(50, (t) => t.replace(/Date: \S+/, 'Date: not a date'));
+    const first = await s.run();
+    expect(first.exitCode).toBe(1);
+    expect(first.diagnostics.map((d) => d.rule)).toContain('duplicate-story');
+    s.addSentence(12);
+    s.addSentence(30);
+    const { mine, twin } = await s.runBesideTwin();
+    expect(mine.run).toBe('patch');
+    expect(mine.updated.map((u) => u.id)).toContain('tag:seeds.example.org,2024-01-01:own-id');
+    expect(mine.rejected).toEqual(twin.rejected);
+    expect(mine.rejected).toEqual([seedName(50)]);
+    expect(mine.counts.rejected).toBe(1);
+    // The story dropped as a duplicate shows nowhere: an edit of it is for a full run to judge.
+    writeFileSync(join(s.seeds, 'zz-again.txt'), seedText(30).replace(/Date: \S+/, 'Date: 2025-12-01T00:00:00Z') + 'More.\n');
+    s.settle(join(s.seeds, 'zz-again.txt'));
+    const dropped = await s.runBesideTwin();
+    expect(dropped.mine.run).toBe('full');
+    expect(dropped.mine.patchDeclined).toMatch(/published no item/);
+  });
+
+  it('patches through the path the command line takes: the listing of its no-op check, handed over', async () => {
+    const s = site();
+    await s.run();
+    s.addSentence(COUNT - 1);
+    const listing = listSeeds(s.seeds);
+    const report = await publish({ seedsDir: s.seeds, outDir: s.out, statePath: s.statePath, config: s.config, now: new Date(NOW.getTime() + 5 * HOUR), checkUnchanged: false, listing });
+    expect(report.run).toBe('patch');
+    expect(report.counts.updated).toBe(1);
+  });
+
+  it('declines an index that reads but does not hold together, and replaces it with a good one', async () => {
+    const s = site();
+    await s.run();
+    const index = deserialize(readFileSync(indexPathFor(s.statePath))) as PatchIndex;
+    writeFileSync(indexPathFor(s.statePath), serialize({ ...index, feeds: index.feeds.map((f) => ({ ...f, shown: null })) }));
+    s.addSentence(COUNT - 1);
+    const { mine } = await s.runBesideTwin();
+    expect(mine.run).toBe('full');
+    expect(mine.patchDeclined).toMatch(/could not be planned/);
+    s.addSentence(COUNT - 1, 'Once more.');
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+  });
+
+  it('takes the placements of seeds unchanged since the last index, and makes those of the others again', async () => {
+    const s = site();
+    await s.run();
+    const before = readPatchIndex(indexPathFor(s.statePath), keyOf(s))!;
+    // A full run (the stamp gone) after a seed moved: its placement is made again, the others are kept.
+    s.edit(COUNT - 1, (t) => t.replace(/number \d+/, 'a new title'));
+    rmSync(`${s.statePath}.stamp`);
+    await s.run();
+    const after = readPatchIndex(indexPathFor(s.statePath), keyOf(s))!;
+    const changed = [...Array(after.count).keys()].filter((i) => placementAt(after, i) !== placementAt(before, i));
+    expect(changed).toEqual([COUNT - 1]);
+    // And each kept placement is the one a fresh digest gives: a run without the index makes the same index.
+    rmSync(indexPathFor(s.statePath));
+    rmSync(`${s.statePath}.stamp`);
+    await s.run();
+    const fresh = readPatchIndex(indexPathFor(s.statePath), keyOf(s))!;
+    expect(fresh.placement).toBe(after.placement);
   });
 
   it('does not trust an index another run wrote', async () => {
