@@ -206,7 +206,8 @@ export function claimEntry(entry: LogEntry, seed: Pick<SeedIdentityInput, 'file'
   return identity;
 }
 
-function newEntry(seed: SeedIdentityInput, id: string, slug: string, nowIso: string): LogEntry {
+/** The entry of a seed published for the first time at `nowIso`. */
+export function newEntry(seed: Pick<SeedIdentityInput, 'file' | 'hash'>, id: string, slug: string, nowIso: string): LogEntry {
   return { id, slug, file: seed.file, hash: seed.hash, firstPublished: nowIso };
 }
 

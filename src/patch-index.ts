@@ -26,7 +26,7 @@ import { listedPaths, serializeBuildStamp, stampPathFor, type BuildStamp } from 
  * Stored with `v8.serialize`: numbers as typed arrays, so a run at 100,000
  * seeds reads it in milliseconds. Node's version is part of the key.
  */
-export const PATCH_INDEX_VERSION = 1;
+export const PATCH_INDEX_VERSION = 2;
 
 /** A topic as the index keeps it: what its feeds and the item pages' links need, without its items. */
 export type IndexedTopic = Pick<Topic, 'kind' | 'name' | 'slug' | 'path'>;
@@ -67,6 +67,15 @@ export interface PatchIndex {
   placement: string;
   /** Per listed seed: the repairs the run reported for it (a no-op reports their total again). */
   repairs: Int32Array;
+  /** Per listed seed: its item's date (ms); NaN when it published none. */
+  published: Float64Array;
+  /** Per listed seed, `2 * KEY_LENGTH` characters: `duplicateKeys` of its item (`NO_KEY` for a key it lacks, or when it published none). */
+  dedupe: string;
+  /** Per topic: the seeds of all its stories, newest first, as its page lists them. */
+  topicItems: Int32Array[];
+  /** Per topic: the home page its page links (a source's, from its first story that has one), and that story's place in `topicItems`; -1 for none. */
+  homes: (string | null)[];
+  homeRanks: Int32Array;
   /** Every topic with a feed, empty ones included. */
   topics: IndexedTopic[];
   /** Every feed document: the main feed, archive pages, topic feeds. */
@@ -121,6 +130,27 @@ export const PLACEMENT_LENGTH = 27;
 /** The placement of a seed that is never patched: no digest looks like it. */
 export const UNPLACED = '-'.repeat(PLACEMENT_LENGTH);
 
+/** Characters of a key of `duplicateKeys`. */
+export const KEY_LENGTH = 16;
+
+export const NO_KEY = '-'.repeat(KEY_LENGTH);
+
+/**
+ * Digests of the keys under which build.ts finds the same story shared
+ * twice (`dropDuplicateStories`): its source and title, and its original
+ * link; `NO_KEY` for an item without one.
+ */
+export function duplicateKeys(item: Item): string {
+  const digest = (key: string) => hash('sha1', key, 'base64').slice(0, KEY_LENGTH);
+  return digest(`t:${(item.source?.name ?? '').toLowerCase()}\u0000${item.title.toLowerCase()}`) + (item.originalLink ? digest(`l:${item.originalLink}`) : NO_KEY);
+}
+
+/** Whether an item of the index has `key` (one of `duplicateKeys`). */
+export function hasDuplicateKey(index: Pick<PatchIndex, 'dedupe'>, key: string): boolean {
+  for (let at = index.dedupe.indexOf(key); at >= 0; at = index.dedupe.indexOf(key, at + 1)) if (at % KEY_LENGTH === 0) return true;
+  return false;
+}
+
 /** The placement of the seed at `at` in the listing. */
 export function placementAt(index: PatchIndex, at: number): string {
   return index.placement.slice(at * PLACEMENT_LENGTH, (at + 1) * PLACEMENT_LENGTH);
@@ -166,22 +196,36 @@ export function makePatchIndex(input: IndexInput): PatchIndex {
   const entryOf = new Map<string, number>();
   input.log.entries.forEach((e, at) => entryOf.set(e.id, at));
   const entry = new Int32Array(n).fill(-1);
+  const published = new Float64Array(n).fill(NaN);
   const placement: string[] = new Array<string>(n).fill(UNPLACED);
-  const kept = keptPlacements(input.previous, input.log, stats, place);
+  const dedupe: string[] = new Array<string>(n).fill(NO_KEY + NO_KEY);
+  const previous = input.previous;
+  const before = previous ? previousPlaces(previous, input.log, stats, place) : () => undefined;
   for (const item of input.items) {
     const i = place.get(item.file);
     const at = entryOf.get(item.id);
     if (i === undefined || at === undefined) continue;
     entry[i] = at;
+    published[i] = item.published.getTime();
+    const j = before(i, at);
+    const kept = j === undefined ? undefined : placementAt(previous!, j);
     // A seed with errors is not patched: a full run reports them.
-    if (!errors.has(joinDisplay(input.displayRoot, item.file))) placement[i] = kept(i, at) ?? placementOf(item, input.explicitIds.get(item));
+    if (!errors.has(joinDisplay(input.displayRoot, item.file))) placement[i] = kept === undefined || kept === UNPLACED ? placementOf(item, input.explicitIds.get(item)) : kept;
+    dedupe[i] = j === undefined ? duplicateKeys(item) : previous!.dedupe.slice(j * 2 * KEY_LENGTH, (j + 1) * 2 * KEY_LENGTH);
   }
   const topics: IndexedTopic[] = [];
+  const topicItems: Int32Array[] = [];
+  const homes: (string | null)[] = [];
+  const homeRanks: number[] = [];
   const feeds: IndexedFeed[] = input.feeds.map((f) => {
     const feed: IndexedFeed = { prefix: f.prefix, group: f.group, shown: Int32Array.from(f.ctx.items, (item) => place.get(item.file) ?? -1) };
     if (f.topic) {
       feed.topic = topics.length;
       topics.push({ kind: f.topic.kind, name: f.topic.name, slug: f.topic.slug, path: f.topic.path });
+      topicItems.push(Int32Array.from(f.topic.items, (item) => place.get(item.file) ?? -1));
+      const home = f.topic.items.findIndex((item) => item.source?.url);
+      homes.push(home < 0 ? null : f.topic.items[home]!.source!.url!);
+      homeRanks.push(home);
     }
     if (f.page !== undefined) feed.page = f.page;
     return feed;
@@ -200,26 +244,31 @@ export function makePatchIndex(input: IndexInput): PatchIndex {
     entry,
     placement: placement.join(''),
     repairs,
+    published,
+    dedupe: dedupe.join(''),
+    topicItems,
+    homes,
+    homeRanks: Int32Array.from(homeRanks),
     topics,
     feeds,
   };
 }
 
 /**
- * The placements `previous` holds that still hold: digesting every item
- * costs ~4 µs each (0.4 s of a run at 100,000 seeds). A placement holds for
- * a seed listed as it was then (so the parse is the same: the key holds
- * the config and the code) whose item has the same log entry (so the same
- * id, page and first publication: a log only ever appends entries, so a
- * place in it always names the same entry).
+ * Where `previous` has the seeds whose placement and duplicate keys it
+ * holds still hold: digesting every item costs ~6 µs each (0.6 s of a run
+ * at 100,000 seeds). They hold for a seed listed as it was then (so the
+ * parse is the same: the key holds the config and the code) whose item has
+ * the same log entry (so the same id, page and first publication: a log
+ * only ever appends entries, so a place in it always names the same entry).
  */
-function keptPlacements(
-  previous: PatchIndex | undefined,
+function previousPlaces(
+  previous: PatchIndex,
   log: Pick<PublishLog, 'feedId' | 'created' | 'entries'>,
   stats: Float64Array,
   place: ReadonlyMap<string, number>,
-): (at: number, entry: number) => string | undefined {
-  if (!previous || previous.feedId !== log.feedId || previous.created !== log.created || previous.entries > log.entries.length) return () => undefined;
+): (at: number, entry: number) => number | undefined {
+  if (previous.feedId !== log.feedId || previous.created !== log.created || previous.entries > log.entries.length) return () => undefined;
   const before = new Int32Array(stats.length / 4).fill(-1);
   let from = 0;
   for (let j = 0; j < previous.count; j++) {
@@ -233,8 +282,7 @@ function keptPlacements(
     const j = before[i]!;
     if (j < 0 || previous.entry[j] !== entry) return undefined;
     for (let k = 0; k < 4; k++) if (previous.stats[j * 4 + k] !== stats[i * 4 + k]) return undefined;
-    const kept = placementAt(previous, j);
-    return kept === UNPLACED ? undefined : kept;
+    return j;
   };
 }
 
@@ -272,7 +320,8 @@ export function readPatchIndex(path: string, key: string): PatchIndex | undefine
     if (index?.version !== PATCH_INDEX_VERSION || index.key !== key) return undefined;
     const n = index.count ?? -1;
     if (typeof index.files !== 'string' || !(index.stats instanceof Float64Array) || index.stats.length !== n * 4 || !(index.entry instanceof Int32Array) || index.entry.length !== n) return undefined;
-    if (index.placement?.length !== n * PLACEMENT_LENGTH || index.repairs?.length !== n || !Array.isArray(index.feeds) || !Array.isArray(index.topics)) return undefined;
+    if (index.placement?.length !== n * PLACEMENT_LENGTH || index.repairs?.length !== n || index.published?.length !== n || index.dedupe?.length !== n * 2 * KEY_LENGTH || !Array.isArray(index.feeds) || !Array.isArray(index.topics)) return undefined;
+    if (index.topicItems?.length !== index.topics.length || index.homes?.length !== index.topics.length || index.homeRanks?.length !== index.topics.length) return undefined;
     return index as PatchIndex;
   } catch {
     return undefined;

@@ -2,43 +2,65 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildClock, parseSettings, renderFeeds } from './build.js';
 import { appendToCache, cacheNotWritten, cachePathFor, outputStamp, seedRecord, type SeedRecord } from './cache.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { RACY_WINDOW_MS, listedPaths, makeBuildStamp, serializeBuildStamp, stampMovedBesidesSeeds, stampPathFor, type BuildStamp, type SeedListing } from './fastpath.js';
+import { compareStrings, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { RACY_WINDOW_MS, listedPaths, makeBuildStamp, stampMovedBesidesSeeds, stampPathFor, type BuildStamp, type SeedListing } from './fastpath.js';
 import { archivePage, archivePages, formatLinks, linkArchives, mainFeed, rendererOf, topicFeeds, type PlannedFeed } from './feeds.js';
 import { fingerprintItem } from './fingerprint.js';
-import { claimEntry, type LogEntry } from './identity.js';
+import { claimEntry, newEntry, type Identity, type LogEntry } from './identity.js';
 import type { Item, SiteConfig } from './model.js';
 import { normalizeSeed, seedMeta } from './normalize.js';
-import type { Output } from './output.js';
 import { fileStamp } from './output-stats.js';
+import type { Output } from './output.js';
 import { runParseJob, type ParseSettings } from './parse-pool.js';
 import type { ParsedSeed } from './parse/index.js';
-import { UNPLACED, indexPathFor, placementAt, placementOf, readPatchIndex, saveIndexAndStamp, statsOf, type PatchIndex } from './patch-index.js';
+import {
+  KEY_LENGTH,
+  NO_KEY,
+  PLACEMENT_LENGTH,
+  UNPLACED,
+  duplicateKeys,
+  hasDuplicateKey,
+  indexPathFor,
+  placementAt,
+  placementOf,
+  readPatchIndex,
+  saveIndexAndStamp,
+  statsOf,
+  type IndexedFeed,
+  type PatchIndex,
+} from './patch-index.js';
 import { FORMATS } from './render/formats.js';
 import { forgetFragments } from './render/direct.js';
-import { itemPageOutput, topicFinder } from './render/pages.js';
+import { homePageOutput, itemPageOutput, topicFinder, withCardAdded } from './render/pages.js';
 import { briefItem, noOpReport, roundMs, type PublishReport } from './report.js';
-import { Staging, unlinkQuietly, writeFileAtomically } from './write.js';
+import { slugify, uniqueSlug } from './slug.js';
+import { TOPIC_KINDS, namesOf, topicKey } from './topics.js';
+import { Staging, unlinkQuietly, writeFileAtomically, type FileToWrite } from './write.js';
 import type { SeedFile } from './discover.js';
 
 /**
  * The patch run: a rebuild after a few seeds were edited in a way that moves
- * nothing, done from the patch index (patch-index.ts) instead of from every
- * seed. Such an edit (a body rewritten, a typo fixed, a byline added) keeps
- * the item's title, dek, date, source, sharer, categories, original link,
- * language and id (`placementOf`): every feed and page shows the same items
- * in the same order, and the home and topic pages list it as before. What
- * shows it changes: its own page and the feeds that carry it (the main feed,
- * its topics' feeds, its archive page, when they do). Those are rendered
- * from a parse of the seeds they show, and the rest is left as it is, with
- * the bytes a full run would give (test/patch.test.ts compares the two).
+ * nothing, or a few were added, done from the patch index (patch-index.ts)
+ * instead of from every seed, with the bytes a full run would give
+ * (test/patch.test.ts compares the two after each kind of change).
  *
- * The publish log changes as a full run would change it: each edited item's
- * entry gets the seed's new hash and `edited`, in place, in the bytes of
- * the log the last run wrote. Anything else (a seed added, removed or
- * renamed, an edit that moves an item, a seed that does not parse or gives
- * an error, a log or output folder changed since the stamp) declines the
- * patch, and the run is a full one.
+ * - An edit that moves nothing (a body rewritten, a typo fixed, a byline
+ *   added) keeps the item's title, dek, date, source, sharer, categories,
+ *   original link, language and id (`placementOf`): every feed and page
+ *   shows the same items in the same order, and the home and topic pages
+ *   list it as before. What shows it changes: its own page and the feeds
+ *   that carry it (the main feed, its topics' feeds, its archive page, when
+ *   they do). Its log entry gets the seed's new hash and `edited`, in place.
+ * - An added seed gets a new log entry, appended (`planAdditions`), its
+ *   page, a place in the feeds whose newest items it joins and on the last
+ *   archive page, a card on its topics' pages (put into their text) and a
+ *   count on the home page.
+ *
+ * Feeds are rendered from a parse of the seeds they show; everything else
+ * is left as it is. Anything more (a seed removed or renamed, an edit that
+ * moves an item, an addition that starts a topic or an archive page, a seed
+ * that gives an error, a log or output folder changed since the stamp, seeds
+ * edited and added at once) declines the patch, and the run is a full one.
  *
  * A patch run reports as a no-op does (the errors of the last full run and
  * its counts), plus what it changed: the edited seeds' warnings and repairs,
@@ -49,6 +71,8 @@ import type { SeedFile } from './discover.js';
 
 /** At most this many seeds edited for a patch; more make a full run. */
 export const PATCH_MAX_EDITED = 64;
+/** At most this many seeds added for a patch; more make a full run. */
+export const PATCH_MAX_ADDED = 16;
 /** At most this many other seeds read for a patch (the items of the feeds it renders); more make a full run. */
 export const PATCH_MAX_READS = 2000;
 
@@ -94,26 +118,27 @@ export async function patch(input: PatchInput): Promise<PatchResult> {
   }
 }
 
-/** An edited seed, ready to publish. */
-interface Edit {
+/** A seed edited or added, ready to publish. */
+interface Change {
+  /** Its place in this run's listing. */
   at: number;
   seed: SeedFile;
   parsed: ParsedSeed;
   item: Item;
-  /** Its log entry as it is after this run, and as one line of the log. */
-  entry: LogEntry;
+  /** Its log entry after this run, as one line of the log. */
   line: string;
-  updated: boolean;
+  status: Identity['status'];
   diagnostics: Diagnostic[];
   bodyDiagnostics: Diagnostic[];
 }
 
 interface PatchPlan {
+  /** The index of the state the patch leaves. */
   index: PatchIndex;
-  edits: Edit[];
-  outputs: Output[];
-  logBytes: Buffer;
-  log: EntryLines;
+  changes: Change[];
+  outputs: (FileToWrite & Pick<Output, 'fingerprint'>)[];
+  /** The publish log's new bytes, in pieces; undefined when it does not change. */
+  log: Buffer[] | undefined;
 }
 
 function planPatch(input: PatchInput): PatchPlan {
@@ -121,45 +146,64 @@ function planPatch(input: PatchInput): PatchPlan {
   const moved = stampMovedBesidesSeeds(stamp, input);
   if (moved) decline(moved);
   if (listing.diagnostics.length) decline('the seeds folder has problems to report');
-  const index = readPatchIndex(indexPathFor(input.statePath), input.key);
+  let index = readPatchIndex(indexPathFor(input.statePath), input.key);
   if (!index) decline('no patch index of this config and code');
   if (index.seedsDigest !== stamp.seeds || index.logDigest !== stamp.log) decline('the patch index is not of the last run');
   const seeds = listing.seeds;
-  if (seeds.length !== index.count || listedPaths(seeds) !== index.files) decline('seeds were added, removed or renamed');
+  let added: number[] = [];
+  if (seeds.length !== index.count || listedPaths(seeds) !== index.files) ({ index, added } = withRoomForAdded(index, seeds));
+  const isAdded = new Set(added);
   const changed: number[] = [];
   const s = index.stats;
   for (let i = 0; i < seeds.length; i++) {
     const seed = seeds[i]!;
+    if (isAdded.has(i)) continue;
     if (s[i * 4] !== seed.size || s[i * 4 + 1] !== seed.mtimeMs || s[i * 4 + 2] !== (seed.ctimeMs ?? -1) || s[i * 4 + 3] !== (seed.ino ?? -1)) changed.push(i);
   }
-  if (!changed.length) decline('no seed changed');
+  if (changed.length && added.length) decline('seeds were both edited and added');
+  if (!changed.length && !added.length) decline('no seed changed');
   if (changed.length > PATCH_MAX_EDITED) decline(`more than ${PATCH_MAX_EDITED} seeds changed`);
+  if (added.length > PATCH_MAX_ADDED) decline(`more than ${PATCH_MAX_ADDED} seeds added`);
   const now = buildClock(input.now);
   const settings = parseSettings(input);
-  const logBytes = readFileSync(input.statePath);
-  const log = entryLines(logBytes, index.entries);
+  const bytes = readFileSync(input.statePath);
+  const log = entryLines(bytes, index.entries);
   if (!log) decline('the publish log is not laid out as seedfeed writes it');
 
-  const edits = changed.map((at) => editOf(at, seeds[at]!, index, log, settings, config, now));
-  const byAt = new Map<number, Item>(edits.map((e) => [e.at, e.item]));
-  const feeds = index.feeds.filter((f) => f.shown.some((at) => byAt.has(at)));
+  const items = new Map<number, Item>();
+  let changes: Change[];
+  let touched: IndexedFeed[];
+  let splices: Splice[];
+  let pages: Map<string, string> | undefined;
+  if (changed.length) {
+    changes = changed.map((at) => editOf(at, seeds[at]!, index, log, settings, config, now));
+    for (const c of changes) items.set(c.at, c.item);
+    touched = index.feeds.filter((f) => f.shown.some((at) => items.has(at)));
+    // A seed touched with its bytes unchanged keeps its entry as it is.
+    splices = changes.filter((c) => c.status !== 'unchanged').map((c) => ({ span: log.span(index.entry[c.at]!), text: c.line }));
+  } else {
+    ({ changes, touched, splices, pages } = planAdditions(added, seeds, index, bytes, log, settings, config, now, input.outDir));
+    for (const c of changes) items.set(c.at, c.item);
+  }
+  // The items the rendered feeds show besides the changed ones; after additions the home page shows the main feed's.
+  const main = index.feeds.find((f) => f.group === 'main');
   const reads = new Set<number>();
-  for (const f of feeds) for (const at of f.shown) if (!byAt.has(at)) reads.add(at);
-  if (reads.size > PATCH_MAX_READS) decline(`the edited items show in feeds of more than ${PATCH_MAX_READS} other items`);
-  for (const at of reads) byAt.set(at, shownItem(at, seeds[at], index, log, settings, config, now));
+  for (const f of pages && main ? [...touched, main] : touched) for (const at of f.shown) if (!items.has(at)) reads.add(at);
+  if (reads.size > PATCH_MAX_READS) decline(`the changed items show in feeds of more than ${PATCH_MAX_READS} other items`);
+  for (const at of reads) items.set(at, shownItem(at, seeds[at], index, log, settings, config, now));
 
   const find = topicFinder(index.topics);
-  const outputs: Output[] = edits.map((e) => itemPageOutput(config, e.item, find));
+  const outputs: PatchPlan['outputs'] = changes.map((c) => itemPageOutput(config, c.item, find));
   const head = { feedId: index.feedId, created: index.created };
-  const pages = archivePages(config, index.entries);
-  for (const f of feeds) {
-    const shown = Array.from(f.shown, (at) => byAt.get(at)!);
+  const archives = archivePages(config, index.entries);
+  for (const f of touched) {
+    const shown = Array.from(f.shown, (at) => items.get(at)!);
     let planned: PlannedFeed;
     if (f.group === 'main') {
       planned = { prefix: f.prefix, group: 'main', ctx: mainFeed(config, head, shown) };
-      linkArchives(config, planned.ctx, pages);
+      linkArchives(config, planned.ctx, archives);
     } else if (f.group === 'archive') {
-      planned = archivePage(config, head, f.page!, pages, shown, { links: formatLinks(config, '') });
+      planned = archivePage(config, head, f.page!, archives, shown, { links: formatLinks(config, '') });
     } else {
       const topic = index.topics[f.topic!];
       if (!topic) decline('the patch index is damaged');
@@ -168,11 +212,16 @@ function planPatch(input: PatchInput): PatchPlan {
     if (planned.prefix !== f.prefix) decline('the patch index is damaged');
     outputs.push(...renderFeeds(planned.ctx, FORMATS, planned.prefix, rendererOf(planned)));
   }
-  return { index, edits, outputs, logBytes, log };
+  if (pages) {
+    const counts = index.topics.map((t, i) => ({ kind: t.kind, name: t.name, path: t.path, count: index.topicItems[i]!.length }));
+    outputs.push(homePageOutput(config, main ? Array.from(main.shown, (at) => items.get(at)!) : [], counts));
+    for (const [path, text] of pages) outputs.push({ path, kind: 'html', text });
+  }
+  return { index, changes, outputs, log: splices.length ? spliced(bytes, splices) : undefined };
 }
 
 /** An edited seed parsed and checked: its item and its new log entry, when the edit moves nothing. */
-function editOf(at: number, seed: SeedFile, index: PatchIndex, log: EntryLines, settings: ParseSettings, config: SiteConfig, now: Date): Edit {
+function editOf(at: number, seed: SeedFile, index: PatchIndex, log: EntryLines, settings: ParseSettings, config: SiteConfig, now: Date): Change {
   if (placementAt(index, at) === UNPLACED) decline(`${seed.file} published no item, or gave an error`);
   const entry = entryOf(log, index, at, seed.file);
   const parsed = parse(seed, settings);
@@ -182,13 +231,231 @@ function editOf(at: number, seed: SeedFile, index: PatchIndex, log: EntryLines, 
   // placement below differs), or else by its file (the only live entry of that file).
   const next: LogEntry = { ...entry };
   const identity = claimEntry(next, { file: seed.file, hash: parsed.hash }, now.toISOString());
-  const updated = identity.status === 'updated';
   const normalized = normalizeSeed(parsed, meta, identity, config, seed.file);
   const diagnostics = [...parsed.diagnostics, ...meta.diagnostics, ...normalized.diagnostics];
   if (hasErrors(diagnostics)) decline(`${seed.file} now gives an error`);
   if (placementOf(normalized.item, meta.explicitId) !== placementAt(index, at)) decline(`${seed.file} was edited in a way that moves its item`);
   fingerprintItem(normalized.item, parsed.hash);
-  return { at, seed, parsed, item: normalized.item, entry: next, line: JSON.stringify(next), updated, diagnostics, bodyDiagnostics: normalized.bodyDiagnostics };
+  return { at, seed, parsed, item: normalized.item, line: JSON.stringify(next), status: identity.status, diagnostics, bodyDiagnostics: normalized.bodyDiagnostics };
+}
+
+/**
+ * The index with room for the seeds this listing has and it has not: every
+ * seed it has keeps its place among the others, and a new one has none of
+ * its own yet (no entry, no placement). A seed it has that the listing
+ * lacks (removed or renamed) declines the patch.
+ */
+function withRoomForAdded(index: PatchIndex, seeds: readonly SeedFile[]): { index: PatchIndex; added: number[] } {
+  // Both listings are in discovery's order: one walk over them pairs every seed the index has with its new place.
+  const added: number[] = [];
+  let j = 0;
+  let from = 0;
+  for (let i = 0; i < seeds.length; i++) {
+    const end = j < index.count ? index.files.indexOf('\u0000', from) : -1;
+    if (end >= 0 && index.files.slice(from, end) === seeds[i]!.file) {
+      j++;
+      from = end + 1;
+    } else added.push(i);
+  }
+  if (j !== index.count) decline('seeds were removed or renamed');
+  const n = seeds.length;
+  /** The new place of the seed at `j` in the index: after the added seeds before it. */
+  const newAt = new Int32Array(index.count);
+  for (let j = 0, k = 0; j < index.count; j++) {
+    while (k < added.length && added[k]! <= j + k) k++;
+    newAt[j] = j + k;
+  }
+  // Each per-seed column, with the added seeds' places put in.
+  const column = <T extends Float64Array | Int32Array>(old: T, width: number, fill: (i: number, into: T) => void, make: (length: number) => T): T => {
+    const into = make(n * width);
+    for (let j = 0; j < index.count; j++) into.set(old.subarray(j * width, (j + 1) * width), newAt[j]! * width);
+    for (const i of added) fill(i, into);
+    return into;
+  };
+  const text = (old: string, width: number, filler: string): string => {
+    let out = '';
+    let last = 0;
+    added.forEach((i, k) => {
+      const j = i - k;
+      out += old.slice(last * width, j * width) + filler;
+      last = j;
+    });
+    return out + old.slice(last * width);
+  };
+  const moved = (list: Int32Array) => list.map((j) => (j < 0 ? j : newAt[j]!));
+  return {
+    added,
+    index: {
+      ...index,
+      files: listedPaths(seeds),
+      count: n,
+      stats: column(index.stats, 4, (i, into) => into.set(statsOf(seeds[i]!), i * 4), (l) => new Float64Array(l)),
+      entry: column(index.entry, 1, (i, into) => (into[i] = -1), (l) => new Int32Array(l)),
+      repairs: column(index.repairs, 1, (i, into) => (into[i] = 0), (l) => new Int32Array(l)),
+      published: column(index.published, 1, (i, into) => (into[i] = NaN), (l) => new Float64Array(l)),
+      placement: text(index.placement, PLACEMENT_LENGTH, UNPLACED),
+      dedupe: text(index.dedupe, 2 * KEY_LENGTH, NO_KEY + NO_KEY),
+      topicItems: index.topicItems.map(moved),
+      feeds: index.feeds.map((f) => ({ ...f, shown: moved(f.shown) })),
+    },
+  };
+}
+
+/** What publishing added seeds changes, found from the index (which it brings up to date). */
+interface Additions {
+  changes: Change[];
+  /** The feeds whose items changed. */
+  touched: IndexedFeed[];
+  /** Changes to the log's bytes: the new entries, and the new pages in its list of outputs. */
+  splices: Splice[];
+  /** The topic pages that list the new items, with them put in (`withCardAdded`). */
+  pages: Map<string, string>;
+}
+
+/**
+ * Added seeds, published as a full run would: each gets a new log entry
+ * (the same slug and id `assignIdentities` gives, in its order: by date,
+ * then path), its page, a place in the main feed, its topics' feeds and
+ * pages, and the last archive page, and a count on the home page. Declined
+ * when a full run would do more: a new topic, a new archive page, a story
+ * published already (`dropDuplicateStories`), the bytes of an entry the log
+ * has (a seed renamed back, a copy), an id of its own, an error, a draft, a
+ * date the same as a story it would be listed beside (the order then comes
+ * from ids), or a topic renamed or relinked by its newest story.
+ */
+function planAdditions(
+  added: readonly number[],
+  seeds: readonly SeedFile[],
+  index: PatchIndex,
+  bytes: Buffer,
+  log: EntryLines,
+  settings: ParseSettings,
+  config: SiteConfig,
+  now: Date,
+  outDir: string,
+): Additions {
+  const nowIso = now.toISOString();
+  if (index.entries === 0) decline('the publish log has no entries yet');
+  const last = JSON.parse(log.text(index.entries - 1)) as LogEntry;
+  // New entries go last in a log ordered by first publication; one dated later (a clock set back) would sort after them.
+  if (!(last.firstPublished <= nowIso)) decline('the publish log has entries dated after this run');
+  const parsed = added.map((at) => {
+    const seed = seeds[at]!;
+    const p = parse(seed, settings);
+    const meta = seedMeta(p, now);
+    if (!meta.ok || p.fields.draft?.value === true) decline(`${seed.file} is new and rejected, or a draft`);
+    if (meta.explicitId !== undefined) decline(`${seed.file} is new and names its own id`);
+    if (bytes.includes(`"hash":${JSON.stringify(p.hash)},`)) decline(`${seed.file} has the bytes of an entry of the publish log`);
+    return { at, seed, parsed: p, meta };
+  });
+  // The order in which `assignIdentities` gives new seeds their entries.
+  parsed.sort((a, b) => (a.meta.date?.getTime() ?? now.getTime()) - (b.meta.date?.getTime() ?? now.getTime()) || compareStrings(a.seed.file, b.seed.file));
+  const slugsHere = new Set<string>();
+  const idsHere = new Set<string>();
+  const slugs = { has: (slug: string) => slugsHere.has(slug) || bytes.includes(`"slug":${JSON.stringify(slug)},`) };
+  const host = new URL(config.baseUrl).hostname;
+  const topicAt = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i]));
+  const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
+  const main = index.feeds.find((f) => f.group === 'main');
+  const touched = new Set<IndexedFeed>();
+  const pages = new Map<string, string>();
+  const pagePaths = new Map<number, string>();
+  const pathOf = (at: number) => pagePaths.get(at) ?? `articles/${entryOf(log, index, at, seeds[at]!.file).slug}.html`;
+  const lines: string[] = [];
+  const changes: Change[] = [];
+  for (const { at, seed, parsed: p, meta } of parsed) {
+    const slug = uniqueSlug(slugify(meta.title), slugs);
+    slugsHere.add(slug);
+    let id = `tag:${host},${nowIso.slice(0, 10)}:articles/${encodeURIComponent(slug)}`;
+    while (idsHere.has(id) || bytes.includes(`{"id":${JSON.stringify(id)},`)) id += '-';
+    idsHere.add(id);
+    const entry = newEntry({ file: seed.file, hash: p.hash }, id, slug, nowIso);
+    const identity = claimEntry(entry, { file: seed.file, hash: p.hash }, nowIso, true);
+    const normalized = normalizeSeed(p, meta, identity, config, seed.file);
+    const item = normalized.item;
+    const diagnostics = [...p.diagnostics, ...meta.diagnostics, ...normalized.diagnostics];
+    if (hasErrors(diagnostics)) decline(`${seed.file} is new and gives an error`);
+    const keys = duplicateKeys(item);
+    for (const key of [keys.slice(0, KEY_LENGTH), keys.slice(KEY_LENGTH)]) if (key !== NO_KEY && hasDuplicateKey(index, key)) decline(`${seed.file} may be a story published already`);
+    fingerprintItem(item, p.hash);
+    const time = item.published.getTime();
+    /** Where the item goes in `list` (newest first), or a decline when a story there has the same date. */
+    const rank = (list: Int32Array): number => {
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (index.published[list[mid]!]! > time) lo = mid + 1;
+        else hi = mid;
+      }
+      if (index.published[list[lo]!] === time) decline(`${seed.file} has the date of a story it would be listed beside`);
+      return lo;
+    };
+    const inserted = (list: Int32Array, r: number, limit = Infinity) => {
+      const next = new Int32Array(Math.min(list.length + 1, limit));
+      next.set(list.subarray(0, Math.min(r, next.length)));
+      if (r < next.length) {
+        next[r] = at;
+        next.set(list.subarray(r, next.length - 1), r + 1);
+      }
+      return next;
+    };
+    if (main) {
+      const r = rank(main.shown);
+      if (r < config.limit) {
+        main.shown = inserted(main.shown, r, config.limit);
+        touched.add(main);
+      }
+    }
+    for (const kind of TOPIC_KINDS) {
+      if (!config.topics[kind]) continue;
+      for (const name of namesOf(item, kind)) {
+        const t = topicAt.get(topicKey(kind, name));
+        if (t === undefined) decline(`${seed.file} starts a topic`);
+        const list = index.topicItems[t]!;
+        const topic = index.topics[t]!;
+        if (!list.length) decline(`${seed.file} is the first story of a topic left empty`);
+        const r = rank(list);
+        if (r === 0 && name !== topic.name) decline(`${seed.file} would rename a topic`);
+        const url = item.source?.url;
+        if (url && (index.homeRanks[t]! < 0 || r <= index.homeRanks[t]!)) {
+          if (kind === 'source' && url !== index.homes[t]) decline(`${seed.file} would change the home page a source's page links`);
+          index.homes[t] = url;
+          index.homeRanks[t] = r;
+        } else if (index.homeRanks[t]! >= r) index.homeRanks[t]!++;
+        const pagePath = topic.path + 'index.html';
+        const page = pages.get(pagePath) ?? readFileSync(join(outDir, pagePath), 'utf8');
+        const withCard = withCardAdded(config, topic.path, page, item, r === 0 ? undefined : pathOf(list[r - 1]!));
+        if (withCard === undefined) decline(`${pagePath} is not laid out as seedfeed writes it`);
+        pages.set(pagePath, withCard);
+        index.topicItems[t] = inserted(list, r);
+        const feed = topicFeedOf.get(t);
+        if (feed && r < config.limit) {
+          feed.shown = inserted(feed.shown, r, config.limit);
+          touched.add(feed);
+        }
+      }
+    }
+    if (config.archive) {
+      // The new entry goes on the last archive page, unless that one is full.
+      if (index.entries % config.archive.pageSize === 0) decline(`${seed.file} starts an archive page`);
+      const page = index.feeds.find((f) => f.group === 'archive' && f.page === archivePages(config, index.entries));
+      if (!page) decline('the patch index is damaged');
+      page.shown = inserted(page.shown, rank(page.shown));
+      touched.add(page);
+    }
+    index.entry[at] = index.entries++;
+    index.published[at] = time;
+    index.placement = index.placement.slice(0, at * PLACEMENT_LENGTH) + placementOf(item, undefined) + index.placement.slice((at + 1) * PLACEMENT_LENGTH);
+    index.dedupe = index.dedupe.slice(0, at * 2 * KEY_LENGTH) + keys + index.dedupe.slice((at + 1) * 2 * KEY_LENGTH);
+    pagePaths.set(at, item.path);
+    const line = JSON.stringify(entry);
+    lines.push(line);
+    changes.push({ at, seed, parsed: p, item, line, status: identity.status, diagnostics, bodyDiagnostics: normalized.bodyDiagnostics });
+  }
+  const lastEnd = log.span(log.count - 1)[1];
+  const splices: Splice[] = [{ span: [lastEnd, lastEnd], text: lines.map((l) => `,\n${l}`).join('') }, ...outputsAdded(bytes, changes.map((c) => c.item.path))];
+  return { changes, touched: [...touched], splices, pages };
 }
 
 /** An item a rendered feed shows besides the edited ones, made from its seed as the last run made it. */
@@ -225,6 +492,7 @@ function entryOf(log: EntryLines, index: PatchIndex, at: number, file: string): 
 
 /** The entries of a publish log, found in its bytes. */
 interface EntryLines {
+  count: number;
   /** Entry `k`'s JSON text. */
   text(k: number): string;
   /** Where entry `k`'s JSON starts and ends in the bytes. */
@@ -256,24 +524,63 @@ function entryLines(bytes: Buffer, count: number): EntryLines | undefined {
     const end = starts[k + 1]! - 1;
     return [starts[k]!, k < count - 1 ? end - 1 : end];
   };
-  return { span, text: (k) => bytes.toString('utf8', ...span(k)) };
+  return { count, span, text: (k) => bytes.toString('utf8', ...span(k)) };
 }
 
-/** The log's bytes with the edited entries' lines replaced, in pieces: copying 40 MB into one buffer cost ~50 ms at 100,000 seeds. */
-function patchedLog(bytes: Buffer, log: EntryLines, index: PatchIndex, edits: readonly Edit[]): Buffer[] {
+/** Bytes `span` of the log replaced by `text`. */
+interface Splice {
+  span: [number, number];
+  text: string;
+}
+
+/** The log's bytes with `splices` made (none overlapping), in pieces: copying 40 MB into one buffer cost ~50 ms at 100,000 seeds. */
+function spliced(bytes: Buffer, splices: readonly Splice[]): Buffer[] {
   const pieces: Buffer[] = [];
   let from = 0;
-  for (const e of [...edits].sort((a, b) => index.entry[a.at]! - index.entry[b.at]!)) {
-    const [start, end] = log.span(index.entry[e.at]!);
-    pieces.push(bytes.subarray(from, start), Buffer.from(e.line));
-    from = end;
+  for (const { span, text } of [...splices].sort((a, b) => a.span[0] - b.span[0])) {
+    pieces.push(bytes.subarray(from, span[0]), Buffer.from(text));
+    from = span[1];
   }
   pieces.push(bytes.subarray(from));
   return pieces;
 }
 
+const OUTPUTS_LINE = Buffer.from('\n "outputs": [\n');
+
+/**
+ * `paths` put into the log's list of outputs, which `serializeLog` writes a
+ * path a line, sorted (`Array.prototype.sort`), each but the last ending in
+ * a comma.
+ */
+function outputsAdded(bytes: Buffer, paths: readonly string[]): Splice[] {
+  const marker = bytes.indexOf(OUTPUTS_LINE);
+  const end = bytes.indexOf('\n ]', marker);
+  if (marker < 0 || end < 0) decline('the publish log lists no outputs');
+  const starts: number[] = [];
+  for (let at = marker + OUTPUTS_LINE.length; at < end; at = bytes.indexOf(10, at) + 1) starts.push(at);
+  const pathAt = (k: number) => JSON.parse(bytes.toString('utf8', starts[k]!, bytes.indexOf(10, starts[k]!)).replace(/,$/, '')) as string;
+  const splices: Splice[] = [];
+  for (const path of [...paths].sort()) {
+    // The first listed path that sorts after this one.
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const listed = pathAt(mid);
+      if (listed === path) decline(`the publish log lists ${path} already`);
+      if ([listed, path].sort()[0] === listed) lo = mid + 1;
+      else hi = mid;
+    }
+    const line = `  ${JSON.stringify(path)}`;
+    if (lo < starts.length) splices.push({ span: [starts[lo]!, starts[lo]!], text: `${line},\n` });
+    // After the last path: that one gains its comma.
+    else splices.push({ span: [end, end], text: `,\n${line}` });
+  }
+  return splices;
+}
+
 async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishReport> {
-  const { index, edits, outputs } = plan;
+  const { index, changes, outputs } = plan;
   const built = performance.now();
   // A run that dies from here on must not leave a stamp that vouches for the old outputs.
   unlinkQuietly(stampPathFor(input.statePath));
@@ -283,16 +590,18 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     await staging.settle();
     // The log before the outputs are renamed into place, as in a full run. Every writer of the log removes the stamp
     // first, so a log rewritten to the same size within its mtime tick is never vouched for by an older stamp.
-    if (edits.some((e) => e.updated)) writeFileAtomically(input.statePath, patchedLog(plan.logBytes, plan.log, index, edits));
+    if (plan.log) writeFileAtomically(input.statePath, plan.log);
   } catch (e) {
     await staging.abort();
     throw e;
   }
   const { written, unchanged } = staging.commit();
+  // In the listing's order, as a full run reports them.
+  const added = changes.filter((e) => e.status === 'new').sort((a, b) => a.at - b.at);
 
   let repairs = input.stamp.repairs ?? 0;
   const records: SeedRecord[] = [];
-  for (const e of edits) {
+  for (const e of changes) {
     repairs += e.parsed.repairs.length - index.repairs[e.at]!;
     index.repairs[e.at] = e.parsed.repairs.length;
     index.stats.set(statsOf(e.seed), e.at * 4);
@@ -309,12 +618,12 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     outDir: input.outDir,
     watched: input.stamp.watched,
     exitCode: input.stamp.exitCode,
-    published: input.stamp.published,
+    published: input.stamp.published + added.length,
     rejected: input.stamp.rejectedFiles ?? [],
     repairs,
     diagnostics: input.stamp.errors,
-    // Checked under the lock (`stampMovedBesidesSeeds`). The outputs rendered were all written by the last run, in
-    // folders whose mtimes have not moved since (a file deleted would have moved its folder's): none is created here.
+    // Checked under the lock (`stampMovedBesidesSeeds`). The outputs rendered are in folders the last run left, whose
+    // mtimes have not moved since (a file deleted would have moved its folder's): no folder is created or removed here.
     kept: input.stamp,
   });
   // The caches only save time: one not written costs the next run a full build, never a wrong output.
@@ -333,13 +642,23 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
   saveIndexAndStamp(input.statePath, stamp && { ...index, seedsDigest: stamp.seeds, logDigest: stamp.log }, stamp, (path, e) => notWritten.push(cacheNotWritten(path, e)));
   const done = performance.now();
   const base = noOpReport(input.stamp, input.cleaned, done - input.started);
-  const updated = edits.filter((e) => e.updated);
+  const updated = changes.filter((e) => e.status === 'updated');
   return {
     ...base,
-    counts: { ...base.counts, seeds: input.listing.seeds.length, updated: updated.length, repairs, written: written.length, unchanged: unchanged.length },
+    counts: {
+      ...base.counts,
+      seeds: input.listing.seeds.length,
+      published: input.stamp.published + added.length,
+      new: added.length,
+      updated: updated.length,
+      repairs,
+      written: written.length,
+      unchanged: unchanged.length,
+    },
+    new: added.map((e) => briefItem(e.item)),
     updated: updated.map((e) => briefItem(e.item)),
-    diagnostics: sortDiagnostics([...input.stamp.errors, ...edits.flatMap((e) => e.diagnostics), ...notWritten]),
-    repairs: edits.flatMap((e) => e.parsed.repairs),
+    diagnostics: sortDiagnostics([...input.stamp.errors, ...changes.flatMap((e) => e.diagnostics), ...notWritten]),
+    repairs: changes.flatMap((e) => e.parsed.repairs),
     written: [...written].sort(),
     timings: { buildMs: roundMs(built - input.started), writeMs: roundMs(done - built), totalMs: roundMs(done - input.started) },
     run: 'patch',

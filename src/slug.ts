@@ -15,7 +15,7 @@ export function slugify(text: string, maxLength = 80): string {
 }
 
 /** The first of `base`, `base-2`, `base-3`, … that `taken` does not hold. */
-export function uniqueSlug(base: string, taken: ReadonlySet<string>): string {
+export function uniqueSlug(base: string, taken: Pick<ReadonlySet<string>, 'has'>): string {
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) {
     const candidate = `${base}-${n}`;

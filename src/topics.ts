@@ -19,7 +19,8 @@ export interface Topic {
   items: Item[];
 }
 
-function namesOf(item: Item, kind: TopicKind): string[] {
+/** The names under which `item` belongs to topics of `kind`. */
+export function namesOf(item: Item, kind: TopicKind): string[] {
   if (kind === 'category') return item.categories;
   if (kind === 'source') return item.source ? [item.source.name] : [];
   return item.sharedBy ? [item.sharedBy.name] : [];

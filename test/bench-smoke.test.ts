@@ -36,8 +36,10 @@ describe('the benchmark, as a smoke test', () => {
     expect(measured.notes.items.seedfeed).toBe(50);
     if (hugo) expect(measured.notes.items.hugo).toBe(50);
     expect(measured.notes.filesWritten.noop).toBe(0);
-    // The edit the bench makes moves nothing: it is patched in (src/patch.ts); an added seed takes a full run.
-    expect(measured.notes.runs).toEqual({ changed: ['patch'], added: ['full'] });
+    // The edit the bench makes moves nothing: it is patched in (src/patch.ts). Whether the seed it adds is depends
+    // on the corpus (at 200 seeds it starts a topic, which takes a full run); the kind of run is noted either way.
+    expect(measured.notes.runs.changed).toEqual(['patch']);
+    expect(measured.notes.runs.added).toEqual([expect.stringMatching(/^(patch|full)$/)]);
 
     const table = readFileSync(results, 'utf8');
     const rows = [

@@ -69,6 +69,16 @@ function site(config = testConfig({ limit: 15, archive: { pageSize: 20 } })) {
     expect(mine.updated).toEqual(theirs.updated);
     expect(mine.counts.updated).toBe(theirs.counts.updated);
     expect(mine.exitCode).toBe(theirs.exitCode);
+    expect(mine.new).toEqual(theirs.new);
+    expect(mine.counts.published).toBe(theirs.counts.published);
+    // The index a patch leaves is the one a full run makes of the same state.
+    if (mine.run === 'patch') {
+      const a = readPatchIndex(indexPathFor(statePath), cacheKey(config, seeds, out))!;
+      const b = readPatchIndex(indexPathFor(join(twin, 'state', 'log.json')), cacheKey(config, seeds, join(twin, 'out')))!;
+      const { key: _k1, logDigest: _l1, ...mineIndex } = a;
+      const { key: _k2, logDigest: _l2, ...twinIndex } = b;
+      expect(mineIndex).toEqual(twinIndex);
+    }
     return { mine, twin: theirs };
   };
   const edit = (n: number, change: (text: string) => string) => {
@@ -76,9 +86,22 @@ function site(config = testConfig({ limit: 15, archive: { pageSize: 20 } })) {
     writeFileSync(path, change(readFileSync(path, 'utf8')));
     settle(path);
   };
+  /** Adds seed `n`, its text changed by `change`. */
+  const add = (n: number, change: (text: string) => string = (t) => t) => {
+    const path = join(seeds, seedName(n));
+    writeFileSync(path, change(seedText(n)));
+    settle(path);
+  };
   /** Adds a sentence to the end of the body, before the sharer trailer. */
   const addSentence = (n: number, sentence = 'A sentence added later.') => edit(n, (t) => t.replace(/\n\n([^\n]+:\n)$/, ` ${sentence}\n\n$1`));
-  return { root, seeds, out, statePath, config, run, runBesideTwin, edit, addSentence, settle };
+  /** A full run (the stamp removed) after patches finds every output as it should be. */
+  const expectFullRunWritesNothing = async () => {
+    rmSync(`${statePath}.stamp`);
+    const full = await run();
+    expect(full.run).toBe('full');
+    expect(full.written).toEqual([]);
+  };
+  return { root, seeds, out, statePath, config, run, runBesideTwin, expectFullRunWritesNothing, edit, add, addSentence, settle };
 }
 
 const keyOf = (s: { seeds: string; out: string; config: ReturnType<typeof testConfig> }) => cacheKey(s.config, s.seeds, s.out);
@@ -138,10 +161,7 @@ describe('patch runs', () => {
       expect((await s.runBesideTwin()).mine.run).toBe('patch');
     }
     rmSync(indexPathFor(s.statePath));
-    rmSync(`${s.statePath}.stamp`);
-    const full = await s.run();
-    expect(full.run).toBe('full');
-    expect(full.written).toEqual([]);
+    await s.expectFullRunWritesNothing();
   });
 
   it('counts the warnings and repairs of an edited seed as a full run does', async () => {
@@ -165,15 +185,11 @@ describe('patch runs', () => {
     ['a category added', (s) => s.edit(5, (t) => t.replace('Categories: ', 'Categories: extra, ')), /moves its item/],
     ['a source changed', (s) => s.edit(5, (t) => t.replace(/^(Asbarez|The Armenian Weekly|Azatutyun|news\.am|Civilnet|Hetq):/m, 'Hetq Online:')), /moves its item/],
     ['an id of its own', (s) => s.edit(5, (t) => `Id: tag:seeds.example.org,2024-01-01:own\n${t}`), /moves its item/],
-    ['a seed added', (s) => {
-      writeFileSync(join(s.seeds, seedName(COUNT)), seedText(COUNT));
-      s.settle(join(s.seeds, seedName(COUNT)));
-    }, /added, removed or renamed/],
-    ['a seed removed', (s) => unlinkSync(join(s.seeds, seedName(4))), /added, removed or renamed/],
+    ['a seed removed', (s) => unlinkSync(join(s.seeds, seedName(4))), /removed or renamed/],
     ['a seed renamed', (s) => {
       copyFileSync(join(s.seeds, seedName(4)), join(s.seeds, '00004_renamed.txt'));
       unlinkSync(join(s.seeds, seedName(4)));
-    }, /added, removed or renamed/],
+    }, /removed or renamed/],
     ['a seed broken', (s) => s.edit(6, (t) => t.replace(/Date: \S+/, 'Date: the day after')), /rejected or a draft/],
     ['the patch index gone', (s) => {
       s.addSentence(8);
@@ -197,6 +213,83 @@ describe('patch runs', () => {
       expect(mine.patchDeclined).toMatch(reason);
     });
   }
+
+  it('publishes an added seed by rendering only what shows it, with the bytes of a full run, then keeps going', async () => {
+    const s = site();
+    await s.run();
+    s.add(COUNT);
+    const { mine, twin } = await s.runBesideTwin();
+    expect(mine.run).toBe('patch');
+    expect(mine.counts.new).toBe(1);
+    expect(mine.new).toEqual(twin.new);
+    expect(mine.written).toContain('index.html');
+    expect(mine.written).toContain('feed.xml');
+    expect(mine.written.some((p) => p.startsWith('categories/corpus/index.html'))).toBe(true);
+    // As a reader sees it: the new story first in the main feed, and counted on the home page.
+    const doc = atom(s, 'atom.xml');
+    const first = doc.children.find((c) => c.local === 'entry')!;
+    expect(first.children.find((c) => c.local === 'title')!.text).toContain(`number ${COUNT}`);
+    expect(readFileSync(join(s.out, 'index.html'), 'utf8')).toContain(`>corpus</a> (${COUNT + 1})`);
+    expect((await s.run()).run).toBe('no-op');
+    // An edit of it, another addition, an older story added: each patched, each the bytes of a full run.
+    s.addSentence(COUNT);
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    s.add(COUNT + 1);
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    s.add(COUNT + 2, (t) => t.replace(/Date: \S+/, 'Date: 2024-01-02T07:30:00Z'));
+    const older = await s.runBesideTwin();
+    expect(older.mine.run).toBe('patch');
+    expect(older.mine.written).not.toContain('feed.xml');
+    await s.expectFullRunWritesNothing();
+  });
+
+  it('patches several seeds added at once, one undated, one whose title another story has', async () => {
+    const s = site();
+    await s.run();
+    s.add(COUNT);
+    s.add(COUNT + 1, (t) => t.replace(/Date: \S+\n/, ''));
+    // The title of seed 7 from another source: not the same story, but the same slug, so this one gets "-2".
+    s.add(COUNT + 2, () => seedText(7).replace(/^The Armenian Weekly:/m, 'Hetq:').replace(/Date: \S+/, 'Date: 2025-03-03T03:03:03Z'));
+    const { mine } = await s.runBesideTwin();
+    expect(mine.run).toBe('patch');
+    expect(mine.counts.new).toBe(3);
+    expect(mine.new.some((n) => n.id.endsWith('-2'))).toBe(true);
+  });
+
+  const addsMore: [string, (s: ReturnType<typeof site>) => void, RegExp][] = [
+    ['a new category', (s) => s.add(COUNT, (t) => t.replace('Categories: ', 'Categories: brand-new, ')), /starts a topic/],
+    ['a new source', (s) => s.add(COUNT, (t) => t.replace(/^(Asbarez|The Armenian Weekly|Azatutyun|news\.am|Civilnet|Hetq):/m, 'Unheard Of Daily:')), /starts a topic/],
+    ['a story published already', (s) => s.add(COUNT, () => seedText(12).replace(/Date: \S+/, 'Date: 2025-06-01T00:00:00Z')), /published already/],
+    ['a copy of a seed', (s) => s.add(COUNT, () => readFileSync(join(s.seeds, seedName(12)), 'utf8')), /bytes of an entry/],
+    ['the date of a story beside it', (s) => s.add(COUNT, (t) => t.replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2024, 0, 1) + 40 * 3_600_000).toISOString()}`)), /date of a story/],
+    ['an id of its own', (s) => s.add(COUNT, (t) => `Id: tag:seeds.example.org,2024-01-01:new-own\n${t}`), /names its own id/],
+    ['an error', (s) => s.add(COUNT, (t) => t.replace(/Date: \S+/, 'Date: someday')), /rejected, or a draft/],
+    ['a category in another case, newest of its topic', (s) => s.add(COUNT, (t) => t.replace('Categories: ', 'Categories: CORPUS, ')), /rename a topic/],
+    ['an edit besides', (s) => {
+      s.add(COUNT);
+      s.addSentence(3);
+    }, /both edited and added/],
+  ];
+  for (const [what, change, reason] of addsMore) {
+    it(`makes a full run, with the same bytes, after a seed added with ${what}`, async () => {
+      const s = site();
+      await s.run();
+      change(s);
+      const { mine } = await s.runBesideTwin();
+      expect(mine.run).toBe('full');
+      expect(mine.patchDeclined).toMatch(reason);
+    });
+  }
+
+  it('makes a full run when an added seed starts an archive page', async () => {
+    const s = site(testConfig({ limit: 15, archive: { pageSize: 30 } }));
+    await s.run();
+    s.add(COUNT);
+    const { mine } = await s.runBesideTwin();
+    expect(mine.run).toBe('full');
+    expect(mine.patchDeclined).toMatch(/starts an archive page/);
+    expect(readdirSync(join(s.out, 'archive')).sort()).toEqual(['1', '2', '3', '4']);
+  });
 
   // The CLI checks for a no-op before it takes the lock, and hands its listing over: under the lock, the rest is checked again.
   const besidesSeeds: [string, (s: ReturnType<typeof site>) => void, RegExp][] = [

@@ -36,12 +36,33 @@ export function renderPages(input: PagesInput): Output[] {
   const find = topicFinder(topics);
 
   const outputs: Output[] = [{ path: STYLESHEET_PATH, mediaType: 'text/css', kind: 'text', text: STYLESHEET }];
-  // Fingerprints: what each page shows besides the site config (see fingerprint.ts).
-  const topicLine = (t: Topic) => `${t.kind}\u0000${t.name}\u0000${t.path}\u0000${t.items.length}`;
-  outputs.push(html('index.html', () => homePage(site, items, topics), outputFingerprint(['home', ...topics.map(topicLine)], items.slice(0, site.limit))));
-  for (const topic of topics) outputs.push(html(topic.path + 'index.html', () => topicPage(site, topic), outputFingerprint(['topic', topicLine(topic)], topic.items)));
+  const counts = topics.map(topicCount);
+  outputs.push(homePageOutput(site, items.slice(0, site.limit), counts));
+  topics.forEach((topic, i) => outputs.push(html(topic.path + 'index.html', () => topicPage(site, topic), outputFingerprint(['topic', topicLine(counts[i]!)], topic.items))));
   for (const item of items) outputs.push(itemPageOutput(site, item, find));
   return outputs;
+}
+
+/** What the home page shows of a topic: its name, its page and how many stories it has. */
+export interface TopicCount {
+  kind: TopicKind;
+  name: string;
+  path: string;
+  count: number;
+}
+
+export function topicCount(topic: Topic): TopicCount {
+  return { kind: topic.kind, name: topic.name, path: topic.path, count: topic.items.length };
+}
+
+// Fingerprints: what each page shows besides the site config and its items (see fingerprint.ts).
+function topicLine(t: TopicCount): string {
+  return `${t.kind}\u0000${t.name}\u0000${t.path}\u0000${t.count}`;
+}
+
+/** The home page: the newest stories (`newest`, at most `site.limit`) and every topic with its count. */
+export function homePageOutput(site: SiteConfig, newest: readonly Item[], topics: readonly TopicCount[]): Output {
+  return html('index.html', () => homePage(site, newest, topics), outputFingerprint(['home', ...topics.map(topicLine)], newest));
 }
 
 /** Finds a topic among `topics` by kind and name (in any case). */
@@ -196,22 +217,49 @@ function storyCard(site: SiteConfig, link: (target: string) => string, item: Ite
     .join('\n');
 }
 
-function storyList(site: SiteConfig, link: (target: string) => string, items: readonly Item[]): string {
-  if (!items.length) return '<p>No stories at the moment.</p>';
-  return ['<ol class="items">', ...items.map((item) => storyCard(site, link, item)), '</ol>'].join('\n');
+/**
+ * A topic page's text (as `topicPage` renders it) with `item`'s card put in
+ * after the card of the story whose page is `afterPath`, or first: the page
+ * `topicPage` renders once the item is among the topic's stories there.
+ * Undefined when the text does not hold the list as `topicPage` writes it.
+ */
+export function withCardAdded(site: SiteConfig, topicPath: string, text: string, item: Item, afterPath: string | undefined): string | undefined {
+  const link = linksFrom(topicPath + 'index.html');
+  const unique = (needle: string) => {
+    const at = text.indexOf(needle);
+    return at >= 0 && text.indexOf(needle, at + 1) < 0 ? at : undefined;
+  };
+  let at: number | undefined;
+  if (afterPath === undefined) {
+    const list = unique(`\n${LIST_START}\n`);
+    at = list === undefined ? undefined : list + LIST_START.length + 2;
+  } else {
+    const anchor = unique(`<a href="${escapeHtml(link(afterPath))}">`);
+    const end = anchor === undefined ? -1 : text.indexOf(CARD_END, anchor);
+    at = end < 0 ? undefined : end + CARD_END.length;
+  }
+  return at === undefined ? undefined : `${text.slice(0, at)}${storyCard(site, link, item)}\n${text.slice(at)}`;
 }
 
-function homePage(site: SiteConfig, items: readonly Item[], topics: readonly Topic[]): string {
+const LIST_START = '<ol class="items">';
+const CARD_END = '</article></li>\n';
+
+function storyList(site: SiteConfig, link: (target: string) => string, items: readonly Item[]): string {
+  if (!items.length) return '<p>No stories at the moment.</p>';
+  return [LIST_START, ...items.map((item) => storyCard(site, link, item)), '</ol>'].join('\n');
+}
+
+function homePage(site: SiteConfig, items: readonly Item[], topics: readonly TopicCount[]): string {
   const path = 'index.html';
   const link = linksFrom(path);
   const browse: string[] = [];
   for (const kind of TOPIC_KINDS) {
-    const ofKind = topics.filter((t) => t.kind === kind && t.items.length > 0);
+    const ofKind = topics.filter((t) => t.kind === kind && t.count > 0);
     if (!ofKind.length) continue;
     browse.push(
       `<h2>${KIND_HEADINGS[kind]}</h2>`,
       '<ul>',
-      ...ofKind.map((t) => `<li><a href="${escapeHtml(link(t.path))}">${escapeHtml(t.name)}</a> (${t.items.length})</li>`),
+      ...ofKind.map((t) => `<li><a href="${escapeHtml(link(t.path))}">${escapeHtml(t.name)}</a> (${t.count})</li>`),
       '</ul>',
     );
   }
