@@ -1,4 +1,6 @@
 import { hash } from 'node:crypto';
+import { join } from 'node:path';
+import { fileStamp } from './output-stats.js';
 import { readFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
 import { joinDisplay, type SeedFile } from './discover.js';
@@ -26,7 +28,7 @@ import { listedPaths, serializeBuildStamp, stampPathFor, type BuildStamp } from 
  * Stored with `v8.serialize`: numbers as typed arrays, so a run at 100,000
  * seeds reads it in milliseconds. Node's version is part of the key.
  */
-export const PATCH_INDEX_VERSION = 2;
+export const PATCH_INDEX_VERSION = 3;
 
 /** A topic as the index keeps it: what its feeds and the item pages' links need, without its items. */
 export type IndexedTopic = Pick<Topic, 'kind' | 'name' | 'slug' | 'path'>;
@@ -76,6 +78,8 @@ export interface PatchIndex {
   /** Per topic: the home page its page links (a source's, from its first story that has one), and that story's place in `topicItems`; -1 for none. */
   homes: (string | null)[];
   homeRanks: Int32Array;
+  /** Per topic: the stamp of its page's file as the run left it (`fileStamp`): a patch puts cards into the page's text, and must not keep an edit made by hand. */
+  topicPages: (string | undefined)[];
   /** Every topic with a feed, empty ones included. */
   topics: IndexedTopic[];
   /** Every feed document: the main feed, archive pages, topic feeds. */
@@ -170,6 +174,8 @@ export interface IndexInput {
   repairs: readonly Repair[];
   /** How seed paths are shown in diagnostics. */
   displayRoot: string;
+  /** The output folder, whose topic pages are stat-ed as the run left them. */
+  outDir: string;
   /** The index of an earlier run under the same key, whose placements of seeds unchanged since are taken as they are. */
   previous?: PatchIndex;
 }
@@ -249,6 +255,7 @@ export function makePatchIndex(input: IndexInput): PatchIndex {
     topicItems,
     homes,
     homeRanks: Int32Array.from(homeRanks),
+    topicPages: topics.map((t) => fileStamp(join(input.outDir, t.path + 'index.html'))),
     topics,
     feeds,
   };
@@ -321,7 +328,8 @@ export function readPatchIndex(path: string, key: string): PatchIndex | undefine
     const n = index.count ?? -1;
     if (typeof index.files !== 'string' || !(index.stats instanceof Float64Array) || index.stats.length !== n * 4 || !(index.entry instanceof Int32Array) || index.entry.length !== n) return undefined;
     if (index.placement?.length !== n * PLACEMENT_LENGTH || index.repairs?.length !== n || index.published?.length !== n || index.dedupe?.length !== n * 2 * KEY_LENGTH || !Array.isArray(index.feeds) || !Array.isArray(index.topics)) return undefined;
-    if (index.topicItems?.length !== index.topics.length || index.homes?.length !== index.topics.length || index.homeRanks?.length !== index.topics.length) return undefined;
+    const topics = index.topics.length;
+    if (index.topicItems?.length !== topics || index.homes?.length !== topics || index.homeRanks?.length !== topics || index.topicPages?.length !== topics) return undefined;
     return index as PatchIndex;
   } catch {
     return undefined;

@@ -66,7 +66,8 @@ import type { SeedFile } from './discover.js';
  * its counts), plus what it changed: the edited seeds' warnings and repairs,
  * and what it wrote. Like the no-op it does not look at outputs it does not
  * render: a page edited in place by hand is repaired by the next full run
- * (`outputDigest` in fastpath.ts).
+ * (`outputDigest` in fastpath.ts). The topic pages it puts cards into it
+ * does look at: one changed since the last run declines the patch.
  */
 
 /** At most this many seeds edited for a patch; more make a full run. */
@@ -139,6 +140,8 @@ interface PatchPlan {
   outputs: (FileToWrite & Pick<Output, 'fingerprint'>)[];
   /** The publish log's new bytes, in pieces; undefined when it does not change. */
   log: Buffer[] | undefined;
+  /** The topics whose pages are written from their text as it was (`withCardAdded`). */
+  pageTopics: number[];
 }
 
 function planPatch(input: PatchInput): PatchPlan {
@@ -175,6 +178,7 @@ function planPatch(input: PatchInput): PatchPlan {
   let touched: IndexedFeed[];
   let splices: Splice[];
   let pages: Map<string, string> | undefined;
+  let pageTopics: number[] = [];
   if (changed.length) {
     changes = changed.map((at) => editOf(at, seeds[at]!, index, log, settings, config, now));
     for (const c of changes) items.set(c.at, c.item);
@@ -182,7 +186,7 @@ function planPatch(input: PatchInput): PatchPlan {
     // A seed touched with its bytes unchanged keeps its entry as it is.
     splices = changes.filter((c) => c.status !== 'unchanged').map((c) => ({ span: log.span(index.entry[c.at]!), text: c.line }));
   } else {
-    ({ changes, touched, splices, pages } = planAdditions(added, seeds, index, bytes, log, settings, config, now, input.outDir));
+    ({ changes, touched, splices, pages, pageTopics } = planAdditions(added, seeds, index, bytes, log, settings, config, now, input.outDir));
     for (const c of changes) items.set(c.at, c.item);
   }
   // The items the rendered feeds show besides the changed ones; after additions the home page shows the main feed's.
@@ -217,7 +221,7 @@ function planPatch(input: PatchInput): PatchPlan {
     outputs.push(homePageOutput(config, main ? Array.from(main.shown, (at) => items.get(at)!) : [], counts));
     for (const [path, text] of pages) outputs.push({ path, kind: 'html', text });
   }
-  return { index, changes, outputs, log: splices.length ? spliced(bytes, splices) : undefined };
+  return { index, changes, outputs, log: splices.length ? spliced(bytes, splices) : undefined, pageTopics };
 }
 
 /** An edited seed parsed and checked: its item and its new log entry, when the edit moves nothing. */
@@ -309,8 +313,9 @@ interface Additions {
   touched: IndexedFeed[];
   /** Changes to the log's bytes: the new entries, and the new pages in its list of outputs. */
   splices: Splice[];
-  /** The topic pages that list the new items, with them put in (`withCardAdded`). */
+  /** The topic pages that list the new items, with them put in (`withCardAdded`), by path, with their topics. */
   pages: Map<string, string>;
+  pageTopics: number[];
 }
 
 /**
@@ -346,20 +351,21 @@ function planAdditions(
     const meta = seedMeta(p, now);
     if (!meta.ok || p.fields.draft?.value === true) decline(`${seed.file} is new and rejected, or a draft`);
     if (meta.explicitId !== undefined) decline(`${seed.file} is new and names its own id`);
-    if (bytes.includes(`"hash":${JSON.stringify(p.hash)},`)) decline(`${seed.file} has the bytes of an entry of the publish log`);
+    if (logHas(bytes, 'hash', p.hash)) decline(`${seed.file} has the bytes of an entry of the publish log`);
     return { at, seed, parsed: p, meta };
   });
   // The order in which `assignIdentities` gives new seeds their entries.
   parsed.sort((a, b) => (a.meta.date?.getTime() ?? now.getTime()) - (b.meta.date?.getTime() ?? now.getTime()) || compareStrings(a.seed.file, b.seed.file));
   const slugsHere = new Set<string>();
   const idsHere = new Set<string>();
-  const slugs = { has: (slug: string) => slugsHere.has(slug) || bytes.includes(`"slug":${JSON.stringify(slug)},`) };
+  const slugs = { has: (slug: string) => slugsHere.has(slug) || logHas(bytes, 'slug', slug) };
   const host = new URL(config.baseUrl).hostname;
   const topicAt = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i]));
   const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
   const main = index.feeds.find((f) => f.group === 'main');
   const touched = new Set<IndexedFeed>();
   const pages = new Map<string, string>();
+  const pageTopics = new Set<number>();
   const pagePaths = new Map<number, string>();
   const pathOf = (at: number) => pagePaths.get(at) ?? `articles/${entryOf(log, index, at, seeds[at]!.file).slug}.html`;
   const lines: string[] = [];
@@ -368,7 +374,7 @@ function planAdditions(
     const slug = uniqueSlug(slugify(meta.title), slugs);
     slugsHere.add(slug);
     let id = `tag:${host},${nowIso.slice(0, 10)}:articles/${encodeURIComponent(slug)}`;
-    while (idsHere.has(id) || bytes.includes(`{"id":${JSON.stringify(id)},`)) id += '-';
+    while (idsHere.has(id) || logHas(bytes, 'id', id)) id += '-';
     idsHere.add(id);
     const entry = newEntry({ file: seed.file, hash: p.hash }, id, slug, nowIso);
     const identity = claimEntry(entry, { file: seed.file, hash: p.hash }, nowIso, true);
@@ -425,10 +431,11 @@ function planAdditions(
           index.homeRanks[t] = r;
         } else if (index.homeRanks[t]! >= r) index.homeRanks[t]!++;
         const pagePath = topic.path + 'index.html';
-        const page = pages.get(pagePath) ?? readFileSync(join(outDir, pagePath), 'utf8');
+        const page = pages.get(pagePath) ?? topicPageAsLeft(outDir, pagePath, index.topicPages[t]);
         const withCard = withCardAdded(config, topic.path, page, item, r === 0 ? undefined : pathOf(list[r - 1]!));
         if (withCard === undefined) decline(`${pagePath} is not laid out as seedfeed writes it`);
         pages.set(pagePath, withCard);
+        pageTopics.add(t);
         index.topicItems[t] = inserted(list, r);
         const feed = topicFeedOf.get(t);
         if (feed && r < config.limit) {
@@ -456,7 +463,7 @@ function planAdditions(
   }
   const lastEnd = log.span(log.count - 1)[1];
   const splices: Splice[] = [{ span: [lastEnd, lastEnd], text: lines.map((l) => `,\n${l}`).join('') }, ...outputsAdded(bytes, changes.map((c) => c.item.path))];
-  return { changes, touched: [...touched], splices, pages };
+  return { changes, touched: [...touched], splices, pages, pageTopics: [...pageTopics] };
 }
 
 /** An item a rendered feed shows besides the edited ones, made from its seed as the last run made it. */
@@ -528,6 +535,25 @@ function entryLines(bytes: Buffer, count: number): EntryLines | undefined {
   return { count, span, text: (k) => bytes.toString('utf8', ...span(k)) };
 }
 
+/**
+ * Whether an entry of the log has `value` for `key`: its bytes hold the key
+ * and value as `JSON.stringify` writes them, followed by the next key or the
+ * end of the entry (a log the last run wrote, in whatever order its entries
+ * keep their keys). A quote inside a JSON string is escaped, so the search
+ * cannot match inside another value.
+ */
+function logHas(bytes: Buffer, key: 'id' | 'slug' | 'hash', value: string): boolean {
+  const field = `"${key}":${JSON.stringify(value)}`;
+  return bytes.includes(`${field},`) || bytes.includes(`${field}}`);
+}
+
+/** A topic page's text, when its file is as the last run left it (`PatchIndex.topicPages`); one edited since declines the patch, and a full run renders it again. */
+function topicPageAsLeft(outDir: string, pagePath: string, stamp: string | undefined): string {
+  const path = join(outDir, pagePath);
+  if (stamp === undefined || fileStamp(path) !== stamp) decline(`${pagePath} changed since the last run`);
+  return readFileSync(path, 'utf8');
+}
+
 /** Bytes `span` of the log replaced by `text`. */
 interface Splice {
   span: [number, number];
@@ -597,6 +623,7 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     throw e;
   }
   const { written, unchanged } = staging.commit();
+  for (const t of plan.pageTopics) index.topicPages[t] = fileStamp(join(input.outDir, index.topics[t]!.path + 'index.html'));
   // In the listing's order, as a full run reports them.
   const added = changes.filter((e) => e.status === 'new').sort((a, b) => a.at - b.at);
 

@@ -212,6 +212,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
             diagnostics: result.diagnostics,
             repairs: result.repairs,
             displayRoot: options.seedsDir,
+            outDir: options.outDir,
             ...withPrevious(readPatchIndex(indexPathFor(options.statePath), key)),
           });
         }

@@ -7,6 +7,7 @@ import { cacheKey } from '../src/cache.js';
 import { deserialize, serialize } from 'node:v8';
 import { PATCH_MAX_EDITED } from '../src/patch.js';
 import { listSeeds } from '../src/fastpath.js';
+import { fileStamp } from '../src/output-stats.js';
 import { NOW, bytesUnder, tempDir, testConfig } from './helpers.js';
 import { seedName, seedText, writeCorpus } from './support/corpus.js';
 import { parseXml } from './xml.js';
@@ -75,9 +76,11 @@ function site(config = testConfig({ limit: 15, archive: { pageSize: 20 } })) {
     if (mine.run === 'patch') {
       const a = readPatchIndex(indexPathFor(statePath), cacheKey(config, seeds, out))!;
       const b = readPatchIndex(indexPathFor(join(twin, 'state', 'log.json')), cacheKey(config, seeds, join(twin, 'out')))!;
-      const { key: _k1, logDigest: _l1, ...mineIndex } = a;
-      const { key: _k2, logDigest: _l2, ...twinIndex } = b;
+      // Apart from what names this site's own files: its key (the output folder), the log's and the topic pages' stamps.
+      const { key: _k1, logDigest: _l1, topicPages: pagesA, ...mineIndex } = a;
+      const { key: _k2, logDigest: _l2, topicPages: _p2, ...twinIndex } = b;
       expect(mineIndex).toEqual(twinIndex);
+      expect(pagesA).toEqual(a.topics.map((t) => fileStamp(join(out, t.path, 'index.html'))));
     }
     return { mine, twin: theirs };
   };
@@ -265,6 +268,7 @@ describe('patch runs', () => {
     ['an id of its own', (s) => s.add(COUNT, (t) => `Id: tag:seeds.example.org,2024-01-01:new-own\n${t}`), /names its own id/],
     ['an error', (s) => s.add(COUNT, (t) => t.replace(/Date: \S+/, 'Date: someday')), /rejected, or a draft/],
     ['a category in another case, newest of its topic', (s) => s.add(COUNT, (t) => t.replace('Categories: ', 'Categories: CORPUS, ')), /rename a topic/],
+    ['a link to its source that the page of the source would take', (s) => s.add(COUNT, (t) => `Source: Hetq\nSource-URL: https://hetq.example.org/\n${t}`), /home page a source's page links/],
     ['an edit besides', (s) => {
       s.add(COUNT);
       s.addSentence(3);
@@ -432,6 +436,42 @@ describe('patch runs', () => {
     const { mine } = await s.runBesideTwin();
     expect(mine.run).toBe('patch');
     expect(mine.written.filter((p) => !p.startsWith('articles/')).sort()).toEqual(['atom.xml', 'feed.json', 'feed.xml']);
+    s.add(COUNT);
+    const added = await s.runBesideTwin();
+    expect(added.mine.run).toBe('patch');
+    expect(added.mine.written.filter((p) => !p.startsWith('articles/')).sort()).toEqual(['atom.xml', 'feed.json', 'feed.xml', 'index.html']);
+  });
+
+  it('adds a seed just inside and just outside the main feed, and after a removed seed', async () => {
+    const s = site();
+    await s.run();
+    // Seed n is dated n hours into 2024: the main feed (15) shows seeds 89 to 75.
+    const at = (hours: number) => (t: string) => t.replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2024, 0, 1) + hours * 3_600_000).toISOString()}`);
+    s.add(COUNT, at(74.5));
+    const outside = await s.runBesideTwin();
+    expect(outside.mine.run).toBe('patch');
+    expect(outside.mine.written).not.toContain('feed.xml');
+    s.add(COUNT + 1, at(75.5));
+    const inside = await s.runBesideTwin();
+    expect(inside.mine.run).toBe('patch');
+    expect(inside.mine.written).toContain('feed.xml');
+    // The log's last entry now removed: an added seed's entry goes after it.
+    unlinkSync(join(s.seeds, seedName(COUNT + 1)));
+    expect((await s.run()).run).toBe('full');
+    s.add(COUNT + 2);
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+  });
+
+  it('makes a full run, not a patch, when a topic page it would put a card into was changed by hand', async () => {
+    const s = site();
+    await s.run();
+    const page = join(s.out, 'categories', 'corpus', 'index.html');
+    writeFileSync(page, readFileSync(page, 'utf8').replace('</h1>', '</h1>\n<p>A note added by hand.</p>'));
+    s.add(COUNT);
+    const { mine } = await s.runBesideTwin();
+    expect(mine.run).toBe('full');
+    expect(mine.patchDeclined).toMatch(/changed since the last run/);
+    expect(readFileSync(page, 'utf8')).not.toContain('A note added by hand.');
   });
 
   it('is not tried by a dry run', async () => {
