@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './helpers.js';
@@ -24,6 +24,8 @@ const LOOP_SCRIPT = join(REPO, 'test', 'support', 'publish-loop.mjs');
 interface RunMessage {
   type: 'run';
   exitCode: number;
+  /** How the run went about it: `no-op`, `patch` or `full`. */
+  run?: string;
   written?: number;
   timings?: { buildMs: number; writeMs: number; totalMs: number };
   leftovers: string[];
@@ -190,7 +192,9 @@ describe('a publisher killed at random moments', () => {
   beforeAll(() => {
     dist = compiledSeedfeed().dir;
     site = siteIn(scratchDir('seedfeed-kill-'));
-    writeCorpus(site.seeds, SEEDS, 2);
+    // Dated an hour back, as seeds a cron run finds have settled (the loop dates its own writes so too).
+    const settled = new Date(Date.now() - 3_600_000);
+    for (const name of writeCorpus(site.seeds, SEEDS, 2)) utimesSync(join(site.seeds, name), settled, settled);
     // Every item in the main feeds, so that the feeds are large and every change rewrites them.
     writeSiteConfig(site.config, { limit: 100_000 });
     mkdirSync(site.out, { recursive: true });
@@ -198,11 +202,12 @@ describe('a publisher killed at random moments', () => {
   });
 
   it(`leaves complete outputs and a readable publish log after each of ${KILLS} kills, and the next run succeeds and cleans up`, async () => {
-    const stats = { kills: 0, completedRuns: 0, killsWithTempFiles: 0, killsDuringLogWrite: 0, outputsChecked: 0, byStrategy: {} as Record<string, number> };
+    const stats = { kills: 0, completedRuns: 0, killsWithTempFiles: 0, killsDuringLogWrite: 0, outputsChecked: 0, byStrategy: {} as Record<string, number>, completedByKind: {} as Record<string, number> };
     const failedRuns: RunMessage[] = [];
     const timing: Timing = { runMs: 1000, writeMs: 400, written: 20 };
     const onRun = (run: RunMessage) => {
       stats.completedRuns++;
+      stats.completedByKind[run.run ?? 'failed'] = (stats.completedByKind[run.run ?? 'failed'] ?? 0) + 1;
       if (run.exitCode !== 0 || run.leftovers.length) failedRuns.push(run);
       if (run.timings && run.written) {
         const first = stats.completedRuns === 1;
@@ -282,9 +287,14 @@ describe('a publisher killed at random moments', () => {
         t = performance.now();
         // The next process loads while this one runs: a restart costs no load time.
         next = new LoopProcess(dist, site, onRun);
-        // Kill 0 lands in the very first write (no outputs yet); kill 1 lets one run complete, to learn the timings.
-        const strategy: Strategy | 'after one run' = k === 0 ? 'log write' : k === 1 ? 'after one run' : STRATEGIES[k % STRATEGIES.length]!;
-        const moment = strategy === 'after one run' ? Promise.race([current.nextRun(), delay(60_000)]) : killMoment(strategy, site, timing);
+        // Kill 0 lands in the very first write (no outputs yet); kill 1 lets two runs complete, to learn the timings
+        // (the second, with a stamp from the first and only an edit to publish, is a patch run).
+        const strategy: Strategy | 'after two runs' = k === 0 ? 'log write' : k === 1 ? 'after two runs' : STRATEGIES[k % STRATEGIES.length]!;
+        const twoRuns = async () => {
+          await current.nextRun();
+          await current.nextRun();
+        };
+        const moment = strategy === 'after two runs' ? Promise.race([twoRuns(), delay(60_000)]) : killMoment(strategy, site, timing);
         current.go();
         await moment;
         const crashed = await current.kill();
@@ -309,6 +319,8 @@ describe('a publisher killed at random moments', () => {
     expect(stats.completedRuns).toBeGreaterThan(0);
     // A quarter of the kills aim at the publish log's write; with enough of them some land while its temporary file exists.
     if (KILLS >= 40) expect(stats.killsDuringLogWrite).toBeGreaterThan(0);
+    // Most runs only edit seeds in a way that moves nothing: patch runs were killed and completed too.
+    if (KILLS >= 40) expect(stats.completedByKind.patch ?? 0).toBeGreaterThan(0);
 
     // One more run, as cron would start it: it succeeds, cleans up, and leaves valid outputs with every feed id logged.
     const final = await runCli(join(dist, 'cli.js'), buildArgs(site, '--quiet'), site.root);
@@ -321,5 +333,16 @@ describe('a publisher killed at random moments', () => {
     const logged = new Set((JSON.parse(readFileSync(site.state, 'utf8')) as { entries: { id: string }[] }).entries.map((e) => e.id));
     expect(ids.rss!.length).toBeGreaterThanOrEqual(SEEDS);
     for (const id of [...ids.rss!, ...ids.atom!, ...ids.json!]) expect(logged.has(id), id).toBe(true);
+    // And the output folder is what a full build from scratch makes of the same seeds and publish log, byte for byte:
+    // whatever mix of full and patch runs, killed or not, led to it.
+    const scratch = siteIn(scratchDir('seedfeed-kill-scratch-'));
+    mkdirSync(dirname(scratch.state), { recursive: true });
+    copyFileSync(site.state, scratch.state);
+    const fresh = await runCli(join(dist, 'cli.js'), buildArgs({ ...scratch, seeds: site.seeds, config: site.config }, '--quiet'), scratch.root);
+    expect(fresh).toMatchObject({ code: 0, stderr: '' });
+    const mine = snapshot(site.out);
+    const theirs = snapshot(scratch.out);
+    expect([...mine.keys()].sort()).toEqual([...theirs.keys()].sort());
+    for (const [path, file] of theirs) expect(mine.get(path)?.sha256, path).toBe(file.sha256);
   }, KILLS * 3_000 + 120_000);
 });

@@ -10,12 +10,16 @@
 // removed while it is killed), and every fourth run rewrites BULK seeds, so
 // that more files change than are staged on the calling thread and the
 // staging workers are killed too. Seeds are replaced by rename, so a kill never
-// leaves a half-written seed. After each run it sends
-// {type: 'run', exitCode, written, timings, leftovers}, where leftovers are
+// leaves a half-written seed, and dated an hour back, as seeds a cron run
+// finds have settled: so runs stamp what they built, and a run whose only
+// change is an edit that moves nothing, or an addition, is a patch
+// (src/patch.ts); the running story changes its sharer (which moves it)
+// every fifth run only. After each run it sends
+// {type: 'run', exitCode, run, written, timings, leftovers}, where leftovers are
 // the temporary files still present beside the outputs and the log: a run
 // that completed must have removed those of the runs killed before it.
 
-import { mkdirSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -38,6 +42,8 @@ function send(message) {
 function replaceSeed(name, text) {
   const temp = join(seedsDir, `.${name}.writing-${process.pid}`);
   writeFileSync(temp, text);
+  const settled = new Date(Date.now() - 3_600_000);
+  utimesSync(temp, settled, settled);
   renameSync(temp, join(seedsDir, name));
 }
 
@@ -50,7 +56,7 @@ function changeSeeds(run) {
   if (run % 4 === 0) {
     for (let k = 0; k < BULK; k++) replaceSeed(`bulk-${String(k).padStart(2, '0')}.txt`, story(`Bulk story number ${k}`, `Bulk revision ${token} of story ${k}.`, SHARERS[k % SHARERS.length]));
   }
-  replaceSeed('revision.txt', story('The story that is revised on every run', `This is revision ${token} of the running story. It keeps its id whatever the text says.`, SHARERS[run % SHARERS.length]));
+  replaceSeed('revision.txt', story('The story that is revised on every run', `This is revision ${token} of the running story. It keeps its id whatever the text says.`, SHARERS[Math.floor(run / 5) % SHARERS.length]));
   if (run % 3 === 0) {
     // Named by the time, so that the name order is the age order across processes.
     replaceSeed(`added-${Date.now()}-${token}.txt`, story(`A story added by run ${token}`, `Added while the publisher was being killed, by run ${token}.`, SHARERS[0]));
@@ -90,7 +96,7 @@ for (let run = 0; ; run++) {
   let message;
   try {
     const report = await publish({ seedsDir, outDir, statePath, config });
-    message = { type: 'run', exitCode: report.exitCode, written: report.written.length, timings: report.timings, leftovers: leftovers() };
+    message = { type: 'run', exitCode: report.exitCode, run: report.run, written: report.written.length, timings: report.timings, leftovers: leftovers() };
   } catch (e) {
     message = { type: 'run', exitCode: e.exitCode ?? 70, error: String(e.stack ?? e), leftovers: leftovers() };
   }
