@@ -358,7 +358,9 @@ function planAdditions(
   parsed.sort((a, b) => (a.meta.date?.getTime() ?? now.getTime()) - (b.meta.date?.getTime() ?? now.getTime()) || compareStrings(a.seed.file, b.seed.file));
   const slugsHere = new Set<string>();
   const idsHere = new Set<string>();
-  const slugs = { has: (slug: string) => slugsHere.has(slug) || logHas(bytes, 'slug', slug) };
+  const slugsThere = takenIn(bytes, log, 'slug');
+  const idsThere = takenIn(bytes, log, 'id');
+  const slugs = { has: (slug: string) => slugsHere.has(slug) || slugsThere.has(slug) };
   const host = new URL(config.baseUrl).hostname;
   const topicAt = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i]));
   const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
@@ -374,7 +376,7 @@ function planAdditions(
     const slug = uniqueSlug(slugify(meta.title), slugs);
     slugsHere.add(slug);
     let id = `tag:${host},${nowIso.slice(0, 10)}:articles/${encodeURIComponent(slug)}`;
-    while (idsHere.has(id) || logHas(bytes, 'id', id)) id += '-';
+    while (idsHere.has(id) || idsThere.has(id)) id += '-';
     idsHere.add(id);
     const entry = newEntry({ file: seed.file, hash: p.hash }, id, slug, nowIso);
     const identity = claimEntry(entry, { file: seed.file, hash: p.hash }, nowIso, true);
@@ -545,6 +547,26 @@ function entryLines(bytes: Buffer, count: number): EntryLines | undefined {
 function logHas(bytes: Buffer, key: 'id' | 'slug' | 'hash', value: string): boolean {
   const field = `"${key}":${JSON.stringify(value)}`;
   return bytes.includes(`${field},`) || bytes.includes(`${field}}`);
+}
+
+/**
+ * The values of `key` the log's entries hold, asked one at a time: each
+ * answer is one search of the log's bytes until a value is found taken.
+ * Then more will be asked (`base-2`, `base-3`, … for a title used many
+ * times), and one pass over the entries collects them all.
+ */
+function takenIn(bytes: Buffer, log: EntryLines, key: 'id' | 'slug'): { has(value: string): boolean } {
+  let all: Set<string> | undefined;
+  return {
+    has(value) {
+      if (all) return all.has(value);
+      if (!logHas(bytes, key, value)) return false;
+      all = new Set();
+      const entries = bytes.toString('utf8', log.count ? log.span(0)[0] : bytes.length);
+      for (const m of entries.matchAll(new RegExp(`"${key}":("(?:[^"\\\\]|\\\\.)*")[,}]`, 'g'))) all.add(JSON.parse(m[1]!) as string);
+      return true;
+    },
+  };
 }
 
 /** A topic page's text, when its file is as the last run left it (`PatchIndex.topicPages`); one edited since declines the patch, and a full run renders it again. */

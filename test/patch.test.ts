@@ -259,6 +259,20 @@ describe('patch runs', () => {
     expect(mine.new.some((n) => n.id.endsWith('-2'))).toBe(true);
   });
 
+  it('finds the slug a full run gives a title published three times already', async () => {
+    const s = site();
+    const same = (source: string, hours: number) => (t: string) =>
+      t.replace(/^.+: .+ number \d+$/m, `${source}: A headline shared by many stories`).replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2025, 0, 1) + hours * 3_600_000).toISOString()}`);
+    s.add(COUNT, same('Asbarez', 1));
+    s.add(COUNT + 1, same('Civilnet', 2));
+    s.add(COUNT + 2, same('Hetq', 3));
+    await s.run();
+    s.add(COUNT + 3, same('Azatutyun', 4));
+    const { mine } = await s.runBesideTwin();
+    expect(mine.run).toBe('patch');
+    expect(mine.new.map((n) => n.id)).toEqual([expect.stringMatching(/a-headline-shared-by-many-stories-4$/)]);
+  });
+
   const addsMore: [string, (s: ReturnType<typeof site>) => void, RegExp][] = [
     ['a new category', (s) => s.add(COUNT, (t) => t.replace('Categories: ', 'Categories: brand-new, ')), /starts a topic/],
     ['a new source', (s) => s.add(COUNT, (t) => t.replace(/^(Asbarez|The Armenian Weekly|Azatutyun|news\.am|Civilnet|Hetq):/m, 'Unheard Of Daily:')), /starts a topic/],
