@@ -245,7 +245,6 @@ function ageMs(path: string): number {
   }
 }
 
-
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

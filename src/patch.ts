@@ -8,7 +8,7 @@ import { archivePage, archivePages, formatLinks, linkArchives, mainFeed, rendere
 import { fingerprintItem } from './fingerprint.js';
 import { claimEntry, newEntry, type Identity, type LogEntry } from './identity.js';
 import type { Item, SiteConfig } from './model.js';
-import { normalizeSeed, seedMeta } from './normalize.js';
+import { normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
 import { fileStamp } from './output-stats.js';
 import type { Output } from './output.js';
 import { runParseJob, type ParseSettings } from './parse-pool.js';
@@ -235,12 +235,17 @@ function editOf(at: number, seed: SeedFile, index: PatchIndex, log: EntryLines, 
   // placement below differs), or else by its file (the only live entry of that file).
   const next: LogEntry = { ...entry };
   const identity = claimEntry(next, { file: seed.file, hash: parsed.hash }, now.toISOString());
-  const normalized = normalizeSeed(parsed, meta, identity, config, seed.file);
-  const diagnostics = [...parsed.diagnostics, ...meta.diagnostics, ...normalized.diagnostics];
+  const { item, diagnostics, bodyDiagnostics } = itemOf(seed, parsed, meta, identity, config);
   if (hasErrors(diagnostics)) decline(`${seed.file} now gives an error`);
-  if (placementOf(normalized.item, meta.explicitId) !== placementAt(index, at)) decline(`${seed.file} was edited in a way that moves its item`);
+  if (placementOf(item, meta.explicitId) !== placementAt(index, at)) decline(`${seed.file} was edited in a way that moves its item`);
+  return { at, seed, parsed, item, line: JSON.stringify(next), status: identity.status, diagnostics, bodyDiagnostics };
+}
+
+/** A parsed seed as the item `identity` makes it, fingerprinted as a build's items are, with every warning and error it gives. */
+function itemOf(seed: SeedFile, parsed: ParsedSeed, meta: SeedMeta, identity: Identity, config: SiteConfig): { item: Item; diagnostics: Diagnostic[]; bodyDiagnostics: Diagnostic[] } {
+  const normalized = normalizeSeed(parsed, meta, identity, config, seed.file);
   fingerprintItem(normalized.item, parsed.hash);
-  return { at, seed, parsed, item: normalized.item, line: JSON.stringify(next), status: identity.status, diagnostics, bodyDiagnostics: normalized.bodyDiagnostics };
+  return { item: normalized.item, diagnostics: [...parsed.diagnostics, ...meta.diagnostics, ...normalized.diagnostics], bodyDiagnostics: normalized.bodyDiagnostics };
 }
 
 /**
@@ -380,13 +385,10 @@ function planAdditions(
     idsHere.add(id);
     const entry = newEntry({ file: seed.file, hash: p.hash }, id, slug, nowIso);
     const identity = claimEntry(entry, { file: seed.file, hash: p.hash }, nowIso, true);
-    const normalized = normalizeSeed(p, meta, identity, config, seed.file);
-    const item = normalized.item;
-    const diagnostics = [...p.diagnostics, ...meta.diagnostics, ...normalized.diagnostics];
+    const { item, diagnostics, bodyDiagnostics } = itemOf(seed, p, meta, identity, config);
     if (hasErrors(diagnostics)) decline(`${seed.file} is new and gives an error`);
     const keys = duplicateKeys(item);
     for (const key of [keys.slice(0, KEY_LENGTH), keys.slice(KEY_LENGTH)]) if (key !== NO_KEY && hasDuplicateKey(index, key)) decline(`${seed.file} may be a story published already`);
-    fingerprintItem(item, p.hash);
     const time = item.published.getTime();
     /** Where the item goes in `list` (newest first), or a decline when a story there has the same date. */
     const rank = (list: Int32Array): number => {
@@ -461,7 +463,7 @@ function planAdditions(
     pagePaths.set(at, item.path);
     const line = JSON.stringify(entry);
     lines.push(line);
-    changes.push({ at, seed, parsed: p, item, line, status: identity.status, diagnostics, bodyDiagnostics: normalized.bodyDiagnostics });
+    changes.push({ at, seed, parsed: p, item, line, status: identity.status, diagnostics, bodyDiagnostics });
   }
   const lastEnd = log.span(log.count - 1)[1];
   const splices: Splice[] = [{ span: [lastEnd, lastEnd], text: lines.map((l) => `,\n${l}`).join('') }, ...outputsAdded(bytes, changes.map((c) => c.item.path))];
@@ -476,9 +478,7 @@ function shownItem(at: number, seed: SeedFile | undefined, index: PatchIndex, lo
   if (parsed.hash !== entry.hash) decline(`${seed.file} changed without its listing changing`);
   const meta = seedMeta(parsed, now);
   if (!meta.ok) decline(`${seed.file} no longer parses as it did`);
-  const item = normalizeSeed(parsed, meta, claimEntry({ ...entry }, { file: seed.file, hash: parsed.hash }, now.toISOString()), config, seed.file).item;
-  fingerprintItem(item, parsed.hash);
-  return item;
+  return itemOf(seed, parsed, meta, claimEntry({ ...entry }, { file: seed.file, hash: parsed.hash }, now.toISOString()), config).item;
 }
 
 function parse(seed: SeedFile, settings: ParseSettings): ParsedSeed {

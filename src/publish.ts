@@ -17,7 +17,6 @@ import { STATS_AHEAD_MIN, fileStamp, statOutputsAhead, type FileStamps } from '.
 
 export type { PublishReport };
 
-
 export interface PublishOptions extends Omit<BuildOptions, 'log'> {
   outDir: string;
   /** The publish log (default `.seedfeed/publish-log.json`). */
@@ -263,7 +262,6 @@ function outputStamps(outDir: string, outputs: BuildResult['outputs'], known: Re
 function exitCodeOf(result: BuildResult): number {
   return result.rejected.length || hasErrors(result.diagnostics) ? EXIT.rejected : EXIT.ok;
 }
-
 
 /** Removes files an earlier run published and this one no longer produces (a deleted item's page, say); only paths from the manifest, only inside the output folder. */
 function removeOutputs(outDir: string, paths: readonly string[]): string[] {

@@ -109,6 +109,22 @@ function site(config = testConfig({ limit: 15, archive: { pageSize: 20 } })) {
 
 const keyOf = (s: { seeds: string; out: string; config: ReturnType<typeof testConfig> }) => cacheKey(s.config, s.seeds, s.out);
 
+type Site = ReturnType<typeof site>;
+
+/** For each case: after a first run, `change` makes the next run a full one, for `reason`, with the bytes the twin's full run gives. */
+function itMakesAFullRun(when: string, cases: readonly [string, (s: Site) => void, RegExp][], makeSite: () => Site): void {
+  for (const [what, change, reason] of cases) {
+    it(`makes a full run, with the same bytes, ${when} ${what}`, async () => {
+      const s = makeSite();
+      await s.run();
+      change(s);
+      const { mine } = await s.runBesideTwin();
+      expect(mine.run).toBe('full');
+      expect(mine.patchDeclined).toMatch(reason);
+    });
+  }
+}
+
 const atom = (s: { out: string }, path: string) => parseXml(readFileSync(join(s.out, path), 'utf8'));
 
 describe('patch runs', () => {
@@ -181,7 +197,7 @@ describe('patch runs', () => {
     expect(page).toContain('By Ani Keshishian');
   });
 
-  const moves: [string, (s: ReturnType<typeof site>) => void, RegExp][] = [
+  const moves: [string, (s: Site) => void, RegExp][] = [
     ['a title changed', (s) => s.edit(COUNT - 1, (t) => t.replace(/number \d+/, 'renamed story')), /moves its item/],
     ['a dek changed', (s) => s.edit(COUNT - 1, (t) => t.replace('A short standfirst', 'A longer standfirst')), /moves its item/],
     ['a date changed', (s) => s.edit(5, (t) => t.replace(/Date: \S+/, 'Date: 2025-06-01T10:00:00Z')), /moves its item/],
@@ -206,16 +222,7 @@ describe('patch runs', () => {
       for (let n = 0; n <= PATCH_MAX_EDITED; n++) s.addSentence(n % COUNT);
     }, /more than/],
   ];
-  for (const [what, change, reason] of moves) {
-    it(`makes a full run, with the same bytes, after ${what}`, async () => {
-      const s = site(testConfig({ limit: 15, archive: { pageSize: 20 }, sources: {} }));
-      await s.run();
-      change(s);
-      const { mine } = await s.runBesideTwin();
-      expect(mine.run).toBe('full');
-      expect(mine.patchDeclined).toMatch(reason);
-    });
-  }
+  itMakesAFullRun('after', moves, () => site(testConfig({ limit: 15, archive: { pageSize: 20 }, sources: {} })));
 
   it('publishes an added seed by rendering only what shows it, with the bytes of a full run, then keeps going', async () => {
     const s = site();
@@ -273,7 +280,7 @@ describe('patch runs', () => {
     expect(mine.new.map((n) => n.id)).toEqual([expect.stringMatching(/a-headline-shared-by-many-stories-4$/)]);
   });
 
-  const addsMore: [string, (s: ReturnType<typeof site>) => void, RegExp][] = [
+  const addsMore: [string, (s: Site) => void, RegExp][] = [
     ['a new category', (s) => s.add(COUNT, (t) => t.replace('Categories: ', 'Categories: brand-new, ')), /starts a topic/],
     ['a new source', (s) => s.add(COUNT, (t) => t.replace(/^(Asbarez|The Armenian Weekly|Azatutyun|news\.am|Civilnet|Hetq):/m, 'Unheard Of Daily:')), /starts a topic/],
     ['a story published already', (s) => s.add(COUNT, () => seedText(12).replace(/Date: \S+/, 'Date: 2025-06-01T00:00:00Z')), /published already/],
@@ -288,16 +295,7 @@ describe('patch runs', () => {
       s.addSentence(3);
     }, /both edited and added/],
   ];
-  for (const [what, change, reason] of addsMore) {
-    it(`makes a full run, with the same bytes, after a seed added with ${what}`, async () => {
-      const s = site();
-      await s.run();
-      change(s);
-      const { mine } = await s.runBesideTwin();
-      expect(mine.run).toBe('full');
-      expect(mine.patchDeclined).toMatch(reason);
-    });
-  }
+  itMakesAFullRun('after a seed added with', addsMore, () => site());
 
   it('makes a full run when an added seed starts an archive page', async () => {
     const s = site(testConfig({ limit: 15, archive: { pageSize: 30 } }));
@@ -310,7 +308,7 @@ describe('patch runs', () => {
   });
 
   // The CLI checks for a no-op before it takes the lock, and hands its listing over: under the lock, the rest is checked again.
-  const besidesSeeds: [string, (s: ReturnType<typeof site>) => void, RegExp][] = [
+  const besidesSeeds: [string, (s: Site) => void, RegExp][] = [
     ['an output deleted', (s) => unlinkSync(join(s.out, 'categories', 'corpus', 'feed.json')), /output folder changed/],
     ['the publish log edited by hand', (s) => writeFileSync(s.statePath, readFileSync(s.statePath, 'utf8') + '\n'), /publish log changed/],
     ['the config changed', (s) => {

@@ -102,12 +102,17 @@ export const FRAGMENTS_KEPT = 1000;
  * again, to the same bytes.
  */
 export function forgetFragments(): void {
-  for (const memo of [rssFragments, atomFragments, jsonFragments]) memo.clear();
+  for (const memo of fragmentMemos()) memo.clear();
 }
 
 /** How many serialized items are kept, in all formats. */
 export function fragmentsKept(): number {
-  return rssFragments.size + atomFragments.size + jsonFragments.size;
+  return fragmentMemos().reduce((kept, memo) => kept + memo.size, 0);
+}
+
+/** The memos of serialized items, one per format (defined below, each beside its renderer). */
+function fragmentMemos(): BoundedCache<Item, unknown>[] {
+  return [rssFragments, atomFragments, jsonFragments];
 }
 
 interface RssFragment {

@@ -249,6 +249,7 @@ function storyList(site: SiteConfig, link: (target: string) => string, items: re
   return [LIST_START, ...items.map((item) => storyCard(site, link, item)), '</ol>'].join('\n');
 }
 
+/** `items`: the newest stories, at most `site.limit` (`homePageOutput`). */
 function homePage(site: SiteConfig, items: readonly Item[], topics: readonly TopicCount[]): string {
   const path = 'index.html';
   const link = linksFrom(path);
@@ -265,7 +266,7 @@ function homePage(site: SiteConfig, items: readonly Item[], topics: readonly Top
   }
   const main = [
     '<h1>Latest stories</h1>',
-    storyList(site, link, items.slice(0, site.limit)),
+    storyList(site, link, items),
     browse.length ? ['<nav class="topics" aria-label="Browse by topic">', ...browse, '</nav>'].join('\n') : '',
   ]
     .filter(Boolean)
