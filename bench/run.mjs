@@ -25,7 +25,8 @@ const USAGE = `usage: node bench/run.mjs [options]
   --runs N          rounds per size (default 5 up to 10k seeds, 3 above)
   --no-hugo         skip Hugo even when it is installed
   --no-archives     skip the separate full build with archive pages
-  --cli FILE        the seedfeed CLI to measure (default dist/cli.js)
+  --cli FILE        the seedfeed CLI to measure (default dist/bin/cli.js, the
+                    bundle that seedfeed and npm start run)
   --corpora DIR     where corpora are generated and cached (default bench/corpora)
   --results FILE    the Markdown file to write (default bench/RESULTS.md);
                     raw numbers go to results.json beside it
@@ -37,7 +38,7 @@ function parseArgs(argv) {
     runs: undefined,
     hugo: true,
     archives: true,
-    cli: join(REPO, 'dist', 'cli.js'),
+    cli: join(REPO, 'dist', 'bin', 'cli.js'),
     corpora: join(HERE, 'corpora'),
     results: join(HERE, 'RESULTS.md'),
   };

@@ -85,6 +85,16 @@ export function stampPathFor(statePath: string): string {
   return `${statePath}.stamp`;
 }
 
+/** The publish log's journal: what patch runs changed since the log was written whole (log-file.ts). */
+export function journalPathFor(statePath: string): string {
+  return `${statePath}.journal`;
+}
+
+/** What names the publish log's state in the build stamp: its file and its journal. */
+export function logDigest(statePath: string): string {
+  return `${fileDigest(statePath)}+${fileDigest(journalPathFor(statePath))}`;
+}
+
 /**
  * Digest of a seed listing, in the listing's order (discovery sorts it). The
  * numbers go in as raw doubles rather than text: at 100,000 seeds that is
@@ -129,6 +139,9 @@ export function fileDigest(path: string): string {
  * module was loaded from, recursively), the packages installed beside it
  * (npm's `node_modules/.package-lock.json`, rewritten by every install) and
  * the Node version. Any of them can change what a seed parses or renders to.
+ * Run from the bundle (dist/bin), the folder is the bundle's, which holds
+ * the packages' code too; no lock file is found beside it, and none is
+ * needed.
  */
 export function codeDigest(codeDir: string = dirname(fileURLToPath(import.meta.url))): string {
   // node_modules beside the package (a clone) or around it (installed as a dependency).
@@ -227,7 +240,7 @@ export function makeBuildStamp(input: StampInput): BuildStamp | undefined {
     version: BUILD_STAMP_VERSION,
     code: input.kept?.code ?? codeDigest(input.codeDir),
     config: configDigest(input.config),
-    log: fileDigest(input.statePath),
+    log: logDigest(input.statePath),
     seeds: input.seedsDigest ?? seedListDigest(input.seeds),
     seedCount: input.seeds.length,
     outputs: outputDigest(input.outDir, folders, input.watched),
@@ -305,7 +318,7 @@ export function checkFastPath(input: FastPathInput): FastPathDecision {
 export function stampMovedBesidesSeeds(stamp: BuildStamp, input: Omit<FastPathInput, 'stamp' | 'seedsDir'>): string | undefined {
   if (stamp.code !== codeDigest(input.codeDir)) return 'seedfeed itself changed';
   if (stamp.config !== configDigest(input.config)) return 'the config changed';
-  if (stamp.log !== fileDigest(input.statePath)) return 'the publish log changed';
+  if (stamp.log !== logDigest(input.statePath)) return 'the publish log changed';
   if (stamp.outputs !== outputDigest(input.outDir, stamp.outputDirs, stamp.watched)) return 'the output folder changed';
   return undefined;
 }

@@ -35,7 +35,8 @@ import { homePageOutput, itemPageOutput, topicFinder, withCardAdded } from './re
 import { briefItem, noOpReport, roundMs, type PublishReport } from './report.js';
 import { slugify, uniqueSlug } from './slug.js';
 import { TOPIC_KINDS, namesOf, topicKey } from './topics.js';
-import { Staging, unlinkQuietly, writeFileAtomically, type FileToWrite } from './write.js';
+import { Staging, unlinkQuietly, type FileToWrite } from './write.js';
+import { readLogFile, writeLogSplices, type LogFile, type Splice } from './log-file.js';
 import type { SeedFile } from './discover.js';
 
 /**
@@ -57,7 +58,8 @@ import type { SeedFile } from './discover.js';
  *   count on the home page.
  *
  * Feeds are rendered from a parse of the seeds they show; everything else
- * is left as it is. Anything more (a seed removed or renamed, an edit that
+ * is left as it is. The changes to the log's entries go to its journal, not
+ * to a rewrite of the whole log (log-file.ts). Anything more (a seed removed or renamed, an edit that
  * moves an item, an addition that starts a topic or an archive page, a seed
  * that gives an error, a log or output folder changed since the stamp, seeds
  * edited and added at once) declines the patch, and the run is a full one.
@@ -138,8 +140,8 @@ interface PatchPlan {
   index: PatchIndex;
   changes: Change[];
   outputs: (FileToWrite & Pick<Output, 'fingerprint'>)[];
-  /** The publish log's new bytes, in pieces; undefined when it does not change. */
-  log: Buffer[] | undefined;
+  /** The publish log as read, and the changes to make to it (none when it does not change). */
+  log: { file: LogFile; splices: Splice[] };
   /** The topics whose pages are written from their text as it was (`withCardAdded`). */
   pageTopics: number[];
 }
@@ -169,7 +171,9 @@ function planPatch(input: PatchInput): PatchPlan {
   if (added.length > PATCH_MAX_ADDED) decline(`more than ${PATCH_MAX_ADDED} seeds added`);
   const now = buildClock(input.now);
   const settings = parseSettings(input);
-  const bytes = readFileSync(input.statePath);
+  const file = readLogFile(input.statePath);
+  if (!file) decline('there is no publish log');
+  const bytes = file.bytes;
   const log = entryLines(bytes, index.entries);
   if (!log) decline('the publish log is not laid out as seedfeed writes it');
 
@@ -221,7 +225,7 @@ function planPatch(input: PatchInput): PatchPlan {
     outputs.push(homePageOutput(config, main ? Array.from(main.shown, (at) => items.get(at)!) : [], counts));
     for (const [path, text] of pages) outputs.push({ path, kind: 'html', text });
   }
-  return { index, changes, outputs, log: splices.length ? spliced(bytes, splices) : undefined, pageTopics };
+  return { index, changes, outputs, log: { file, splices }, pageTopics };
 }
 
 /** An edited seed parsed and checked: its item and its new log entry, when the edit moves nothing. */
@@ -276,9 +280,16 @@ function withRoomForAdded(index: PatchIndex, seeds: readonly SeedFile[]): { inde
     newAt[j] = j + k;
   }
   // Each per-seed column, with the added seeds' places put in.
+  // Copied a run of seeds at a time: the seeds between two added ones (the `j`th seed of the index goes `k` places on).
   const column = <T extends Float64Array | Int32Array>(old: T, width: number, fill: (i: number, into: T) => void, make: (length: number) => T): T => {
     const into = make(n * width);
-    for (let j = 0; j < index.count; j++) into.set(old.subarray(j * width, (j + 1) * width), newAt[j]! * width);
+    let last = 0;
+    added.forEach((i, k) => {
+      const j = i - k;
+      into.set(old.subarray(last * width, j * width), (last + k) * width);
+      last = j;
+    });
+    into.set(old.subarray(last * width), (last + added.length) * width);
     for (const i of added) fill(i, into);
     return into;
   };
@@ -545,8 +556,13 @@ function entryLines(bytes: Buffer, count: number): EntryLines | undefined {
  * cannot match inside another value.
  */
 function logHas(bytes: Buffer, key: 'id' | 'slug' | 'hash', value: string): boolean {
-  const field = `"${key}":${JSON.stringify(value)}`;
-  return bytes.includes(`${field},`) || bytes.includes(`${field}}`);
+  const field = Buffer.from(`"${key}":${JSON.stringify(value)}`);
+  // One search of the 40 MB, the few places found checked for what follows.
+  for (let at = bytes.indexOf(field); at >= 0; at = bytes.indexOf(field, at + 1)) {
+    const next = bytes[at + field.length];
+    if (next === 0x2c || next === 0x7d) return true;
+  }
+  return false;
 }
 
 /**
@@ -574,24 +590,6 @@ function topicPageAsLeft(outDir: string, pagePath: string, stamp: string | undef
   const path = join(outDir, pagePath);
   if (stamp === undefined || fileStamp(path) !== stamp) decline(`${pagePath} changed since the last run`);
   return readFileSync(path, 'utf8');
-}
-
-/** Bytes `span` of the log replaced by `text`. */
-interface Splice {
-  span: [number, number];
-  text: string;
-}
-
-/** The log's bytes with `splices` made (none overlapping), in pieces: copying 40 MB into one buffer cost ~50 ms at 100,000 seeds. */
-function spliced(bytes: Buffer, splices: readonly Splice[]): Buffer[] {
-  const pieces: Buffer[] = [];
-  let from = 0;
-  for (const { span, text } of [...splices].sort((a, b) => a.span[0] - b.span[0])) {
-    pieces.push(bytes.subarray(from, span[0]), Buffer.from(text));
-    from = span[1];
-  }
-  pieces.push(bytes.subarray(from));
-  return pieces;
 }
 
 const OUTPUTS_LINE = Buffer.from('\n "outputs": [\n');
@@ -637,9 +635,10 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
   try {
     for (const o of outputs) await staging.offer(o);
     await staging.settle();
-    // The log before the outputs are renamed into place, as in a full run. Every writer of the log removes the stamp
-    // first, so a log rewritten to the same size within its mtime tick is never vouched for by an older stamp.
-    if (plan.log) writeFileAtomically(input.statePath, plan.log);
+    // The log before the outputs are renamed into place, as in a full run: its journal appended to, or the log written
+    // whole (log-file.ts). Every writer of the log removes the stamp first, so a log rewritten to the same size within
+    // its mtime tick is never vouched for by an older stamp.
+    writeLogSplices(input.statePath, plan.log.file, plan.log.splices);
   } catch (e) {
     await staging.abort();
     throw e;

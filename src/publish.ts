@@ -1,12 +1,13 @@
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { beginRun, build, parseAhead, parseJobs, parseSettings, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
-import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, unlinkQuietly, writeFileAtomically } from './write.js';
+import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, unlinkQuietly } from './write.js';
+import { readLogFile, writeLogWhole } from './log-file.js';
 import { EXIT, StateError, hasErrors, warning } from './diagnostics.js';
 import { FORMATS } from './render/formats.js';
-import { RACY_WINDOW_MS, type SeedListing, checkFastPath, listSeeds, makeBuildStamp, readBuildStamp, stampPathFor } from './fastpath.js';
+import { RACY_WINDOW_MS, type SeedListing, checkFastPath, journalPathFor, listSeeds, makeBuildStamp, readBuildStamp, stampPathFor } from './fastpath.js';
 import { cacheKey, cacheNotWritten, cachesBeside, outputStamp, cachePathFor, readCache, writeCache } from './cache.js';
 import { briefItem, noOpReport, roundMs, type PublishReport } from './report.js';
 import { patch } from './patch.js';
@@ -43,9 +44,11 @@ export function readLog(statePath: string): PublishLog | undefined {
 function readLogAndText(statePath: string): { log: PublishLog; text: string } | undefined {
   let text: string;
   try {
-    text = readFileSync(statePath, 'utf8');
+    const file = readLogFile(statePath);
+    if (!file) return undefined;
+    text = file.bytes.toString('utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (e instanceof StateError) throw e;
     throw new StateError(`${statePath}: cannot read the publish log (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
   try {
@@ -72,7 +75,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     const deadRunBefore = lock?.tookOverFrom !== undefined || !existsSync(cachePathFor(options.statePath));
     const cleaned = options.dryRun
       ? []
-      : [...(deadRunBefore ? removeStaleTempFiles(options.outDir) : []), ...[options.statePath, ...cachesBeside(options.statePath)].flatMap(removeStaleTempFilesOf)];
+      : [...(deadRunBefore ? removeStaleTempFiles(options.outDir) : []), ...[options.statePath, journalPathFor(options.statePath), ...cachesBeside(options.statePath)].flatMap(removeStaleTempFilesOf)];
     const stampPath = stampPathFor(options.statePath);
     let listing = options.listing;
     const lastStamp = options.dryRun ? undefined : readBuildStamp(stampPath);
@@ -101,7 +104,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     let logText = read?.text;
     const writeLog = (log: PublishLog) => {
       const text = serializeLog(log);
-      if (text !== logText) writeFileAtomically(options.statePath, text);
+      if (text !== logText) writeLogWhole(options.statePath, text);
       logText = text;
     };
     const cachePath = cachePathFor(options.statePath);

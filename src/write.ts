@@ -338,30 +338,31 @@ function sameBytes(path: string, bytes: Buffer): boolean {
 
 /**
  * One file, the atomic way: temporary file in the same folder, fsync,
- * rename, fsync the folder. Temporary files of this target left by
+ * rename, fsync the folder (both fsyncs left out when not `durable`: for a
+ * cache that is checked when read, and whose loss costs time only). Temporary files of this target left by
  * dead processes are removed first. Failures are `OutputError`s naming the
  * file; the old file is then untouched. The text may come whole, or in
  * pieces of text or bytes (the lines of a large file), which are written as
  * they come (`writeTemp`).
  */
-export function writeFileAtomically(target: string, text: string | Uint8Array | Iterable<string | Uint8Array>, syncDir = true): void {
+export function writeFileAtomically(target: string, text: string | Uint8Array | Iterable<string | Uint8Array>, durable = true): void {
   let temp: string | undefined;
   try {
     mkdirSync(dirname(target), { recursive: true });
     removeStaleTempFilesOf(target);
-    temp = stage(target, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+    temp = stage(target, typeof text === 'string' ? Buffer.from(text, 'utf8') : text, durable);
     renameSync(temp, target);
   } catch (e) {
     if (temp) unlinkQuietly(temp);
     throw new OutputError(`${target} not written, the old file is unchanged: ${ioMessage(e)}`);
   }
-  if (syncDir) fsyncDir(dirname(target));
+  if (durable) fsyncDir(dirname(target));
 }
 
-/** Writes `content` to a new temporary file beside `target` and fsyncs it; returns its path. A short write throws. */
-function stage(target: string, content: Uint8Array | Iterable<string | Uint8Array>): string {
+/** Writes `content` to a new temporary file beside `target`, fsynced when `sync`; returns its path. A short write throws. */
+function stage(target: string, content: Uint8Array | Iterable<string | Uint8Array>, sync = true): string {
   const temp = tempPathFor(target);
-  writeTemp(temp, content);
+  writeTemp(temp, content, sync);
   return temp;
 }
 

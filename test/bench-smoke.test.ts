@@ -14,8 +14,9 @@ describe('the benchmark, as a smoke test', () => {
   const cc = spawnSync('cc', ['--version']).status === 0;
 
   it('generates a corpus, measures every scenario once and writes the table', () => {
-    const cli = join(REPO, 'dist', 'cli.js');
-    expect(existsSync(cli), 'dist/cli.js is missing: run "npm run build" (npm ci does) before the tests').toBe(true);
+    // The bench runs the bundled CLI, the one `seedfeed` and `npm start` run.
+    const cli = join(REPO, 'dist', 'bin', 'cli.js');
+    expect(existsSync(cli), 'dist/bin/cli.js is missing: run "npm run build" (npm ci does) before the tests').toBe(true);
     const dir = tempDir('seedfeed-bench-');
     const results = join(dir, 'RESULTS.md');
     const run = spawnSync(process.execPath, [join(REPO, 'bench', 'run.mjs'), '--sizes', '200', '--runs', '1', '--corpora', join(dir, 'corpora'), '--results', results], {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unl
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scratchDir } from './support/scratch.js';
+import { tempDir } from './helpers.js';
 import { seedName, seedText, writeCorpus, writeSiteConfig } from './support/corpus.js';
 import { compiledSeedfeed } from './support/dist.js';
 import { buildArgs, bytesChanged, expectValidOutputs, mainFeedIds, readPublishLog, runCli, siteIn, snapshot, touched, type Site } from './support/cli.js';
@@ -16,7 +16,7 @@ beforeAll(() => {
 
 /** A fresh site with `count` seeds and its own config, as a cron job would have it. */
 function newSite(count = 12): Site {
-  const site = siteIn(scratchDir('seedfeed-cron-'));
+  const site = siteIn(tempDir('seedfeed-cron-'));
   writeCorpus(site.seeds, count);
   writeSiteConfig(site.config);
   return site;

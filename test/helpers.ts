@@ -12,17 +12,18 @@ export const SAMPLE_SEEDS = join(REPO, 'seeds');
 
 const made: string[] = [];
 
-/** A fresh temporary folder, removed when the test process ends. */
+/** A fresh temporary folder, removed when its test file is done (`removeTempDirs`, from test/support/cleanup.ts). */
 export function tempDir(prefix = 'seedfeed-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   made.push(dir);
   return dir;
 }
 
-process.on('exit', () => {
+/** Removes the folders `tempDir` made; kept when SEEDFEED_KEEP_TEMP is set, to look at after a failure. */
+export function removeTempDirs(): void {
   if (process.env.SEEDFEED_KEEP_TEMP) return;
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /** Writes `files` (path relative to `dir` -> text or bytes) and returns `dir`. */
 export function writeTree(dir: string, files: Record<string, string | Uint8Array>): string {

@@ -2,12 +2,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO } from './helpers.js';
-import { scratchDir } from './support/scratch.js';
+import { REPO, tempDir } from './helpers.js';
 import { writeCorpus, writeSiteConfig } from './support/corpus.js';
 import { compiledSeedfeed } from './support/dist.js';
 import { buildArgs, mainFeedIds, outputProblem, runCli, siteIn, snapshot, tempFiles, type Site } from './support/cli.js';
 import { cachesBeside } from '../src/cache.js';
+import { journalPathFor } from '../src/fastpath.js';
+import { readLogFile } from '../src/log-file.js';
 import { TEMP_MARK } from '../src/write.js';
 
 /**
@@ -191,7 +192,7 @@ describe('a publisher killed at random moments', () => {
   let site: Site;
   beforeAll(() => {
     dist = compiledSeedfeed().dir;
-    site = siteIn(scratchDir('seedfeed-kill-'));
+    site = siteIn(tempDir('seedfeed-kill-'));
     // Dated an hour back, as seeds a cron run finds have settled (the loop dates its own writes so too).
     const settled = new Date(Date.now() - 3_600_000);
     for (const name of writeCorpus(site.seeds, SEEDS, 2)) utimesSync(join(site.seeds, name), settled, settled);
@@ -261,7 +262,8 @@ describe('a publisher killed at random moments', () => {
       }
       let ids: Set<string>;
       try {
-        const log = JSON.parse(readFileSync(site.state, 'utf8')) as { version: number; entries: { id: string }[] };
+        // As seedfeed reads it: the file with its journal's changes made (log-file.ts).
+        const log = JSON.parse(readLogFile(site.state)!.bytes.toString('utf8')) as { version: number; entries: { id: string }[] };
         if (log.version !== 1 || !Array.isArray(log.entries)) throw new Error('not a version 1 log');
         ids = new Set(log.entries.map((e) => e.id));
       } catch (e) {
@@ -326,18 +328,20 @@ describe('a publisher killed at random moments', () => {
     const final = await runCli(join(dist, 'cli.js'), buildArgs(site, '--quiet'), site.root);
     expect(final).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(tempFiles(site.out)).toEqual([]);
-    // Beside the log only its caches (no-op stamp, build cache) may stay: no lock, no temporary file.
-    expect(readdirSync(dirname(site.state)).filter((n) => !cachesBeside(site.state).map((c) => basename(c)).includes(n))).toEqual([basename(site.state)]);
+    // Beside the log only its journal and caches (no-op stamp, build cache, patch index) may stay: no lock, no temporary file.
+    const beside = [journalPathFor(site.state), ...cachesBeside(site.state)].map((c) => basename(c));
+    expect(readdirSync(dirname(site.state)).filter((n) => !beside.includes(n))).toEqual([basename(site.state)]);
     for (const path of snapshot(site.out).keys()) expect(outputProblem(path, readFileSync(join(site.out, path))), path).toBeUndefined();
     const ids = mainFeedIds(site.out);
-    const logged = new Set((JSON.parse(readFileSync(site.state, 'utf8')) as { entries: { id: string }[] }).entries.map((e) => e.id));
+    const logged = new Set((JSON.parse(readLogFile(site.state)!.bytes.toString('utf8')) as { entries: { id: string }[] }).entries.map((e) => e.id));
     expect(ids.rss!.length).toBeGreaterThanOrEqual(SEEDS);
     for (const id of [...ids.rss!, ...ids.atom!, ...ids.json!]) expect(logged.has(id), id).toBe(true);
     // And the output folder is what a full build from scratch makes of the same seeds and publish log, byte for byte:
     // whatever mix of full and patch runs, killed or not, led to it.
-    const scratch = siteIn(scratchDir('seedfeed-kill-scratch-'));
+    const scratch = siteIn(tempDir('seedfeed-kill-scratch-'));
     mkdirSync(dirname(scratch.state), { recursive: true });
     copyFileSync(site.state, scratch.state);
+    if (existsSync(journalPathFor(site.state))) copyFileSync(journalPathFor(site.state), journalPathFor(scratch.state));
     const fresh = await runCli(join(dist, 'cli.js'), buildArgs({ ...scratch, seeds: site.seeds, config: site.config }, '--quiet'), scratch.root);
     expect(fresh).toMatchObject({ code: 0, stderr: '' });
     const mine = snapshot(site.out);

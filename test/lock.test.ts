@@ -3,8 +3,7 @@ import { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO } from './helpers.js';
-import { scratchDir } from './support/scratch.js';
+import { REPO, tempDir } from './helpers.js';
 import { compiledSeedfeed } from './support/dist.js';
 import { acquireLock, processStart, readHolder, type LockHolder } from '../src/lock.js';
 import { EXIT, LockedError } from '../src/diagnostics.js';
@@ -12,7 +11,7 @@ import { EXIT, LockedError } from '../src/diagnostics.js';
 const HOLDER_SCRIPT = join(REPO, 'test', 'support', 'lock-holder.mjs');
 
 function lockPath(): string {
-  return join(scratchDir('seedfeed-lock-'), 'state', 'publish-log.json.lock');
+  return join(tempDir('seedfeed-lock-'), 'state', 'publish-log.json.lock');
 }
 
 /** The pid of a process that has exited. */

@@ -6,7 +6,8 @@ import { indexPathFor, placementAt, readPatchIndex, type PatchIndex } from '../s
 import { cacheKey } from '../src/cache.js';
 import { deserialize, serialize } from 'node:v8';
 import { PATCH_MAX_EDITED } from '../src/patch.js';
-import { listSeeds } from '../src/fastpath.js';
+import { journalPathFor, listSeeds } from '../src/fastpath.js';
+import { readLogFile } from '../src/log-file.js';
 import { fileStamp } from '../src/output-stats.js';
 import { NOW, bytesUnder, tempDir, testConfig } from './helpers.js';
 import { seedName, seedText, writeCorpus } from './support/corpus.js';
@@ -58,10 +59,12 @@ function site(config = testConfig({ limit: 15, archive: { pageSize: 20 } })) {
     copyTree(out, join(twin, 'out'));
     mkdirSync(join(twin, 'state'));
     copyFileSync(statePath, join(twin, 'state', 'log.json'));
+    if (existsSync(journalPathFor(statePath))) copyFileSync(journalPathFor(statePath), journalPathFor(join(twin, 'state', 'log.json')));
     const mine = await run();
     const theirs = await publishAt(join(twin, 'out'), join(twin, 'state', 'log.json'), runs);
     expect(theirs.run).toBe('full');
-    expect(readFileSync(statePath, 'utf8')).toBe(readFileSync(join(twin, 'state', 'log.json'), 'utf8'));
+    // The log as read: a patch run's changes are in its journal (log-file.ts), a full run's in the file.
+    expect(readLogFile(statePath)!.bytes.toString('utf8')).toBe(readLogFile(join(twin, 'state', 'log.json'))!.bytes.toString('utf8'));
     const a = bytesUnder(out);
     const b = bytesUnder(join(twin, 'out'));
     expect([...a.keys()].sort()).toEqual([...b.keys()].sort());

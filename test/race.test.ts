@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scratchDir } from './support/scratch.js';
+import { tempDir } from './helpers.js';
 import { seedName, seedText, writeCorpus, writeSiteConfig } from './support/corpus.js';
 import { compiledSeedfeed } from './support/dist.js';
 import { buildArgs, expectValidOutputs, mainFeedIds, outputProblem, readPublishLog, runCli, siteIn, tempFiles, type CliRun, type Site } from './support/cli.js';
@@ -17,7 +17,7 @@ beforeAll(() => {
 });
 
 function newSite(): Site {
-  const site = siteIn(scratchDir('seedfeed-race-'));
+  const site = siteIn(tempDir('seedfeed-race-'));
   writeCorpus(site.seeds, SEEDS, 2);
   writeSiteConfig(site.config, { limit: 1000 });
   return site;

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { scratchDir } from './support/scratch.js';
+import { tempDir } from './helpers.js';
 import { snapshot, touched } from './support/cli.js';
 import { isTempFileName, writeFilesAtomically, type FileToWrite } from '../src/write.js';
 import { OutputError } from '../src/diagnostics.js';
@@ -23,7 +23,7 @@ function pages(version: string): FileToWrite[] {
 
 describe('a staged file that cannot be written', () => {
   it('fails the whole replacement with the error, replaces nothing, and leaves no temporary file', async () => {
-    const dir = scratchDir('seedfeed-write-failure-');
+    const dir = tempDir('seedfeed-write-failure-');
     await writeFilesAtomically(dir, pages('old'));
     const old = new Date('2001-02-03T04:05:06Z');
     for (const p of snapshot(dir).keys()) utimesSync(join(dir, p), old, old);

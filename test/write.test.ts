@@ -2,8 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeTree } from './helpers.js';
-import { scratchDir } from './support/scratch.js';
+import { tempDir, writeTree } from './helpers.js';
 import { snapshot, touched } from './support/cli.js';
 import {
   changedFiles,
@@ -79,7 +78,7 @@ afterAll(() => {
 
 describe('writeFilesAtomically', () => {
   it('writes new files, creating folders, and leaves no temporary file', async () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     const result = await writeFilesAtomically(dir, feedFiles());
     expect(result).toEqual({ written: ['articles/a.html', 'feed.xml', 'feed.json'], unchanged: [] });
     for (const f of feedFiles()) expect(readFileSync(join(dir, f.path), 'utf8')).toBe(f.text);
@@ -87,7 +86,7 @@ describe('writeFilesAtomically', () => {
   });
 
   it('rewrites nothing when the bytes are the same: every file keeps its inode and mtime', async () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     await writeFilesAtomically(dir, feedFiles());
     ageAll(dir);
     const before = snapshot(dir);
@@ -96,7 +95,7 @@ describe('writeFilesAtomically', () => {
   });
 
   it('replaces only the files whose bytes changed, each by a new file renamed into place', async () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     await writeFilesAtomically(dir, feedFiles());
     ageAll(dir);
     const before = snapshot(dir);
@@ -110,7 +109,7 @@ describe('writeFilesAtomically', () => {
   });
 
   it('replaces nothing when one changed output fails its check, and says which', async () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     await writeFilesAtomically(dir, feedFiles());
     ageAll(dir);
     const before = snapshot(dir);
@@ -122,7 +121,7 @@ describe('writeFilesAtomically', () => {
   });
 
   it('replaces nothing when a changed file cannot be put in place, and leaves no temporary file', async () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     await writeFilesAtomically(dir, feedFiles());
     ageAll(dir);
     const before = snapshot(dir);
@@ -142,7 +141,7 @@ describe('writeFilesAtomically', () => {
   });
 
   it('replaces nothing when a check fails while earlier files are still being written, and leaves no temporary file', async () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     await writeFilesAtomically(dir, feedFiles());
     ageAll(dir);
     const before = snapshot(dir);
@@ -162,7 +161,7 @@ describe('writeFilesAtomically', () => {
   });
 
   it('puts every staged file in place whole, however few are written at a time', async () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     const pages = Array.from({ length: 50 }, (_, i) => ({ path: `articles/p${i}.html`, kind: 'html', text: `<p>${'x'.repeat(i * 997)}</p>\n` }));
     const staging = new Staging(dir, 3);
     for (const page of pages) await staging.offer(page);
@@ -173,7 +172,7 @@ describe('writeFilesAtomically', () => {
   });
 
   it('writes a file whose name is as long as the file system allows (the temporary name is kept short)', async () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     const name = `${'文'.repeat(80)}.html`; // 245 bytes of UTF-8
     expect(Buffer.byteLength(name)).toBe(245);
     await writeFilesAtomically(dir, [{ path: `articles/${name}`, kind: 'html', text: '<html></html>\n' }]);
@@ -185,7 +184,7 @@ describe('flushing what was staged', () => {
   const pages = Array.from({ length: 6 }, (_, i) => ({ path: `articles/p${i}.html`, kind: 'html', text: `<p>page ${i}</p>\n` }));
 
   it('flushes together, before any is put in place, the staged files not fsynced one by one', async () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     // p3 is on disk as it is offered: unchanged, so neither staged nor flushed.
     writeTree(dir, { [pages[3]!.path]: pages[3]!.text });
     const flushes: { temps: string[]; texts: string[]; inPlace: string[] }[] = [];
@@ -204,7 +203,7 @@ describe('flushing what was staged', () => {
   });
 
   it('asks for no flush when every staged file was fsynced one by one', async () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     let flushes = 0;
     const staging = new Staging(dir, 4, new StagePool(), { syncedOneByOne: pages.length, canDefer: () => true, flush: () => flushes++ });
     for (const page of pages) await staging.offer(page);
@@ -214,7 +213,7 @@ describe('flushing what was staged', () => {
   });
 
   it('replaces nothing when the flush fails, and leaves no temporary file', async () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     await writeFilesAtomically(dir, feedFiles());
     ageAll(dir);
     const before = snapshot(dir);
@@ -239,7 +238,7 @@ describe('flushing what was staged', () => {
   });
 
   it('leaves to the flush only the files of folders where one syncfs makes them durable', async () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     const files = ['local/one.html', 'remote/two.html', 'local/three.html', 'remote/four.html'].map((path) => ({ path, kind: 'html', text: `<p>${path}</p>\n` }));
     const flushed: string[] = [];
     const asked: string[] = [];
@@ -290,7 +289,7 @@ describe('flushing what was staged', () => {
   });
 
   it('syncs each file system once, and fsyncs each file where that cannot be done', () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     writeTree(dir, { 'a/one': '1', 'a/two': '2', 'b/three': '3' });
     const temps = ['a/one', 'a/two', 'b/three'].map((p) => join(dir, p));
     const asked: (readonly string[])[] = [];
@@ -306,7 +305,7 @@ describe('flushing what was staged', () => {
   });
 
   it('finds one folder per file system, keeping folders it cannot stat', () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     writeTree(dir, { 'a/x': '', 'b/y': '' });
     const [a, b, missing] = [join(dir, 'a'), join(dir, 'b'), join(dir, 'missing')];
     // /proc is a file system of its own on Linux.
@@ -314,7 +313,7 @@ describe('flushing what was staged', () => {
   });
 
   it('syncs file systems with `sync -f`, and says when it could not (this machine: Debian, GNU coreutils)', () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     expect(syncFileSystems([dir])).toBe(true);
     expect(syncFileSystems([join(dir, 'missing')])).toBe(false);
   });
@@ -322,7 +321,7 @@ describe('flushing what was staged', () => {
 
 describe('writeFileAtomically', () => {
   it('replaces one file whole, creating its folder', () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     const target = join(dir, 'state', 'publish-log.json');
     writeFileAtomically(target, '{"version":1}\n');
     const first = statSync(target).ino;
@@ -333,7 +332,7 @@ describe('writeFileAtomically', () => {
   });
 
   it('writes a text given in pieces as it comes, across the batches it encodes, whole', () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     const target = join(dir, 'state', 'log.json.cache');
     // 3,000 lines of ~1,000 characters, Armenian and emoji among them: three batches of a million characters and more.
     const lines = Array.from({ length: 3000 }, (_, i) => `{"n":${i},"t":"${'Ա😀x'.repeat(250)}"}\n`);
@@ -349,7 +348,7 @@ describe('writeFileAtomically', () => {
   });
 
   it('leaves the old file when the pieces fail part way, and no temporary file', () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     const target = join(dir, 'log.json.cache');
     writeFileAtomically(target, 'the old cache\n');
     const error = outputError(() =>
@@ -364,7 +363,7 @@ describe('writeFileAtomically', () => {
   });
 
   it('removes the temporary files of this target left by dead processes, not those of live ones or of other files', () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     const target = join(dir, 'publish-log.json');
     const dead = join(dir, `.publish-log.json${TEMP_MARK}${deadPid()}-0badc0de`);
     const alive = join(dir, `.publish-log.json${TEMP_MARK}${live.pid}-0badc0de`);
@@ -377,7 +376,7 @@ describe('writeFileAtomically', () => {
   });
 
   it('fails with an OutputError naming the file, and leaves the old one', () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     mkdirSync(join(dir, 'report.json'));
     const error = outputError(() => writeFileAtomically(join(dir, 'report.json'), '{}\n'));
     expect(error.message).toContain(join(dir, 'report.json'));
@@ -388,7 +387,7 @@ describe('writeFileAtomically', () => {
 
 describe('removeStaleTempFiles', () => {
   it('removes, in every folder, temporary files of dead processes and very old ones; keeps live writes and other files', () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     const deadOne = deadPid();
     writeTree(dir, {
       [`.feed.xml${TEMP_MARK}${deadOne}-0badc0de`]: '<rss',
@@ -406,7 +405,7 @@ describe('removeStaleTempFiles', () => {
   });
 
   it('removeStaleTempFilesOf looks only beside its target, at its own temporary files', () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     const mine = `.publish-log.json${TEMP_MARK}${deadPid()}-0badc0de`;
     const other = `.feed.xml${TEMP_MARK}${deadPid()}-0badc0de`;
     writeTree(dir, { [mine]: '{', [other]: '<' });
@@ -424,7 +423,7 @@ describe('removeStaleTempFiles', () => {
 
 describe('changedFiles', () => {
   it('compares bytes, not text or time', () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     writeTree(dir, { 'a.xml': RSS, 'b.xml': RSS.replace('utf-8', 'UTF-8'), 'c.txt': 'é' });
     const { changed, unchanged } = changedFiles(dir, [
       { path: 'a.xml', kind: 'xml', text: RSS },
@@ -437,7 +436,7 @@ describe('changedFiles', () => {
   });
 
   it('counts a FIFO or a folder where a file goes as changed, without reading or waiting on it (a dry run)', () => {
-    const dir = scratchDir('seedfeed-write-');
+    const dir = tempDir('seedfeed-write-');
     expect(spawnSync('mkfifo', [join(dir, 'feed.xml')]).status).toBe(0);
     mkdirSync(join(dir, 'feed.json'));
     const { changed, unchanged } = changedFiles(dir, feedFiles().slice(1));

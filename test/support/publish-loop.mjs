@@ -28,6 +28,7 @@ const { publish } = await import(pathToFileURL(join(distDir, 'publish.js')).href
 const { loadConfig } = await import(pathToFileURL(join(distDir, 'config.js')).href);
 const { TEMP_MARK } = await import(pathToFileURL(join(distDir, 'write.js')).href);
 const { cachesBeside } = await import(pathToFileURL(join(distDir, 'cache.js')).href);
+const { journalPathFor } = await import(pathToFileURL(join(distDir, 'fastpath.js')).href);
 
 const MAX_ADDED = 8;
 /** Seeds rewritten together: with their pages and feeds, more files than `STAGED_BEFORE_WORKERS` (stage-pool.ts). */
@@ -80,8 +81,8 @@ function leftovers() {
     }
   };
   walk(outDir, 'out/');
-  // Beside the log only the log and its caches belong once a run is over: no lock, no temporary or candidate file.
-  const belongs = [statePath, ...cachesBeside(statePath)].map((p) => basename(p));
+  // Beside the log only the log, its journal and its caches belong once a run is over: no lock, no temporary or candidate file.
+  const belongs = [statePath, journalPathFor(statePath), ...cachesBeside(statePath)].map((p) => basename(p));
   for (const name of readdirSync(dirname(statePath))) if (!belongs.includes(name)) found.push(`state/${name}`);
   return found;
 }
