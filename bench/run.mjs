@@ -115,11 +115,15 @@ async function benchConfigs(cli) {
     sources: Object.fromEntries(NAMES.sources.filter((_, k) => k % 3 === 0).map((name) => [name, { url: `https://${sourceHost(name)}/`, feed: `https://${sourceHost(name)}/feed/` }])),
   };
   let knowsArchive = false;
-  try {
-    const { checkConfig } = await import(pathToFileURL(join(dirname(cli), 'config.js')).href);
-    knowsArchive = checkConfig({ ...base, archive: false }).diagnostics.length === 0;
-  } catch {
-    knowsArchive = false;
+  // The library's config module: beside an unbundled CLI (dist/cli.js), or above the bundled one (dist/bin/cli.js).
+  for (const dir of [dirname(cli), dirname(dirname(cli))]) {
+    try {
+      const { checkConfig } = await import(pathToFileURL(join(dir, 'config.js')).href);
+      knowsArchive = checkConfig({ ...base, archive: false }).diagnostics.length === 0;
+      break;
+    } catch {
+      knowsArchive = false;
+    }
   }
   return {
     main: knowsArchive ? { ...base, archive: false } : base,

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { journalPathFor } from './fastpath.js';
-import { StateError } from './diagnostics.js';
+import { OutputError, StateError } from './diagnostics.js';
 import { unlinkQuietly, writeFileAtomically } from './write.js';
 
 /**
@@ -17,18 +17,23 @@ import { unlinkQuietly, writeFileAtomically } from './write.js';
  * The log is its file with the journal's changes made, in order; everything
  * that reads the log reads it through `readLogFile`. Each change is a byte
  * range of the log as the runs before left it, replaced by a text, and
- * carries a digest of the bytes it replaces and of those just before them,
- * so that it is never made to another log than the one it was written for.
- * The journal's first line holds the log file's size. A journal whose size
- * or first change does not match the log, and whose texts the log holds
- * already, is one a full run left behind when it died between writing the
- * log and removing the journal, and is ignored. Any other misfit (the log
- * edited by hand, or put back from an older copy, with a journal beside it)
- * stops the run like a damaged log: neither is replaced.
+ * carries a digest of the bytes it replaces and of those just before them.
+ * The journal's first line names the log file it was started on (its size,
+ * and a digest of its first and last 64 KB): a journal beside another log
+ * (the log edited by hand, or put back from an older copy) stops the run
+ * like a damaged log, and neither is replaced.
  *
- * A line cut short by a run that died while appending is ignored, and cut
- * off before the next append: the outputs of that run were not renamed yet,
- * so the run did not happen.
+ * Writing the log whole while a journal is beside it first appends a fold
+ * line to the journal naming the new log (its size and digest), flushed:
+ * a run that dies after the rename and before the journal is removed leaves
+ * a journal that names the log beside it, and it is ignored (and removed by
+ * the next run that writes). One that dies before the rename leaves the old
+ * log, which the fold line does not name: the journal applies as before.
+ *
+ * A line cut short by a run that died while appending, and a last line that
+ * does not read (a block not yet on disk when the power went), are ignored
+ * and cut off before the next append: the outputs of that run were not
+ * renamed yet, so the run did not happen.
  */
 
 /** Patch runs appended before the log is written whole again. */
@@ -37,6 +42,8 @@ export const JOURNAL_MAX_RECORDS = 64;
 export const JOURNAL_MAX_BYTES = 1 << 20;
 /** Bytes before a change that its digest covers, besides those it replaces. */
 const CHECKED_BEFORE = 64;
+/** Bytes at each end of the log that the journal's first line has a digest of. */
+const ENDS = 1 << 16;
 
 /** Bytes `span` of the log replaced by `text`. */
 export interface Splice {
@@ -47,16 +54,32 @@ export interface Splice {
 /** The log as read: its bytes with the journal's changes made, and the journal's part in them. */
 export interface LogFile {
   bytes: Buffer;
-  /** The length of the log's file, without the journal's changes. */
-  base: number;
-  /** The journal that applies, with its changes counted and the length of its whole lines; absent when there is none that applies. */
+  /** The log's file itself, without the journal's changes. */
+  base: Buffer;
+  /** The journal that applies: its changes counted, and the length of its lines that read. */
   journal?: { records: number; length: number };
+  /** A journal is beside the log that a run which wrote the log whole left: its changes are in the log. */
+  folded?: true;
 }
 
-/** One change as the journal keeps it: start, end, text, digest of the bytes checked. */
+/** One run's changes as the journal keeps them: start, end, text, digest of the bytes checked. */
 type Record = [number, number, string, string][];
 
-/** The log at `statePath` with its journal's changes made; undefined when there is no log. Fails like `readFileSync`, or with a `StateError` for a damaged journal. */
+interface Header {
+  journal: 1;
+  /** The size of the log file the journal was started on. */
+  base: number;
+  /** `endsDigest` of that file. */
+  ends: string;
+}
+
+/** Written before the log is written whole: the new log's size and digest. */
+interface Fold {
+  folded: number;
+  digest: string;
+}
+
+/** The log at `statePath` with its journal's changes made; undefined when there is no log. Fails like `readFileSync`, or with a `StateError` for a journal that is damaged or does not belong to the log. */
 export function readLogFile(statePath: string): LogFile | undefined {
   let base: Buffer;
   try {
@@ -65,107 +88,121 @@ export function readLogFile(statePath: string): LogFile | undefined {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+  const plain: LogFile = { bytes: base, base };
   const journalPath = journalPathFor(statePath);
   let journal: Buffer;
   try {
     journal = readFileSync(journalPath);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { bytes: base, base: base.length };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return plain;
     throw e;
   }
-  const damaged = (why: string) => new StateError(`${journalPath}: the publish log's journal is damaged (${why}); restore it and the log from a backup. It is not replaced, or published ids would move`);
-  const lines = wholeLines(journal);
-  const plain: LogFile = { bytes: base, base: base.length };
+  const damaged = (why: string) => new StateError(`${journalPath}: the publish log's journal is damaged (${why}); restore it and the log from a backup. Neither is replaced, or published ids would move`);
+  const lines = readLines(journal, journalPath);
   if (!lines.length) return plain;
-  let header: unknown;
-  try {
-    header = JSON.parse(lines[0]!.text);
-  } catch {
-    throw damaged('its first line is not JSON');
-  }
-  const h = header as { journal?: unknown; base?: unknown };
-  if (h.journal !== 1 || typeof h.base !== 'number') throw damaged('its first line is not a journal header');
-  const records = lines.slice(1).map((line, r) => {
-    let record: unknown;
-    try {
-      record = JSON.parse(line.text);
-    } catch {
-      throw damaged(`line ${r + 2} is not JSON`);
+  const header = lines[0]!.value as Partial<Header> | undefined;
+  if (header?.journal !== 1 || typeof header.base !== 'number' || typeof header.ends !== 'string') throw damaged('its first line is not a journal header');
+  const records: Record[] = [];
+  let digest: string | undefined;
+  for (const [k, line] of lines.entries()) {
+    if (k === 0) continue;
+    const fold = line.value as Partial<Fold> | undefined;
+    if (typeof fold?.folded === 'number' && typeof fold.digest === 'string') {
+      // A run wrote the log whole after this line; if the log is the one it wrote, it holds every change before.
+      if (fold.folded === base.length && fold.digest === (digest ??= digestOf([base]))) return { ...plain, folded: true };
+      continue;
     }
-    if (!isRecord(record)) throw damaged(`line ${r + 2} is not a list of changes`);
-    return record;
-  });
-  // A journal that does not fit the log is one a full run left when it died between writing the log whole and
-  // removing it, if the log holds every text it puts in; otherwise the log was changed by something else.
-  const absorbed = () => records.every((record) => record.every(([, , text]) => base.includes(text)));
-  const misfit = () => {
-    if (absorbed()) return plain;
+    if (!isRecord(line.value)) throw damaged(`line ${k + 1} is not a list of changes`);
+    records.push(line.value);
+  }
+  if (header.base !== base.length || header.ends !== endsDigest(base)) {
     throw new StateError(
-      `${journalPath}: the publish log was changed since its journal was written, and the journal's changes no longer fit it. Put back the log the journal was written for, or restore both from a backup. Neither is replaced, or published ids would move`,
+      `${journalPath}: the publish log was changed since its journal was written (edited by hand, or put back from another copy); the journal's changes do not fit it. Put back the log the journal was written for, or restore both from the same backup. Neither is replaced, or published ids would move`,
     );
-  };
-  if (h.base !== base.length) return misfit();
+  }
   let pieces: Buffer[] = [base];
   for (const [r, record] of records.entries()) {
-    if (!record.every(([start, end, , check]) => checkOf(pieces, start, end) === check)) {
-      if (r === 0) return misfit();
-      throw damaged(`the changes of line ${r + 2} do not fit the log`);
-    }
+    if (!record.every(([start, end, , check]) => checkOf(pieces, start, end) === check)) throw damaged(`the changes of its record ${r + 1} do not fit the log`);
     pieces = splicedPieces(
       pieces,
       record.map(([start, end, text]) => ({ span: [start, end], text })),
     );
   }
-  return { bytes: records.length ? Buffer.concat(pieces) : base, base: base.length, journal: { records: records.length, length: lines[lines.length - 1]!.end } };
+  return { bytes: records.length ? Buffer.concat(pieces) : base, base, journal: { records: records.length, length: lines[lines.length - 1]!.end } };
 }
 
-/** Writes the log whole (text or pieces) and removes its journal, whose changes the text holds. */
+/** Writes the log whole (text or pieces), then removes its journal, whose changes the text holds (see the fold line above). */
 export function writeLogWhole(statePath: string, text: string | Iterable<string | Uint8Array>): void {
+  const journalPath = journalPathFor(statePath);
+  let journal: Buffer | undefined;
+  try {
+    journal = readFileSync(journalPath);
+  } catch {
+    journal = undefined;
+  }
+  if (journal) {
+    const pieces = typeof text === 'string' ? [Buffer.from(text)] : [...text].map((p) => (typeof p === 'string' ? Buffer.from(p) : p));
+    const fold: Fold = { folded: pieces.reduce((n, p) => n + p.length, 0), digest: digestOf(pieces) };
+    appendLine(journalPath, readLines(journal, journalPath).at(-1)?.end ?? 0, Buffer.from(`${JSON.stringify(fold)}\n`));
+    text = pieces;
+  }
   writeFileAtomically(statePath, text);
-  // Not flushed: a journal that comes back after a crash no longer fits the log written, and is ignored.
-  unlinkQuietly(journalPathFor(statePath));
+  unlinkQuietly(journalPath);
 }
 
 /** Makes `splices` (none overlapping, in the coordinates of `file.bytes`) to the log read as `file`: appended to its journal, or the log written whole when the journal is full. */
 export function writeLogSplices(statePath: string, file: LogFile, splices: readonly Splice[]): void {
   if (!splices.length) return;
-  const sorted = [...splices].sort((a, b) => a.span[0] - b.span[0]);
+  const sorted = sortedSplices(splices);
   const record: Record = sorted.map(({ span: [start, end], text }) => [start, end, text, checkOf([file.bytes], start, end)]);
   const line = Buffer.from(`${JSON.stringify(record)}\n`);
   const journal = file.journal;
   if (journal && (journal.records >= JOURNAL_MAX_RECORDS || journal.length + line.length > JOURNAL_MAX_BYTES)) {
-    writeLogWhole(statePath, spliced(file.bytes, sorted));
+    writeLogWhole(statePath, splicedPieces([file.bytes], sorted));
     return;
   }
   const journalPath = journalPathFor(statePath);
-  if (!journal) {
-    writeFileAtomically(journalPath, [`${JSON.stringify({ journal: 1, base: file.base })}\n`, line]);
-    return;
+  if (journal) appendLine(journalPath, journal.length, line);
+  else {
+    // A new journal, in place of none or of one a run that wrote the log whole left (`folded`).
+    const header: Header = { journal: 1, base: file.base.length, ends: endsDigest(file.base) };
+    writeFileAtomically(journalPath, [`${JSON.stringify(header)}\n`, line]);
   }
+}
+
+/** Appends `line` to the journal after its first `length` bytes (what follows them: a line cut short), flushed. On failure the journal is cut back and an `OutputError` thrown. */
+function appendLine(journalPath: string, length: number, line: Buffer): void {
   let fd: number | undefined;
   try {
     fd = openSync(journalPath, 'r+');
-    // A line a dead run left cut short is cut off.
-    ftruncateSync(fd, journal.length);
+    ftruncateSync(fd, length);
     let at = 0;
-    while (at < line.length) at += writeSync(fd, line, at, line.length - at, journal.length + at);
+    while (at < line.length) at += writeSync(fd, line, at, line.length - at, length + at);
     fsyncSync(fd);
   } catch (e) {
-    throw new StateError(`${journalPath}: cannot append to the publish log's journal (${(e as NodeJS.ErrnoException).code ?? e})`);
+    try {
+      if (fd !== undefined) ftruncateSync(fd, length);
+    } catch {
+      /* the next read ignores a line cut short */
+    }
+    throw new OutputError(`${journalPath}: nothing written, the publish log's journal could not be appended to (${(e as NodeJS.ErrnoException).code ?? e})`);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
-/** `bytes` with `splices` made (none overlapping), in pieces: copying 40 MB into one buffer cost ~50 ms at 100,000 seeds. */
-function spliced(bytes: Buffer, splices: readonly Splice[]): Buffer[] {
-  return splicedPieces([bytes], splices);
+/** The changes in order: by start, an insertion before a replacement at the same place; overlapping ones are refused. */
+function sortedSplices(splices: readonly Splice[]): Splice[] {
+  const sorted = [...splices].sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);
+  for (let k = 1; k < sorted.length; k++) if (sorted[k]!.span[0] < sorted[k - 1]!.span[1]) throw new Error('overlapping changes to the publish log');
+  return sorted;
 }
 
+/** `bytes` with `splices` made, in pieces: copying 40 MB into one buffer cost ~50 ms at 100,000 seeds. */
 function splicedPieces(pieces: readonly Buffer[], splices: readonly Splice[]): Buffer[] {
   const out: Buffer[] = [];
   let from = 0;
-  for (const { span, text } of [...splices].sort((a, b) => a.span[0] - b.span[0])) {
+  for (const { span, text } of sortedSplices(splices)) {
     out.push(...slicePieces(pieces, from, span[0]), Buffer.from(text));
     from = span[1];
   }
@@ -186,30 +223,53 @@ function slicePieces(pieces: readonly Buffer[], from: number, to: number): Buffe
   return out;
 }
 
-/** A digest of the bytes a change replaces and of the `CHECKED_BEFORE` bytes before them. */
+/** A digest of the bytes a change replaces and of the `CHECKED_BEFORE` bytes before them, with their count. */
 function checkOf(pieces: readonly Buffer[], start: number, end: number): string {
+  const checked = slicePieces(pieces, Math.max(0, start - CHECKED_BEFORE), end);
+  return `${checked.reduce((n, p) => n + p.length, 0)}:${digestOf(checked).slice(0, 16)}`;
+}
+
+/** A digest of the first and last `ENDS` bytes of a log file: the header and topics, the newest entries. */
+function endsDigest(base: Buffer): string {
+  return digestOf(base.length <= 2 * ENDS ? [base] : [base.subarray(0, ENDS), base.subarray(base.length - ENDS)]).slice(0, 16);
+}
+
+function digestOf(pieces: readonly Uint8Array[]): string {
   const hash = createHash('sha1');
-  let length = 0;
-  for (const p of slicePieces(pieces, Math.max(0, start - CHECKED_BEFORE), end)) {
-    hash.update(p);
-    length += p.length;
-  }
-  return `${length}:${hash.digest('hex').slice(0, 16)}`;
+  for (const p of pieces) hash.update(p);
+  return hash.digest('hex');
 }
 
 function isRecord(value: unknown): value is Record {
-  return (
-    Array.isArray(value) &&
-    value.every((c) => Array.isArray(c) && c.length === 4 && Number.isInteger(c[0]) && Number.isInteger(c[1]) && c[0] <= c[1] && typeof c[2] === 'string' && typeof c[3] === 'string')
-  );
+  if (!Array.isArray(value)) return false;
+  let end = 0;
+  for (const c of value as unknown[]) {
+    if (!Array.isArray(c) || c.length !== 4 || !Number.isInteger(c[0]) || !Number.isInteger(c[1]) || typeof c[2] !== 'string' || typeof c[3] !== 'string') return false;
+    // In order and not overlapping, as `writeLogSplices` writes them.
+    if (c[0] < end || c[1] < c[0]) return false;
+    end = c[1];
+  }
+  return true;
 }
 
-/** The lines of `bytes` that end in a newline, with where each ends; a last line without one (cut short) is left out. */
-function wholeLines(bytes: Buffer): { text: string; end: number }[] {
-  const lines: { text: string; end: number }[] = [];
+/**
+ * The journal's lines that read, parsed, with where each ends. A last line
+ * without its newline (cut short), or that does not parse (its block lost
+ * with the power), is left out; a line before it that does not parse is
+ * damage, and stops the run.
+ */
+function readLines(bytes: Buffer, path: string): { value: unknown; end: number }[] {
+  const lines: { value: unknown; end: number }[] = [];
   let from = 0;
   for (let nl = bytes.indexOf(10, from); nl >= 0; nl = bytes.indexOf(10, from)) {
-    lines.push({ text: bytes.toString('utf8', from, nl), end: nl + 1 });
+    let value: unknown;
+    try {
+      value = JSON.parse(bytes.toString('utf8', from, nl));
+    } catch {
+      if (nl + 1 < bytes.length) throw new StateError(`${path}: the publish log's journal is damaged (line ${lines.length + 1} is not JSON); restore it and the log from a backup. Neither is replaced, or published ids would move`);
+      break;
+    }
+    lines.push({ value, end: nl + 1 });
     from = nl + 1;
   }
   return lines;

@@ -41,18 +41,20 @@ export function readLog(statePath: string): PublishLog | undefined {
 }
 
 /** The log and its text as read, so that a run compares its new log with the text instead of reading the file again. */
-function readLogAndText(statePath: string): { log: PublishLog; text: string } | undefined {
+function readLogAndText(statePath: string): { log: PublishLog; text: string; folded?: true } | undefined {
   let text: string;
+  let folded: true | undefined;
   try {
     const file = readLogFile(statePath);
     if (!file) return undefined;
     text = file.bytes.toString('utf8');
+    folded = file.folded;
   } catch (e) {
     if (e instanceof StateError) throw e;
     throw new StateError(`${statePath}: cannot read the publish log (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
   try {
-    return { log: parseLog(text), text };
+    return { log: parseLog(text), text, ...(folded ? { folded } : {}) };
   } catch (e) {
     throw new StateError(`${statePath}: the publish log is damaged (${(e as Error).message}); restore it from a backup. It is not replaced, or every published id would move`);
   }
@@ -99,6 +101,8 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     const buildListing = options.displayRoot === undefined ? (listing ?? listSeeds(options.seedsDir)) : undefined;
     const listedAtMs = (buildListing ?? listing)?.listedAtMs ?? Date.now();
     const read = readLogAndText(options.statePath);
+    // A journal whose changes a run that died wrote into the log already (log-file.ts) goes.
+    if (read?.folded && !options.dryRun) unlinkQuietly(journalPathFor(options.statePath));
     const previousLog = read?.log;
     // The log's text on disk, kept up to date as this run writes it.
     let logText = read?.text;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appendFileSync, existsSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { JOURNAL_MAX_RECORDS, readLogFile, writeLogSplices, writeLogWhole, type Splice } from '../src/log-file.js';
 import { journalPathFor } from '../src/fastpath.js';
 import { publish } from '../src/publish.js';
@@ -33,6 +34,11 @@ function logAt(text: string): string {
   return path;
 }
 
+/** The fold line a run appends to the journal before it writes the log whole as `text` (`Fold` in log-file.ts). */
+function foldLine(text: string): string {
+  return JSON.stringify({ folded: Buffer.byteLength(text), digest: createHash('sha1').update(text).digest('hex') });
+}
+
 /** Makes `splices` through the journal and checks the log reads as `splicedText` says. */
 function change(path: string, splices: Splice[]): string {
   const before = readLogFile(path)!;
@@ -62,7 +68,7 @@ describe('the publish log journal', () => {
     expect(statSync(path).mtimeMs).toBe(mtime);
     const lines = readFileSync(journalPathFor(path), 'utf8').split('\n');
     expect(lines).toHaveLength(3); // header, one record, the empty string after the last newline
-    expect(JSON.parse(lines[0]!)).toEqual({ journal: 1, base: Buffer.byteLength(LOG) });
+    expect(JSON.parse(lines[0]!)).toEqual({ journal: 1, base: Buffer.byteLength(LOG), ends: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(ids(text)).toEqual(['a', 'b', 'c']);
 
     // The next run's changes are in the coordinates of the log as the journal left it (after a multi-byte slug).
@@ -96,27 +102,55 @@ describe('the publish log journal', () => {
     expect(ids(text)).toHaveLength(JOURNAL_MAX_RECORDS + 3);
   });
 
-  it('ignores a journal whose changes the log holds already: a full run died between writing the log and removing it', () => {
+  it('ignores a journal that names the log beside it as written whole: a run died after writing the log and before removing the journal', () => {
     const path = logAt(LOG);
     const text = change(path, [{ span: [ENTRIES_END, ENTRIES_END], text: ',\n{"id":"c","slug":"c"}' }]);
     const journal = readFileSync(journalPathFor(path));
     writeLogWhole(path, text);
     expect(existsSync(journalPathFor(path))).toBe(false);
-    writeFileSync(journalPathFor(path), journal);
-    expect(readLogFile(path)!.bytes.toString('utf8')).toBe(text);
+    // What the run appended before it renamed the log into place: a fold line naming the log it was writing.
+    writeFileSync(journalPathFor(path), Buffer.concat([journal, Buffer.from(`${foldLine(text)}\n`)]));
+    expect(readLogFile(path)!.folded).toBe(true);
     expect(readLogFile(path)!.journal).toBeUndefined();
+    expect(readLogFile(path)!.bytes.toString('utf8')).toBe(text);
+    // The next change starts a journal of its own.
+    const end = Buffer.byteLength(text.slice(0, text.indexOf('\n ]')));
+    const next = change(path, [{ span: [end, end], text: ',\n{"id":"d","slug":"d"}' }]);
+    expect(ids(next)).toEqual(['a', 'b', 'c', 'd']);
+    expect(readFileSync(journalPathFor(path), 'utf8').split('\n')).toHaveLength(3);
+  });
+
+  it('applies the journal past a fold line that does not name the log: a run died before writing the log whole', () => {
+    const path = logAt(LOG);
+    const text = change(path, [{ span: [ENTRIES_END, ENTRIES_END], text: ',\n{"id":"c","slug":"c"}' }]);
+    appendFileSync(journalPathFor(path), `${foldLine(`${text}and more`)}\n`);
+    expect(readLogFile(path)!.bytes.toString('utf8')).toBe(text);
+    const end = Buffer.byteLength(text.slice(0, text.indexOf('\n ]')));
+    expect(ids(change(path, [{ span: [end, end], text: ',\n{"id":"d","slug":"d"}' }]))).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('ignores a last line that does not read (its block lost with the power) and cuts it off before the next append', () => {
+    const path = logAt(LOG);
+    const text = change(path, [{ span: [ENTRIES_END, ENTRIES_END], text: ',\n{"id":"c","slug":"c"}' }]);
+    appendFileSync(journalPathFor(path), Buffer.concat([Buffer.from('[[12,12,"'), Buffer.alloc(20), Buffer.from('\n')]));
+    expect(readLogFile(path)!.bytes.toString('utf8')).toBe(text);
+    const end = Buffer.byteLength(text.slice(0, text.indexOf('\n ]')));
+    change(path, [{ span: [end, end], text: ',\n{"id":"d","slug":"d"}' }]);
+    expect(readFileSync(journalPathFor(path)).includes(0)).toBe(false);
   });
 
   it('stops when the log was changed beside its journal, or the journal is damaged, and names the journal', () => {
-    const edited = logAt(LOG);
-    change(edited, [{ span: [ENTRIES_END, ENTRIES_END], text: ',\n{"id":"c","slug":"c"}' }]);
-    writeFileSync(edited, LOG.replace('"b"}', '"b","note":"by hand"}'));
-    expect(() => readLogFile(edited)).toThrow(StateError);
-    expect(() => readLogFile(edited)).toThrow(/log\.json\.journal: the publish log was changed since its journal was written/);
+    for (const byHand of [LOG.replace('"b"}', '"b","note":"by hand"}'), LOG.replace('"slug":"b"', '"slug":"x"')]) {
+      const edited = logAt(LOG);
+      change(edited, [{ span: [ENTRIES_END, ENTRIES_END], text: ',\n{"id":"c","slug":"c"}' }]);
+      writeFileSync(edited, byHand);
+      expect(() => readLogFile(edited)).toThrow(StateError);
+      expect(() => readLogFile(edited)).toThrow(/log\.json\.journal: the publish log was changed since its journal was written/);
+    }
 
     const damaged = logAt(LOG);
     change(damaged, [{ span: [ENTRIES_END, ENTRIES_END], text: ',\n{"id":"c","slug":"c"}' }]);
-    appendFileSync(journalPathFor(damaged), 'not a record\n');
+    appendFileSync(journalPathFor(damaged), 'not a record\n[]\n');
     expect(() => readLogFile(damaged)).toThrow(/log\.json\.journal: the publish log's journal is damaged \(line 3 is not JSON\)/);
   });
 });
@@ -167,6 +201,24 @@ describe('patch runs and the journal', () => {
     expect(full.run).toBe('full');
     expect(existsSync(journalPathFor(s.statePath))).toBe(false);
     expect(parseLog(readFileSync(s.statePath, 'utf8')).entries.find((e) => e.file === seedName(29))!.hash).toBe(entry.hash);
+  });
+
+  it('a journal left by a run that died after writing the log whole is removed by the next run, which changes nothing', async () => {
+    const s = site();
+    await s.run();
+    s.edit(27);
+    expect((await s.run()).run).toBe('patch');
+    const journal = readFileSync(journalPathFor(s.statePath));
+    unlinkSync(join(s.seeds, seedName(4)));
+    expect((await s.run()).run).toBe('full');
+    const log = readFileSync(s.statePath, 'utf8');
+    writeFileSync(journalPathFor(s.statePath), Buffer.concat([journal, Buffer.from(`${foldLine(log)}\n`)]));
+    const next = await s.run();
+    expect(next.run).toBe('full');
+    expect(next.written).toEqual([]);
+    expect(existsSync(journalPathFor(s.statePath))).toBe(false);
+    expect(readFileSync(s.statePath, 'utf8')).toBe(log);
+    expect((await s.run()).run).toBe('no-op');
   });
 
   it('a log edited by hand beside a journal stops the run (exit 5) and is left as it is', async () => {
