@@ -69,8 +69,8 @@ interface Header {
   journal: 1;
   /** The size of the log file the journal was started on. */
   base: number;
-  /** `endsDigest` of that file. */
-  ends: string;
+  /** `endsDigest` of that file (absent in journals of c8dd20d). */
+  ends?: string;
 }
 
 /** Written before the log is written whole: the new log's size and digest. */
@@ -101,7 +101,8 @@ export function readLogFile(statePath: string): LogFile | undefined {
   const lines = readLines(journal, journalPath);
   if (!lines.length) return plain;
   const header = lines[0]!.value as Partial<Header> | undefined;
-  if (header?.journal !== 1 || typeof header.base !== 'number' || typeof header.ends !== 'string') throw damaged('its first line is not a journal header');
+  // A journal of c8dd20d has no `ends`: its log is checked by size and by each change's digest.
+  if (header?.journal !== 1 || typeof header.base !== 'number' || !(typeof header.ends === 'string' || header.ends === undefined)) throw damaged('its first line is not a journal header');
   const records: Record[] = [];
   let digest: string | undefined;
   for (const [k, line] of lines.entries()) {
@@ -115,7 +116,7 @@ export function readLogFile(statePath: string): LogFile | undefined {
     if (!isRecord(line.value)) throw damaged(`line ${k + 1} is not a list of changes`);
     records.push(line.value);
   }
-  if (header.base !== base.length || header.ends !== endsDigest(base)) {
+  if (header.base !== base.length || (header.ends !== undefined && header.ends !== endsDigest(base))) {
     throw new StateError(
       `${journalPath}: the publish log was changed since its journal was written (edited by hand, or put back from another copy); the journal's changes do not fit it. Put back the log the journal was written for, or restore both from the same backup. Neither is replaced, or published ids would move`,
     );

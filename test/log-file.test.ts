@@ -78,6 +78,16 @@ describe('the publish log journal', () => {
     expect(readLogFile(path)!.journal).toMatchObject({ records: 2 });
   });
 
+  it('reads a journal whose first line has no digest of the ends of the log (as c8dd20d wrote them)', () => {
+    const path = logAt(LOG);
+    const text = change(path, [{ span: [ENTRIES_END, ENTRIES_END], text: ',\n{"id":"c","slug":"c"}' }]);
+    const [, ...rest] = readFileSync(journalPathFor(path), 'utf8').split('\n');
+    writeFileSync(journalPathFor(path), [JSON.stringify({ journal: 1, base: Buffer.byteLength(LOG) }), ...rest].join('\n'));
+    expect(readLogFile(path)!.bytes.toString('utf8')).toBe(text);
+    writeFileSync(path, LOG.replace('"slug":"b"', '"slug":"x"'));
+    expect(() => readLogFile(path)).toThrow(/do not fit the log/);
+  });
+
   it('ignores a line cut short by a run that died while appending, and cuts it off before the next append', () => {
     const path = logAt(LOG);
     const first = change(path, [{ span: [ENTRIES_END, ENTRIES_END], text: ',\n{"id":"c","slug":"c"}' }]);
