@@ -76,6 +76,17 @@ describe('the publish log journal', () => {
     const again = change(path, [{ span: [end, end], text: ',\n{"id":"d","slug":"d"}' }]);
     expect(ids(again)).toEqual(['a', 'b', 'c', 'd']);
     expect(readLogFile(path)!.journal).toMatchObject({ records: 2 });
+
+    // A run that shortens an early entry and lengthens a later one: the log's bytes move both ways when it is read.
+    const a = Buffer.byteLength(again.slice(0, again.indexOf('{"id":"a"')));
+    const aEnd = a + Buffer.byteLength('{"id":"a","slug":"élan"}');
+    const c = Buffer.byteLength(again.slice(0, again.indexOf('{"id":"c"')));
+    const third = change(path, [
+      { span: [a, aEnd], text: '{"id":"a"}' },
+      { span: [c, c + Buffer.byteLength('{"id":"c","slug":"ç"}')], text: '{"id":"c","slug":"ç","note":"a longer entry than it was"}' },
+    ]);
+    expect(ids(third)).toEqual(['a', 'b', 'c', 'd']);
+    expect(readLogFile(path)!.journal).toMatchObject({ records: 3 });
   });
 
   it('reads a journal whose first line has no digest of the ends of the log (as c8dd20d wrote them)', () => {
