@@ -59,10 +59,11 @@ import type { SeedFile } from './discover.js';
  *
  * Feeds are rendered from a parse of the seeds they show; everything else
  * is left as it is. The changes to the log's entries go to its journal, not
- * to a rewrite of the whole log (log-file.ts). Anything more (a seed removed or renamed, an edit that
- * moves an item, an addition that starts a topic or an archive page, a seed
- * that gives an error, a log or output folder changed since the stamp, seeds
- * edited and added at once) declines the patch, and the run is a full one.
+ * to a rewrite of the whole log (log-file.ts). Anything more (a seed removed
+ * or renamed, an edit that moves an item, an addition that starts a topic
+ * or an archive page, a seed that gives an error, a log or output folder
+ * changed since the stamp, seeds edited and added at once) declines the
+ * patch, and the run is a full one.
  *
  * A patch run reports as a no-op does (the errors of the last full run and
  * its counts), plus what it changed: the edited seeds' warnings and repairs,
@@ -279,8 +280,8 @@ function withRoomForAdded(index: PatchIndex, seeds: readonly SeedFile[]): { inde
     while (k < added.length && added[k]! <= j + k) k++;
     newAt[j] = j + k;
   }
-  // Each per-seed column, with the added seeds' places put in.
-  // Copied a run of seeds at a time: the seeds between two added ones (the `j`th seed of the index goes `k` places on).
+  // Each per-seed column, with the added seeds' places put in; copied a run of seeds at a time (those between two added
+  // ones: the index's `j`th seed goes `k` places on).
   const column = <T extends Float64Array | Int32Array>(old: T, width: number, fill: (i: number, into: T) => void, make: (length: number) => T): T => {
     const into = make(n * width);
     let last = 0;
