@@ -387,6 +387,9 @@ function planAdditions(
   const pageTopics = new Set<number>();
   const pagePaths = new Map<number, string>();
   const pathOf = (at: number) => pagePaths.get(at) ?? `articles/${entryOf(log, index, at, seeds[at]!.file).slug}.html`;
+  /** The ids of the seeds added so far, whose entries are not in the log's bytes yet. */
+  const addedIds = new Map<number, string>();
+  const idAt = (at: number) => addedIds.get(at) ?? entryOf(log, index, at, seeds[at]!.file).id;
   const lines: string[] = [];
   const changes: Change[] = [];
   for (const { at, seed, parsed: p, meta } of parsed) {
@@ -402,7 +405,7 @@ function planAdditions(
     const keys = duplicateKeys(item);
     for (const key of [keys.slice(0, KEY_LENGTH), keys.slice(KEY_LENGTH)]) if (key !== NO_KEY && hasDuplicateKey(index, key)) decline(`${seed.file} may be a story published already`);
     const time = item.published.getTime();
-    /** Where the item goes in `list` (newest first), or a decline when a story there has the same date. */
+    /** Where the item goes in `list`: newest first, and stories of the same date by id, as a full run sorts them (`sortNewestFirst` in build.ts). */
     const rank = (list: Int32Array): number => {
       let lo = 0;
       let hi = list.length;
@@ -411,7 +414,7 @@ function planAdditions(
         if (index.published[list[mid]!]! > time) lo = mid + 1;
         else hi = mid;
       }
-      if (index.published[list[lo]!] === time) decline(`${seed.file} has the date of a story it would be listed beside`);
+      while (lo < list.length && index.published[list[lo]!] === time && idAt(list[lo]!) < item.id) lo++;
       return lo;
     };
     const inserted = (list: Int32Array, r: number, limit = Infinity) => {
@@ -473,6 +476,7 @@ function planAdditions(
     index.placement = index.placement.slice(0, at * PLACEMENT_LENGTH) + placementOf(item, undefined) + index.placement.slice((at + 1) * PLACEMENT_LENGTH);
     index.dedupe = index.dedupe.slice(0, at * 2 * KEY_LENGTH) + keys + index.dedupe.slice((at + 1) * 2 * KEY_LENGTH);
     pagePaths.set(at, item.path);
+    addedIds.set(at, item.id);
     const line = JSON.stringify(entry);
     lines.push(line);
     changes.push({ at, seed, parsed: p, item, line, status: identity.status, diagnostics, bodyDiagnostics });

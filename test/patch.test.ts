@@ -283,12 +283,29 @@ describe('patch runs', () => {
     expect(mine.new.map((n) => n.id)).toEqual([expect.stringMatching(/a-headline-shared-by-many-stories-4$/)]);
   });
 
+  it('patches seeds added with the date of stories published already, listed beside them by id as a full run lists them', async () => {
+    const s = site();
+    await s.run();
+    /** Seed `n` under another title (so another slug and id), dated as seed `as` is. */
+    const datedAs = (n: number, as: number, title: string) =>
+      s.add(n, (t) => t.replace(/^(.+?): .+ number \d+$/m, `$1: ${title}`).replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2024, 0, 1) + as * 3_600_000).toISOString()}`));
+    // Beside an old story, one before it by id and one after it, in one run; then beside the newest story.
+    datedAs(COUNT, 40, 'Aardvarks counted in the valley again');
+    datedAs(COUNT + 1, 40, 'Zebra crossings painted on the bridge');
+    const { mine } = await s.runBesideTwin();
+    expect(mine.run).toBe('patch');
+    expect(mine.counts.new).toBe(2);
+    datedAs(COUNT + 2, COUNT - 1, 'Aardvarks seen near the station');
+    const newest = await s.runBesideTwin();
+    expect(newest.mine.run).toBe('patch');
+    expect(newest.mine.written).toContain('feed.xml');
+  });
+
   const addsMore: [string, (s: Site) => void, RegExp][] = [
     ['a new category', (s) => s.add(COUNT, (t) => t.replace('Categories: ', 'Categories: brand-new, ')), /starts a topic/],
     ['a new source', (s) => s.add(COUNT, (t) => t.replace(/^(Asbarez|The Armenian Weekly|Azatutyun|news\.am|Civilnet|Hetq):/m, 'Unheard Of Daily:')), /starts a topic/],
     ['a story published already', (s) => s.add(COUNT, () => seedText(12).replace(/Date: \S+/, 'Date: 2025-06-01T00:00:00Z')), /published already/],
     ['a copy of a seed', (s) => s.add(COUNT, () => readFileSync(join(s.seeds, seedName(12)), 'utf8')), /bytes of an entry/],
-    ['the date of a story beside it', (s) => s.add(COUNT, (t) => t.replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2024, 0, 1) + 40 * 3_600_000).toISOString()}`)), /date of a story/],
     ['an id of its own', (s) => s.add(COUNT, (t) => `Id: tag:seeds.example.org,2024-01-01:new-own\n${t}`), /names its own id/],
     ['an error', (s) => s.add(COUNT, (t) => t.replace(/Date: \S+/, 'Date: someday')), /rejected, or a draft/],
     ['a category in another case, newest of its topic', (s) => s.add(COUNT, (t) => t.replace('Categories: ', 'Categories: CORPUS, ')), /rename a topic/],
