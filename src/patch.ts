@@ -342,9 +342,9 @@ interface Additions {
  * pages, and the last archive page, and a count on the home page. Declined
  * when a full run would do more: a new topic, a new archive page, a story
  * published already (`dropDuplicateStories`), the bytes of an entry the log
- * has (a seed renamed back, a copy), an id of its own, an error, a draft, a
- * date the same as a story it would be listed beside (the order then comes
- * from ids), or a topic renamed or relinked by its newest story.
+ * has (a seed renamed back, a copy), an id of its own, an error, a draft,
+ * or a topic renamed or relinked by its newest story. A story with the date
+ * of one it is listed beside goes before or after it by id (`rank`).
  */
 function planAdditions(
   added: readonly number[],

@@ -11,7 +11,7 @@ import { readLogFile } from '../src/log-file.js';
 import { fileStamp } from '../src/output-stats.js';
 import { NOW, bytesUnder, tempDir, testConfig } from './helpers.js';
 import { seedName, seedText, writeCorpus } from './support/corpus.js';
-import { parseXml } from './xml.js';
+import { child, descendants, parseXml } from './xml.js';
 
 /**
  * Patch runs (src/patch.ts): a rebuild after a few seeds were edited in a
@@ -295,10 +295,17 @@ describe('patch runs', () => {
     const { mine } = await s.runBesideTwin();
     expect(mine.run).toBe('patch');
     expect(mine.counts.new).toBe(2);
+    // Beside the newest story, one before it and one after it: in the main feed, the corpus feed and the last archive page.
     datedAs(COUNT + 2, COUNT - 1, 'Aardvarks seen near the station');
+    datedAs(COUNT + 3, COUNT - 1, 'Zebras seen near the station');
     const newest = await s.runBesideTwin();
     expect(newest.mine.run).toBe('patch');
     expect(newest.mine.written).toContain('feed.xml');
+    const titles = descendants(parseXml(readFileSync(join(s.out, 'feed.xml'), 'utf8')), 'item')
+      .slice(0, 3)
+      .map((i) => child(i, 'title')?.text);
+    expect(titles[0]).toBe('Aardvarks seen near the station');
+    expect(titles[2]).toBe('Zebras seen near the station');
   });
 
   const addsMore: [string, (s: Site) => void, RegExp][] = [
