@@ -306,6 +306,11 @@ describe('patch runs', () => {
       .map((i) => child(i, 'title')?.text);
     expect(titles[0]).toBe('Aardvarks seen near the station');
     expect(titles[2]).toBe('Zebras seen near the station');
+    // A category written in another case names its topic only as the topic's newest story: tied with the newest and
+    // sorting after it, it is not, and the topic keeps its name.
+    s.add(COUNT + 4, (t) => t.replace(/^(.+?): .+ number \d+$/m, '$1: Zebras counted at the corpus border').replace('Categories: ', 'Categories: CORPUS, ').replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2024, 0, 1) + (COUNT - 1) * 3_600_000).toISOString()}`));
+    const cased = await s.runBesideTwin();
+    expect(cased.mine.run).toBe('patch');
   });
 
   const addsMore: [string, (s: Site) => void, RegExp][] = [
