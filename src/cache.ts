@@ -127,7 +127,7 @@ export function readCache(path: string, key: string): BuildCache | undefined {
   } catch {
     return undefined;
   }
-  if (header?.version !== CACHE_VERSION || header.key !== key || typeof header.lines !== 'number') return undefined;
+  if (!isHeaderOf(header, key)) return undefined;
   // Without its last newline the file was cut, even if its last line parses: the next run must not append to it.
   const cache: BuildCache = { key, seeds: new Map(), outputs: new Map(), snapshotLines: header.lines, appendedLines: count - 1 - header.lines, cut: bytes[bytes.length - 1] !== 10 };
   for (let i = 1; i < count; i++) {
@@ -152,7 +152,17 @@ export function readCache(path: string, key: string): BuildCache | undefined {
 function* snapshotLines(header: CacheHeader, seeds: readonly SeedRecord[], outputs: ReadonlyMap<string, string>): Generator<string> {
   yield JSON.stringify(header) + '\n';
   for (const record of seeds) yield seedLine(record) + '\n';
-  for (const o of outputs) yield JSON.stringify({ o }) + '\n';
+  for (const [path, stamp] of outputs) yield outputLine(path, stamp) + '\n';
+}
+
+/** An output's stamp as stored. */
+function outputLine(path: string, stamp: string): string {
+  return JSON.stringify({ o: [path, stamp] });
+}
+
+/** Whether a cache's first line is the header of a cache of this version made under `key`. */
+function isHeaderOf(header: Partial<CacheHeader> | undefined, key: string): header is CacheHeader {
+  return header?.version === CACHE_VERSION && header.key === key && typeof header.lines === 'number';
 }
 
 /** A record as stored: without the display path. */
@@ -180,7 +190,7 @@ export function writeCache(path: string, key: string, previous: BuildCache | und
     if (previous.seeds.get(record.file) !== record) lines.push(seedLine(record));
   }
   for (const file of previous.seeds.keys()) if (!listed.has(file)) lines.push(JSON.stringify({ d: file }));
-  for (const [p, stamp] of outputs) if (previous.outputs.get(p) !== stamp) lines.push(JSON.stringify({ o: [p, stamp] }));
+  for (const [p, stamp] of outputs) if (previous.outputs.get(p) !== stamp) lines.push(outputLine(p, stamp));
   for (const p of previous.outputs.keys()) if (!outputs.has(p)) lines.push(JSON.stringify({ x: p }));
   if (lines.length) appendDurably(path, lines.join('\n') + '\n');
 }
@@ -207,8 +217,7 @@ export function appendToCache(path: string, key: string, seeds: readonly SeedRec
     const newline = head.indexOf(10);
     const last = Buffer.alloc(1);
     if (newline > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] === 10) {
-      const header = JSON.parse(head.toString('utf8', 0, newline)) as Partial<CacheHeader>;
-      usable = header.version === CACHE_VERSION && header.key === key;
+      usable = isHeaderOf(JSON.parse(head.toString('utf8', 0, newline)) as Partial<CacheHeader>, key);
     }
   } catch {
     usable = false;
@@ -216,7 +225,7 @@ export function appendToCache(path: string, key: string, seeds: readonly SeedRec
     closeSync(fd);
   }
   if (!usable) return;
-  const lines = [...seeds.map(seedLine), ...[...outputs].map((o) => JSON.stringify({ o }))];
+  const lines = [...seeds.map(seedLine), ...[...outputs].map(([path, stamp]) => outputLine(path, stamp))];
   if (lines.length) appendDurably(path, lines.join('\n') + '\n');
 }
 

@@ -31,7 +31,7 @@ import {
 } from './patch-index.js';
 import { FORMATS } from './render/formats.js';
 import { forgetFragments } from './render/direct.js';
-import { homePageOutput, itemPageOutput, topicFinder, withCardAdded } from './render/pages.js';
+import { homePageOutput, itemPageOutput, topicCount, topicFinder, withCardAdded } from './render/pages.js';
 import { briefItem, noOpReport, roundMs, type PublishReport } from './report.js';
 import { slugify, uniqueSlug } from './slug.js';
 import { TOPIC_KINDS, namesOf, topicKey } from './topics.js';
@@ -98,7 +98,8 @@ export interface PatchInput {
   started: number;
 }
 
-export type PatchResult = { report: PublishReport } | { declined: string };
+/** A patch run's report, or why it declined, with the patch index it read as it was (for the full run to reuse: `makePatchIndex`'s `previous`). */
+export type PatchResult = { report: PublishReport } | { declined: string; index?: PatchIndex };
 
 class Declined extends Error {}
 
@@ -109,11 +110,12 @@ function decline(reason: string): never {
 /** Publishes the edits of `input.listing` since the last run, or says why a full run must. Throws only once it writes, what a full run would (an output that cannot be written). */
 export async function patch(input: PatchInput): Promise<PatchResult> {
   let plan: PatchPlan;
+  const read: { index?: PatchIndex } = {};
   try {
-    plan = planPatch(input);
+    plan = planPatch(input, read);
   } catch (e) {
     // Planning only reads: whatever stops it (an index damaged in a way its check missed, a log that cannot be read) is for a full run to meet.
-    return { declined: e instanceof Declined ? e.message : `the patch could not be planned (${(e as Error).message})` };
+    return { declined: e instanceof Declined ? e.message : `the patch could not be planned (${(e as Error).message})`, ...read };
   }
   try {
     return { report: await applyPatch(input, plan) };
@@ -147,13 +149,15 @@ interface PatchPlan {
   pageTopics: number[];
 }
 
-function planPatch(input: PatchInput): PatchPlan {
+/** Plans the patch, or declines; `read.index` gets the patch index as read, which planning leaves as it was (`withRoomForAdded` copies what additions change). */
+function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   const { listing, stamp, config } = input;
   const moved = stampMovedBesidesSeeds(stamp, input);
   if (moved) decline(moved);
   if (listing.diagnostics.length) decline('the seeds folder has problems to report');
   let index = readPatchIndex(indexPathFor(input.statePath), input.key);
   if (!index) decline('no patch index of this config and code');
+  read.index = index;
   if (index.seedsDigest !== stamp.seeds || index.logDigest !== stamp.log) decline('the patch index is not of the last run');
   const seeds = listing.seeds;
   let added: number[] = [];
@@ -222,7 +226,7 @@ function planPatch(input: PatchInput): PatchPlan {
     outputs.push(...renderFeeds(planned.ctx, FORMATS, planned.prefix, rendererOf(planned)));
   }
   if (pages) {
-    const counts = index.topics.map((t, i) => ({ kind: t.kind, name: t.name, path: t.path, count: index.topicItems[i]!.length }));
+    const counts = index.topics.map((t, i) => topicCount(t, index.topicItems[i]!.length));
     outputs.push(homePageOutput(config, main ? Array.from(main.shown, (at) => items.get(at)!) : [], counts));
     for (const [path, text] of pages) outputs.push({ path, kind: 'html', text });
   }
@@ -318,6 +322,8 @@ function withRoomForAdded(index: PatchIndex, seeds: readonly SeedFile[]): { inde
       placement: text(index.placement, PLACEMENT_LENGTH, UNPLACED),
       dedupe: text(index.dedupe, 2 * KEY_LENGTH, NO_KEY + NO_KEY),
       topicItems: index.topicItems.map(moved),
+      homes: [...index.homes],
+      homeRanks: index.homeRanks.slice(),
       feeds: index.feeds.map((f) => ({ ...f, shown: moved(f.shown) })),
     },
   };
@@ -620,7 +626,8 @@ function outputsAdded(bytes: Buffer, paths: readonly string[]): Splice[] {
       const mid = (lo + hi) >> 1;
       const listed = pathAt(mid);
       if (listed === path) decline(`the publish log lists ${path} already`);
-      if ([listed, path].sort()[0] === listed) lo = mid + 1;
+      // `<` orders strings as `Array.prototype.sort` does: by UTF-16 code units.
+      if (listed < path) lo = mid + 1;
       else hi = mid;
     }
     const line = `  ${JSON.stringify(path)}`;

@@ -89,10 +89,12 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     const key = cacheKey(options.config, options.displayRoot ?? options.seedsDir, options.outDir);
     // A few seeds edited in a way that moves nothing: only the outputs that show them (patch.ts).
     let patchDeclined: string | undefined;
+    let indexRead: PatchIndex | undefined;
     if (lastStamp && listing && options.displayRoot === undefined) {
       const patched = await patch({ ...options, listing, stamp: lastStamp, key, cleaned, started });
       if ('report' in patched) return patched.report;
       patchDeclined = patched.declined;
+      indexRead = patched.index;
     }
     // A run that dies from here on must not leave a stamp that vouches for the old outputs.
     if (!options.dryRun) unlinkQuietly(stampPath);
@@ -219,7 +221,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
             repairs: result.repairs,
             displayRoot: options.seedsDir,
             outDir: options.outDir,
-            ...withPrevious(readPatchIndex(indexPathFor(options.statePath), key)),
+            ...withPrevious(indexRead ?? readPatchIndex(indexPathFor(options.statePath), key)),
           });
         }
       } catch (e) {

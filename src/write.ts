@@ -339,8 +339,8 @@ function sameBytes(path: string, bytes: Buffer): boolean {
 /**
  * One file, the atomic way: temporary file in the same folder, fsync,
  * rename, fsync the folder (both fsyncs left out when not `durable`: for a
- * cache that is checked when read, and whose loss costs time only). Temporary files of this target left by
- * dead processes are removed first. Failures are `OutputError`s naming the
+ * cache that is checked when read, and whose loss costs time only).
+ * Temporary files of this target left by dead processes are removed first. Failures are `OutputError`s naming the
  * file; the old file is then untouched. The text may come whole, or in
  * pieces of text or bytes (the lines of a large file), which are written as
  * they come (`writeTemp`).

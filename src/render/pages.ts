@@ -36,7 +36,7 @@ export function renderPages(input: PagesInput): Output[] {
   const find = topicFinder(topics);
 
   const outputs: Output[] = [{ path: STYLESHEET_PATH, mediaType: 'text/css', kind: 'text', text: STYLESHEET }];
-  const counts = topics.map(topicCount);
+  const counts = topics.map((topic) => topicCount(topic, topic.items.length));
   outputs.push(homePageOutput(site, items.slice(0, site.limit), counts));
   topics.forEach((topic, i) => outputs.push(html(topic.path + 'index.html', () => topicPage(site, topic), outputFingerprint(['topic', topicLine(counts[i]!)], topic.items))));
   for (const item of items) outputs.push(itemPageOutput(site, item, find));
@@ -51,8 +51,8 @@ export interface TopicCount {
   count: number;
 }
 
-export function topicCount(topic: Topic): TopicCount {
-  return { kind: topic.kind, name: topic.name, path: topic.path, count: topic.items.length };
+export function topicCount(topic: Pick<Topic, 'kind' | 'name' | 'path'>, count: number): TopicCount {
+  return { kind: topic.kind, name: topic.name, path: topic.path, count };
 }
 
 // Fingerprints: what each page shows besides the site config and its items (see fingerprint.ts).
