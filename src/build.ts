@@ -50,6 +50,8 @@ export type { Output };
 export interface BuildResult {
   /** Every published item, newest first. */
   items: Item[];
+  /** The items not published because another seed shares the same story (`dropDuplicateStories`). */
+  dropped: Item[];
   outputs: Output[];
   diagnostics: Diagnostic[];
   repairs: Repair[];
@@ -195,7 +197,7 @@ export function build(options: BuildOptions): BuildResult {
     else if (id.status === 'updated') changes.updated.push(normalized.item);
   }
   sortNewestFirst(items);
-  const published = dropDuplicateStories(items, displayRoot, diagnostics);
+  const { published, dropped } = dropDuplicateStories(items, displayRoot, diagnostics);
 
   const log = identity.log;
   const { topics, known } = topicsOf(published, TOPIC_KINDS.filter((k) => config.topics[k]), previous.topics);
@@ -213,6 +215,7 @@ export function build(options: BuildOptions): BuildResult {
   }
   return {
     items: published,
+    dropped,
     outputs,
     diagnostics: sortDiagnostics(diagnostics),
     repairs,
@@ -318,24 +321,32 @@ export function sortNewestFirst(items: Item[]): Item[] {
  * link) is published once, under the id published first; the other seed gets
  * a warning naming both files.
  */
-function dropDuplicateStories(items: Item[], displayRoot: string, diagnostics: Diagnostic[]): Item[] {
+function dropDuplicateStories(items: Item[], displayRoot: string, diagnostics: Diagnostic[]): { published: Item[]; dropped: Item[] } {
   const firstByKey = new Map<string, Item>();
   const keep = new Set<Item>();
+  const dropped: Item[] = [];
   const byAge = [...items].sort((a, b) => a.published.getTime() - b.published.getTime() || (a.id < b.id ? -1 : 1));
   for (const item of byAge) {
-    const keys = [`t:${(item.source?.name ?? '').toLowerCase()}\u0000${item.title.toLowerCase()}`];
-    if (item.originalLink) keys.push(`l:${item.originalLink}`);
+    const keys = storyKeys(item);
     const first = keys.map((k) => firstByKey.get(k)).find(Boolean);
     if (first) {
       diagnostics.push(
         warning('duplicate-story', joinDisplay(displayRoot, item.file), 0, `the same story as ${joinDisplay(displayRoot, first.file)} (same ${item.originalLink && first.originalLink === item.originalLink ? 'original link' : 'source and title'}); published once`),
       );
+      dropped.push(item);
       continue;
     }
     keys.forEach((k) => firstByKey.set(k, item));
     keep.add(item);
   }
-  return items.filter((i) => keep.has(i));
+  return { published: items.filter((i) => keep.has(i)), dropped };
+}
+
+/** The keys under which two items are the same story: its source and title, and its original link when it has one. */
+export function storyKeys(item: Item): string[] {
+  const keys = [`t:${(item.source?.name ?? '').toLowerCase()}\u0000${item.title.toLowerCase()}`];
+  if (item.originalLink) keys.push(`l:${item.originalLink}`);
+  return keys;
 }
 
 /** One feed in every format; `prefix` is its folder under the output ('' for the main feed). */

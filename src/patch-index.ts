@@ -12,6 +12,7 @@ import type { Repair } from './text.js';
 import type { Topic, TopicKind } from './topics.js';
 import { unlinkQuietly, writeFileAtomically } from './write.js';
 import { listedPaths, serializeBuildStamp, stampPathFor, type BuildStamp } from './fastpath.js';
+import { storyKeys } from './build.js';
 
 /**
  * The patch index, kept beside the publish log (`<state>.index`): where
@@ -28,7 +29,7 @@ import { listedPaths, serializeBuildStamp, stampPathFor, type BuildStamp } from 
  * Stored with `v8.serialize`: numbers as typed arrays, so a run at 100,000
  * seeds reads it in milliseconds. Node's version is part of the key.
  */
-export const PATCH_INDEX_VERSION = 3;
+export const PATCH_INDEX_VERSION = 4;
 
 /** A topic as the index keeps it: what its feeds and the item pages' links need, without its items. */
 export type IndexedTopic = Pick<Topic, 'kind' | 'name' | 'slug' | 'path'>;
@@ -73,6 +74,8 @@ export interface PatchIndex {
   published: Float64Array;
   /** Per listed seed, `2 * KEY_LENGTH` characters: `duplicateKeys` of its item (`NO_KEY` for a key it lacks, or when it published none). */
   dedupe: string;
+  /** `duplicateKeys` of every item not published because another seed shares its story, one after another: an edit that changes a story's keys may publish them. */
+  dropped: string;
   /** Per topic: the seeds of all its stories, newest first, as its page lists them. */
   topicItems: Int32Array[];
   /** Per topic: the home page its page links (a source's, from its first story that has one), and that story's place in `topicItems`; -1 for none. */
@@ -98,11 +101,12 @@ export function statsOf(seed: Pick<SeedFile, 'size' | 'mtimeMs' | 'ctimeMs' | 'i
 /**
  * Everything of an item that decides where it shows and how it is listed
  * on pages that are not its own: its place in every feed and topic (date,
- * title, source, sharer, categories, id), whether it is a duplicate (title,
+ * source, sharer, categories, id), whether it is a duplicate (title,
  * source, original link), and its card on the home and topic pages (title,
  * dek, date, source, sharer, language, page). Its body, byline, update
  * time and the rest show only on its own page and in the feeds that carry
- * it, which a patch renders again.
+ * it, which a patch renders again. An edit that changes its placement is
+ * patched when only its cards change (`recard` in patch.ts).
  */
 export function placementOf(item: Item, explicitId: string | undefined): string {
   // Joined by hand, not by JSON.stringify: ~6 µs an item, 0.6 s of a full run at 100,000 seeds. No field holds a NUL
@@ -146,7 +150,8 @@ export const NO_KEY = '-'.repeat(KEY_LENGTH);
  */
 export function duplicateKeys(item: Item): string {
   const digest = (key: string) => hash('sha1', key, 'base64').slice(0, KEY_LENGTH);
-  return digest(`t:${(item.source?.name ?? '').toLowerCase()}\u0000${item.title.toLowerCase()}`) + (item.originalLink ? digest(`l:${item.originalLink}`) : NO_KEY);
+  const [title, link] = storyKeys(item);
+  return digest(title!) + (link === undefined ? NO_KEY : digest(link));
 }
 
 /** Whether an item of the index has `key` (one of `duplicateKeys`). */
@@ -168,6 +173,8 @@ export interface IndexInput {
   listing: readonly SeedFile[];
   /** Published items with their seeds' explicit ids. */
   items: readonly Item[];
+  /** Items not published as stories published already (`BuildResult.dropped`). */
+  dropped: readonly Item[];
   explicitIds: ReadonlyMap<Item, string>;
   feeds: readonly PlannedFeed[];
   diagnostics: readonly Diagnostic[];
@@ -252,6 +259,7 @@ export function makePatchIndex(input: IndexInput): PatchIndex {
     repairs,
     published,
     dedupe: dedupe.join(''),
+    dropped: input.dropped.map(duplicateKeys).join(''),
     topicItems,
     homes,
     homeRanks: Int32Array.from(homeRanks),
@@ -333,7 +341,7 @@ export function readPatchIndex(path: string, key: string): PatchIndex | undefine
     if (index?.version !== PATCH_INDEX_VERSION || index.key !== key) return undefined;
     const n = index.count ?? -1;
     if (typeof index.files !== 'string' || !(index.stats instanceof Float64Array) || index.stats.length !== n * 4 || !(index.entry instanceof Int32Array) || index.entry.length !== n) return undefined;
-    if (index.placement?.length !== n * PLACEMENT_LENGTH || index.repairs?.length !== n || index.published?.length !== n || index.dedupe?.length !== n * 2 * KEY_LENGTH || !Array.isArray(index.feeds) || !Array.isArray(index.topics)) return undefined;
+    if (index.placement?.length !== n * PLACEMENT_LENGTH || index.repairs?.length !== n || index.published?.length !== n || index.dedupe?.length !== n * 2 * KEY_LENGTH || typeof index.dropped !== 'string' || index.dropped.length % (2 * KEY_LENGTH) !== 0 || !Array.isArray(index.feeds) || !Array.isArray(index.topics)) return undefined;
     const topics = index.topics.length;
     if (index.topicItems?.length !== topics || index.homes?.length !== topics || index.homeRanks?.length !== topics || index.topicPages?.length !== topics) return undefined;
     return index as PatchIndex;

@@ -31,7 +31,7 @@ import {
 } from './patch-index.js';
 import { FORMATS } from './render/formats.js';
 import { forgetFragments } from './render/direct.js';
-import { homePageOutput, itemPageOutput, topicCount, topicFinder, withCardAdded } from './render/pages.js';
+import { homePageOutput, itemPageOutput, topicCount, topicFinder, withCardAdded, withCardReplaced } from './render/pages.js';
 import { briefItem, noOpReport, roundMs, type PublishReport } from './report.js';
 import { slugify, uniqueSlug } from './slug.js';
 import { TOPIC_KINDS, namesOf, topicKey } from './topics.js';
@@ -46,12 +46,14 @@ import type { SeedFile } from './discover.js';
  * (test/patch.test.ts compares the two after each kind of change).
  *
  * - An edit that moves nothing (a body rewritten, a typo fixed, a byline
- *   added) keeps the item's title, dek, date, source, sharer, categories,
- *   original link, language and id (`placementOf`): every feed and page
- *   shows the same items in the same order, and the home and topic pages
- *   list it as before. What shows it changes: its own page and the feeds
- *   that carry it (the main feed, its topics' feeds, its archive page, when
- *   they do). Its log entry gets the seed's new hash and `edited`, in place.
+ *   added) keeps the item's id, date and topics: every feed and page shows
+ *   the same items in the same order. What shows it changes: its own page
+ *   and the feeds that carry it (the main feed, its topics' feeds, its
+ *   archive page, when they do). Its log entry gets the seed's new hash and
+ *   `edited`, in place. When the edit changes how the item is listed too
+ *   (its title, dek or language: `placementOf`), its card changes on its
+ *   topics' pages, and on the home page when the main feed shows it
+ *   (`recard`).
  * - An added seed gets a new log entry, appended (`planAdditions`), its
  *   page, a place in the feeds whose newest items it joins and on the last
  *   archive page, a card on its topics' pages (put into their text) and a
@@ -59,11 +61,12 @@ import type { SeedFile } from './discover.js';
  *
  * Feeds are rendered from a parse of the seeds they show; everything else
  * is left as it is. The changes to the log's entries go to its journal, not
- * to a rewrite of the whole log (log-file.ts). Anything more (a seed removed
- * or renamed, an edit that moves an item, an addition that starts a topic
- * or an archive page, a seed that gives an error, a log or output folder
- * changed since the stamp, seeds edited and added at once) declines the
- * patch, and the run is a full one.
+ * to a rewrite of the whole log (log-file.ts). Anything more declines the
+ * patch, and the run is a full one: a seed removed or renamed; an edit that
+ * moves an item (a new date, topic or id), renames a topic, or changes
+ * which stories are the same (a title another story has); an addition that
+ * starts a topic or an archive page; a seed that gives an error; a log or
+ * output folder changed since the stamp; seeds edited and added at once.
  *
  * A patch run reports as a no-op does (the errors of the last full run and
  * its counts), plus what it changed: the edited seeds' warnings and repairs,
@@ -162,6 +165,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   const seeds = listing.seeds;
   let added: number[] = [];
   if (seeds.length !== index.count || listedPaths(seeds) !== index.files) ({ index, added } = withRoomForAdded(index, seeds));
+  // What edits change goes into a copy (`recard`): the index as read stays as it was.
+  else index = { ...index, homes: [...index.homes], homeRanks: index.homeRanks.slice() };
   const isAdded = new Set(added);
   const changed: number[] = [];
   const s = index.stats;
@@ -183,25 +188,36 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   if (!log) decline('the publish log is not laid out as seedfeed writes it');
 
   const items = new Map<number, Item>();
+  const main = index.feeds.find((f) => f.group === 'main');
   let changes: Change[];
   let touched: IndexedFeed[];
   let splices: Splice[];
+  /** Topic pages with cards put in or changed, by path. */
   let pages: Map<string, string> | undefined;
   let pageTopics: number[] = [];
+  /** Whether the home page shows what changed. */
+  let home = false;
   if (changed.length) {
-    changes = changed.map((at) => editOf(at, seeds[at]!, index, log, settings, config, now));
+    const edits = changed.map((at) => editOf(at, seeds[at]!, index, log, settings, config, now));
+    changes = edits.map((e) => e.change);
     for (const c of changes) items.set(c.at, c.item);
     touched = index.feeds.filter((f) => f.shown.some((at) => items.has(at)));
     // A seed touched with its bytes unchanged keeps its entry as it is.
     splices = changes.filter((c) => c.status !== 'unchanged').map((c) => ({ span: log.span(index.entry[c.at]!), text: c.line }));
+    const recarded = edits.filter((e) => e.recard);
+    if (recarded.length) {
+      pages = new Map();
+      for (const e of recarded) pageTopics.push(...recard(e.change, e.recard!, index, config, input.outDir, pages));
+      home = main !== undefined && recarded.some((e) => main.shown.includes(e.change.at));
+    }
   } else {
     ({ changes, touched, splices, pages, pageTopics } = planAdditions(added, seeds, index, bytes, log, settings, config, now, input.outDir));
     for (const c of changes) items.set(c.at, c.item);
+    home = true;
   }
-  // The items the rendered feeds show besides the changed ones; after additions the home page shows the main feed's.
-  const main = index.feeds.find((f) => f.group === 'main');
+  // The items the rendered feeds show besides the changed ones; the home page shows the main feed's.
   const reads = new Set<number>();
-  for (const f of pages && main ? [...touched, main] : touched) for (const at of f.shown) if (!items.has(at)) reads.add(at);
+  for (const f of home && main ? [...touched, main] : touched) for (const at of f.shown) if (!items.has(at)) reads.add(at);
   if (reads.size > PATCH_MAX_READS) decline(`the changed items show in feeds of more than ${PATCH_MAX_READS} other items`);
   for (const at of reads) items.set(at, shownItem(at, seeds[at], index, log, settings, config, now));
 
@@ -225,29 +241,102 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     if (planned.prefix !== f.prefix) decline('the patch index is damaged');
     outputs.push(...renderFeeds(planned.ctx, FORMATS, planned.prefix, rendererOf(planned)));
   }
-  if (pages) {
+  if (home) {
     const counts = index.topics.map((t, i) => topicCount(t, index.topicItems[i]!.length));
     outputs.push(homePageOutput(config, main ? Array.from(main.shown, (at) => items.get(at)!) : [], counts));
-    for (const [path, text] of pages) outputs.push({ path, kind: 'html', text });
   }
+  for (const [path, text] of pages ?? []) outputs.push({ path, kind: 'html', text });
   return { index, changes, outputs, log: { file, splices }, pageTopics };
 }
 
-/** An edited seed parsed and checked: its item and its new log entry, when the edit moves nothing. */
-function editOf(at: number, seed: SeedFile, index: PatchIndex, log: EntryLines, settings: ParseSettings, config: SiteConfig, now: Date): Change {
+/** An edit that changes how its item is listed (`recard`): the entry it had, and its item's new placement. */
+interface Recard {
+  entry: LogEntry;
+  placement: string;
+}
+
+/** An edited seed parsed and checked: its item and its new log entry, and what changes on the pages that list it. */
+function editOf(at: number, seed: SeedFile, index: PatchIndex, log: EntryLines, settings: ParseSettings, config: SiteConfig, now: Date): { change: Change; recard?: Recard } {
   if (placementAt(index, at) === UNPLACED) decline(`${seed.file} published no item, or gave an error`);
   const entry = entryOf(log, index, at, seed.file);
   const parsed = parse(seed, settings);
   const meta = seedMeta(parsed, now);
   if (!meta.ok || parsed.fields.draft?.value === true) decline(`${seed.file} is now rejected or a draft`);
-  // The seed takes its entry again, as `assignIdentities` would give it: by the id it names (the same, or the
-  // placement below differs), or else by its file (the only live entry of that file).
+  // The seed takes its entry again, as `assignIdentities` would give it: by the id it names, or else by its file (the
+  // only live entry of that file). Another id it names would be another item.
+  if (meta.explicitId !== undefined && meta.explicitId !== entry.id) decline(`${seed.file} was edited in a way that moves its item`);
   const next: LogEntry = { ...entry };
   const identity = claimEntry(next, { file: seed.file, hash: parsed.hash }, now.toISOString());
   const { item, diagnostics, bodyDiagnostics } = itemOf(seed, parsed, meta, identity, config);
   if (hasErrors(diagnostics)) decline(`${seed.file} now gives an error`);
-  if (placementOf(item, meta.explicitId) !== placementAt(index, at)) decline(`${seed.file} was edited in a way that moves its item`);
-  return { at, seed, parsed, item, line: JSON.stringify(next), status: identity.status, diagnostics, bodyDiagnostics };
+  const change = { at, seed, parsed, item, line: JSON.stringify(next), status: identity.status, diagnostics, bodyDiagnostics };
+  const placement = placementOf(item, meta.explicitId);
+  return placement === placementAt(index, at) ? { change } : { change, recard: { entry, placement } };
+}
+
+/**
+ * An edit that changes how its item is listed but not where: its title,
+ * dek, language or original link, its source's or sharer's links, or how a
+ * name is written where no topic takes its name from it. The item keeps its
+ * id, page, date and topics, so every list keeps its order, and its card
+ * changes on its topics' pages (put into `pages`, as the last run left
+ * them), besides its page and feeds. Brings `index` up to date (placement,
+ * duplicate keys, topic homes) and returns the topics whose pages change;
+ * declines what would move the item (another date, topic or id), rename a
+ * topic, relink a source's page, or change which stories are the same.
+ */
+function recard(change: Change, { entry, placement }: Recard, index: PatchIndex, config: SiteConfig, outDir: string, pages: Map<string, string>): number[] {
+  const { at, seed, item } = change;
+  const moves = () => decline(`${seed.file} was edited in a way that moves its item`);
+  if (item.id !== entry.id || item.path !== `articles/${entry.slug}.html` || item.published.getTime() !== index.published[at]) moves();
+  // Its topics as the last run listed them, with its rank in each, and as it names them now.
+  const ranks = new Map<number, number>();
+  index.topicItems.forEach((list, t) => {
+    const r = list.indexOf(at);
+    if (r >= 0) ranks.set(t, r);
+  });
+  const topicAt = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i]));
+  const topics: number[] = [];
+  for (const kind of TOPIC_KINDS) {
+    if (!config.topics[kind]) continue;
+    for (const name of namesOf(item, kind)) {
+      const t = topicAt.get(topicKey(kind, name));
+      const r = t === undefined ? undefined : ranks.get(t);
+      if (t === undefined || r === undefined) return moves();
+      topics.push(t);
+      // A topic's name is written as its newest story writes it.
+      if (r === 0 && name !== index.topics[t]!.name) decline(`${seed.file} would rename a topic`);
+      // Its home: the source's home page of its first story that has one (`makePatchIndex`), which a source's page links.
+      const url = item.source?.url;
+      const was = index.homeRanks[t]!;
+      if (was >= 0 && r > was) continue;
+      if (url === (r === was ? index.homes[t] : undefined)) continue;
+      if (kind === 'source' || url === undefined) decline(`${seed.file} would change the home page a topic's page links`);
+      index.homes[t] = url;
+      index.homeRanks[t] = r;
+    }
+  }
+  if (topics.length !== ranks.size) moves();
+  // A full run publishes one story of those that share a key (`dropDuplicateStories`).
+  const width = 2 * KEY_LENGTH;
+  const keys = duplicateKeys(item);
+  const old = index.dedupe.slice(at * width, (at + 1) * width);
+  for (let k = 0; k < width; k += KEY_LENGTH) {
+    const [before, after] = [old.slice(k, k + KEY_LENGTH), keys.slice(k, k + KEY_LENGTH)];
+    if (before === after) continue;
+    if (after !== NO_KEY && hasDuplicateKey(index, after)) decline(`${seed.file} may now be a story published already`);
+    if (before !== NO_KEY && hasDuplicateKey({ dedupe: index.dropped }, before)) decline(`${seed.file} may no longer be the story another seed repeats`);
+  }
+  index.dedupe = index.dedupe.slice(0, at * width) + keys + index.dedupe.slice((at + 1) * width);
+  index.placement = index.placement.slice(0, at * PLACEMENT_LENGTH) + placement + index.placement.slice((at + 1) * PLACEMENT_LENGTH);
+  for (const t of topics) {
+    const topic = index.topics[t]!;
+    const pagePath = topic.path + 'index.html';
+    const page = withCardReplaced(config, topic.path, pages.get(pagePath) ?? topicPageAsLeft(outDir, pagePath, index.topicPages[t]), item);
+    if (page === undefined) decline(`${pagePath} is not laid out as seedfeed writes it`);
+    pages.set(pagePath, page);
+  }
+  return topics;
 }
 
 /** A parsed seed as the item `identity` makes it, fingerprinted as a build's items are, with every warning and error it gives. */

@@ -215,6 +215,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
             log: result.log,
             listing: result.seedFiles,
             items: result.items,
+            dropped: result.dropped,
             explicitIds: result.explicitIds,
             feeds: result.feeds,
             diagnostics: result.diagnostics,

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { publish } from '../src/publish.js';
 import * as buildModule from '../src/build.js';
@@ -47,9 +47,11 @@ describe('the no-op fast path', () => {
     const rebuilt = async () => {
       const spy = vi.spyOn(buildModule, 'build');
       const report = await run();
-      const called = spy.mock.calls.length > 0;
+      const built = spy.mock.calls.length > 0;
       spy.mockRestore();
-      return { called, report };
+      // A no-op builds nothing; a patch run (patch.ts) publishes an edit without a build of every seed.
+      expect(built).toBe(report.run === 'full');
+      return { called: report.run !== 'no-op', report };
     };
     expect((await rebuilt()).called).toBe(false);
 
@@ -70,7 +72,10 @@ describe('the no-op fast path', () => {
     expect(repaired.called).toBe(true);
     expect(repaired.report.written).toContain('feed.xml');
 
-    writeFileSync(statePath, `${JSON.stringify({ ...JSON.parse(readFileSync(statePath, 'utf8')) }, null, 2)}\n`);
+    // The log's size and mtime are in the stamp: the same log put back from a copy is read again. (Its text rewritten
+    // would not fit the journal the patch run above left beside it: log-file.test.ts.)
+    const restored = new Date(Date.now() - 120_000);
+    utimesSync(statePath, restored, restored);
     expect((await rebuilt()).called).toBe(true);
   });
 

@@ -130,6 +130,13 @@ function itMakesAFullRun(when: string, cases: readonly [string, (s: Site) => voi
 
 const atom = (s: { out: string }, path: string) => parseXml(readFileSync(join(s.out, path), 'utf8'));
 
+/** The title of corpus seed `n`, after its source in the headline. */
+const titleOf = (n: number) => seedText(n).split('\n')[3]!.replace(/^[^:]+: /, '');
+
+/** The cards of a topic or home page, as a reader sees them: each story's title and dek. */
+const cards = (s: { out: string }, path: string) =>
+  [...readFileSync(join(s.out, path), 'utf8').matchAll(/<li><article>\n<h2[^>]*><a href="[^"]*">([^<]*)<\/a><\/h2>\n(?:<p class="dek"[^>]*>([^<]*)<\/p>\n)?/g)].map((m) => ({ title: m[1]!, dek: m[2] }));
+
 describe('patch runs', () => {
   it('publishes a body edit of the newest item by rendering only what shows it, with the bytes of a full run', async () => {
     const s = site();
@@ -201,8 +208,9 @@ describe('patch runs', () => {
   });
 
   const moves: [string, (s: Site) => void, RegExp][] = [
-    ['a title changed', (s) => s.edit(COUNT - 1, (t) => t.replace(/number \d+/, 'renamed story')), /moves its item/],
-    ['a dek changed', (s) => s.edit(COUNT - 1, (t) => t.replace('A short standfirst', 'A longer standfirst')), /moves its item/],
+    ['a title another story of its source has', (s) => s.edit(11, (t) => t.replace(/^Hetq: .*$/m, `Hetq: ${titleOf(5)}`)), /may now be a story published already/],
+    ['a category written in another case on the newest story of its topic, which names the topic', (s) => s.edit(COUNT - 1, (t) => t.replace(/^Categories: (\w)/m, (_, c: string) => `Categories: ${c.toUpperCase()}`)), /rename a topic/],
+    ["a source's home page on the newest story of its source, which its page links", (s) => s.edit(COUNT - 1, (t) => `Source-URL: https://hetq.example/\n${t}`), /home page a topic's page links/],
     ['a date changed', (s) => s.edit(5, (t) => t.replace(/Date: \S+/, 'Date: 2025-06-01T10:00:00Z')), /moves its item/],
     ['a category added', (s) => s.edit(5, (t) => t.replace('Categories: ', 'Categories: extra, ')), /moves its item/],
     ['a source changed', (s) => s.edit(5, (t) => t.replace(/^(Asbarez|The Armenian Weekly|Azatutyun|news\.am|Civilnet|Hetq):/m, 'Hetq Online:')), /moves its item/],
@@ -226,6 +234,75 @@ describe('patch runs', () => {
     }, /more than/],
   ];
   itMakesAFullRun('after', moves, () => site(testConfig({ limit: 15, archive: { pageSize: 20 }, sources: {} })));
+
+  it('patches a new title, a new dek and a category written in another case: the cards on the topic and home pages change, with the bytes of a full run', async () => {
+    const s = site();
+    await s.run();
+    // The newest story, first in the main feed and in each of its topics.
+    s.edit(COUNT - 1, (t) => t.replace(`number ${COUNT - 1}`, `number ${COUNT - 1}, corrected`));
+    const titled = await s.runBesideTwin();
+    expect(titled.mine.run).toBe('patch');
+    expect(titled.mine.counts.updated).toBe(1);
+    // Its page, the feeds that carry it, the home page and its four topics' pages (two categories, its source, its sharer).
+    expect(titled.mine.written).toContain('index.html');
+    expect(titled.mine.written.filter((p) => p.endsWith('/index.html')).length).toBe(4);
+    const title = `${titleOf(COUNT - 1)}, corrected`;
+    expect(cards(s, 'index.html')[0]).toEqual({ title, dek: `A short standfirst about item ${COUNT - 1}` });
+    expect(cards(s, 'categories/corpus/index.html')[0]!.title).toBe(title);
+    expect(cards(s, 'categories/corpus/index.html')).toHaveLength(COUNT);
+    const entry = atom(s, 'atom.xml').children.find((c) => c.local === 'entry')!;
+    expect(entry.children.find((c) => c.local === 'title')!.text).toBe(title);
+
+    // An older story, in no feed but its topics' and archive page's: its cards change, the home page does not.
+    s.edit(20, (t) => t.replace('A short standfirst about item 20', 'A standfirst rewritten for item 20'));
+    const dek = await s.runBesideTwin();
+    expect(dek.mine.run).toBe('patch');
+    expect(dek.mine.written).not.toContain('index.html');
+    expect(dek.mine.written).not.toContain('feed.xml');
+    expect(dek.mine.written).toContain('categories/corpus/index.html');
+    expect(cards(s, 'categories/corpus/index.html').find((c) => c.title === titleOf(20))!.dek).toBe('A standfirst rewritten for item 20');
+
+    // The topic keeps the name its newest story gives it; the story's page shows the category as the story writes it.
+    s.edit(20, (t) => t.replace(', corpus\n', ', Corpus\n'));
+    const cased = await s.runBesideTwin();
+    expect(cased.mine.run).toBe('patch');
+    expect(cased.mine.written.filter((p) => p.endsWith('index.html'))).toEqual([]);
+    expect(readFileSync(join(s.out, 'categories/corpus/index.html'), 'utf8')).toContain('<h1>corpus</h1>');
+    const page = readFileSync(join(s.out, cased.mine.written.find((p) => p.startsWith('articles/'))!), 'utf8');
+    expect(page).toContain('rel="tag">Corpus</a>');
+    await s.expectFullRunWritesNothing();
+  });
+
+  it("patches a source's home page given by a story while source pages are off: the index's topic homes as a full run makes them", async () => {
+    const s = site(testConfig({ limit: 15, archive: { pageSize: 20 }, sources: {}, topics: { sources: false } }));
+    await s.run();
+    // No story has one yet; the newest one of its categories now does, then an older one, then the newest one another.
+    for (const [n, url] of [[COUNT - 1, 'https://hetq.example/'], [40, 'https://news.example/'], [COUNT - 1, 'https://hetq.example/home']] as const) {
+      s.edit(n, (t) => `Source-URL: ${url}\n${t.replace(/^Source-URL: .*\n/, '')}`);
+      const { mine } = await s.runBesideTwin();
+      expect(mine.run).toBe('patch');
+    }
+    // Taking it away from the story whose home a topic keeps: a full run finds the next one.
+    s.edit(COUNT - 1, (t) => t.replace(/^Source-URL: .*\n/, ''));
+    const gone = await s.runBesideTwin();
+    expect(gone.mine.run).toBe('full');
+    expect(gone.mine.patchDeclined).toMatch(/home page a topic's page links/);
+  });
+
+  it('makes a full run when a new title may publish a story dropped as its repeat', async () => {
+    const s = site();
+    // The same story as seed 30 (same source and title), shared again later: published once, under the first.
+    writeFileSync(join(s.seeds, 'zz-again.txt'), seedText(30).replace(/Date: \S+/, 'Date: 2025-12-01T00:00:00Z'));
+    s.settle(join(s.seeds, 'zz-again.txt'));
+    await s.run();
+    s.edit(30, (t) => t.replace(`number 30`, 'number 30, told again'));
+    const { mine, twin } = await s.runBesideTwin();
+    expect(mine.run).toBe('full');
+    expect(mine.patchDeclined).toMatch(/may no longer be the story another seed repeats/);
+    // Now two stories: both published.
+    expect(twin.counts.published).toBe(COUNT + 1);
+    expect(cards(s, 'categories/corpus/index.html').filter((c) => c.title.startsWith(titleOf(30)))).toHaveLength(2);
+  });
 
   it('publishes an added seed by rendering only what shows it, with the bytes of a full run, then keeps going', async () => {
     const s = site();

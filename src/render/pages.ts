@@ -225,23 +225,45 @@ function storyCard(site: SiteConfig, link: (target: string) => string, item: Ite
  */
 export function withCardAdded(site: SiteConfig, topicPath: string, text: string, item: Item, afterPath: string | undefined): string | undefined {
   const link = linksFrom(topicPath + 'index.html');
-  const unique = (needle: string) => {
-    const at = text.indexOf(needle);
-    return at >= 0 && text.indexOf(needle, at + 1) < 0 ? at : undefined;
-  };
   let at: number | undefined;
   if (afterPath === undefined) {
-    const list = unique(`\n${LIST_START}\n`);
+    const list = uniqueIndex(text, `\n${LIST_START}\n`);
     at = list === undefined ? undefined : list + LIST_START.length + 2;
   } else {
-    const anchor = unique(`<a href="${escapeHtml(link(afterPath))}">`);
-    const end = anchor === undefined ? -1 : text.indexOf(CARD_END, anchor);
-    at = end < 0 ? undefined : end + CARD_END.length;
+    const end = cardAround(text, link(afterPath))?.[1];
+    at = end === undefined ? undefined : end + CARD_END.length;
   }
   return at === undefined ? undefined : `${text.slice(0, at)}${storyCard(site, link, item)}\n${text.slice(at)}`;
 }
 
+/**
+ * A topic page's text with `item`'s card as `storyCard` renders it now, in
+ * place of the card there that links its page: the page `topicPage` renders
+ * once the item shows so. Undefined when the text does not hold one such card.
+ */
+export function withCardReplaced(site: SiteConfig, topicPath: string, text: string, item: Item): string | undefined {
+  const link = linksFrom(topicPath + 'index.html');
+  const card = cardAround(text, link(item.path));
+  return card && `${text.slice(0, card[0])}${storyCard(site, link, item)}\n${text.slice(card[1] + CARD_END.length)}`;
+}
+
+/** Where the one card linking `href` starts, and where its `CARD_END` does. */
+function cardAround(text: string, href: string): [number, number] | undefined {
+  const anchor = uniqueIndex(text, `<a href="${escapeHtml(href)}">`);
+  if (anchor === undefined) return undefined;
+  const start = text.lastIndexOf(CARD_START, anchor);
+  const end = text.indexOf(CARD_END, anchor);
+  return start < 0 || end < 0 ? undefined : [start, end];
+}
+
+/** Where `needle` is in `text`, when it is there once. */
+function uniqueIndex(text: string, needle: string): number | undefined {
+  const at = text.indexOf(needle);
+  return at >= 0 && text.indexOf(needle, at + 1) < 0 ? at : undefined;
+}
+
 const LIST_START = '<ol class="items">';
+const CARD_START = '<li><article>\n';
 const CARD_END = '</article></li>\n';
 
 function storyList(site: SiteConfig, link: (target: string) => string, items: readonly Item[]): string {
