@@ -31,7 +31,7 @@ import {
 } from './patch-index.js';
 import { FORMATS } from './render/formats.js';
 import { forgetFragments } from './render/direct.js';
-import { homePageOutput, itemPageOutput, topicCount, topicFinder, withCardAdded, withCardReplaced } from './render/pages.js';
+import { homePageOutput, itemPageOutput, topicCount, topicFinder, withCardAdded, withCardRemoved, withCardReplaced } from './render/pages.js';
 import { briefItem, noOpReport, roundMs, type PublishReport } from './report.js';
 import { slugify, uniqueSlug } from './slug.js';
 import { TOPIC_KINDS, namesOf, topicKey } from './topics.js';
@@ -41,7 +41,7 @@ import type { SeedFile } from './discover.js';
 
 /**
  * The patch run: a rebuild after a few seeds were edited in a way that moves
- * nothing, or a few were added, done from the patch index (patch-index.ts)
+ * nothing, or a few were added or removed, done from the patch index (patch-index.ts)
  * instead of from every seed, with the bytes a full run would give
  * (test/patch.test.ts compares the two after each kind of change).
  *
@@ -58,15 +58,21 @@ import type { SeedFile } from './discover.js';
  *   page, a place in the feeds whose newest items it joins and on the last
  *   archive page, a card on its topics' pages (put into their text) and a
  *   count on the home page.
+ * - A removed seed's entry is marked removed (`planRemovals`), its page
+ *   deleted, its card taken out of its topics' pages, its place in the
+ *   feeds that showed it taken by the next story, and the home page counts
+ *   one story less.
  *
  * Feeds are rendered from a parse of the seeds they show; everything else
  * is left as it is. The changes to the log's entries go to its journal, not
  * to a rewrite of the whole log (log-file.ts). Anything more declines the
- * patch, and the run is a full one: a seed removed or renamed; an edit that
- * moves an item (a new date, topic or id), renames a topic, or changes
- * which stories are the same (a title another story has); an addition that
- * starts a topic or an archive page; a seed that gives an error; a log or
- * output folder changed since the stamp; seeds edited and added at once.
+ * patch, and the run is a full one: a seed renamed; an edit that moves an
+ * item (a new date, topic or id); a change that renames a topic, relinks a
+ * source's page or changes which stories are the same (a title another
+ * story has); an addition that starts a topic or an archive page; a
+ * removal that leaves a topic empty; a seed that gives an error; a log or
+ * output folder changed since the stamp; seeds edited, added or removed
+ * together.
  *
  * A patch run reports as a no-op does (the errors of the last full run and
  * its counts), plus what it changed: the edited seeds' warnings and repairs,
@@ -80,6 +86,8 @@ import type { SeedFile } from './discover.js';
 export const PATCH_MAX_EDITED = 64;
 /** At most this many seeds added for a patch; more make a full run. */
 export const PATCH_MAX_ADDED = 16;
+/** At most this many seeds removed for a patch; more make a full run. */
+export const PATCH_MAX_REMOVED = 16;
 /** At most this many other seeds read for a patch (the items of the feeds it renders); more make a full run. */
 export const PATCH_MAX_READS = 2000;
 
@@ -150,6 +158,8 @@ interface PatchPlan {
   log: { file: LogFile; splices: Splice[] };
   /** The topics whose pages are written from their text as it was (`withCardAdded`). */
   pageTopics: number[];
+  /** The seeds removed: their log entries as marked, their pages (deleted), and the repairs the last run counted for them. */
+  removed?: { entries: LogEntry[]; paths: string[]; repairs: number };
 }
 
 /** Plans the patch, or declines; `read.index` gets the patch index as read, which planning leaves as it was (`withRoomForAdded` copies what additions change). */
@@ -164,9 +174,14 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   if (index.seedsDigest !== stamp.seeds || index.logDigest !== stamp.log) decline('the patch index is not of the last run');
   const seeds = listing.seeds;
   let added: number[] = [];
-  if (seeds.length !== index.count || listedPaths(seeds) !== index.files) ({ index, added } = withRoomForAdded(index, seeds));
-  // What edits change goes into a copy (`recard`): the index as read stays as it was.
-  else index = { ...index, homes: [...index.homes], homeRanks: index.homeRanks.slice() };
+  let removed: number[] = [];
+  // What a patch changes goes into a copy: the index as read stays as it was.
+  const before = index;
+  if (seeds.length !== index.count || listedPaths(seeds) !== index.files) {
+    ({ added, removed } = listingChanges(index, seeds));
+    if (removed.length > PATCH_MAX_REMOVED) decline(`more than ${PATCH_MAX_REMOVED} seeds removed`);
+    index = removed.length ? withoutRemoved(index, seeds, removed) : withRoomForAdded(index, seeds, added);
+  } else index = { ...index, homes: [...index.homes], homeRanks: index.homeRanks.slice() };
   const isAdded = new Set(added);
   const changed: number[] = [];
   const s = index.stats;
@@ -176,7 +191,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     if (s[i * 4] !== seed.size || s[i * 4 + 1] !== seed.mtimeMs || s[i * 4 + 2] !== (seed.ctimeMs ?? -1) || s[i * 4 + 3] !== (seed.ino ?? -1)) changed.push(i);
   }
   if (changed.length && added.length) decline('seeds were both edited and added');
-  if (!changed.length && !added.length) decline('no seed changed');
+  if (changed.length && removed.length) decline('seeds were both edited and removed');
+  if (!changed.length && !added.length && !removed.length) decline('no seed changed');
   if (changed.length > PATCH_MAX_EDITED) decline(`more than ${PATCH_MAX_EDITED} seeds changed`);
   if (added.length > PATCH_MAX_ADDED) decline(`more than ${PATCH_MAX_ADDED} seeds added`);
   const now = buildClock(input.now);
@@ -189,6 +205,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
 
   const items = new Map<number, Item>();
   const main = index.feeds.find((f) => f.group === 'main');
+  /** Whether the last run rejected a seed for naming an id another seed has (`assignIdentities`). */
+  const idsContested = stamp.errors.some((d) => d.rule === 'duplicate-id');
   let changes: Change[];
   let touched: IndexedFeed[];
   let splices: Splice[];
@@ -197,6 +215,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   let pageTopics: number[] = [];
   /** Whether the home page shows what changed. */
   let home = false;
+  let removals: Removals | undefined;
   if (changed.length) {
     const edits = changed.map((at) => editOf(at, seeds[at]!, index, log, settings, config, now));
     changes = edits.map((e) => e.change);
@@ -206,10 +225,18 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     splices = changes.filter((c) => c.status !== 'unchanged').map((c) => ({ span: log.span(index.entry[c.at]!), text: c.line }));
     const recarded = edits.filter((e) => e.recard);
     if (recarded.length) {
+      // The placement holds whether the seed names its id; a seed that stops naming it may leave it to another.
+      if (idsContested) decline('a seed names an id another seed has: a full run gives it');
       pages = new Map();
       for (const e of recarded) pageTopics.push(...recard(e.change, e.recard!, index, config, input.outDir, pages));
       home = main !== undefined && recarded.some((e) => main.shown.includes(e.change.at));
     }
+  } else if (removed.length) {
+    if (idsContested) decline('a seed names an id another seed has: a full run gives it');
+    removals = planRemovals(removed, before, index, seeds, bytes, log, config, now, input.outDir);
+    ({ touched, splices, pages, pageTopics } = removals);
+    changes = [];
+    home = true;
   } else {
     ({ changes, touched, splices, pages, pageTopics } = planAdditions(added, seeds, index, bytes, log, settings, config, now, input.outDir));
     for (const c of changes) items.set(c.at, c.item);
@@ -220,6 +247,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   for (const f of home && main ? [...touched, main] : touched) for (const at of f.shown) if (!items.has(at)) reads.add(at);
   if (reads.size > PATCH_MAX_READS) decline(`the changed items show in feeds of more than ${PATCH_MAX_READS} other items`);
   for (const at of reads) items.set(at, shownItem(at, seeds[at], index, log, settings, config, now));
+  removals?.check(items);
 
   const find = topicFinder(index.topics);
   const outputs: PatchPlan['outputs'] = changes.map((c) => itemPageOutput(config, c.item, find));
@@ -246,7 +274,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     outputs.push(homePageOutput(config, main ? Array.from(main.shown, (at) => items.get(at)!) : [], counts));
   }
   for (const [path, text] of pages ?? []) outputs.push({ path, kind: 'html', text });
-  return { index, changes, outputs, log: { file, splices }, pageTopics };
+  const gone = removals && { entries: removals.entries, paths: removals.paths, repairs: removed.reduce((sum, j) => sum + before.repairs[j]!, 0) };
+  return { index, changes, outputs, log: { file, splices }, pageTopics, ...(gone ? { removed: gone } : {}) };
 }
 
 /** An edit that changes how its item is listed (`recard`): the entry it had, and its item's new placement. */
@@ -347,25 +376,44 @@ function itemOf(seed: SeedFile, parsed: ParsedSeed, meta: SeedMeta, identity: Id
 }
 
 /**
- * The index with room for the seeds this listing has and it has not: every
- * seed it has keeps its place among the others, and a new one has none of
- * its own yet (no entry, no placement). A seed it has that the listing
- * lacks (removed or renamed) declines the patch.
+ * How the listing differs from the index's: the places of the seeds it has
+ * and the index has not (added), and the places in the index of the seeds
+ * it lacks (removed). Both listings are in discovery's order, so the seeds
+ * in both keep their order.
  */
-function withRoomForAdded(index: PatchIndex, seeds: readonly SeedFile[]): { index: PatchIndex; added: number[] } {
-  // Both listings are in discovery's order: one walk over them pairs every seed the index has with its new place.
+function listingChanges(index: PatchIndex, seeds: readonly SeedFile[]): { added: number[]; removed: number[] } {
+  // One walk over both, comparing in place (a slice of each of 100,000 paths is that much garbage): the listing's
+  // seeds the index lacks when it lists more, the index's seeds the listing lacks when it lists fewer.
   const added: number[] = [];
-  let j = 0;
+  const removed: number[] = [];
+  let i = 0;
   let from = 0;
-  for (let i = 0; i < seeds.length; i++) {
-    const file = seeds[i]!.file;
-    // Compared in place: a slice of each of 100,000 paths is that much garbage.
-    if (j < index.count && index.files.startsWith(file, from) && index.files.charCodeAt(from + file.length) === 0) {
-      j++;
-      from += file.length + 1;
-    } else added.push(i);
+  for (let j = 0; j < index.count; j++) {
+    const end = index.files.indexOf('\u0000', from);
+    if (end < 0) decline('the patch index is damaged');
+    const length = end - from;
+    for (; seeds.length > index.count && i < seeds.length; i++) {
+      const file = seeds[i]!.file;
+      if (file.length === length && index.files.startsWith(file, from)) break;
+      added.push(i);
+    }
+    const file = seeds[i]?.file;
+    if (file !== undefined && file.length === length && index.files.startsWith(file, from)) i++;
+    else removed.push(j);
+    from = end + 1;
   }
-  if (j !== index.count) decline('seeds were removed or renamed');
+  for (; i < seeds.length; i++) added.push(i);
+  // Seeds renamed, or both added and removed: the walk pairs them wrongly, and a full run publishes them.
+  if (added.length && removed.length) decline('seeds were renamed, or both added and removed');
+  return { added, removed };
+}
+
+/**
+ * The index with room for the seeds this listing adds (`added`, their
+ * places in it): every seed it has keeps its place among the others, and a
+ * new one has none of its own yet (no entry, no placement).
+ */
+function withRoomForAdded(index: PatchIndex, seeds: readonly SeedFile[], added: number[]): PatchIndex {
   const n = seeds.length;
   /** The new place of the seed at `j` in the index: after the added seeds before it. */
   const newAt = new Int32Array(index.count);
@@ -399,23 +447,201 @@ function withRoomForAdded(index: PatchIndex, seeds: readonly SeedFile[]): { inde
   };
   const moved = (list: Int32Array) => list.map((j) => (j < 0 ? j : newAt[j]!));
   return {
-    added,
-    index: {
-      ...index,
-      files: listedPaths(seeds),
-      count: n,
-      stats: column(index.stats, 4, (i, into) => into.set(statsOf(seeds[i]!), i * 4), (l) => new Float64Array(l)),
-      entry: column(index.entry, 1, (i, into) => (into[i] = -1), (l) => new Int32Array(l)),
-      repairs: column(index.repairs, 1, (i, into) => (into[i] = 0), (l) => new Int32Array(l)),
-      published: column(index.published, 1, (i, into) => (into[i] = NaN), (l) => new Float64Array(l)),
-      placement: text(index.placement, PLACEMENT_LENGTH, UNPLACED),
-      dedupe: text(index.dedupe, 2 * KEY_LENGTH, NO_KEY + NO_KEY),
-      topicItems: index.topicItems.map(moved),
-      homes: [...index.homes],
-      homeRanks: index.homeRanks.slice(),
-      feeds: index.feeds.map((f) => ({ ...f, shown: moved(f.shown) })),
-    },
+    ...index,
+    files: listedPaths(seeds),
+    count: n,
+    stats: column(index.stats, 4, (i, into) => into.set(statsOf(seeds[i]!), i * 4), (l) => new Float64Array(l)),
+    entry: column(index.entry, 1, (i, into) => (into[i] = -1), (l) => new Int32Array(l)),
+    repairs: column(index.repairs, 1, (i, into) => (into[i] = 0), (l) => new Int32Array(l)),
+    published: column(index.published, 1, (i, into) => (into[i] = NaN), (l) => new Float64Array(l)),
+    placement: text(index.placement, PLACEMENT_LENGTH, UNPLACED),
+    dedupe: text(index.dedupe, 2 * KEY_LENGTH, NO_KEY + NO_KEY),
+    topicItems: index.topicItems.map(moved),
+    homes: [...index.homes],
+    homeRanks: index.homeRanks.slice(),
+    feeds: index.feeds.map((f) => ({ ...f, shown: moved(f.shown) })),
   };
+}
+
+/**
+ * The index without the seeds this listing lacks (`removed`, their places
+ * in it): every other seed keeps its place among the others, and the lists
+ * of topics and feeds drop the removed ones (a feed left short is filled
+ * by `planRemovals`).
+ */
+function withoutRemoved(index: PatchIndex, seeds: readonly SeedFile[], removed: readonly number[]): PatchIndex {
+  const GONE = -2;
+  const newAt = new Int32Array(index.count);
+  for (let j = 0, k = 0; j < index.count; j++) {
+    if (j === removed[k]) {
+      newAt[j] = GONE;
+      k++;
+    } else newAt[j] = j - k;
+  }
+  // Each per-seed column without the removed seeds, copied a run of seeds at a time (those between two removed ones).
+  const column = <T extends Float64Array | Int32Array>(old: T, width: number, make: (length: number) => T): T => {
+    const into = make(seeds.length * width);
+    let last = 0;
+    removed.forEach((j, k) => {
+      into.set(old.subarray(last * width, j * width), (last - k) * width);
+      last = j + 1;
+    });
+    into.set(old.subarray(last * width), (last - removed.length) * width);
+    return into;
+  };
+  const text = (old: string, width: number): string => {
+    let out = '';
+    let last = 0;
+    for (const j of removed) {
+      out += old.slice(last * width, j * width);
+      last = j + 1;
+    }
+    return out + old.slice(last * width);
+  };
+  const moved = (list: Int32Array) => {
+    const mapped = list.map((j) => (j < 0 ? j : newAt[j]!));
+    return mapped.includes(GONE) ? mapped.filter((j) => j !== GONE) : mapped;
+  };
+  return {
+    ...index,
+    files: listedPaths(seeds),
+    count: seeds.length,
+    stats: column(index.stats, 4, (l) => new Float64Array(l)),
+    entry: column(index.entry, 1, (l) => new Int32Array(l)),
+    repairs: column(index.repairs, 1, (l) => new Int32Array(l)),
+    published: column(index.published, 1, (l) => new Float64Array(l)),
+    placement: text(index.placement, PLACEMENT_LENGTH),
+    dedupe: text(index.dedupe, 2 * KEY_LENGTH),
+    topicItems: index.topicItems.map(moved),
+    homes: [...index.homes],
+    homeRanks: index.homeRanks.slice(),
+    feeds: index.feeds.map((f) => ({ ...f, shown: moved(f.shown) })),
+  };
+}
+
+/** What publishing removed seeds changes, found from the index (which it brings up to date). */
+interface Removals {
+  /** The feeds whose items changed. */
+  touched: IndexedFeed[];
+  /** Changes to the log's bytes: the entries marked removed, and their pages out of its list of outputs. */
+  splices: Splice[];
+  /** The topic pages that listed the removed items, with their cards taken out (`withCardRemoved`), by path, with their topics. */
+  pages: Map<string, string>;
+  pageTopics: number[];
+  /** The removed items' log entries, and their pages. */
+  entries: LogEntry[];
+  paths: string[];
+  /** What can be checked only with the items the rendered feeds show: topics' names and homes. */
+  check(items: ReadonlyMap<number, Item>): void;
+}
+
+/**
+ * Removed seeds, published as a full run would: each entry is marked
+ * removed, the item leaves the feeds and topic pages that showed it (a feed
+ * of the newest items takes the next one in its place), its page is
+ * deleted, and the home page counts one story less in each of its topics.
+ * Declined when a full run would do more: a seed that published no item, a
+ * topic left empty or renamed by its new newest story, a source's page
+ * relinked, or a story dropped as the removed one's repeat.
+ */
+function planRemovals(removed: readonly number[], before: PatchIndex, index: PatchIndex, seeds: readonly SeedFile[], bytes: Buffer, log: EntryLines, config: SiteConfig, now: Date, outDir: string): Removals {
+  const nowIso = now.toISOString();
+  const files = before.files.split('\u0000');
+  const entries: LogEntry[] = [];
+  const splices: Splice[] = [];
+  for (const j of removed) {
+    const file = files[j]!;
+    if (placementAt(before, j) === UNPLACED) decline(`${file} was removed, and had published no item, or gave an error`);
+    const entry = entryOf(log, before, j, file);
+    // A full run publishes one story of those that share a key (`dropDuplicateStories`).
+    const keys = before.dedupe.slice(j * 2 * KEY_LENGTH, (j + 1) * 2 * KEY_LENGTH);
+    for (const key of [keys.slice(0, KEY_LENGTH), keys.slice(KEY_LENGTH)]) {
+      if (key !== NO_KEY && hasDuplicateKey({ dedupe: before.dropped }, key)) decline(`${file} was removed, and a story dropped as its repeat may now be published`);
+    }
+    const marked: LogEntry = { ...entry, removed: nowIso };
+    splices.push({ span: log.span(before.entry[j]!), text: JSON.stringify(marked) });
+    entries.push(marked);
+  }
+  const paths = entries.map((e) => `articles/${e.slug}.html`);
+  splices.push(...outputsRemoved(bytes, paths));
+
+  const gone = new Set(removed);
+  // The feeds that showed a removed item, and by how many items they are now short.
+  const short = new Map<IndexedFeed, number>();
+  index.feeds.forEach((f, k) => {
+    const by = before.feeds[k]!.shown.length - f.shown.length;
+    if (by > 0) short.set(f, by);
+  });
+  const shortBy = (f: IndexedFeed) => short.get(f) ?? 0;
+  // The main feed takes the newest stories it did not show, in their order (`sortNewestFirst`: newest first, ties by id).
+  const main = index.feeds.find((f) => f.group === 'main');
+  if (main && shortBy(main) > 0) {
+    const shown = new Set(main.shown);
+    const next: number[] = [];
+    for (let missing = shortBy(main); missing > 0; missing--) {
+      let newest = -Infinity;
+      let tied: number[] = [];
+      for (let i = 0; i < index.count; i++) {
+        const time = index.published[i]!;
+        if (Number.isNaN(time) || time < newest || shown.has(i)) continue;
+        if (time > newest) tied = [];
+        newest = time;
+        tied.push(i);
+      }
+      if (!tied.length) break;
+      const idAt = (i: number) => entryOf(log, index, i, seeds[i]!.file).id;
+      const first = tied.reduce((a, b) => (idAt(b) < idAt(a) ? b : a));
+      next.push(first);
+      shown.add(first);
+    }
+    main.shown = Int32Array.from([...main.shown, ...next]);
+  }
+  const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
+  const pages = new Map<string, string>();
+  const pageTopics: number[] = [];
+  const checks: ((items: ReadonlyMap<number, Item>) => void)[] = [];
+  before.topicItems.forEach((old, t) => {
+    const ranks: number[] = [];
+    for (const j of removed) for (let r = old.indexOf(j); r >= 0; r = old.indexOf(j, r + 1)) ranks.push(r);
+    if (!ranks.length) return;
+    ranks.sort((a, b) => a - b);
+    const topic = index.topics[t]!;
+    const list = index.topicItems[t]!;
+    if (!list.length) decline(`${files[old[ranks[0]!]!]} was removed, the last story of a topic`);
+    const feed = topicFeedOf.get(t);
+    if (feed && shortBy(feed) > 0) feed.shown = list.slice(0, config.limit);
+    const pagePath = topic.path + 'index.html';
+    let page = topicPageAsLeft(outDir, pagePath, index.topicPages[t]);
+    for (const r of ranks) {
+      const without = withCardRemoved(topic.path, page, paths[removed.indexOf(old[r]!)]!);
+      if (without === undefined) decline(`${pagePath} is not laid out as seedfeed writes it`);
+      page = without;
+    }
+    pages.set(pagePath, page);
+    pageTopics.push(t);
+    // Its home: the first story with a source's home page (`makePatchIndex`), in its place once the removed ones are out.
+    const was = before.homeRanks[t]!;
+    const home = was - ranks.filter((r) => r < was).length;
+    if (was >= 0 && !gone.has(old[was]!)) index.homeRanks[t] = home;
+    checks.push((items) => {
+      // A topic's name is written as its newest story writes it.
+      if (ranks[0] === 0 && !namesOf(items.get(list[0]!)!, topic.kind).includes(topic.name)) decline(`${files[old[0]!]} was removed, and its topic would be renamed`);
+      if (was < 0 || !gone.has(old[was]!)) return;
+      // The story that was the home is gone: the next one with a home page, among the stories its feed shows.
+      for (let r = home; r < list.length; r++) {
+        const item = items.get(list[r]!);
+        if (!item) break;
+        const url = item.source?.url;
+        if (url === undefined) continue;
+        if (topic.kind === 'source' && url !== before.homes[t]) break;
+        index.homes[t] = url;
+        index.homeRanks[t] = r;
+        return;
+      }
+      decline(`${files[old[was]!]} was removed, and would change the home page a topic's page links`);
+    });
+  });
+  return { touched: [...short.keys()], splices, pages, pageTopics, entries, paths, check: (items) => checks.forEach((c) => c(items)) };
 }
 
 /** What publishing added seeds changes, found from the index (which it brings up to date). */
@@ -695,36 +921,52 @@ function topicPageAsLeft(outDir: string, pagePath: string, stamp: string | undef
 const OUTPUTS_LINE = Buffer.from('\n "outputs": [\n');
 
 /**
- * `paths` put into the log's list of outputs, which `serializeLog` writes a
- * path a line, sorted (`Array.prototype.sort`), each but the last ending in
- * a comma.
+ * The log's list of outputs as `serializeLog` writes it: a path a line,
+ * sorted (`Array.prototype.sort`), each but the last ending in a comma.
+ * `place(path)` is the first line whose path sorts at or after it.
  */
-function outputsAdded(bytes: Buffer, paths: readonly string[]): Splice[] {
+function outputLines(bytes: Buffer): { starts: number[]; end: number; pathAt(k: number): string; place(path: string): number } {
   const marker = bytes.indexOf(OUTPUTS_LINE);
   const end = bytes.indexOf('\n ]', marker);
   if (marker < 0 || end < 0) decline('the publish log lists no outputs');
   const starts: number[] = [];
   for (let at = marker + OUTPUTS_LINE.length; at < end; at = bytes.indexOf(10, at) + 1) starts.push(at);
   const pathAt = (k: number) => JSON.parse(bytes.toString('utf8', starts[k]!, bytes.indexOf(10, starts[k]!)).replace(/,$/, '')) as string;
-  const splices: Splice[] = [];
-  for (const path of [...paths].sort()) {
-    // The first listed path that sorts after this one.
+  const place = (path: string) => {
     let lo = 0;
     let hi = starts.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const listed = pathAt(mid);
-      if (listed === path) decline(`the publish log lists ${path} already`);
       // `<` orders strings as `Array.prototype.sort` does: by UTF-16 code units.
-      if (listed < path) lo = mid + 1;
+      if (pathAt(mid) < path) lo = mid + 1;
       else hi = mid;
     }
+    return lo;
+  };
+  return { starts, end, pathAt, place };
+}
+
+/** `paths` put into the log's list of outputs. */
+function outputsAdded(bytes: Buffer, paths: readonly string[]): Splice[] {
+  const { starts, end, pathAt, place } = outputLines(bytes);
+  // In order: two put in at the same place go in as sorted.
+  return [...paths].sort().map((path) => {
+    const k = place(path);
+    if (k < starts.length && pathAt(k) === path) decline(`the publish log lists ${path} already`);
     const line = `  ${JSON.stringify(path)}`;
-    if (lo < starts.length) splices.push({ span: [starts[lo]!, starts[lo]!], text: `${line},\n` });
     // After the last path: that one gains its comma.
-    else splices.push({ span: [end, end], text: `,\n${line}` });
-  }
-  return splices;
+    return k < starts.length ? { span: [starts[k]!, starts[k]!], text: `${line},\n` } : { span: [end, end], text: `,\n${line}` };
+  });
+}
+
+/** `paths` taken out of the log's list of outputs; none of them its last line (item pages sort before the feeds). */
+function outputsRemoved(bytes: Buffer, paths: readonly string[]): Splice[] {
+  const { starts, pathAt, place } = outputLines(bytes);
+  return paths.map((path) => {
+    const k = place(path);
+    if (k >= starts.length - 1 || pathAt(k) !== path) decline(`the publish log does not list ${path} before other outputs`);
+    return { span: [starts[k]!, starts[k + 1]!], text: '' };
+  });
 }
 
 async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishReport> {
@@ -736,6 +978,9 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
   try {
     for (const o of outputs) await staging.offer(o);
     await staging.settle();
+    // A removed story's page goes before its entry is marked: a run that dies in between leaves the page listed in
+    // the log's outputs, and the next run (a full one: the stamp is gone) finds it stale and gone.
+    for (const path of plan.removed?.paths ?? []) unlinkQuietly(join(input.outDir, path));
     // The log before the outputs are renamed into place, as in a full run: its journal appended to, or the log written
     // whole (log-file.ts). Every writer of the log removes the stamp first, so a log rewritten to the same size within
     // its mtime tick is never vouched for by an older stamp.
@@ -748,8 +993,9 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
   for (const t of plan.pageTopics) index.topicPages[t] = fileStamp(join(input.outDir, index.topics[t]!.path + 'index.html'));
   // In the listing's order, as a full run reports them.
   const added = changes.filter((e) => e.status === 'new').sort((a, b) => a.at - b.at);
+  const gone = plan.removed?.entries ?? [];
 
-  let repairs = input.stamp.repairs ?? 0;
+  let repairs = (input.stamp.repairs ?? 0) - (plan.removed?.repairs ?? 0);
   const records: SeedRecord[] = [];
   for (const e of changes) {
     repairs += e.parsed.repairs.length - index.repairs[e.at]!;
@@ -768,7 +1014,7 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     outDir: input.outDir,
     watched: input.stamp.watched,
     exitCode: input.stamp.exitCode,
-    published: input.stamp.published + added.length,
+    published: input.stamp.published + added.length - gone.length,
     rejected: input.stamp.rejectedFiles ?? [],
     repairs,
     diagnostics: input.stamp.errors,
@@ -798,15 +1044,18 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     counts: {
       ...base.counts,
       seeds: input.listing.seeds.length,
-      published: input.stamp.published + added.length,
+      published: input.stamp.published + added.length - gone.length,
       new: added.length,
       updated: updated.length,
+      removed: gone.length,
       repairs,
       written: written.length,
       unchanged: unchanged.length,
     },
     new: added.map((e) => briefItem(e.item)),
     updated: updated.map((e) => briefItem(e.item)),
+    removed: gone.map((e) => ({ id: e.id, file: e.file })),
+    deleted: [...(plan.removed?.paths ?? [])].sort(),
     diagnostics: sortDiagnostics([...input.stamp.errors, ...changes.flatMap((e) => e.diagnostics), ...notWritten]),
     repairs: changes.flatMap((e) => e.parsed.repairs),
     written: [...written].sort(),

@@ -74,7 +74,10 @@ function site(config = testConfig({ limit: 15, archive: { pageSize: 20 } })) {
     expect(mine.counts.updated).toBe(theirs.counts.updated);
     expect(mine.exitCode).toBe(theirs.exitCode);
     expect(mine.new).toEqual(theirs.new);
+    expect(mine.removed).toEqual(theirs.removed);
+    expect(mine.deleted).toEqual(theirs.deleted);
     expect(mine.counts.published).toBe(theirs.counts.published);
+    expect(mine.counts.removed).toBe(theirs.counts.removed);
     // The index a patch leaves is the one a full run makes of the same state.
     if (mine.run === 'patch') {
       const a = readPatchIndex(indexPathFor(statePath), cacheKey(config, seeds, out))!;
@@ -215,11 +218,14 @@ describe('patch runs', () => {
     ['a category added', (s) => s.edit(5, (t) => t.replace('Categories: ', 'Categories: extra, ')), /moves its item/],
     ['a source changed', (s) => s.edit(5, (t) => t.replace(/^(Asbarez|The Armenian Weekly|Azatutyun|news\.am|Civilnet|Hetq):/m, 'Hetq Online:')), /moves its item/],
     ['an id of its own', (s) => s.edit(5, (t) => `Id: tag:seeds.example.org,2024-01-01:own\n${t}`), /moves its item/],
-    ['a seed removed', (s) => unlinkSync(join(s.seeds, seedName(4))), /removed or renamed/],
+    ['a seed removed and another edited', (s) => {
+      unlinkSync(join(s.seeds, seedName(4)));
+      s.addSentence(8);
+    }, /both edited and removed/],
     ['a seed renamed', (s) => {
       copyFileSync(join(s.seeds, seedName(4)), join(s.seeds, '00004_renamed.txt'));
       unlinkSync(join(s.seeds, seedName(4)));
-    }, /removed or renamed/],
+    }, /renamed/],
     ['a seed broken', (s) => s.edit(6, (t) => t.replace(/Date: \S+/, 'Date: the day after')), /rejected or a draft/],
     ['the patch index gone', (s) => {
       s.addSentence(8);
@@ -262,6 +268,12 @@ describe('patch runs', () => {
     expect(dek.mine.written).toContain('categories/corpus/index.html');
     expect(cards(s, 'categories/corpus/index.html').find((c) => c.title === titleOf(20))!.dek).toBe('A standfirst rewritten for item 20');
 
+    // A story in another language: its cards say so, on the home page too.
+    s.edit(COUNT - 3, (t) => `Language: hy\n${t}`);
+    const language = await s.runBesideTwin();
+    expect(language.mine.run).toBe('patch');
+    expect(readFileSync(join(s.out, 'index.html'), 'utf8')).toMatch(new RegExp(`<h2 lang="hy"><a href="[^"]+">${titleOf(COUNT - 3)}</a>`));
+
     // The topic keeps the name its newest story gives it; the story's page shows the category as the story writes it.
     s.edit(20, (t) => t.replace(', corpus\n', ', Corpus\n'));
     const cased = await s.runBesideTwin();
@@ -303,6 +315,93 @@ describe('patch runs', () => {
     expect(twin.counts.published).toBe(COUNT + 1);
     expect(cards(s, 'categories/corpus/index.html').filter((c) => c.title.startsWith(titleOf(30)))).toHaveLength(2);
   });
+
+  it('publishes seeds removed: their pages deleted, the feeds that showed them filled with the next stories, their cards and counts gone, with the bytes of a full run', async () => {
+    const s = site();
+    // Seeds 73 and 72 have the date of seed 74: the main feed takes them in the order of their ids, as a full run.
+    const dated = (n: number) => seedText(n).match(/Date: \S+/)![0];
+    for (const n of [73, 72]) s.edit(n, (t) => t.replace(/Date: \S+/, dated(74)));
+    await s.run();
+    const page = (n: number) => `articles/${readdirSync(join(s.out, 'articles')).find((f) => f.endsWith(`-number-${n}.html`))}`;
+    const entryTitles = () => atom(s, 'atom.xml').children.filter((c) => c.local === 'entry').map((e) => e.children.find((c) => c.local === 'title')!.text);
+    const newest = page(COUNT - 1);
+    // The newest story: first in the main feed (seeds 89 to 75) and in each of its topics.
+    unlinkSync(join(s.seeds, seedName(COUNT - 1)));
+    const first = await s.runBesideTwin();
+    expect(first.mine.run).toBe('patch');
+    expect(first.mine.removed.map((r) => r.file)).toEqual([seedName(COUNT - 1)]);
+    expect(first.mine.deleted).toEqual([newest]);
+    expect(existsSync(join(s.out, newest))).toBe(false);
+    const titles = entryTitles();
+    expect(titles).toHaveLength(15);
+    expect(titles[0]).toBe(titleOf(COUNT - 2));
+    expect([titleOf(74), titleOf(73), titleOf(72)]).toContain(titles[14]);
+    expect(cards(s, 'index.html').map((c) => c.title)).toEqual(titles);
+    expect(cards(s, 'categories/corpus/index.html')).toHaveLength(COUNT - 1);
+    expect(readFileSync(join(s.out, 'index.html'), 'utf8')).toContain(`>corpus</a> (${COUNT - 1})`);
+
+    // Four at once: two the main feed shows, which takes the other two of that date; two old ones, on the same archive page.
+    for (const n of [85, 86, 20, 26]) unlinkSync(join(s.seeds, seedName(n)));
+    const four = await s.runBesideTwin();
+    expect(four.mine.run).toBe('patch');
+    expect(four.mine.counts.removed).toBe(4);
+    expect(entryTitles().slice(12).sort()).toEqual([titleOf(74), titleOf(73), titleOf(72)].sort());
+    expect(cards(s, 'categories/corpus/index.html').map((c) => c.title)).not.toContain(titleOf(20));
+    // Removed, a story's seed may come back: a full run revives its entry.
+    s.add(20);
+    const back = await s.runBesideTwin();
+    expect(back.mine.run).toBe('full');
+    await s.expectFullRunWritesNothing();
+  });
+
+  const removalSite = () => {
+    const s = site(testConfig({ limit: 15, archive: { pageSize: 20 }, sources: {} }));
+    // Topic "talks" is named by seed 89; seed 45 writes it "Talks".
+    s.edit(45, (t) => t.replace(/^Categories: talks/m, 'Categories: Talks'));
+    // The newest Civilnet story has the source's home page, which its page links; no other has.
+    s.edit(COUNT - 2, (t) => `Source-URL: https://civilnet.example/\n${t}`);
+    // A story of its own category.
+    s.add(COUNT, (t) => t.replace(/^Categories: .*$/m, 'Categories: solitary'));
+    // The same story as seed 30, shared again later.
+    writeFileSync(join(s.seeds, 'zz-again.txt'), seedText(30).replace(/Date: \S+/, 'Date: 2025-12-01T00:00:00Z'));
+    s.settle(join(s.seeds, 'zz-again.txt'));
+    return s;
+  };
+  it('makes a full run when a seed that names its own id stops naming it, or is removed, while another names it too', async () => {
+    for (const change of ['edit', 'remove'] as const) {
+      const s = site();
+      const own = (t: string) => `Id: tag:seeds.example.org,2024-01-01:own-id\n${t}`;
+      s.edit(12, own);
+      await s.run();
+      // Another seed names the same id: rejected, as seed 12 has it.
+      s.edit(13, own);
+      const rejected = await s.run();
+      expect(rejected.diagnostics.map((d) => d.rule)).toContain('duplicate-id');
+      // Seed 12 lets go of the id: the full run gives it to seed 13.
+      if (change === 'edit') s.edit(12, (t) => t.replace(/^Id: .*\n/, ''));
+      else unlinkSync(join(s.seeds, seedName(12)));
+      const { mine, twin } = await s.runBesideTwin();
+      expect(mine.run).toBe('full');
+      expect(mine.patchDeclined).toMatch(/names an id another seed has/);
+      expect(twin.rejected).toEqual([]);
+      // Its story is published under that id, at the page of its entry.
+      const entries = readdirSync(join(s.out, 'archive')).flatMap((n) => atom(s, `archive/${n}/atom.xml`).children.filter((c) => c.local === 'entry'));
+      const entry = entries.find((c) => c.children.some((e) => e.local === 'id' && e.text === 'tag:seeds.example.org,2024-01-01:own-id'))!;
+      expect(entry.children.find((c) => c.local === 'title')!.text).toBe(titleOf(13));
+    }
+  });
+
+  const removals: [string, (s: Site) => void, RegExp][] = [
+    ['the newest story of a topic another story writes in another case', (s) => unlinkSync(join(s.seeds, seedName(COUNT - 1))), /its topic would be renamed/],
+    ["the story whose source's home page a topic's page links", (s) => unlinkSync(join(s.seeds, seedName(COUNT - 2))), /home page a topic's page links/],
+    ['a story another seed repeats', (s) => unlinkSync(join(s.seeds, seedName(30))), /dropped as its repeat/],
+    ['the only story of a topic', (s) => unlinkSync(join(s.seeds, seedName(COUNT))), /the last story of a topic/],
+    ['a story dropped as a repeat', (s) => unlinkSync(join(s.seeds, 'zz-again.txt')), /had published no item/],
+    [`more than 16 seeds`, (s) => {
+      for (let n = 0; n <= 16; n++) unlinkSync(join(s.seeds, seedName(n)));
+    }, /more than 16 seeds removed/],
+  ];
+  itMakesAFullRun('after removing', removals, removalSite);
 
   it('publishes an added seed by rendering only what shows it, with the bytes of a full run, then keeps going', async () => {
     const s = site();
@@ -578,7 +677,7 @@ describe('patch runs', () => {
     expect(inside.mine.written).toContain('feed.xml');
     // The log's last entry now removed: an added seed's entry goes after it.
     unlinkSync(join(s.seeds, seedName(COUNT + 1)));
-    expect((await s.run()).run).toBe('full');
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
     s.add(COUNT + 2);
     expect((await s.runBesideTwin()).mine.run).toBe('patch');
   });

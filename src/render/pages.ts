@@ -247,6 +247,16 @@ export function withCardReplaced(site: SiteConfig, topicPath: string, text: stri
   return card && `${text.slice(0, card[0])}${storyCard(site, link, item)}\n${text.slice(card[1] + CARD_END.length)}`;
 }
 
+/**
+ * A topic page's text without the card that links the page at `itemPath`:
+ * the page `topicPage` renders once that story is gone from the topic (which
+ * keeps others). Undefined when the text does not hold one such card.
+ */
+export function withCardRemoved(topicPath: string, text: string, itemPath: string): string | undefined {
+  const card = cardAround(text, linksFrom(topicPath + 'index.html')(itemPath));
+  return card && text.slice(0, card[0]) + text.slice(card[1] + CARD_END.length);
+}
+
 /** Where the one card linking `href` starts, and where its `CARD_END` does. */
 function cardAround(text: string, href: string): [number, number] | undefined {
   const anchor = uniqueIndex(text, `<a href="${escapeHtml(href)}">`);
