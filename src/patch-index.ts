@@ -13,6 +13,7 @@ import type { Topic, TopicKind } from './topics.js';
 import { unlinkQuietly, writeFileAtomically } from './write.js';
 import { listedPaths, serializeBuildStamp, stampPathFor, type BuildStamp } from './fastpath.js';
 import { storyKeys } from './build.js';
+import { FORMATS } from './render/formats.js';
 
 /**
  * The patch index, kept beside the publish log (`<state>.index`): where
@@ -29,7 +30,7 @@ import { storyKeys } from './build.js';
  * Stored with `v8.serialize`: numbers as typed arrays, so a run at 100,000
  * seeds reads it in milliseconds. Node's version is part of the key.
  */
-export const PATCH_INDEX_VERSION = 4;
+export const PATCH_INDEX_VERSION = 5;
 
 /** A topic as the index keeps it: what its feeds and the item pages' links need, without its items. */
 export type IndexedTopic = Pick<Topic, 'kind' | 'name' | 'slug' | 'path'>;
@@ -44,6 +45,8 @@ export interface IndexedFeed {
   page?: number;
   /** The seeds whose items it shows, in order, by their place in the listing. */
   shown: Int32Array;
+  /** The stamps of its files (`fileStamp`), in the order of `FORMATS`, as the run left them: a patch takes the items it did not change from their texts there (render/direct.ts `FEED_PIECES`), and must not keep an edit made by hand. */
+  files: (string | undefined)[];
 }
 
 export interface PatchIndex {
@@ -72,6 +75,8 @@ export interface PatchIndex {
   repairs: Int32Array;
   /** Per listed seed: its item's date (ms); NaN when it published none. */
   published: Float64Array;
+  /** Per listed seed: when its item was last updated (ms), which dates the feeds that show it; NaN when it published none. */
+  updated: Float64Array;
   /** Per listed seed, `2 * KEY_LENGTH` characters: `duplicateKeys` of its item (`NO_KEY` for a key it lacks, or when it published none). */
   dedupe: string;
   /** `duplicateKeys` of every item not published because another seed shares its story, one after another: an edit that changes a story's keys may publish them. */
@@ -83,6 +88,8 @@ export interface PatchIndex {
   homeRanks: Int32Array;
   /** Per topic: the stamp of its page's file as the run left it (`fileStamp`): a patch puts cards into the page's text, and must not keep an edit made by hand. */
   topicPages: (string | undefined)[];
+  /** The stamp of the home page's file as the run left it: a patch takes the cards of stories it did not change from there. */
+  homePage: string | undefined;
   /** Every topic with a feed, empty ones included. */
   topics: IndexedTopic[];
   /** Every feed document: the main feed, archive pages, topic feeds. */
@@ -210,6 +217,7 @@ export function makePatchIndex(input: IndexInput): PatchIndex {
   input.log.entries.forEach((e, at) => entryOf.set(e.id, at));
   const entry = new Int32Array(n).fill(-1);
   const published = new Float64Array(n).fill(NaN);
+  const updated = new Float64Array(n).fill(NaN);
   const placement: string[] = new Array<string>(n).fill(UNPLACED);
   const dedupe: string[] = new Array<string>(n).fill(NO_KEY + NO_KEY);
   const previous = input.previous;
@@ -220,6 +228,7 @@ export function makePatchIndex(input: IndexInput): PatchIndex {
     if (i === undefined || at === undefined) continue;
     entry[i] = at;
     published[i] = item.published.getTime();
+    updated[i] = item.updated.getTime();
     const j = before(i, at);
     const kept = j === undefined ? undefined : placementAt(previous!, j);
     // A seed with errors is not patched: a full run reports them.
@@ -231,7 +240,8 @@ export function makePatchIndex(input: IndexInput): PatchIndex {
   const homes: (string | null)[] = [];
   const homeRanks: number[] = [];
   const feeds: IndexedFeed[] = input.feeds.map((f) => {
-    const feed: IndexedFeed = { prefix: f.prefix, group: f.group, shown: Int32Array.from(f.ctx.items, (item) => place.get(item.file) ?? -1) };
+    const files = FORMATS.map((format) => fileStamp(join(input.outDir, f.prefix + format.fileName)));
+    const feed: IndexedFeed = { prefix: f.prefix, group: f.group, shown: Int32Array.from(f.ctx.items, (item) => place.get(item.file) ?? -1), files };
     if (f.topic) {
       feed.topic = topics.length;
       topics.push({ kind: f.topic.kind, name: f.topic.name, slug: f.topic.slug, path: f.topic.path });
@@ -258,12 +268,14 @@ export function makePatchIndex(input: IndexInput): PatchIndex {
     placement: placement.join(''),
     repairs,
     published,
+    updated,
     dedupe: dedupe.join(''),
     dropped: input.dropped.map(duplicateKeys).join(''),
     topicItems,
     homes,
     homeRanks: Int32Array.from(homeRanks),
     topicPages: topics.map((t) => fileStamp(join(input.outDir, t.path + 'index.html'))),
+    homePage: fileStamp(join(input.outDir, 'index.html')),
     topics,
     feeds,
   };
@@ -341,7 +353,7 @@ export function readPatchIndex(path: string, key: string): PatchIndex | undefine
     if (index?.version !== PATCH_INDEX_VERSION || index.key !== key) return undefined;
     const n = index.count ?? -1;
     if (typeof index.files !== 'string' || !(index.stats instanceof Float64Array) || index.stats.length !== n * 4 || !(index.entry instanceof Int32Array) || index.entry.length !== n) return undefined;
-    if (index.placement?.length !== n * PLACEMENT_LENGTH || index.repairs?.length !== n || index.published?.length !== n || index.dedupe?.length !== n * 2 * KEY_LENGTH || typeof index.dropped !== 'string' || index.dropped.length % (2 * KEY_LENGTH) !== 0 || !Array.isArray(index.feeds) || !Array.isArray(index.topics)) return undefined;
+    if (index.placement?.length !== n * PLACEMENT_LENGTH || index.repairs?.length !== n || index.published?.length !== n || index.updated?.length !== n || index.dedupe?.length !== n * 2 * KEY_LENGTH || typeof index.dropped !== 'string' || index.dropped.length % (2 * KEY_LENGTH) !== 0 || !Array.isArray(index.feeds) || !Array.isArray(index.topics)) return undefined;
     const topics = index.topics.length;
     if (index.topicItems?.length !== topics || index.homes?.length !== topics || index.homeRanks?.length !== topics || index.topicPages?.length !== topics) return undefined;
     return index as PatchIndex;

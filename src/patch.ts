@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildClock, parseSettings, renderFeeds } from './build.js';
+import { buildClock, parseSettings } from './build.js';
 import { appendToCache, cacheNotWritten, cachePathFor, outputStamp, seedRecord, type SeedRecord } from './cache.js';
 import { compareStrings, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { RACY_WINDOW_MS, listedPaths, makeBuildStamp, stampMovedBesidesSeeds, stampPathFor, type BuildStamp, type SeedListing } from './fastpath.js';
-import { archivePage, archivePages, formatLinks, linkArchives, mainFeed, rendererOf, topicFeeds, type PlannedFeed } from './feeds.js';
-import { fingerprintItem } from './fingerprint.js';
+import { archivePage, archivePages, formatLinks, linkArchives, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
+import { feedFingerprint, fingerprintItem } from './fingerprint.js';
 import { claimEntry, newEntry, type Identity, type LogEntry } from './identity.js';
 import type { Item, SiteConfig } from './model.js';
 import { normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
@@ -30,12 +30,12 @@ import {
   type PatchIndex,
 } from './patch-index.js';
 import { FORMATS } from './render/formats.js';
-import { forgetFragments } from './render/direct.js';
-import { homePageOutput, itemPageOutput, topicCount, topicFinder, withCardAdded, withCardRemoved, withCardReplaced } from './render/pages.js';
+import { FEED_PIECES, forgetFragments } from './render/direct.js';
+import { homeCard, homeCardIn, homePageOfCards, itemPageOutput, topicCount, topicFinder, withCardAdded, withCardRemoved, withCardReplaced } from './render/pages.js';
 import { briefItem, noOpReport, roundMs, type PublishReport } from './report.js';
 import { slugify, uniqueSlug } from './slug.js';
 import { TOPIC_KINDS, namesOf, topicKey } from './topics.js';
-import { Staging, unlinkQuietly, type FileToWrite } from './write.js';
+import { Staging, removeOutput, unlinkQuietly, type FileToWrite } from './write.js';
 import { readLogFile, writeLogSplices, type LogFile, type Splice } from './log-file.js';
 import type { SeedFile } from './discover.js';
 
@@ -63,8 +63,12 @@ import type { SeedFile } from './discover.js';
  *   feeds that showed it taken by the next story, and the home page counts
  *   one story less.
  *
- * Feeds are rendered from a parse of the seeds they show; everything else
- * is left as it is. The changes to the log's entries go to its journal, not
+ * A feed rendered again shows the changed items as made from their seeds,
+ * and the others as their texts in its files as the last run left them
+ * (render/direct.ts `FEED_PIECES`; the home page's cards likewise): only
+ * the changed seeds are read, however many items the feeds show. A file
+ * changed since (its stamp in the index) or an item not found there is made
+ * from its seed. Everything else is left as it is. The changes to the log's entries go to its journal, not
  * to a rewrite of the whole log (log-file.ts). Anything more declines the
  * patch, and the run is a full one: a seed renamed; an edit that moves an
  * item (a new date, topic or id); a change that renames a topic, relinks a
@@ -158,6 +162,9 @@ interface PatchPlan {
   log: { file: LogFile; splices: Splice[] };
   /** The topics whose pages are written from their text as it was (`withCardAdded`). */
   pageTopics: number[];
+  /** The feeds rendered, and whether the home page is. */
+  feeds: IndexedFeed[];
+  home: boolean;
   /** The seeds removed: their log entries as marked, their pages (deleted), and the repairs the last run counted for them. */
   removed?: { entries: LogEntry[]; paths: string[]; repairs: number };
 }
@@ -182,6 +189,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     if (removed.length > PATCH_MAX_REMOVED) decline(`more than ${PATCH_MAX_REMOVED} seeds removed`);
     index = removed.length ? withoutRemoved(index, seeds, removed) : withRoomForAdded(index, seeds, added);
   } else index = { ...index, homes: [...index.homes], homeRanks: index.homeRanks.slice() };
+  /** What each feed showed, in this listing's places (planning gives a feed whose items change a list of its own). */
+  const shownBefore = new Map(index.feeds.map((f) => [f, f.shown] as const));
   const isAdded = new Set(added);
   const changed: number[] = [];
   const s = index.stats;
@@ -242,19 +251,30 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     for (const c of changes) items.set(c.at, c.item);
     home = true;
   }
-  // The items the rendered feeds show besides the changed ones; the home page shows the main feed's.
-  const reads = new Set<number>();
-  for (const f of home && main ? [...touched, main] : touched) for (const at of f.shown) if (!items.has(at)) reads.add(at);
-  if (reads.size > PATCH_MAX_READS) decline(`the changed items show in feeds of more than ${PATCH_MAX_READS} other items`);
-  for (const at of reads) items.set(at, shownItem(at, seeds[at], index, log, settings, config, now));
-  removals?.check(items);
+  // The items the rendered feeds show besides the changed ones (and the home page, the main feed's) are taken from
+  // their texts in those files as the last run left them (`FEED_PIECES`); one not found there is made from its seed.
+  const shownTotal = new Set<number>();
+  for (const f of home && main ? [...touched, main] : touched) for (const at of f.shown) if (!items.has(at)) shownTotal.add(at);
+  if (shownTotal.size > PATCH_MAX_READS) decline(`the changed items show in feeds of more than ${PATCH_MAX_READS} other items`);
+  const changedAt = new Set(changes.map((c) => c.at));
+  // A feed's old file holds the items it showed, and only those are taken from it: another item with the same id as
+  // written there (ids differ, but two could be written alike) would take the wrong text.
+  const showed = (f: IndexedFeed): Set<number> => new Set(shownBefore.get(f));
+  const itemAt = (at: number): Item => {
+    let item = items.get(at);
+    if (!item) items.set(at, (item = shownItem(at, seeds[at], index, log, settings, config, now)));
+    return item;
+  };
+  /** An item as its feeds are dated and fingerprinted by: the item itself when made, else what the index and the log hold of it. */
+  const datedAt = (at: number): Item => items.get(at) ?? shownStub(at, seeds[at], index, log);
+  removals?.check(itemAt);
 
   const find = topicFinder(index.topics);
   const outputs: PatchPlan['outputs'] = changes.map((c) => itemPageOutput(config, c.item, find));
   const head = { feedId: index.feedId, created: index.created };
   const archives = archivePages(config, index.entries);
   for (const f of touched) {
-    const shown = Array.from(f.shown, (at) => items.get(at)!);
+    const shown = Array.from(f.shown, datedAt);
     let planned: PlannedFeed;
     if (f.group === 'main') {
       planned = { prefix: f.prefix, group: 'main', ctx: mainFeed(config, head, shown) };
@@ -267,15 +287,37 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
       planned = topicFeeds(config, head, [{ ...topic, items: shown }])[0]!;
     }
     if (planned.prefix !== f.prefix) decline('the patch index is damaged');
-    outputs.push(...renderFeeds(planned.ctx, FORMATS, planned.prefix, rendererOf(planned)));
+    const { ctx } = planned;
+    // The order the feed shows them in (an archive page sorts its items), by the seeds they are made from.
+    const order = new Map(Array.from(f.shown, (at, k) => [shown[k]!, at]));
+    const kept = showed(f);
+    const fingerprint = feedFingerprint(ctx);
+    FORMATS.forEach((format, k) => {
+      const path = f.prefix + format.fileName;
+      const pieces = FEED_PIECES[format.name];
+      const was = f.files[k] !== undefined && fileStamp(join(input.outDir, path)) === f.files[k] ? pieces.items(readFileSync(join(input.outDir, path), 'utf8')) : undefined;
+      const texts = ctx.items.map((shownItem) => {
+        const at = order.get(shownItem)!;
+        const text = changedAt.has(at) || !kept.has(at) ? undefined : was?.get(pieces.key(shownItem.id));
+        return text ?? pieces.item(ctx, itemAt(at));
+      });
+      outputs.push({ path, kind: format.kind, text: pieces.document(ctx, texts), ...(fingerprint !== undefined ? { fingerprint } : {}) });
+    });
   }
   if (home) {
     const counts = index.topics.map((t, i) => topicCount(t, index.topicItems[i]!.length));
-    outputs.push(homePageOutput(config, main ? Array.from(main.shown, (at) => items.get(at)!) : [], counts));
+    const newest = main ? Array.from(main.shown, datedAt) : [];
+    const homeText = index.homePage !== undefined && fileStamp(join(input.outDir, 'index.html')) === index.homePage ? readFileSync(join(input.outDir, 'index.html'), 'utf8') : undefined;
+    const cards = newest.map((item, k) => {
+      const at = main!.shown[k]!;
+      const card = changedAt.has(at) || homeText === undefined ? undefined : homeCardIn(homeText, item.path);
+      return card ?? homeCard(config, itemAt(at));
+    });
+    outputs.push(homePageOfCards(config, cards, counts, newest));
   }
   for (const [path, text] of pages ?? []) outputs.push({ path, kind: 'html', text });
   const gone = removals && { entries: removals.entries, paths: removals.paths, repairs: removed.reduce((sum, j) => sum + before.repairs[j]!, 0) };
-  return { index, changes, outputs, log: { file, splices }, pageTopics, ...(gone ? { removed: gone } : {}) };
+  return { index, changes, outputs, log: { file, splices }, pageTopics, feeds: touched, home, ...(gone ? { removed: gone } : {}) };
 }
 
 /** An edit that changes how its item is listed (`recard`): the entry it had, and its item's new placement. */
@@ -454,6 +496,7 @@ function withRoomForAdded(index: PatchIndex, seeds: readonly SeedFile[], added: 
     entry: column(index.entry, 1, (i, into) => (into[i] = -1), (l) => new Int32Array(l)),
     repairs: column(index.repairs, 1, (i, into) => (into[i] = 0), (l) => new Int32Array(l)),
     published: column(index.published, 1, (i, into) => (into[i] = NaN), (l) => new Float64Array(l)),
+    updated: column(index.updated, 1, (i, into) => (into[i] = NaN), (l) => new Float64Array(l)),
     placement: text(index.placement, PLACEMENT_LENGTH, UNPLACED),
     dedupe: text(index.dedupe, 2 * KEY_LENGTH, NO_KEY + NO_KEY),
     topicItems: index.topicItems.map(moved),
@@ -510,6 +553,7 @@ function withoutRemoved(index: PatchIndex, seeds: readonly SeedFile[], removed: 
     entry: column(index.entry, 1, (l) => new Int32Array(l)),
     repairs: column(index.repairs, 1, (l) => new Int32Array(l)),
     published: column(index.published, 1, (l) => new Float64Array(l)),
+    updated: column(index.updated, 1, (l) => new Float64Array(l)),
     placement: text(index.placement, PLACEMENT_LENGTH),
     dedupe: text(index.dedupe, 2 * KEY_LENGTH),
     topicItems: index.topicItems.map(moved),
@@ -531,8 +575,8 @@ interface Removals {
   /** The removed items' log entries, and their pages. */
   entries: LogEntry[];
   paths: string[];
-  /** What can be checked only with the items the rendered feeds show: topics' names and homes. */
-  check(items: ReadonlyMap<number, Item>): void;
+  /** What can be checked only with items besides the removed ones (`itemAt` makes them): topics' names and homes. */
+  check(itemAt: (at: number) => Item): void;
 }
 
 /**
@@ -549,7 +593,10 @@ function planRemovals(removed: readonly number[], before: PatchIndex, index: Pat
   const files = before.files.split('\u0000');
   const entries: LogEntry[] = [];
   const splices: Splice[] = [];
-  for (const j of removed) {
+  /** The removed seeds' pages, by their places in the index. */
+  const pathOf = new Map<number, string>();
+  // In the log's order, as a full run reports them.
+  for (const j of [...removed].sort((a, b) => before.entry[a]! - before.entry[b]!)) {
     const file = files[j]!;
     if (placementAt(before, j) === UNPLACED) decline(`${file} was removed, and had published no item, or gave an error`);
     const entry = entryOf(log, before, j, file);
@@ -561,9 +608,11 @@ function planRemovals(removed: readonly number[], before: PatchIndex, index: Pat
     const marked: LogEntry = { ...entry, removed: nowIso };
     splices.push({ span: log.span(before.entry[j]!), text: JSON.stringify(marked) });
     entries.push(marked);
+    pathOf.set(j, `articles/${entry.slug}.html`);
   }
-  const paths = entries.map((e) => `articles/${e.slug}.html`);
-  splices.push(...outputsRemoved(bytes, paths));
+  const paths = [...pathOf.values()];
+  // Taken out of the log's outputs once deleted (`applyPatch`); here only checked to be there.
+  outputsRemoved(bytes, paths);
 
   const gone = new Set(removed);
   // The feeds that showed a removed item, and by how many items they are now short.
@@ -599,7 +648,7 @@ function planRemovals(removed: readonly number[], before: PatchIndex, index: Pat
   const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
   const pages = new Map<string, string>();
   const pageTopics: number[] = [];
-  const checks: ((items: ReadonlyMap<number, Item>) => void)[] = [];
+  const checks: ((itemAt: (at: number) => Item) => void)[] = [];
   before.topicItems.forEach((old, t) => {
     const ranks: number[] = [];
     for (const j of removed) for (let r = old.indexOf(j); r >= 0; r = old.indexOf(j, r + 1)) ranks.push(r);
@@ -613,7 +662,7 @@ function planRemovals(removed: readonly number[], before: PatchIndex, index: Pat
     const pagePath = topic.path + 'index.html';
     let page = topicPageAsLeft(outDir, pagePath, index.topicPages[t]);
     for (const r of ranks) {
-      const without = withCardRemoved(topic.path, page, paths[removed.indexOf(old[r]!)]!);
+      const without = withCardRemoved(topic.path, page, pathOf.get(old[r]!)!);
       if (without === undefined) decline(`${pagePath} is not laid out as seedfeed writes it`);
       page = without;
     }
@@ -623,25 +672,27 @@ function planRemovals(removed: readonly number[], before: PatchIndex, index: Pat
     const was = before.homeRanks[t]!;
     const home = was - ranks.filter((r) => r < was).length;
     if (was >= 0 && !gone.has(old[was]!)) index.homeRanks[t] = home;
-    checks.push((items) => {
+    checks.push((itemAt) => {
       // A topic's name is written as its newest story writes it.
-      if (ranks[0] === 0 && !namesOf(items.get(list[0]!)!, topic.kind).includes(topic.name)) decline(`${files[old[0]!]} was removed, and its topic would be renamed`);
+      if (ranks[0] === 0 && !namesOf(itemAt(list[0]!), topic.kind).includes(topic.name)) decline(`${files[old[0]!]} was removed, and its topic would be renamed`);
       if (was < 0 || !gone.has(old[was]!)) return;
-      // The story that was the home is gone: the next one with a home page, among the stories its feed shows.
-      for (let r = home; r < list.length; r++) {
-        const item = items.get(list[r]!);
-        if (!item) break;
-        const url = item.source?.url;
+      // The story that was the home is gone: the next one with a home page, among the stories its feed shows; none
+      // when none of the topic's stories has one (a source's page then links none).
+      const relinked = () => decline(`${files[old[was]!]} was removed, and would change the home page a topic's page links`);
+      for (let r = home; r < Math.min(list.length, config.limit); r++) {
+        const url = itemAt(list[r]!).source?.url;
         if (url === undefined) continue;
-        if (topic.kind === 'source' && url !== before.homes[t]) break;
+        if (topic.kind === 'source' && url !== before.homes[t]) relinked();
         index.homes[t] = url;
         index.homeRanks[t] = r;
         return;
       }
-      decline(`${files[old[was]!]} was removed, and would change the home page a topic's page links`);
+      if (topic.kind === 'source' || list.length > config.limit) relinked();
+      index.homes[t] = null;
+      index.homeRanks[t] = -1;
     });
   });
-  return { touched: [...short.keys()], splices, pages, pageTopics, entries, paths, check: (items) => checks.forEach((c) => c(items)) };
+  return { touched: [...short.keys()], splices, pages, pageTopics, entries, paths, check: (itemAt) => checks.forEach((c) => c(itemAt)) };
 }
 
 /** What publishing added seeds changes, found from the index (which it brings up to date). */
@@ -805,6 +856,21 @@ function planAdditions(
   const lastEnd = log.span(log.count - 1)[1];
   const splices: Splice[] = [{ span: [lastEnd, lastEnd], text: lines.map((l) => `,\n${l}`).join('') }, ...outputsAdded(bytes, changes.map((c) => c.item.path))];
   return { changes, touched: [...touched], splices, pages, pageTopics: [...pageTopics] };
+}
+
+/**
+ * What the index and the log hold of an item a rendered feed shows besides
+ * the changed ones: its id, page, file and dates, fingerprinted as the
+ * item, which is all a feed's or the home page's own parts take from it
+ * (`mainFeed`, `topicFeeds`, `archivePage`, `feedFingerprint`); its texts
+ * come from the files that show it.
+ */
+function shownStub(at: number, seed: SeedFile | undefined, index: PatchIndex, log: EntryLines): Item {
+  if (!seed || index.entry[at]! < 0 || Number.isNaN(index.updated[at]!)) decline('the patch index is damaged');
+  const entry = entryOf(log, index, at, seed.file);
+  const stub = { id: entry.id, file: seed.file, path: `articles/${entry.slug}.html`, published: new Date(index.published[at]!), updated: new Date(index.updated[at]!) } as Item;
+  fingerprintItem(stub, entry.hash);
+  return stub;
 }
 
 /** An item a rendered feed shows besides the edited ones, made from its seed as the last run made it. */
@@ -975,22 +1041,27 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
   // A run that dies from here on must not leave a stamp that vouches for the old outputs.
   unlinkQuietly(stampPathFor(input.statePath));
   const staging = new Staging(input.outDir);
+  const deleted: string[] = [];
   try {
     for (const o of outputs) await staging.offer(o);
     await staging.settle();
     // A removed story's page goes before its entry is marked: a run that dies in between leaves the page listed in
     // the log's outputs, and the next run (a full one: the stamp is gone) finds it stale and gone.
-    for (const path of plan.removed?.paths ?? []) unlinkQuietly(join(input.outDir, path));
+    for (const path of plan.removed?.paths ?? []) if (removeOutput(input.outDir, path)) deleted.push(path);
+    // A page that could not be deleted stays in the log's outputs, for a later run to delete, as in a full run.
+    const splices = deleted.length ? [...plan.log.splices, ...outputsRemoved(plan.log.file.bytes, deleted)] : plan.log.splices;
     // The log before the outputs are renamed into place, as in a full run: its journal appended to, or the log written
     // whole (log-file.ts). Every writer of the log removes the stamp first, so a log rewritten to the same size within
     // its mtime tick is never vouched for by an older stamp.
-    writeLogSplices(input.statePath, plan.log.file, plan.log.splices);
+    writeLogSplices(input.statePath, plan.log.file, splices);
   } catch (e) {
     await staging.abort();
     throw e;
   }
   const { written, unchanged } = staging.commit();
   for (const t of plan.pageTopics) index.topicPages[t] = fileStamp(join(input.outDir, index.topics[t]!.path + 'index.html'));
+  for (const f of plan.feeds) f.files = FORMATS.map((format) => fileStamp(join(input.outDir, f.prefix + format.fileName)));
+  if (plan.home) index.homePage = fileStamp(join(input.outDir, 'index.html'));
   // In the listing's order, as a full run reports them.
   const added = changes.filter((e) => e.status === 'new').sort((a, b) => a.at - b.at);
   const gone = plan.removed?.entries ?? [];
@@ -1001,6 +1072,7 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     repairs += e.parsed.repairs.length - index.repairs[e.at]!;
     index.repairs[e.at] = e.parsed.repairs.length;
     index.stats.set(statsOf(e.seed), e.at * 4);
+    index.updated[e.at] = e.item.updated.getTime();
     const { body: _body, ...head } = e.parsed;
     // A seed modified this close to the listing may change again unseen within its mtime tick: it is read again next time.
     if (e.seed.mtimeMs <= input.listing.listedAtMs - RACY_WINDOW_MS) records.push(seedRecord(e.seed, head, e.bodyDiagnostics));
@@ -1055,7 +1127,7 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     new: added.map((e) => briefItem(e.item)),
     updated: updated.map((e) => briefItem(e.item)),
     removed: gone.map((e) => ({ id: e.id, file: e.file })),
-    deleted: [...(plan.removed?.paths ?? [])].sort(),
+    deleted: deleted.sort(),
     diagnostics: sortDiagnostics([...input.stamp.errors, ...changes.flatMap((e) => e.diagnostics), ...notWritten]),
     repairs: changes.flatMap((e) => e.parsed.repairs),
     written: [...written].sort(),

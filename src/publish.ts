@@ -1,9 +1,9 @@
-import { existsSync, unlinkSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { beginRun, build, parseAhead, parseJobs, parseSettings, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
-import { Staging, changedFiles, removeStaleTempFiles, removeStaleTempFilesOf, unlinkQuietly } from './write.js';
+import { Staging, changedFiles, removeOutput, removeStaleTempFiles, removeStaleTempFilesOf, unlinkQuietly } from './write.js';
 import { readLogFile, writeLogWhole } from './log-file.js';
 import { EXIT, StateError, hasErrors, warning } from './diagnostics.js';
 import { FORMATS } from './render/formats.js';
@@ -275,19 +275,7 @@ function exitCodeOf(result: BuildResult): number {
 
 /** Removes files an earlier run published and this one no longer produces (a deleted item's page, say); only paths from the manifest, only inside the output folder. */
 function removeOutputs(outDir: string, paths: readonly string[]): string[] {
-  const root = resolve(outDir);
-  const removed: string[] = [];
-  for (const p of paths) {
-    const target = resolve(root, p);
-    if (!target.startsWith(root + sep)) continue;
-    try {
-      unlinkSync(target);
-      removed.push(p);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') removed.push(p);
-    }
-  }
-  return removed;
+  return paths.filter((p) => removeOutput(outDir, p));
 }
 
 function report(result: BuildResult, dryRun: boolean, written: string[], unchanged: string[], deleted: string[], cleaned: string[], timings: PublishReport['timings']): PublishReport {

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, statfsSync, unlinkSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { release } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from './diagnostics.js';
@@ -488,4 +488,21 @@ export function unlinkQuietly(path: string): boolean {
 
 function ioMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Deletes an output an earlier run published (a removed story's page):
+ * only inside the output folder. True when it is gone (or was already),
+ * false when it is still there.
+ */
+export function removeOutput(outDir: string, path: string): boolean {
+  const root = resolve(outDir);
+  const target = resolve(root, path);
+  if (!target.startsWith(root + sep)) return false;
+  try {
+    unlinkSync(target);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }

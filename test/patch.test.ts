@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import * as parsePool from '../src/parse-pool.js';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { publish, type PublishReport } from '../src/publish.js';
@@ -82,11 +83,16 @@ function site(config = testConfig({ limit: 15, archive: { pageSize: 20 } })) {
     if (mine.run === 'patch') {
       const a = readPatchIndex(indexPathFor(statePath), cacheKey(config, seeds, out))!;
       const b = readPatchIndex(indexPathFor(join(twin, 'state', 'log.json')), cacheKey(config, seeds, join(twin, 'out')))!;
-      // Apart from what names this site's own files: its key (the output folder), the log's and the topic pages' stamps.
-      const { key: _k1, logDigest: _l1, topicPages: pagesA, ...mineIndex } = a;
-      const { key: _k2, logDigest: _l2, topicPages: _p2, ...twinIndex } = b;
-      expect(mineIndex).toEqual(twinIndex);
-      expect(pagesA).toEqual(a.topics.map((t) => fileStamp(join(out, t.path, 'index.html'))));
+      // Apart from what names this site's own files: its key (the output folder), the log's, pages' and feeds' stamps.
+      const unstamped = (index: PatchIndex) => {
+        const { key: _k, logDigest: _l, topicPages: _p, homePage: _h, feeds, ...rest } = index;
+        return { ...rest, feeds: feeds.map(({ files: _f, ...feed }) => feed) };
+      };
+      expect(unstamped(a)).toEqual(unstamped(b));
+      // Its own stamps are of its files as they are.
+      expect(a.topicPages).toEqual(a.topics.map((t) => fileStamp(join(out, t.path, 'index.html'))));
+      expect(a.homePage).toBe(fileStamp(join(out, 'index.html')));
+      for (const f of a.feeds) expect(f.files).toEqual(['feed.xml', 'atom.xml', 'feed.json'].map((name) => fileStamp(join(out, f.prefix + name))));
     }
     return { mine, twin: theirs };
   };
@@ -321,6 +327,9 @@ describe('patch runs', () => {
     // Seeds 73 and 72 have the date of seed 74: the main feed takes them in the order of their ids, as a full run.
     const dated = (n: number) => seedText(n).match(/Date: \S+/)![0];
     for (const n of [73, 72]) s.edit(n, (t) => t.replace(/Date: \S+/, dated(74)));
+    // The oldest story, whose file is listed last: first in the log.
+    writeFileSync(join(s.seeds, 'zz-old.txt'), seedText(COUNT + 5).replace(/Date: \S+/, 'Date: 2023-03-01T00:00:00Z'));
+    s.settle(join(s.seeds, 'zz-old.txt'));
     await s.run();
     const page = (n: number) => `articles/${readdirSync(join(s.out, 'articles')).find((f) => f.endsWith(`-number-${n}.html`))}`;
     const entryTitles = () => atom(s, 'atom.xml').children.filter((c) => c.local === 'entry').map((e) => e.children.find((c) => c.local === 'title')!.text);
@@ -337,8 +346,8 @@ describe('patch runs', () => {
     expect(titles[0]).toBe(titleOf(COUNT - 2));
     expect([titleOf(74), titleOf(73), titleOf(72)]).toContain(titles[14]);
     expect(cards(s, 'index.html').map((c) => c.title)).toEqual(titles);
-    expect(cards(s, 'categories/corpus/index.html')).toHaveLength(COUNT - 1);
-    expect(readFileSync(join(s.out, 'index.html'), 'utf8')).toContain(`>corpus</a> (${COUNT - 1})`);
+    expect(cards(s, 'categories/corpus/index.html')).toHaveLength(COUNT);
+    expect(readFileSync(join(s.out, 'index.html'), 'utf8')).toContain(`>corpus</a> (${COUNT})`);
 
     // Four at once: two the main feed shows, which takes the other two of that date; two old ones, on the same archive page.
     for (const n of [85, 86, 20, 26]) unlinkSync(join(s.seeds, seedName(n)));
@@ -347,6 +356,24 @@ describe('patch runs', () => {
     expect(four.mine.counts.removed).toBe(4);
     expect(entryTitles().slice(12).sort()).toEqual([titleOf(74), titleOf(73), titleOf(72)].sort());
     expect(cards(s, 'categories/corpus/index.html').map((c) => c.title)).not.toContain(titleOf(20));
+    // Reported in the log's order, which is not the listing's.
+    unlinkSync(join(s.seeds, 'zz-old.txt'));
+    unlinkSync(join(s.seeds, seedName(5)));
+    const order = await s.runBesideTwin();
+    expect(order.mine.patchDeclined).toBeUndefined();
+    expect(order.mine.run).toBe('patch');
+    expect(order.mine.removed.map((r) => r.file)).toEqual(['zz-old.txt', seedName(5)]);
+    // The newest Asbarez story, whose home page its source's page and its categories' homes take: the next one's.
+    unlinkSync(join(s.seeds, seedName(84)));
+    const home = await s.runBesideTwin();
+    expect(home.mine.patchDeclined).toBeUndefined();
+    expect(home.mine.run).toBe('patch');
+    expect(readFileSync(join(s.out, 'sources/asbarez/index.html'), 'utf8')).toContain('<a href="https://asbarez.com/">Asbarez</a>');
+    // An old story alone: the main feed stays as it is.
+    unlinkSync(join(s.seeds, seedName(30)));
+    const old = await s.runBesideTwin();
+    expect(old.mine.run).toBe('patch');
+    expect(old.mine.written).not.toContain('feed.xml');
     // Removed, a story's seed may come back: a full run revives its entry.
     s.add(20);
     const back = await s.runBesideTwin();
@@ -420,8 +447,14 @@ describe('patch runs', () => {
     expect(first.children.find((c) => c.local === 'title')!.text).toContain(`number ${COUNT}`);
     expect(readFileSync(join(s.out, 'index.html'), 'utf8')).toContain(`>corpus</a> (${COUNT + 1})`);
     expect((await s.run()).run).toBe('no-op');
-    // An edit of it, another addition, an older story added: each patched, each the bytes of a full run.
+    // Only the changed seed is read: the other items of the feeds and the home page come from their texts there.
+    const parses = vi.spyOn(parsePool, 'runParseJob');
     s.addSentence(COUNT);
+    expect((await s.run()).run).toBe('patch');
+    expect(parses.mock.calls.map(([job]) => job.file.file)).toEqual([seedName(COUNT)]);
+    parses.mockRestore();
+    // An edit of it, another addition, an older story added: each patched, each the bytes of a full run.
+    s.addSentence(COUNT, 'Another sentence.');
     expect((await s.runBesideTwin()).mine.run).toBe('patch');
     s.add(COUNT + 1);
     expect((await s.runBesideTwin()).mine.run).toBe('patch');
@@ -429,6 +462,15 @@ describe('patch runs', () => {
     const older = await s.runBesideTwin();
     expect(older.mine.run).toBe('patch');
     expect(older.mine.written).not.toContain('feed.xml');
+    // A topic feed and the home page edited by hand: the items there are made from their seeds, as a full run makes them.
+    for (const path of ['categories/corpus/atom.xml', 'index.html']) {
+      writeFileSync(join(s.out, path), readFileSync(join(s.out, path), 'utf8').replace(`number ${COUNT - 3}<`, `number ${COUNT - 3}, edited by hand<`));
+    }
+    s.add(COUNT + 3);
+    const repaired = await s.runBesideTwin();
+    expect(repaired.mine.run).toBe('patch');
+    expect(readFileSync(join(s.out, 'categories/corpus/atom.xml'), 'utf8')).not.toContain('edited by hand');
+    expect(readFileSync(join(s.out, 'index.html'), 'utf8')).not.toContain('edited by hand');
     await s.expectFullRunWritesNothing();
   });
 

@@ -122,10 +122,16 @@ interface RssFragment {
 }
 
 const rssFragments = new BoundedCache<Item, RssFragment>(FRAGMENTS_KEPT);
+/** An item's `content:encoded`, where it starts: in an item's text only there (its text is escaped or in CDATA, on one line). */
+const RSS_CONTENT = `${DEPTH3}<content:encoded>`;
 
 export function renderRssDirect(ctx: FeedContext): string {
-  const items = ctx.items.map(rssItem);
-  const hasContent = items.some((i) => i.hasContent);
+  return rssDocument(ctx, ctx.items.map((item) => rssItem(item).xml));
+}
+
+/** An RSS document of `ctx` showing `items`, each as `rssItem` serializes it. */
+function rssDocument(ctx: FeedContext, items: readonly string[]): string {
+  const hasContent = items.some((xml) => xml.includes(RSS_CONTENT));
   const selfLinked = Boolean(ctx.links.rss);
   // `feed` serializes its own self link before the atom:link extension replaces it, and so throws on one that is not a URL.
   if (selfLinked) sanitizedUrl(ctx.links.rss);
@@ -147,7 +153,7 @@ export function renderRssDirect(ctx: FeedContext): string {
   // `feed` places atom:link where its own self link goes, before the items;
   // without a self link the extension is a new key, after them.
   if (selfLinked) channel += atomLinks;
-  for (const item of items) channel += item.xml;
+  for (const xml of items) channel += xml;
   if (!selfLinked) channel += atomLinks;
   if (ctx.history?.archive) channel += `${DEPTH2}<fh:archive xmlns:fh="${escapeText(HISTORY_NAMESPACE)}"/>`;
   // `feed` declares xmlns:dc with the content namespace; rss.ts adds it otherwise. Either way it is there.
@@ -168,7 +174,7 @@ function rssItem(item: Item): RssFragment {
   else if (link !== undefined) xml += `${DEPTH3}<guid isPermaLink="true">${link}</guid>`;
   xml += `${DEPTH3}<pubDate>${item.published.toUTCString()}</pubDate>`;
   if (description) xml += `${DEPTH3}<description>${cdata(description)}</description>`;
-  if (content) xml += `${DEPTH3}<content:encoded>${cdata(content)}</content:encoded>`;
+  if (content) xml += `${RSS_CONTENT}${cdata(content)}</content:encoded>`;
   for (const name of item.categories) xml += `${DEPTH3}<category>${escapeText(name)}</category>`;
   for (const author of item.authors) xml += `${DEPTH3}<dc:creator>${escapeText(author.name)}</dc:creator>`;
   if (item.sharedBy) xml += `${DEPTH3}<dc:contributor>${escapeText(item.sharedBy.name)}</dc:contributor>`;
@@ -184,6 +190,11 @@ function rssItem(item: Item): RssFragment {
 const atomFragments = new BoundedCache<Item, string>(FRAGMENTS_KEPT);
 
 export function renderAtomDirect(ctx: FeedContext): string {
+  return atomDocument(ctx, ctx.items.map(atomEntry));
+}
+
+/** An Atom document of `ctx` showing `entries`, each as `atomEntry` serializes it. */
+function atomDocument(ctx: FeedContext, entries: readonly string[]): string {
   const publisher = ctx.site.publisher;
   let xml = `${XML_DECLARATION}\n<feed xmlns="http://www.w3.org/2005/Atom">`;
   xml += DEPTH1 + leaf('id', xmlJsText(ctx.id));
@@ -199,7 +210,7 @@ export function renderAtomDirect(ctx: FeedContext): string {
   else if (history.length) throw new Error('renderAtomDirect: history links need the feed\'s self link to follow');
   if (ctx.site.hub) xml += `${DEPTH1}<link rel="hub" href="${xmlJsAttribute(sanitizedUrl(ctx.site.hub))}"/>`;
   if (ctx.description) xml += `${DEPTH1}<subtitle>${escapeText(ctx.description)}</subtitle>`;
-  for (const item of ctx.items) xml += atomEntry(item);
+  for (const entry of entries) xml += entry;
   return xml + '\n</feed>\n';
 }
 
@@ -257,8 +268,20 @@ function atomEntryExtras(item: Item): string {
 const jsonFragments = new BoundedCache<Item, string>(FRAGMENTS_KEPT);
 const ITEM_INDENT = '    ';
 const ITEM_CLOSE = `\n${ITEM_INDENT}}`;
+const JSON_ITEMS = '\n  "items": ';
 
 export function renderJsonDirect(ctx: FeedContext): string {
+  return jsonDocument(ctx, ctx.items.map((item) => jsonItemIn(ctx, item)));
+}
+
+/** An item as it stands in the `items` of a feed of `ctx`: the `language` key depends on the feed. */
+function jsonItemIn(ctx: FeedContext, item: Item): string {
+  const language = item.language !== ctx.site.language && item.language ? `,\n${ITEM_INDENT}  "language": ${JSON.stringify(item.language)}` : '';
+  return jsonItem(item) + language + ITEM_CLOSE;
+}
+
+/** A JSON Feed document of `ctx` showing `items`, each as `jsonItemIn` serializes it. */
+function jsonDocument(ctx: FeedContext, items: readonly string[]): string {
   const publisher = ctx.site.publisher;
   const author = { name: publisher.name, ...(publisher.url ? { url: publisher.url } : {}) };
   const head: Record<string, unknown> = { version: 'https://jsonfeed.org/version/1.1', title: ctx.title };
@@ -271,13 +294,9 @@ export function renderJsonDirect(ctx: FeedContext): string {
   const older = ctx.history?.prevArchive?.json;
   if (older) head.next_url = older;
   if (ctx.site.hub) head.hubs = [{ type: 'WebSub', url: ctx.site.hub }];
-  const items = ctx.items.map((item) => {
-    const language = item.language !== ctx.site.language && item.language ? `,\n${ITEM_INDENT}  "language": ${JSON.stringify(item.language)}` : '';
-    return jsonItem(item) + language + ITEM_CLOSE;
-  });
   // The head without its closing "\n}", then the items as JSON.stringify(…, null, 2) would place them.
   const open = JSON.stringify(head, null, 2).slice(0, -2);
-  return `${open},\n  "items": ${items.length ? `[\n${items.join(',\n')}\n  ]` : '[]'}\n}\n`;
+  return `${open},${JSON_ITEMS}${items.length ? `[\n${items.join(',\n')}\n  ]` : '[]'}\n}\n`;
 }
 
 function jsonItem(item: Item): string {
@@ -312,3 +331,69 @@ function jsonItem(item: Item): string {
   jsonFragments.set(item, fragment);
   return fragment;
 }
+
+// ---- Documents from the items of a document ----
+
+/**
+ * A format's document as pieces: its items as serialized, found again in a
+ * document this module wrote, and a document made of such pieces. A patch
+ * run (patch.ts) renders a feed whose items it did not change from their
+ * texts in the feed's file as the last run left it, instead of from the
+ * seeds: an item's text depends only on the item (and the config, which
+ * keys the patch), so it is what rendering it again would give.
+ */
+export interface FeedPieces {
+  /** `item` as it stands in a document of `ctx`. */
+  item(ctx: FeedContext, item: Item): string;
+  /** The document of `ctx` showing `items`, each as `item` gives it: the bytes of the renderer of this format. */
+  document(ctx: FeedContext, items: readonly string[]): string;
+  /** Each item of `text` (a document of this format written by this module), by its id as written; undefined when `text` is not laid out so, or two items have one id. */
+  items(text: string): Map<string, string> | undefined;
+  /** An item's id as written in its text. */
+  key(id: string): string;
+}
+
+/**
+ * The texts from `open` (after its first `skip` characters) to `close`, by
+ * the text after `idOpen` up to `idClose` in each: an item's id as written.
+ * An item's text holds no newline but its layout's (its text is escaped, or
+ * HTML in CDATA, where a tag such as `</item>` cannot be: the body is
+ * sanitized), so `open` and `close`, a newline and an indent, are found only
+ * where an item starts and ends. Undefined when two items have one id.
+ */
+function itemsBetween(text: string, from: number, open: string, skip: number, close: string, idOpen: string, idClose: string): Map<string, string> | undefined {
+  const items = new Map<string, string>();
+  if (from < 0) return undefined;
+  for (let at = text.indexOf(open, from); at >= 0; at = text.indexOf(open, at)) {
+    const end = text.indexOf(close, at);
+    const idAt = text.indexOf(idOpen, at);
+    if (end < 0 || idAt < 0 || idAt > end) return undefined;
+    const id = text.slice(idAt + idOpen.length, text.indexOf(idClose, idAt + idOpen.length));
+    if (items.has(id)) return undefined;
+    items.set(id, text.slice(at + skip, end + close.length));
+    at = end + close.length;
+  }
+  return items;
+}
+
+export const FEED_PIECES: Record<'rss' | 'atom' | 'json', FeedPieces> = {
+  rss: {
+    item: (_ctx, item) => rssItem(item).xml,
+    document: rssDocument,
+    items: (text) => itemsBetween(text, 0, `${DEPTH2}<item>`, 0, `${DEPTH2}</item>`, `${DEPTH3}<guid isPermaLink="false">`, '</guid>'),
+    key: escapeText,
+  },
+  atom: {
+    item: (_ctx, item) => atomEntry(item),
+    document: atomDocument,
+    items: (text) => itemsBetween(text, 0, `${DEPTH1}<entry>`, 0, `${DEPTH1}</entry>`, `${DEPTH2}<id>`, '</id>'),
+    key: (id) => xmlJsText(sanitizedUrl(id)),
+  },
+  json: {
+    item: jsonItemIn,
+    document: jsonDocument,
+    // After the head, whose `authors` are laid out as items are.
+    items: (text) => itemsBetween(text, text.lastIndexOf(JSON_ITEMS), `\n${ITEM_INDENT}{\n`, 1, ITEM_CLOSE, `${ITEM_INDENT}  "id": `, ',\n'),
+    key: (id) => JSON.stringify(id),
+  },
+};

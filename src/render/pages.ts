@@ -62,7 +62,7 @@ function topicLine(t: TopicCount): string {
 
 /** The home page: the newest stories (`newest`, at most `site.limit`) and every topic with its count. */
 export function homePageOutput(site: SiteConfig, newest: readonly Item[], topics: readonly TopicCount[]): Output {
-  return html('index.html', () => homePage(site, newest, topics), outputFingerprint(['home', ...topics.map(topicLine)], newest));
+  return homePageOfCards(site, newest.map((item) => homeCard(site, item)), topics, newest);
 }
 
 /** Finds a topic among `topics` by kind and name (in any case). */
@@ -277,12 +277,37 @@ const CARD_START = '<li><article>\n';
 const CARD_END = '</article></li>\n';
 
 function storyList(site: SiteConfig, link: (target: string) => string, items: readonly Item[]): string {
-  if (!items.length) return '<p>No stories at the moment.</p>';
-  return [LIST_START, ...items.map((item) => storyCard(site, link, item)), '</ol>'].join('\n');
+  return listOf(items.map((item) => storyCard(site, link, item)));
 }
 
-/** `items`: the newest stories, at most `site.limit` (`homePageOutput`). */
-function homePage(site: SiteConfig, items: readonly Item[], topics: readonly TopicCount[]): string {
+function listOf(cards: readonly string[]): string {
+  if (!cards.length) return '<p>No stories at the moment.</p>';
+  return [LIST_START, ...cards, '</ol>'].join('\n');
+}
+
+/**
+ * The home page with the cards of the newest stories (`cards`, at most
+ * `site.limit`): each the card of an item on the home page, as
+ * `homeCard` gives it, or as found in the home page's text (`homeCardIn`).
+ * `shows`: the items of the cards, for the page's fingerprint.
+ */
+export function homePageOfCards(site: SiteConfig, cards: readonly string[], topics: readonly TopicCount[], shows: readonly Item[]): Output {
+  return html('index.html', () => homePage(site, cards, topics), outputFingerprint(['home', ...topics.map(topicLine)], shows));
+}
+
+/** `item`'s card on the home page. */
+export function homeCard(site: SiteConfig, item: Item): string {
+  return storyCard(site, linksFrom('index.html'), item);
+}
+
+/** The card on the home page (its `text`) of the story whose page is `itemPath`, when there is one. */
+export function homeCardIn(text: string, itemPath: string): string | undefined {
+  const card = cardAround(text, linksFrom('index.html')(itemPath));
+  return card && text.slice(card[0], card[1] + CARD_END.length - 1);
+}
+
+/** `cards`: the newest stories' cards (`homePageOutput`, `homePageOfCards`). */
+function homePage(site: SiteConfig, cards: readonly string[], topics: readonly TopicCount[]): string {
   const path = 'index.html';
   const link = linksFrom(path);
   const browse: string[] = [];
@@ -298,7 +323,7 @@ function homePage(site: SiteConfig, items: readonly Item[], topics: readonly Top
   }
   const main = [
     '<h1>Latest stories</h1>',
-    storyList(site, link, items),
+    listOf(cards),
     browse.length ? ['<nav class="topics" aria-label="Browse by topic">', ...browse, '</nav>'].join('\n') : '',
   ]
     .filter(Boolean)

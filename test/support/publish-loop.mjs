@@ -7,7 +7,8 @@
 // (go), then loops. Before each run it rewrites one seed (so every run has
 // something to write), adds a new seed every third run and deletes the oldest
 // added seed when more than MAX_ADDED are left (so ids are created and
-// removed while it is killed), and every fourth run rewrites BULK seeds, so
+// removed while it is killed; every sixth run only removes the oldest one,
+// a patch run that deletes a page), and every fourth run rewrites BULK seeds, so
 // that more files change than are staged on the calling thread and the
 // staging workers are killed too. Seeds are replaced by rename, so a kill never
 // leaves a half-written seed, and dated an hour back, as seeds a cron run
@@ -54,6 +55,12 @@ function story(title, body, sharer) {
 
 function changeSeeds(run) {
   const token = `${process.pid}-${run}`;
+  const added = () => readdirSync(seedsDir).filter((n) => n.startsWith('added-')).sort();
+  if (run % 6 === 5 && added().length) {
+    // Only a removal: a patch run that deletes a page.
+    unlinkSync(join(seedsDir, added()[0]));
+    return;
+  }
   if (run % 4 === 0) {
     for (let k = 0; k < BULK; k++) replaceSeed(`bulk-${String(k).padStart(2, '0')}.txt`, story(`Bulk story number ${k}`, `Bulk revision ${token} of story ${k}.`, SHARERS[k % SHARERS.length]));
   }
@@ -61,8 +68,8 @@ function changeSeeds(run) {
   if (run % 3 === 0) {
     // Named by the time, so that the name order is the age order across processes.
     replaceSeed(`added-${Date.now()}-${token}.txt`, story(`A story added by run ${token}`, `Added while the publisher was being killed, by run ${token}.`, SHARERS[0]));
-    const added = readdirSync(seedsDir).filter((n) => n.startsWith('added-')).sort();
-    for (const old of added.slice(0, Math.max(0, added.length - MAX_ADDED))) unlinkSync(join(seedsDir, old));
+    const listed = added();
+    for (const old of listed.slice(0, Math.max(0, listed.length - MAX_ADDED))) unlinkSync(join(seedsDir, old));
   }
 }
 
