@@ -52,8 +52,10 @@ import type { SeedFile } from './discover.js';
  *   archive page, when they do). Its log entry gets the seed's new hash and
  *   `edited`, in place. When the edit changes how the item is listed too
  *   (its title, dek or language: `placementOf`), its card changes on its
- *   topics' pages, and on the home page when the main feed shows it
- *   (`recard`).
+ *   topics' pages, and on the home page when the main feed shows it; when
+ *   it gives the item other topics the site has (a category, source or
+ *   sharer), its date kept, it joins and leaves them as an added and a
+ *   removed story do (`recard`).
  * - An added seed gets a new log entry, appended (`planAdditions`), its
  *   page, a place in the feeds whose newest items it joins and on the last
  *   archive page, a card on its topics' pages (put into their text) and a
@@ -68,14 +70,14 @@ import type { SeedFile } from './discover.js';
  * (render/direct.ts `FEED_PIECES`; the home page's cards likewise): only
  * the changed seeds are read, however many items the feeds show. A file
  * changed since (its stamp in the index) or an item not found there is made
- * from its seed. Everything else is left as it is. The changes to the log's entries go to its journal, not
- * to a rewrite of the whole log (log-file.ts). Anything more declines the
- * patch, and the run is a full one: a seed renamed; an edit that moves an
- * item (a new date, topic or id); a change that renames a topic, relinks a
- * source's page or changes which stories are the same (a title another
- * story has); an addition that starts a topic or an archive page; a
- * removal that leaves a topic empty; a seed that gives an error; a log or
- * output folder changed since the stamp; seeds edited, added or removed
+ * from its seed. Everything else is left as it is. The changes to the log's
+ * entries go to its journal, not to a rewrite of the whole log
+ * (log-file.ts). Anything more declines the patch, and the run is a full
+ * one: a seed renamed; an edit that moves an item (a new date or id); a
+ * change that starts, empties or renames a topic, relinks a source's page
+ * or changes which stories are the same (a title another story has); an
+ * addition that starts an archive page; a seed that gives an error; a log
+ * or output folder changed since the stamp; seeds edited, added or removed
  * together.
  *
  * A patch run reports as a no-op does (the errors of the last full run and
@@ -188,7 +190,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     ({ added, removed } = listingChanges(index, seeds));
     if (removed.length > PATCH_MAX_REMOVED) decline(`more than ${PATCH_MAX_REMOVED} seeds removed`);
     index = removed.length ? withoutRemoved(index, seeds, removed) : withRoomForAdded(index, seeds, added);
-  } else index = { ...index, homes: [...index.homes], homeRanks: index.homeRanks.slice() };
+  } else index = { ...index, homes: [...index.homes], homeRanks: index.homeRanks.slice(), topicItems: [...index.topicItems], feeds: index.feeds.map((f) => ({ ...f })) };
   /** What each feed showed, in this listing's places (planning gives a feed whose items change a list of its own). */
   const shownBefore = new Map(index.feeds.map((f) => [f, f.shown] as const));
   const isAdded = new Set(added);
@@ -237,8 +239,11 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
       // The placement holds whether the seed names its id; a seed that stops naming it may leave it to another.
       if (idsContested) decline('a seed names an id another seed has: a full run gives it');
       pages = new Map();
-      for (const e of recarded) pageTopics.push(...recard(e.change, e.recard!, index, config, input.outDir, pages));
-      home = main !== undefined && recarded.some((e) => main.shown.includes(e.change.at));
+      const entryAt = (at: number) => entryOf(log, index, at, seeds[at]!.file);
+      const relisted = recarded.map((e) => recard(e.change, e.recard!, index, config, input.outDir, pages!, entryAt));
+      pageTopics = relisted.flatMap((r) => r.topics);
+      touched = [...new Set([...touched, ...relisted.flatMap((r) => r.feeds)])];
+      home = relisted.some((r) => r.counts) || (main !== undefined && recarded.some((e) => main.shown.includes(e.change.at)));
     }
   } else if (removed.length) {
     if (idsContested) decline('a seed names an id another seed has: a full run gives it');
@@ -275,6 +280,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   const archives = archivePages(config, index.entries);
   for (const f of touched) {
     const shown = Array.from(f.shown, datedAt);
+    // The seed of each item, whatever order the feed shows them in (an archive page sorts its items in place).
+    const order = new Map(Array.from(f.shown, (at, k) => [shown[k]!, at]));
     let planned: PlannedFeed;
     if (f.group === 'main') {
       planned = { prefix: f.prefix, group: 'main', ctx: mainFeed(config, head, shown) };
@@ -288,8 +295,6 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     }
     if (planned.prefix !== f.prefix) decline('the patch index is damaged');
     const { ctx } = planned;
-    // The order the feed shows them in (an archive page sorts its items), by the seeds they are made from.
-    const order = new Map(Array.from(f.shown, (at, k) => [shown[k]!, at]));
     const kept = showed(f);
     const fingerprint = feedFingerprint(ctx);
     FORMATS.forEach((format, k) => {
@@ -345,21 +350,34 @@ function editOf(at: number, seed: SeedFile, index: PatchIndex, log: EntryLines, 
   return placement === placementAt(index, at) ? { change } : { change, recard: { entry, placement } };
 }
 
+/** What changes where an item is listed (`recard`). */
+interface Relisted {
+  /** The topics whose pages change. */
+  topics: number[];
+  /** The topic feeds whose items change. */
+  feeds: IndexedFeed[];
+  /** Whether topics' counts change (the home page shows them). */
+  counts: boolean;
+}
+
 /**
- * An edit that changes how its item is listed but not where: its title,
- * dek, language or original link, its source's or sharer's links, or how a
- * name is written where no topic takes its name from it. The item keeps its
- * id, page, date and topics, so every list keeps its order, and its card
- * changes on its topics' pages (put into `pages`, as the last run left
- * them), besides its page and feeds. Brings `index` up to date (placement,
- * duplicate keys, topic homes) and returns the topics whose pages change;
- * declines what would move the item (another date, topic or id), rename a
- * topic, relink a source's page, or change which stories are the same.
+ * An edit that changes how its item is listed but not when: its title,
+ * dek, language or original link, its source's or sharer's links, how a
+ * name is written where no topic takes its name from it, or its topics.
+ * The item keeps its id, page and date, so every list it stays in keeps
+ * its order: its card changes on its topics' pages (put into `pages`, as
+ * the last run left them), besides its page and feeds. A topic it joins
+ * gets its card and a place in its feed, as an added story does; a topic it
+ * leaves loses them, as to a removed story. Brings `index` up to date
+ * (placement, duplicate keys, topics' stories and homes, topic feeds) and
+ * says what changed; declines what would move the item (another date or
+ * id), start, empty or rename a topic, relink a source's page, or change
+ * which stories are the same.
  */
-function recard(change: Change, { entry, placement }: Recard, index: PatchIndex, config: SiteConfig, outDir: string, pages: Map<string, string>): number[] {
+function recard(change: Change, { entry, placement }: Recard, index: PatchIndex, config: SiteConfig, outDir: string, pages: Map<string, string>, entryAt: (at: number) => LogEntry): Relisted {
   const { at, seed, item } = change;
-  const moves = () => decline(`${seed.file} was edited in a way that moves its item`);
-  if (item.id !== entry.id || item.path !== `articles/${entry.slug}.html` || item.published.getTime() !== index.published[at]) moves();
+  const time = item.published.getTime();
+  if (item.id !== entry.id || item.path !== `articles/${entry.slug}.html` || time !== index.published[at]) decline(`${seed.file} was edited in a way that moves its item`);
   // Its topics as the last run listed them, with its rank in each, and as it names them now.
   const ranks = new Map<number, number>();
   index.topicItems.forEach((list, t) => {
@@ -367,27 +385,75 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
     if (r >= 0) ranks.set(t, r);
   });
   const topicAt = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i]));
-  const topics: number[] = [];
+  const named = new Map<number, string>();
   for (const kind of TOPIC_KINDS) {
     if (!config.topics[kind]) continue;
     for (const name of namesOf(item, kind)) {
       const t = topicAt.get(topicKey(kind, name));
-      const r = t === undefined ? undefined : ranks.get(t);
-      if (t === undefined || r === undefined) return moves();
-      topics.push(t);
-      // A topic's name is written as its newest story writes it.
-      if (r === 0 && name !== index.topics[t]!.name) decline(`${seed.file} would rename a topic`);
-      // Its home: the source's home page of its first story that has one (`makePatchIndex`), which a source's page links.
-      const url = item.source?.url;
-      const was = index.homeRanks[t]!;
-      if (was >= 0 && r > was) continue;
-      if (url === (r === was ? index.homes[t] : undefined)) continue;
-      if (kind === 'source' || url === undefined) decline(`${seed.file} would change the home page a topic's page links`);
-      index.homes[t] = url;
-      index.homeRanks[t] = r;
+      if (t === undefined) decline(`${seed.file} now starts a topic`);
+      named.set(t, name);
     }
   }
-  if (topics.length !== ranks.size) moves();
+  const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
+  const feeds: IndexedFeed[] = [];
+  const page = (t: number, change: (text: string, path: string) => string | undefined) => {
+    const pagePath = index.topics[t]!.path + 'index.html';
+    const text = change(pages.get(pagePath) ?? topicPageAsLeft(outDir, pagePath, index.topicPages[t]), index.topics[t]!.path);
+    if (text === undefined) decline(`${pagePath} is not laid out as seedfeed writes it`);
+    pages.set(pagePath, text);
+  };
+  const url = item.source?.url;
+  const relinked: () => never = () => decline(`${seed.file} would change the home page a topic's page links`);
+  for (const [t, name] of named) {
+    const topic = index.topics[t]!;
+    const list = index.topicItems[t]!;
+    const was = index.homeRanks[t]!;
+    let r = ranks.get(t);
+    if (r === undefined) {
+      // A topic it joins: its place by date, then id, as an added story's.
+      if (!list.length) decline(`${seed.file} would be the first story of a topic left empty`);
+      r = rankIn(list, time, item.id, index.published, (k) => entryAt(k).id);
+      const after = r === 0 ? undefined : `articles/${entryAt(list[r - 1]!).slug}.html`;
+      page(t, (text, path) => withCardAdded(config, path, text, item, after));
+      index.topicItems[t] = insertedAt(list, r, at);
+      const feed = topicFeedOf.get(t);
+      if (feed && r < config.limit) {
+        feed.shown = insertedAt(feed.shown, r, at, config.limit);
+        feeds.push(feed);
+      }
+      if (was >= r) index.homeRanks[t] = was + 1;
+    } else page(t, (text, path) => withCardReplaced(config, path, text, item));
+    // A topic's name is written as its newest story writes it.
+    if (r === 0 && name !== topic.name) decline(`${seed.file} would rename a topic`);
+    // Its home: the source's home page of its first story that has one (`makePatchIndex`), which a source's page links.
+    const home = index.homeRanks[t]!;
+    if (home >= 0 && r > home) continue;
+    if (url === (r === home ? index.homes[t] : undefined)) continue;
+    if (topic.kind === 'source' || url === undefined) relinked();
+    index.homes[t] = url;
+    index.homeRanks[t] = r;
+  }
+  for (const [t, r] of ranks) {
+    if (named.has(t)) continue;
+    // A topic it leaves, as a removed story does (`planRemovals`); one whose newest or home story it was is renamed or
+    // relinked by the next one, which a full run finds.
+    const list = index.topicItems[t]!;
+    if (list.length === 1) decline(`${seed.file} would leave a topic empty`);
+    if (r === 0) decline(`${seed.file} leaves a topic whose newest story it was, which the next one would name`);
+    const was = index.homeRanks[t]!;
+    if (r === was) relinked();
+    if (was > r) index.homeRanks[t] = was - 1;
+    page(t, (text, path) => withCardRemoved(path, text, item.path));
+    const next = new Int32Array(list.length - 1);
+    next.set(list.subarray(0, r));
+    next.set(list.subarray(r + 1), r);
+    index.topicItems[t] = next;
+    const feed = topicFeedOf.get(t);
+    if (feed && r < config.limit) {
+      feed.shown = next.slice(0, config.limit);
+      feeds.push(feed);
+    }
+  }
   // A full run publishes one story of those that share a key (`dropDuplicateStories`).
   const width = 2 * KEY_LENGTH;
   const keys = duplicateKeys(item);
@@ -400,14 +466,8 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
   }
   index.dedupe = index.dedupe.slice(0, at * width) + keys + index.dedupe.slice((at + 1) * width);
   index.placement = index.placement.slice(0, at * PLACEMENT_LENGTH) + placement + index.placement.slice((at + 1) * PLACEMENT_LENGTH);
-  for (const t of topics) {
-    const topic = index.topics[t]!;
-    const pagePath = topic.path + 'index.html';
-    const page = withCardReplaced(config, topic.path, pages.get(pagePath) ?? topicPageAsLeft(outDir, pagePath, index.topicPages[t]), item);
-    if (page === undefined) decline(`${pagePath} is not laid out as seedfeed writes it`);
-    pages.set(pagePath, page);
-  }
-  return topics;
+  const topics = [...new Set([...named.keys(), ...ranks.keys()])];
+  return { topics, feeds, counts: topics.length !== named.size || named.size !== ranks.size };
 }
 
 /** A parsed seed as the item `identity` makes it, fingerprinted as a build's items are, with every warning and error it gives. */
@@ -611,7 +671,7 @@ function planRemovals(removed: readonly number[], before: PatchIndex, index: Pat
     pathOf.set(j, `articles/${entry.slug}.html`);
   }
   const paths = [...pathOf.values()];
-  // Taken out of the log's outputs once deleted (`applyPatch`); here only checked to be there.
+  // Taken out of the log's outputs when the pages are deleted (`applyPatch`); here only checked to be there.
   outputsRemoved(bytes, paths);
 
   const gone = new Set(removed);
@@ -777,27 +837,8 @@ function planAdditions(
     const keys = duplicateKeys(item);
     for (const key of [keys.slice(0, KEY_LENGTH), keys.slice(KEY_LENGTH)]) if (key !== NO_KEY && hasDuplicateKey(index, key)) decline(`${seed.file} may be a story published already`);
     const time = item.published.getTime();
-    /** Where the item goes in `list`: newest first, and stories of the same date by id, as a full run sorts them (`sortNewestFirst` in build.ts). */
-    const rank = (list: Int32Array): number => {
-      let lo = 0;
-      let hi = list.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (index.published[list[mid]!]! > time) lo = mid + 1;
-        else hi = mid;
-      }
-      while (lo < list.length && index.published[list[lo]!] === time && idAt(list[lo]!) < item.id) lo++;
-      return lo;
-    };
-    const inserted = (list: Int32Array, r: number, limit = Infinity) => {
-      const next = new Int32Array(Math.min(list.length + 1, limit));
-      next.set(list.subarray(0, Math.min(r, next.length)));
-      if (r < next.length) {
-        next[r] = at;
-        next.set(list.subarray(r, next.length - 1), r + 1);
-      }
-      return next;
-    };
+    const rank = (list: Int32Array) => rankIn(list, time, item.id, index.published, idAt);
+    const inserted = (list: Int32Array, r: number, limit = Infinity) => insertedAt(list, r, at, limit);
     if (main) {
       const r = rank(main.shown);
       if (r < config.limit) {
@@ -871,6 +912,30 @@ function shownStub(at: number, seed: SeedFile | undefined, index: PatchIndex, lo
   const stub = { id: entry.id, file: seed.file, path: `articles/${entry.slug}.html`, published: new Date(index.published[at]!), updated: new Date(index.updated[at]!) } as Item;
   fingerprintItem(stub, entry.hash);
   return stub;
+}
+
+/** Where an item dated `time` with id `id` goes in `list`: newest first, and stories of the same date by id, as a full run sorts them (`sortNewestFirst` in build.ts). */
+function rankIn(list: Int32Array, time: number, id: string, published: Float64Array, idAt: (at: number) => string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (published[list[mid]!]! > time) lo = mid + 1;
+    else hi = mid;
+  }
+  while (lo < list.length && published[list[lo]!] === time && idAt(list[lo]!) < id) lo++;
+  return lo;
+}
+
+/** `list` with `at` put in at `r`, cut to `limit`. */
+function insertedAt(list: Int32Array, r: number, at: number, limit = Infinity): Int32Array {
+  const next = new Int32Array(Math.min(list.length + 1, limit));
+  next.set(list.subarray(0, Math.min(r, next.length)));
+  if (r < next.length) {
+    next[r] = at;
+    next.set(list.subarray(r, next.length - 1), r + 1);
+  }
+  return next;
 }
 
 /** An item a rendered feed shows besides the edited ones, made from its seed as the last run made it. */
@@ -1047,9 +1112,9 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     await staging.settle();
     // A removed story's page goes before its entry is marked: a run that dies in between leaves the page listed in
     // the log's outputs, and the next run (a full one: the stamp is gone) finds it stale and gone.
+    // Out of the log's outputs either way, as in a full run; one that could not be deleted is not reported deleted.
     for (const path of plan.removed?.paths ?? []) if (removeOutput(input.outDir, path)) deleted.push(path);
-    // A page that could not be deleted stays in the log's outputs, for a later run to delete, as in a full run.
-    const splices = deleted.length ? [...plan.log.splices, ...outputsRemoved(plan.log.file.bytes, deleted)] : plan.log.splices;
+    const splices = plan.removed ? [...plan.log.splices, ...outputsRemoved(plan.log.file.bytes, plan.removed.paths)] : plan.log.splices;
     // The log before the outputs are renamed into place, as in a full run: its journal appended to, or the log written
     // whole (log-file.ts). Every writer of the log removes the stamp first, so a log rewritten to the same size within
     // its mtime tick is never vouched for by an older stamp.

@@ -221,8 +221,12 @@ describe('patch runs', () => {
     ['a category written in another case on the newest story of its topic, which names the topic', (s) => s.edit(COUNT - 1, (t) => t.replace(/^Categories: (\w)/m, (_, c: string) => `Categories: ${c.toUpperCase()}`)), /rename a topic/],
     ["a source's home page on the newest story of its source, which its page links", (s) => s.edit(COUNT - 1, (t) => `Source-URL: https://hetq.example/\n${t}`), /home page a topic's page links/],
     ['a date changed', (s) => s.edit(5, (t) => t.replace(/Date: \S+/, 'Date: 2025-06-01T10:00:00Z')), /moves its item/],
-    ['a category added', (s) => s.edit(5, (t) => t.replace('Categories: ', 'Categories: extra, ')), /moves its item/],
-    ['a source changed', (s) => s.edit(5, (t) => t.replace(/^(Asbarez|The Armenian Weekly|Azatutyun|news\.am|Civilnet|Hetq):/m, 'Hetq Online:')), /moves its item/],
+    ['a new category added', (s) => s.edit(5, (t) => t.replace('Categories: ', 'Categories: extra, ')), /starts a topic/],
+    ['a new source', (s) => s.edit(5, (t) => t.replace(/^(Asbarez|The Armenian Weekly|Azatutyun|news\.am|Civilnet|Hetq):/m, 'Hetq Online:')), /starts a topic/],
+    ['a category taken from the newest story of its topic, which names it', (s) => s.edit(COUNT - 1, (t) => t.replace(', corpus\n', '\n')), /newest story it was/],
+    ['the only story of a category moved to another', (s) => {
+      s.edit(COUNT - 1, (t) => t.replace(/^Categories: \w+/m, 'Categories: solitary'));
+    }, /starts a topic/],
     ['an id of its own', (s) => s.edit(5, (t) => `Id: tag:seeds.example.org,2024-01-01:own\n${t}`), /moves its item/],
     ['a seed removed and another edited', (s) => {
       unlinkSync(join(s.seeds, seedName(4)));
@@ -288,6 +292,36 @@ describe('patch runs', () => {
     expect(readFileSync(join(s.out, 'categories/corpus/index.html'), 'utf8')).toContain('<h1>corpus</h1>');
     const page = readFileSync(join(s.out, cased.mine.written.find((p) => p.startsWith('articles/'))!), 'utf8');
     expect(page).toContain('rel="tag">Corpus</a>');
+    await s.expectFullRunWritesNothing();
+  });
+
+  it('patches a story given another category or source of the site, its date kept: it joins and leaves topics as added and removed stories do', async () => {
+    const s = site();
+    await s.run();
+    const talks = () => cards(s, 'categories/talks/index.html').map((c) => c.title);
+    // Seed 20 joins "talks" (seeds 89, 45 and 1), between 45 and 1 by date.
+    s.edit(20, (t) => t.replace(/^Categories: (\w+), corpus$/m, 'Categories: $1, talks, corpus'));
+    const joined = await s.runBesideTwin();
+    expect(joined.mine.run).toBe('patch');
+    expect(talks()).toEqual([titleOf(89), titleOf(45), titleOf(20), titleOf(1)]);
+    expect(joined.mine.written).toContain('categories/talks/feed.xml');
+    expect(readFileSync(join(s.out, 'index.html'), 'utf8')).toContain('>talks</a> (4)');
+    // And leaves it again, and moves from its source (Azatutyun) to another the site has (Civilnet).
+    s.edit(20, (t) => t.replace(', talks', '').replace(/^Azatutyun:/m, 'Civilnet:'));
+    const left = await s.runBesideTwin();
+    expect(left.mine.run).toBe('patch');
+    expect(talks()).toEqual([titleOf(89), titleOf(45), titleOf(1)]);
+    expect(cards(s, 'sources/civilnet/index.html').map((c) => c.title)).toContain(titleOf(20));
+    expect(cards(s, 'sources/azatutyun/index.html').map((c) => c.title)).not.toContain(titleOf(20));
+    // A story of the main feed (82) given another sharer (Lena Hakobyan's to Aram Petrosyan's): its card on the home page says so.
+    s.edit(82, (t) => t.replace(/\n([^\n]+):\n$/, '\nAram Petrosyan:\n'));
+    const shared = await s.runBesideTwin();
+    expect(shared.mine.run).toBe('patch');
+    const card = cards(s, 'index.html').findIndex((c) => c.title === titleOf(82));
+    expect(readFileSync(join(s.out, 'index.html'), 'utf8').split('<li><article>')[card + 1]).toContain('shared by Aram Petrosyan');
+    // Seed 80 to Lena Hakobyan's stories, before the one whose source's home page the index keeps as theirs (78, Asbarez).
+    s.edit(80, (t) => t.replace(/\n([^\n]+):\n$/, '\nLena Hakobyan:\n'));
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
     await s.expectFullRunWritesNothing();
   });
 
