@@ -421,14 +421,21 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
         feed.shown = insertedAt(feed.shown, r, at, config.limit);
         feeds.push(feed);
       }
-      if (was >= r) index.homeRanks[t] = was + 1;
-    } else page(t, (text, path) => withCardReplaced(config, path, text, item));
+      if (r === 0 && name !== topic.name) decline(`${seed.file} would rename a topic`);
+      // Its home, as an added story's (`planAdditions`).
+      if (url && (was < 0 || r <= was)) {
+        if (topic.kind === 'source' && url !== index.homes[t]) relinked();
+        index.homes[t] = url;
+        index.homeRanks[t] = r;
+      } else if (was >= r) index.homeRanks[t] = was + 1;
+      continue;
+    }
+    page(t, (text, path) => withCardReplaced(config, path, text, item));
     // A topic's name is written as its newest story writes it.
     if (r === 0 && name !== topic.name) decline(`${seed.file} would rename a topic`);
     // Its home: the source's home page of its first story that has one (`makePatchIndex`), which a source's page links.
-    const home = index.homeRanks[t]!;
-    if (home >= 0 && r > home) continue;
-    if (url === (r === home ? index.homes[t] : undefined)) continue;
+    if (was >= 0 && r > was) continue;
+    if (url === (r === was ? index.homes[t] : undefined)) continue;
     if (topic.kind === 'source' || url === undefined) relinked();
     index.homes[t] = url;
     index.homeRanks[t] = r;

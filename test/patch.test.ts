@@ -322,6 +322,12 @@ describe('patch runs', () => {
     // Seed 80 to Lena Hakobyan's stories, before the one whose source's home page the index keeps as theirs (78, Asbarez).
     s.edit(80, (t) => t.replace(/\n([^\n]+):\n$/, '\nLena Hakobyan:\n'));
     expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    // Asbarez stories (their source's home page configured) joining "talks", whose stories have none: 72, then 84 before it.
+    for (const n of [72, 84]) {
+      s.edit(n, (t) => t.replace(/^Categories: (\w+), corpus$/m, 'Categories: $1, talks, corpus'));
+      expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    }
+    expect(talks()).toEqual([titleOf(89), titleOf(84), titleOf(72), titleOf(45), titleOf(1)]);
     await s.expectFullRunWritesNothing();
   });
 
