@@ -41,9 +41,10 @@ import type { SeedFile } from './discover.js';
 
 /**
  * The patch run: a rebuild after a few seeds were edited in a way that moves
- * nothing, or a few were added or removed, done from the patch index (patch-index.ts)
- * instead of from every seed, with the bytes a full run would give
- * (test/patch.test.ts compares the two after each kind of change).
+ * nothing, or a few were added or removed, done from the patch index
+ * (patch-index.ts) instead of from every seed, with the bytes a full run
+ * would give (test/patch.test.ts compares the two after each kind of
+ * change).
  *
  * - An edit that moves nothing (a body rewritten, a typo fixed, a byline
  *   added) keeps the item's id, date and topics: every feed and page shows
@@ -84,8 +85,10 @@ import type { SeedFile } from './discover.js';
  * its counts), plus what it changed: the edited seeds' warnings and repairs,
  * and what it wrote. Like the no-op it does not look at outputs it does not
  * render: a page edited in place by hand is repaired by the next full run
- * (`outputDigest` in fastpath.ts). The topic pages it puts cards into it
- * does look at: one changed since the last run declines the patch.
+ * (`outputDigest` in fastpath.ts). The files whose text it builds on it
+ * does look at, by their stamps in the index: a topic page it puts a card
+ * into, changed since the last run, declines the patch; a feed or the home
+ * page changed since is made from the seeds instead of its own text.
  */
 
 /** At most this many seeds edited for a patch; more make a full run. */
@@ -94,7 +97,7 @@ export const PATCH_MAX_EDITED = 64;
 export const PATCH_MAX_ADDED = 16;
 /** At most this many seeds removed for a patch; more make a full run. */
 export const PATCH_MAX_REMOVED = 16;
-/** At most this many other seeds read for a patch (the items of the feeds it renders); more make a full run. */
+/** At most this many other items in the feeds a patch renders (taken from their files, or made from their seeds when not there); more make a full run. */
 export const PATCH_MAX_READS = 2000;
 
 export interface PatchInput {
