@@ -27,14 +27,16 @@ import {
   saveIndexAndStamp,
   statsOf,
   type IndexedFeed,
+  type IndexedTopic,
   type PatchIndex,
 } from './patch-index.js';
 import { FORMATS } from './render/formats.js';
 import { FEED_PIECES, forgetFragments } from './render/direct.js';
-import { homeCard, homeCardIn, homePageOfCards, itemPageOutput, topicCount, topicFinder, withCardAdded, withCardRemoved, withCardReplaced } from './render/pages.js';
+import { OPML_FILE, renderOpml } from './render/opml.js';
+import { homeCard, homeCardIn, homePageOfCards, itemPageOutput, topicCount, topicFinder, topicPageOutput, withCardAdded, withCardRemoved, withCardReplaced } from './render/pages.js';
 import { briefItem, noOpReport, roundMs, type PublishReport } from './report.js';
 import { slugify, uniqueSlug } from './slug.js';
-import { TOPIC_KINDS, namesOf, topicKey } from './topics.js';
+import { TOPIC_FOLDERS, TOPIC_KINDS, namesOf, topicKey, type TopicKind } from './topics.js';
 import { Staging, removeOutput, unlinkQuietly, type FileToWrite } from './write.js';
 import { readLogFile, writeLogSplices, type LogFile, type Splice } from './log-file.js';
 import type { SeedFile } from './discover.js';
@@ -60,7 +62,8 @@ import type { SeedFile } from './discover.js';
  * - An added seed gets a new log entry, appended (`planAdditions`), its
  *   page, a place in the feeds whose newest items it joins and on the last
  *   archive page, a card on its topics' pages (put into their text) and a
- *   count on the home page.
+ *   count on the home page; a topic it starts gets its page, its feeds and
+ *   a line on the home page and in the OPML (`startTopics`).
  * - A removed seed's entry is marked removed (`planRemovals`), its page
  *   deleted, its card taken out of its topics' pages, its place in the
  *   feeds that showed it taken by the next story, and the home page counts
@@ -74,12 +77,12 @@ import type { SeedFile } from './discover.js';
  * from its seed. Everything else is left as it is. The changes to the log's
  * entries go to its journal, not to a rewrite of the whole log
  * (log-file.ts). Anything more declines the patch, and the run is a full
- * one: a seed renamed; an edit that moves an item (a new date or id); a
- * change that starts, empties or renames a topic, relinks a source's page
- * or changes which stories are the same (a title another story has); an
- * addition that starts an archive page; a seed that gives an error; a log
- * or output folder changed since the stamp; seeds edited, added or removed
- * together.
+ * one: a seed renamed; an edit that moves an item (a new date or id) or
+ * starts a topic; a change that empties or renames a topic, relinks a
+ * source's page or changes which stories are the same (a title another
+ * story has); an addition that starts an archive page; a seed that gives an
+ * error; a log or output folder changed since the stamp; seeds edited,
+ * added or removed together.
  *
  * A patch run reports as a no-op does (the errors of the last full run and
  * its counts), plus what it changed: the edited seeds' warnings and repairs,
@@ -170,6 +173,8 @@ interface PatchPlan {
   /** The feeds rendered, and whether the home page is. */
   feeds: IndexedFeed[];
   home: boolean;
+  /** Folders of the output folder the patch creates (new topics'). */
+  folders: string[];
   /** The seeds removed: their log entries as marked, their pages (deleted), and the repairs the last run counted for them. */
   removed?: { entries: LogEntry[]; paths: string[]; repairs: number };
 }
@@ -230,6 +235,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   /** Whether the home page shows what changed. */
   let home = false;
   let removals: Removals | undefined;
+  /** Topics the added seeds start. */
+  let started: IndexedTopic[] = [];
   if (changed.length) {
     const edits = changed.map((at) => editOf(at, seeds[at]!, index, log, settings, config, now));
     changes = edits.map((e) => e.change);
@@ -255,7 +262,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     changes = [];
     home = true;
   } else {
-    ({ changes, touched, splices, pages, pageTopics } = planAdditions(added, seeds, index, bytes, log, settings, config, now, input.outDir));
+    ({ changes, touched, splices, pages, pageTopics, started } = planAdditions(added, seeds, index, bytes, log, settings, config, now, input.outDir));
     for (const c of changes) items.set(c.at, c.item);
     home = true;
   }
@@ -324,8 +331,14 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     outputs.push(homePageOfCards(config, cards, counts, newest));
   }
   for (const [path, text] of pages ?? []) outputs.push({ path, kind: 'html', text });
+  // A new topic's feed is listed with the others.
+  if (started.length) {
+    const listed: PlannedFeed[] = [{ prefix: '', group: 'main', ctx: mainFeed(config, head, []) }, ...topicFeeds(config, head, index.topics.map((t) => ({ ...t, items: [] })))];
+    outputs.push({ path: OPML_FILE, kind: 'xml', text: renderOpml(config, listed) });
+  }
   const gone = removals && { entries: removals.entries, paths: removals.paths, repairs: removed.reduce((sum, j) => sum + before.repairs[j]!, 0) };
-  return { index, changes, outputs, log: { file, splices }, pageTopics, feeds: touched, home, ...(gone ? { removed: gone } : {}) };
+  const folders = started.map((t) => t.path.slice(0, -1));
+  return { index, changes, outputs, log: { file, splices }, pageTopics, feeds: touched, home, folders, ...(gone ? { removed: gone } : {}) };
 }
 
 /** An edit that changes how its item is listed (`recard`): the entry it had, and its item's new placement. */
@@ -775,6 +788,8 @@ interface Additions {
   /** The topic pages that list the new items, with them put in (`withCardAdded`), by path, with their topics. */
   pages: Map<string, string>;
   pageTopics: number[];
+  /** The topics they start. */
+  started: IndexedTopic[];
 }
 
 /**
@@ -782,7 +797,7 @@ interface Additions {
  * (the same slug and id `assignIdentities` gives, in its order: by date,
  * then path), its page, a place in the main feed, its topics' feeds and
  * pages, and the last archive page, and a count on the home page. Declined
- * when a full run would do more: a new topic, a new archive page, a story
+ * when a full run would do more: a new archive page, a story
  * published already (`dropDuplicateStories`), the bytes of an entry the log
  * has (a seed renamed back, a copy), an id of its own, an error, a draft,
  * or a topic renamed or relinked by its newest story. A story with the date
@@ -821,20 +836,12 @@ function planAdditions(
   const idsThere = takenIn(bytes, log, 'id');
   const slugs = { has: (slug: string) => slugsHere.has(slug) || slugsThere.has(slug) };
   const host = new URL(config.baseUrl).hostname;
-  const topicAt = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i]));
-  const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
-  const main = index.feeds.find((f) => f.group === 'main');
-  const touched = new Set<IndexedFeed>();
-  const pages = new Map<string, string>();
-  const pageTopics = new Set<number>();
-  const pagePaths = new Map<number, string>();
-  const pathOf = (at: number) => pagePaths.get(at) ?? `articles/${entryOf(log, index, at, seeds[at]!.file).slug}.html`;
-  /** The ids of the seeds added so far, whose entries are not in the log's bytes yet. */
+  /** The ids of the seeds added, whose entries are not in the log's bytes yet. */
   const addedIds = new Map<number, string>();
   const idAt = (at: number) => addedIds.get(at) ?? entryOf(log, index, at, seeds[at]!.file).id;
-  const lines: string[] = [];
-  const changes: Change[] = [];
-  for (const { at, seed, parsed: p, meta } of parsed) {
+  const pathOf = (at: number) => `articles/${entryOf(log, index, at, seeds[at]!.file).slug}.html`;
+  // Each new seed's entry and item, in that order, as `assignIdentities` gives them.
+  const made = parsed.map(({ at, seed, parsed: p, meta }) => {
     const slug = uniqueSlug(slugify(meta.title), slugs);
     slugsHere.add(slug);
     let id = `tag:${host},${nowIso.slice(0, 10)}:articles/${encodeURIComponent(slug)}`;
@@ -844,6 +851,32 @@ function planAdditions(
     const identity = claimEntry(entry, { file: seed.file, hash: p.hash }, nowIso, true);
     const { item, diagnostics, bodyDiagnostics } = itemOf(seed, p, meta, identity, config);
     if (hasErrors(diagnostics)) decline(`${seed.file} is new and gives an error`);
+    addedIds.set(at, item.id);
+    return { at, seed, p, item, entry, identity, diagnostics, bodyDiagnostics };
+  });
+  // The topics they start, as a full run starts them (`topicsOf`): named as the first of them to name it writes it (a
+  // newer one written otherwise would rename it, which declines below).
+  const starting = new Map<string, { kind: TopicKind; name: string }>();
+  const known = new Set(index.topics.map((t) => topicKey(t.kind, t.name)));
+  for (const { item } of made) {
+    for (const kind of TOPIC_KINDS) {
+      if (!config.topics[kind]) continue;
+      for (const name of namesOf(item, kind)) if (!known.has(topicKey(kind, name)) && !starting.has(topicKey(kind, name))) starting.set(topicKey(kind, name), { kind, name });
+    }
+  }
+  const started = startTopics(index, [...starting.values()]);
+  const topicAt = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i]));
+  const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
+  const main = index.feeds.find((f) => f.group === 'main');
+  const touched = new Set<IndexedFeed>();
+  const pages = new Map<string, string>();
+  const pageTopics = new Set<number>();
+  /** Topics that had no story: their pages are made whole from the new ones. */
+  const wholePages = new Set<number>();
+  const itemAtAdded = new Map(made.map((m) => [m.at, m.item]));
+  const lines: string[] = [];
+  const changes: Change[] = [];
+  for (const { at, seed, p, item, entry, identity, diagnostics, bodyDiagnostics } of made) {
     const keys = duplicateKeys(item);
     for (const key of [keys.slice(0, KEY_LENGTH), keys.slice(KEY_LENGTH)]) if (key !== NO_KEY && hasDuplicateKey(index, key)) decline(`${seed.file} may be a story published already`);
     const time = item.published.getTime();
@@ -859,24 +892,26 @@ function planAdditions(
     for (const kind of TOPIC_KINDS) {
       if (!config.topics[kind]) continue;
       for (const name of namesOf(item, kind)) {
-        const t = topicAt.get(topicKey(kind, name));
-        if (t === undefined) decline(`${seed.file} starts a topic`);
+        const t = topicAt.get(topicKey(kind, name))!;
         const list = index.topicItems[t]!;
         const topic = index.topics[t]!;
-        if (!list.length) decline(`${seed.file} is the first story of a topic left empty`);
+        // A topic without stories (new, or left empty) gets its page whole, from the new ones.
+        if (!list.length || wholePages.has(t)) wholePages.add(t);
         const r = rank(list);
         if (r === 0 && name !== topic.name) decline(`${seed.file} would rename a topic`);
         const url = item.source?.url;
         if (url && (index.homeRanks[t]! < 0 || r <= index.homeRanks[t]!)) {
-          if (kind === 'source' && url !== index.homes[t]) decline(`${seed.file} would change the home page a source's page links`);
+          if (kind === 'source' && !wholePages.has(t) && url !== index.homes[t]) decline(`${seed.file} would change the home page a source's page links`);
           index.homes[t] = url;
           index.homeRanks[t] = r;
         } else if (index.homeRanks[t]! >= r) index.homeRanks[t]!++;
-        const pagePath = topic.path + 'index.html';
-        const page = pages.get(pagePath) ?? topicPageAsLeft(outDir, pagePath, index.topicPages[t]);
-        const withCard = withCardAdded(config, topic.path, page, item, r === 0 ? undefined : pathOf(list[r - 1]!));
-        if (withCard === undefined) decline(`${pagePath} is not laid out as seedfeed writes it`);
-        pages.set(pagePath, withCard);
+        if (!wholePages.has(t)) {
+          const pagePath = topic.path + 'index.html';
+          const page = pages.get(pagePath) ?? topicPageAsLeft(outDir, pagePath, index.topicPages[t]);
+          const withCard = withCardAdded(config, topic.path, page, item, r === 0 ? undefined : itemAtAdded.get(list[r - 1]!)?.path ?? pathOf(list[r - 1]!));
+          if (withCard === undefined) decline(`${pagePath} is not laid out as seedfeed writes it`);
+          pages.set(pagePath, withCard);
+        }
         pageTopics.add(t);
         index.topicItems[t] = inserted(list, r);
         const feed = topicFeedOf.get(t);
@@ -898,15 +933,60 @@ function planAdditions(
     index.published[at] = time;
     index.placement = index.placement.slice(0, at * PLACEMENT_LENGTH) + placementOf(item, undefined) + index.placement.slice((at + 1) * PLACEMENT_LENGTH);
     index.dedupe = index.dedupe.slice(0, at * 2 * KEY_LENGTH) + keys + index.dedupe.slice((at + 1) * 2 * KEY_LENGTH);
-    pagePaths.set(at, item.path);
-    addedIds.set(at, item.id);
     const line = JSON.stringify(entry);
     lines.push(line);
     changes.push({ at, seed, parsed: p, item, line, status: identity.status, diagnostics, bodyDiagnostics });
   }
+  for (const t of wholePages) {
+    const topic = index.topics[t]!;
+    pages.set(topic.path + 'index.html', topicPageOutput(config, { ...topic, items: Array.from(index.topicItems[t]!, (at) => itemAtAdded.get(at)!) }).text);
+  }
   const lastEnd = log.span(log.count - 1)[1];
-  const splices: Splice[] = [{ span: [lastEnd, lastEnd], text: lines.map((l) => `,\n${l}`).join('') }, ...outputsAdded(bytes, changes.map((c) => c.item.path))];
-  return { changes, touched: [...touched], splices, pages, pageTopics: [...pageTopics] };
+  const newPaths = [...changes.map((c) => c.item.path), ...started.flatMap((t) => [t.path + 'index.html', ...FORMATS.map((f) => t.path + f.fileName)])];
+  const splices: Splice[] = [
+    { span: [lastEnd, lastEnd], text: lines.map((l) => `,\n${l}`).join('') },
+    ...outputsAdded(bytes, newPaths),
+    ...(started.length ? topicsAdded(bytes, started.map((t) => ({ key: topicKey(t.kind, t.name), slug: t.slug }))) : []),
+  ];
+  return { changes, touched: [...touched], splices, pages, pageTopics: [...pageTopics], started };
+}
+
+/**
+ * `topics` (none of which the index has) put into the index, with no
+ * stories yet, where a full run lists them (`topicsOf`: by kind, then by
+ * key), each with its feed; their slugs as `topicsOf` gives them. Several
+ * new topics of a kind whose slugs a full run might give in another order
+ * (one taken already, or two alike) decline. Returns them as indexed.
+ */
+function startTopics(index: PatchIndex, topics: readonly { kind: TopicKind; name: string }[]): IndexedTopic[] {
+  const started: IndexedTopic[] = [];
+  for (const kind of TOPIC_KINDS) {
+    const ofKind = topics.filter((t) => t.kind === kind).sort((a, b) => compareStrings(topicKey(kind, a.name), topicKey(kind, b.name)));
+    if (!ofKind.length) continue;
+    const taken = new Set(index.topics.filter((t) => t.kind === kind).map((t) => t.slug));
+    const bases = ofKind.map((t) => slugify(t.name));
+    if (ofKind.length > 1 && (new Set(bases).size < bases.length || bases.some((b) => taken.has(b)))) decline('new topics would be given names alike');
+    ofKind.forEach(({ name }, k) => {
+      const slug = uniqueSlug(bases[k]!, taken);
+      taken.add(slug);
+      const topic: IndexedTopic = { kind, name, slug, path: `${TOPIC_FOLDERS[kind]}/${slug}/` };
+      // Its place among the topics, and its feed's among the feeds (topic feeds come last, in the topics' order).
+      const key = topicKey(kind, name);
+      let t = index.topics.findIndex((o) => TOPIC_KINDS.indexOf(o.kind) > TOPIC_KINDS.indexOf(kind) || (o.kind === kind && topicKey(o.kind, o.name) > key));
+      if (t < 0) t = index.topics.length;
+      index.topics = [...index.topics.slice(0, t), topic, ...index.topics.slice(t)];
+      index.topicItems = [...index.topicItems.slice(0, t), new Int32Array(0), ...index.topicItems.slice(t)];
+      index.homes = [...index.homes.slice(0, t), null, ...index.homes.slice(t)];
+      index.homeRanks = Int32Array.from([...index.homeRanks.subarray(0, t), -1, ...index.homeRanks.subarray(t)]);
+      index.topicPages = [...index.topicPages.slice(0, t), undefined, ...index.topicPages.slice(t)];
+      const feeds = index.feeds.map((f) => (f.topic !== undefined && f.topic >= t ? { ...f, topic: f.topic + 1 } : f));
+      const first = feeds.findIndex((f) => f.topic !== undefined && f.topic > t);
+      const feed: IndexedFeed = { prefix: topic.path, group: kind, topic: t, shown: new Int32Array(0), files: FORMATS.map(() => undefined) };
+      index.feeds = first < 0 ? [...feeds, feed] : [...feeds.slice(0, first), feed, ...feeds.slice(first)];
+      started.push(topic);
+    });
+  }
+  return started;
 }
 
 /**
@@ -922,6 +1002,21 @@ function shownStub(at: number, seed: SeedFile | undefined, index: PatchIndex, lo
   const stub = { id: entry.id, file: seed.file, path: `articles/${entry.slug}.html`, published: new Date(index.published[at]!), updated: new Date(index.updated[at]!) } as Item;
   fingerprintItem(stub, entry.hash);
   return stub;
+}
+
+/**
+ * `folders` (the output folder's, as `foldersUnder` lists them: depth
+ * first, by name) with `folder` put in, a new folder in one the list has.
+ */
+function withFolder(folders: readonly string[], folder: string): string[] {
+  const cut = folder.lastIndexOf('/');
+  const parent = folder.slice(0, cut);
+  const name = folder.slice(cut + 1);
+  let k = folders.indexOf(parent);
+  if (cut < 0 || k < 0) decline(`${folder} would be the first folder of its kind`);
+  // Past the folders in the parent that sort before it, and theirs.
+  for (k++; k < folders.length && folders[k]!.startsWith(parent + '/') && folders[k]!.slice(cut + 1).split('/')[0]! < name; k++);
+  return [...folders.slice(0, k), folder, ...folders.slice(k)];
 }
 
 /** Where an item dated `time` with id `id` goes in `list`: newest first, and stories of the same date by id, as a full run sorts them (`sortNewestFirst` in build.ts). */
@@ -1059,53 +1154,77 @@ function topicPageAsLeft(outDir: string, pagePath: string, stamp: string | undef
   return readFileSync(path, 'utf8');
 }
 
-const OUTPUTS_LINE = Buffer.from('\n "outputs": [\n');
-
 /**
- * The log's list of outputs as `serializeLog` writes it: a path a line,
- * sorted (`Array.prototype.sort`), each but the last ending in a comma.
- * `place(path)` is the first line whose path sorts at or after it.
+ * A block of the log's head as `serializeLog` writes it (`JSON.stringify`
+ * with one space of indent): after the line `open`, a value a line, sorted
+ * by key (`Array.prototype.sort`, `sortKeys`), each but the last ending in a
+ * comma, then `close`. `place(key)` is the first line whose key sorts at or
+ * after it.
  */
-function outputLines(bytes: Buffer): { starts: number[]; end: number; pathAt(k: number): string; place(path: string): number } {
-  const marker = bytes.indexOf(OUTPUTS_LINE);
-  const end = bytes.indexOf('\n ]', marker);
-  if (marker < 0 || end < 0) decline('the publish log lists no outputs');
+interface HeadBlock {
+  starts: number[];
+  end: number;
+  keyAt(k: number): string;
+  place(key: string): number;
+}
+
+function headBlock(bytes: Buffer, open: string, close: string, keyOf: (line: string) => string): HeadBlock {
+  const marker = bytes.indexOf(open);
+  const end = bytes.indexOf(close, marker);
+  if (marker < 0 || end < 0) decline(`the publish log has no ${open.trim()} block as seedfeed writes it`);
   const starts: number[] = [];
-  for (let at = marker + OUTPUTS_LINE.length; at < end; at = bytes.indexOf(10, at) + 1) starts.push(at);
-  const pathAt = (k: number) => JSON.parse(bytes.toString('utf8', starts[k]!, bytes.indexOf(10, starts[k]!)).replace(/,$/, '')) as string;
-  const place = (path: string) => {
+  for (let at = marker + open.length; at < end; at = bytes.indexOf(10, at) + 1) starts.push(at);
+  const keyAt = (k: number) => keyOf(bytes.toString('utf8', starts[k]!, bytes.indexOf(10, starts[k]!)).replace(/,$/, ''));
+  const place = (key: string) => {
     let lo = 0;
     let hi = starts.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       // `<` orders strings as `Array.prototype.sort` does: by UTF-16 code units.
-      if (pathAt(mid) < path) lo = mid + 1;
+      if (keyAt(mid) < key) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   };
-  return { starts, end, pathAt, place };
+  return { starts, end, keyAt, place };
+}
+
+/** `lines` (by key) put into `block`; one whose key the block has declines. */
+function linesAdded(block: HeadBlock, lines: readonly { key: string; line: string }[]): Splice[] {
+  const { starts, end, keyAt, place } = block;
+  // In order: two put in at the same place go in as sorted.
+  return [...lines]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ key, line }) => {
+      const k = place(key);
+      if (k < starts.length && keyAt(k) === key) decline(`the publish log has ${key} already`);
+      // After the last line: that one gains its comma.
+      return k < starts.length ? { span: [starts[k]!, starts[k]!], text: `${line},\n` } : { span: [end, end], text: `,\n${line}` };
+    });
+}
+
+/** The log's list of outputs, a path a line. */
+function outputLines(bytes: Buffer): HeadBlock {
+  return headBlock(bytes, '\n "outputs": [\n', '\n ]', (line) => JSON.parse(line) as string);
 }
 
 /** `paths` put into the log's list of outputs. */
 function outputsAdded(bytes: Buffer, paths: readonly string[]): Splice[] {
-  const { starts, end, pathAt, place } = outputLines(bytes);
-  // In order: two put in at the same place go in as sorted.
-  return [...paths].sort().map((path) => {
-    const k = place(path);
-    if (k < starts.length && pathAt(k) === path) decline(`the publish log lists ${path} already`);
-    const line = `  ${JSON.stringify(path)}`;
-    // After the last path: that one gains its comma.
-    return k < starts.length ? { span: [starts[k]!, starts[k]!], text: `${line},\n` } : { span: [end, end], text: `,\n${line}` };
-  });
+  return linesAdded(outputLines(bytes), paths.map((path) => ({ key: path, line: `  ${JSON.stringify(path)}` })));
+}
+
+/** `topics` (key and slug) put into the log's known topics (`topicsOf`'s `known`), a key and its slug a line. */
+function topicsAdded(bytes: Buffer, topics: readonly { key: string; slug: string }[]): Splice[] {
+  const block = headBlock(bytes, '\n "topics": {\n', '\n }', (line) => Object.keys(JSON.parse(`{${line}}`) as object)[0]!);
+  return linesAdded(block, topics.map(({ key, slug }) => ({ key, line: `  ${JSON.stringify(key)}: ${JSON.stringify(slug)}` })));
 }
 
 /** `paths` taken out of the log's list of outputs; none of them its last line (item pages sort before the feeds). */
 function outputsRemoved(bytes: Buffer, paths: readonly string[]): Splice[] {
-  const { starts, pathAt, place } = outputLines(bytes);
+  const { starts, keyAt, place } = outputLines(bytes);
   return paths.map((path) => {
     const k = place(path);
-    if (k >= starts.length - 1 || pathAt(k) !== path) decline(`the publish log does not list ${path} before other outputs`);
+    if (k >= starts.length - 1 || keyAt(k) !== path) decline(`the publish log does not list ${path} before other outputs`);
     return { span: [starts[k]!, starts[k + 1]!], text: '' };
   });
 }
@@ -1167,7 +1286,7 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     diagnostics: input.stamp.errors,
     // Checked under the lock (`stampMovedBesidesSeeds`). The outputs rendered are in folders the last run left, whose
     // mtimes have not moved since (a file deleted would have moved its folder's): no folder is created or removed here.
-    kept: input.stamp,
+    kept: { code: input.stamp.code, outputDirs: plan.folders.reduce(withFolder, input.stamp.outputDirs) },
   });
   // The caches only save time: one not written costs the next run a full build, never a wrong output.
   const stamps = new Map<string, string>();

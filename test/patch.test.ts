@@ -7,7 +7,7 @@ import { indexPathFor, placementAt, readPatchIndex, type PatchIndex } from '../s
 import { cacheKey } from '../src/cache.js';
 import { deserialize, serialize } from 'node:v8';
 import { PATCH_MAX_EDITED } from '../src/patch.js';
-import { journalPathFor, listSeeds } from '../src/fastpath.js';
+import { foldersUnder, journalPathFor, listSeeds, readBuildStamp, stampPathFor } from '../src/fastpath.js';
 import { readLogFile } from '../src/log-file.js';
 import { fileStamp } from '../src/output-stats.js';
 import { NOW, bytesUnder, tempDir, testConfig } from './helpers.js';
@@ -93,6 +93,8 @@ function site(config = testConfig({ limit: 15, archive: { pageSize: 20 } })) {
       expect(a.topicPages).toEqual(a.topics.map((t) => fileStamp(join(out, t.path, 'index.html'))));
       expect(a.homePage).toBe(fileStamp(join(out, 'index.html')));
       for (const f of a.feeds) expect(f.files).toEqual(['feed.xml', 'atom.xml', 'feed.json'].map((name) => fileStamp(join(out, f.prefix + name))));
+      // The stamp names every folder of the output folder, as a full run's does.
+      expect(readBuildStamp(stampPathFor(statePath))?.outputDirs).toEqual(foldersUnder(out));
     }
     return { mine, twin: theirs };
   };
@@ -572,8 +574,7 @@ describe('patch runs', () => {
   });
 
   const addsMore: [string, (s: Site) => void, RegExp][] = [
-    ['a new category', (s) => s.add(COUNT, (t) => t.replace('Categories: ', 'Categories: brand-new, ')), /starts a topic/],
-    ['a new source', (s) => s.add(COUNT, (t) => t.replace(/^(Asbarez|The Armenian Weekly|Azatutyun|news\.am|Civilnet|Hetq):/m, 'Unheard Of Daily:')), /starts a topic/],
+    ['two new categories a full run might name in another order', (s) => s.add(COUNT, (t) => t.replace('Categories: ', 'Categories: Brand New, brand-new, ')), /names alike/],
     ['a story published already', (s) => s.add(COUNT, () => seedText(12).replace(/Date: \S+/, 'Date: 2025-06-01T00:00:00Z')), /published already/],
     ['a copy of a seed', (s) => s.add(COUNT, () => readFileSync(join(s.seeds, seedName(12)), 'utf8')), /bytes of an entry/],
     ['an id of its own', (s) => s.add(COUNT, (t) => `Id: tag:seeds.example.org,2024-01-01:new-own\n${t}`), /names its own id/],
@@ -586,6 +587,32 @@ describe('patch runs', () => {
     }, /both edited and added/],
   ];
   itMakesAFullRun('after a seed added with', addsMore, () => site());
+
+  it('patches seeds added with new topics: their pages, feeds, lines on the home page and in the OPML, and slugs in the log, as a full run makes them', async () => {
+    const s = site();
+    await s.run();
+    // Two new categories and a new source at once.
+    s.add(COUNT, (t) => t.replace('Categories: ', 'Categories: Night Trains, Ծով, ').replace(/^(Asbarez|The Armenian Weekly|Azatutyun|news\.am|Civilnet|Hetq):/m, 'Unheard Of Daily:'));
+    const first = await s.runBesideTwin();
+    expect(first.mine.run).toBe('patch');
+    for (const path of ['categories/night-trains/', 'categories/ծով/', 'sources/unheard-of-daily/']) {
+      expect(first.mine.written).toEqual(expect.arrayContaining([`${path}index.html`, `${path}feed.xml`, `${path}atom.xml`, `${path}feed.json`]));
+    }
+    expect(first.mine.written).toContain('feeds.opml');
+    // As a reader finds them: the story in the new topic's page and feed, the feed in the OPML, the topic on the home page.
+    expect(cards(s, 'categories/night-trains/index.html').map((c) => c.title)).toEqual([titleOf(COUNT)]);
+    const feed = atom(s, 'categories/night-trains/atom.xml');
+    expect(feed.children.find((c) => c.local === 'title')!.text).toBe('Night Trains - Test feed');
+    expect(feed.children.filter((c) => c.local === 'entry')).toHaveLength(1);
+    expect(readFileSync(join(s.out, 'feeds.opml'), 'utf8')).toContain('xmlUrl="https://seeds.example.org/categories/night-trains/feed.xml"');
+    expect(readFileSync(join(s.out, 'index.html'), 'utf8')).toContain('>Night Trains</a> (1)');
+    // A second story in it, older: patched too, the topic named as before.
+    s.add(COUNT + 1, (t) => t.replace('Categories: ', 'Categories: night trains, ').replace(/Date: \S+/, 'Date: 2024-01-02T00:00:00Z'));
+    const second = await s.runBesideTwin();
+    expect(second.mine.run).toBe('patch');
+    expect(cards(s, 'categories/night-trains/index.html').map((c) => c.title)).toEqual([titleOf(COUNT), titleOf(COUNT + 1)]);
+    await s.expectFullRunWritesNothing();
+  });
 
   it('makes a full run when an added seed starts an archive page', async () => {
     const s = site(testConfig({ limit: 15, archive: { pageSize: 30 } }));

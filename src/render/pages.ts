@@ -38,7 +38,7 @@ export function renderPages(input: PagesInput): Output[] {
   const outputs: Output[] = [{ path: STYLESHEET_PATH, mediaType: 'text/css', kind: 'text', text: STYLESHEET }];
   const counts = topics.map((topic) => topicCount(topic, topic.items.length));
   outputs.push(homePageOutput(site, items.slice(0, site.limit), counts));
-  topics.forEach((topic, i) => outputs.push(html(topic.path + 'index.html', () => topicPage(site, topic), outputFingerprint(['topic', topicLine(counts[i]!)], topic.items))));
+  for (const topic of topics) outputs.push(topicPageOutput(site, topic));
   for (const item of items) outputs.push(itemPageOutput(site, item, find));
   return outputs;
 }
@@ -63,6 +63,11 @@ function topicLine(t: TopicCount): string {
 /** The home page: the newest stories (`newest`, at most `site.limit`) and every topic with its count. */
 export function homePageOutput(site: SiteConfig, newest: readonly Item[], topics: readonly TopicCount[]): Output {
   return homePageOfCards(site, newest.map((item) => homeCard(site, item)), topics, newest);
+}
+
+/** A topic's page: its stories (`topic.items`, newest first) and its feeds. */
+export function topicPageOutput(site: SiteConfig, topic: Topic): Output {
+  return html(topic.path + 'index.html', () => topicPage(site, topic), outputFingerprint(['topic', topicLine(topicCount(topic, topic.items.length))], topic.items));
 }
 
 /** Finds a topic among `topics` by kind and name (in any case). */
