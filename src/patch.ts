@@ -173,8 +173,8 @@ interface PatchPlan {
   /** The feeds rendered, and whether the home page is. */
   feeds: IndexedFeed[];
   home: boolean;
-  /** Folders of the output folder the patch creates (new topics'). */
-  folders: string[];
+  /** The output folder's folders once the patch is written, as the build stamp lists them (`foldersUnder`): new topics' put in. */
+  folders: readonly string[];
   /** The seeds removed: their log entries as marked, their pages (deleted), and the repairs the last run counted for them. */
   removed?: { entries: LogEntry[]; paths: string[]; repairs: number };
 }
@@ -337,7 +337,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     outputs.push({ path: OPML_FILE, kind: 'xml', text: renderOpml(config, listed) });
   }
   const gone = removals && { entries: removals.entries, paths: removals.paths, repairs: removed.reduce((sum, j) => sum + before.repairs[j]!, 0) };
-  const folders = started.map((t) => t.path.slice(0, -1));
+  const folders = started.reduce<readonly string[]>((list, t) => withFolder(list, t.path.slice(0, -1)), stamp.outputDirs);
   return { index, changes, outputs, log: { file, splices }, pageTopics, feeds: touched, home, folders, ...(gone ? { removed: gone } : {}) };
 }
 
@@ -979,10 +979,11 @@ function startTopics(index: PatchIndex, topics: readonly { kind: TopicKind; name
       index.homes = [...index.homes.slice(0, t), null, ...index.homes.slice(t)];
       index.homeRanks = Int32Array.from([...index.homeRanks.subarray(0, t), -1, ...index.homeRanks.subarray(t)]);
       index.topicPages = [...index.topicPages.slice(0, t), undefined, ...index.topicPages.slice(t)];
-      const feeds = index.feeds.map((f) => (f.topic !== undefined && f.topic >= t ? { ...f, topic: f.topic + 1 } : f));
-      const first = feeds.findIndex((f) => f.topic !== undefined && f.topic > t);
+      // The feeds are the copies `withRoomForAdded` made: changed in place, each stays the feed planning knows.
+      for (const f of index.feeds) if (f.topic !== undefined && f.topic >= t) f.topic++;
+      const first = index.feeds.findIndex((f) => f.topic !== undefined && f.topic > t);
       const feed: IndexedFeed = { prefix: topic.path, group: kind, topic: t, shown: new Int32Array(0), files: FORMATS.map(() => undefined) };
-      index.feeds = first < 0 ? [...feeds, feed] : [...feeds.slice(0, first), feed, ...feeds.slice(first)];
+      index.feeds = first < 0 ? [...index.feeds, feed] : [...index.feeds.slice(0, first), feed, ...index.feeds.slice(first)];
       started.push(topic);
     });
   }
@@ -1008,12 +1009,14 @@ function shownStub(at: number, seed: SeedFile | undefined, index: PatchIndex, lo
  * `folders` (the output folder's, as `foldersUnder` lists them: depth
  * first, by name) with `folder` put in, a new folder in one the list has.
  */
-function withFolder(folders: readonly string[], folder: string): string[] {
+function withFolder(folders: readonly string[], folder: string): readonly string[] {
   const cut = folder.lastIndexOf('/');
   const parent = folder.slice(0, cut);
   const name = folder.slice(cut + 1);
   let k = folders.indexOf(parent);
   if (cut < 0 || k < 0) decline(`${folder} would be the first folder of its kind`);
+  // A folder there already (left empty by hand, or by a run that died) is listed once.
+  if (folders.includes(folder)) return folders;
   // Past the folders in the parent that sort before it, and theirs.
   for (k++; k < folders.length && folders[k]!.startsWith(parent + '/') && folders[k]!.slice(cut + 1).split('/')[0]! < name; k++);
   return [...folders.slice(0, k), folder, ...folders.slice(k)];
@@ -1285,8 +1288,8 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     repairs,
     diagnostics: input.stamp.errors,
     // Checked under the lock (`stampMovedBesidesSeeds`). The outputs rendered are in folders the last run left, whose
-    // mtimes have not moved since (a file deleted would have moved its folder's): no folder is created or removed here.
-    kept: { code: input.stamp.code, outputDirs: plan.folders.reduce(withFolder, input.stamp.outputDirs) },
+    // mtimes have not moved since (a file deleted would have moved its folder's), or in new topics' (`plan.folders`).
+    kept: { code: input.stamp.code, outputDirs: [...plan.folders] },
   });
   // The caches only save time: one not written costs the next run a full build, never a wrong output.
   const stamps = new Map<string, string>();

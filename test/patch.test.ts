@@ -611,7 +611,26 @@ describe('patch runs', () => {
     const second = await s.runBesideTwin();
     expect(second.mine.run).toBe('patch');
     expect(cards(s, 'categories/night-trains/index.html').map((c) => c.title)).toEqual([titleOf(COUNT), titleOf(COUNT + 1)]);
+    // A topic listed before all others: the feeds after it still take their items from their files.
+    const parses = vi.spyOn(parsePool, 'runParseJob');
+    s.add(COUNT + 2, (t) => t.replace('Categories: ', 'Categories: Aardvarks, '));
+    expect((await s.run()).run).toBe('patch');
+    expect(parses.mock.calls.map(([job]) => job.file.file)).toEqual([seedName(COUNT + 2)]);
+    parses.mockRestore();
     await s.expectFullRunWritesNothing();
+  });
+
+  it('makes a full run, and writes nothing first, when an added seed starts the first topic of its kind', async () => {
+    const s = site();
+    // No story has a sharer: there is no shared-by folder.
+    for (let n = 0; n < COUNT; n++) s.edit(n, (t) => t.replace(/\n\n[^\n]+:\n$/, '\n'));
+    await s.run();
+    expect(existsSync(join(s.out, 'shared-by'))).toBe(false);
+    s.add(COUNT);
+    const { mine } = await s.runBesideTwin();
+    expect(mine.run).toBe('full');
+    expect(mine.patchDeclined).toMatch(/first folder of its kind/);
+    expect(existsSync(join(s.out, 'shared-by', 'lena-hakobyan', 'feed.xml'))).toBe(true);
   });
 
   it('makes a full run when an added seed starts an archive page', async () => {
