@@ -56,9 +56,9 @@ import type { SeedFile } from './discover.js';
  *   `edited`, in place. When the edit changes how the item is listed too
  *   (its title, dek or language: `placementOf`), its card changes on its
  *   topics' pages, and on the home page when the main feed shows it; when
- *   it gives the item other topics the site has (a category, source or
- *   sharer), its date kept, it joins and leaves them as an added and a
- *   removed story do (`recard`).
+ *   it gives the item other topics (a category, source or sharer), its
+ *   date kept, it joins and leaves them as an added and a removed story do,
+ *   and starts those no story had as an added story does (`recard`).
  * - An added seed gets a new log entry, appended (`planAdditions`), its
  *   page, a place in the feeds whose newest items it joins and on the last
  *   archive page, a card on its topics' pages (put into their text) and a
@@ -77,8 +77,8 @@ import type { SeedFile } from './discover.js';
  * from its seed. Everything else is left as it is. The changes to the log's
  * entries go to its journal, not to a rewrite of the whole log
  * (log-file.ts). Anything more declines the patch, and the run is a full
- * one: a seed renamed; an edit that moves an item (a new date or id) or
- * starts a topic; a change that empties or renames a topic, relinks a
+ * one: a seed renamed; an edit that moves an item (a new date or id); a
+ * change that empties or renames a topic, relinks a
  * source's page or changes which stories are the same (a title another
  * story has); an addition that starts an archive page; a seed that gives an
  * error; a log or output folder changed since the stamp; seeds edited,
@@ -249,11 +249,20 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
       // The placement holds whether the seed names its id; a seed that stops naming it may leave it to another.
       if (idsContested) decline('a seed names an id another seed has: a full run gives it');
       pages = new Map();
+      // The topics they start, before any is placed (topics' places in the index move as one is put in).
+      started = startTopics(index, newTopics(recarded.map((e) => e.change.item), index, config));
       const entryAt = (at: number) => entryOf(log, index, at, seeds[at]!.file);
-      const relisted = recarded.map((e) => recard(e.change, e.recard!, index, config, input.outDir, pages!, entryAt));
+      /** Topics that had no story: their pages are made whole from the edited ones. */
+      const wholePages = new Set<number>();
+      const relisted = recarded.map((e) => recard(e.change, e.recard!, index, config, input.outDir, pages!, entryAt, wholePages));
+      for (const t of wholePages) {
+        const topic = index.topics[t]!;
+        pages.set(topic.path + 'index.html', topicPageOutput(config, { ...topic, items: Array.from(index.topicItems[t]!, (at) => items.get(at)!) }).text);
+      }
       pageTopics = relisted.flatMap((r) => r.topics);
       touched = [...new Set([...touched, ...relisted.flatMap((r) => r.feeds)])];
       home = relisted.some((r) => r.counts) || (main !== undefined && recarded.some((e) => main.shown.includes(e.change.at)));
+      splices.push(...startedInLog(bytes, started));
     }
   } else if (removed.length) {
     if (idsContested) decline('a seed names an id another seed has: a full run gives it');
@@ -387,10 +396,11 @@ interface Relisted {
  * leaves loses them, as to a removed story. Brings `index` up to date
  * (placement, duplicate keys, topics' stories and homes, topic feeds) and
  * says what changed; declines what would move the item (another date or
- * id), start, empty or rename a topic, relink a source's page, or change
- * which stories are the same.
+ * id), empty or rename a topic, relink a source's page, or change which
+ * stories are the same. A topic no story had is started before (`planPatch`,
+ * `startTopics`); its page is made whole (`wholePages`).
  */
-function recard(change: Change, { entry, placement }: Recard, index: PatchIndex, config: SiteConfig, outDir: string, pages: Map<string, string>, entryAt: (at: number) => LogEntry): Relisted {
+function recard(change: Change, { entry, placement }: Recard, index: PatchIndex, config: SiteConfig, outDir: string, pages: Map<string, string>, entryAt: (at: number) => LogEntry, wholePages: Set<number>): Relisted {
   const { at, seed, item } = change;
   const time = item.published.getTime();
   if (item.id !== entry.id || item.path !== `articles/${entry.slug}.html` || time !== index.published[at]) decline(`${seed.file} was edited in a way that moves its item`);
@@ -406,7 +416,7 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
     if (!config.topics[kind]) continue;
     for (const name of namesOf(item, kind)) {
       const t = topicAt.get(topicKey(kind, name));
-      if (t === undefined) decline(`${seed.file} now starts a topic`);
+      if (t === undefined) decline('the patch index is damaged');
       named.set(t, name);
     }
   }
@@ -426,11 +436,12 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
     const was = index.homeRanks[t]!;
     let r = ranks.get(t);
     if (r === undefined) {
-      // A topic it joins: its place by date, then id, as an added story's.
-      if (!list.length) decline(`${seed.file} would be the first story of a topic left empty`);
+      // A topic it joins: its place by date, then id, as an added story's. One without stories (new, or left empty)
+      // gets its page whole, from the stories edited into it (`planPatch`).
+      if (!list.length) wholePages.add(t);
       r = rankIn(list, time, item.id, index.published, (k) => entryAt(k).id);
       const after = r === 0 ? undefined : `articles/${entryAt(list[r - 1]!).slug}.html`;
-      page(t, (text, path) => withCardAdded(config, path, text, item, after));
+      if (!wholePages.has(t)) page(t, (text, path) => withCardAdded(config, path, text, item, after));
       index.topicItems[t] = insertedAt(list, r, at);
       const feed = topicFeedOf.get(t);
       if (feed && r < config.limit) {
@@ -440,7 +451,7 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
       if (r === 0 && name !== topic.name) decline(`${seed.file} would rename a topic`);
       // Its home, as an added story's (`planAdditions`).
       if (url && (was < 0 || r <= was)) {
-        if (topic.kind === 'source' && url !== index.homes[t]) relinked();
+        if (topic.kind === 'source' && !wholePages.has(t) && url !== index.homes[t]) relinked();
         index.homes[t] = url;
         index.homeRanks[t] = r;
       } else if (was >= r) index.homeRanks[t] = was + 1;
@@ -854,17 +865,7 @@ function planAdditions(
     addedIds.set(at, item.id);
     return { at, seed, p, item, entry, identity, diagnostics, bodyDiagnostics };
   });
-  // The topics they start, as a full run starts them (`topicsOf`): named as the first of them to name it writes it (a
-  // newer one written otherwise would rename it, which declines below).
-  const starting = new Map<string, { kind: TopicKind; name: string }>();
-  const known = new Set(index.topics.map((t) => topicKey(t.kind, t.name)));
-  for (const { item } of made) {
-    for (const kind of TOPIC_KINDS) {
-      if (!config.topics[kind]) continue;
-      for (const name of namesOf(item, kind)) if (!known.has(topicKey(kind, name)) && !starting.has(topicKey(kind, name))) starting.set(topicKey(kind, name), { kind, name });
-    }
-  }
-  const started = startTopics(index, [...starting.values()]);
+  const started = startTopics(index, newTopics(made.map((m) => m.item), index, config));
   const topicAt = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i]));
   const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
   const main = index.feeds.find((f) => f.group === 'main');
@@ -942,13 +943,40 @@ function planAdditions(
     pages.set(topic.path + 'index.html', topicPageOutput(config, { ...topic, items: Array.from(index.topicItems[t]!, (at) => itemAtAdded.get(at)!) }).text);
   }
   const lastEnd = log.span(log.count - 1)[1];
-  const newPaths = [...changes.map((c) => c.item.path), ...started.flatMap((t) => [t.path + 'index.html', ...FORMATS.map((f) => t.path + f.fileName)])];
   const splices: Splice[] = [
     { span: [lastEnd, lastEnd], text: lines.map((l) => `,\n${l}`).join('') },
-    ...outputsAdded(bytes, newPaths),
-    ...(started.length ? topicsAdded(bytes, started.map((t) => ({ key: topicKey(t.kind, t.name), slug: t.slug }))) : []),
+    ...startedInLog(bytes, started, changes.map((c) => c.item.path)),
   ];
   return { changes, touched: [...touched], splices, pages, pageTopics: [...pageTopics], started };
+}
+
+/**
+ * The topics `items` name that the index has not, as a full run starts
+ * them (`topicsOf`): each named as the first item to name it writes it (a
+ * newer one written otherwise would rename it, which declines).
+ */
+function newTopics(items: readonly Item[], index: PatchIndex, config: SiteConfig): { kind: TopicKind; name: string }[] {
+  const known = new Set(index.topics.map((t) => topicKey(t.kind, t.name)));
+  const starting = new Map<string, { kind: TopicKind; name: string }>();
+  for (const item of items) {
+    for (const kind of TOPIC_KINDS) {
+      if (!config.topics[kind]) continue;
+      for (const name of namesOf(item, kind)) {
+        const key = topicKey(kind, name);
+        if (!known.has(key) && !starting.has(key)) starting.set(key, { kind, name });
+      }
+    }
+  }
+  return [...starting.values()];
+}
+
+/** The log's changes for `started` topics (their keys and slugs, their page and feeds among the outputs) and for new item pages (`pages`). */
+function startedInLog(bytes: Buffer, started: readonly IndexedTopic[], pages: readonly string[] = []): Splice[] {
+  const paths = [...pages, ...started.flatMap((t) => [t.path + 'index.html', ...FORMATS.map((f) => t.path + f.fileName)])];
+  return [
+    ...(paths.length ? outputsAdded(bytes, paths) : []),
+    ...(started.length ? topicsAdded(bytes, started.map((t) => ({ key: topicKey(t.kind, t.name), slug: t.slug }))) : []),
+  ];
 }
 
 /**

@@ -223,12 +223,8 @@ describe('patch runs', () => {
     ['a category written in another case on the newest story of its topic, which names the topic', (s) => s.edit(COUNT - 1, (t) => t.replace(/^Categories: (\w)/m, (_, c: string) => `Categories: ${c.toUpperCase()}`)), /rename a topic/],
     ["a source's home page on the newest story of its source, which its page links", (s) => s.edit(COUNT - 1, (t) => `Source-URL: https://hetq.example/\n${t}`), /home page a topic's page links/],
     ['a date changed', (s) => s.edit(5, (t) => t.replace(/Date: \S+/, 'Date: 2025-06-01T10:00:00Z')), /moves its item/],
-    ['a new category added', (s) => s.edit(5, (t) => t.replace('Categories: ', 'Categories: extra, ')), /starts a topic/],
-    ['a new source', (s) => s.edit(5, (t) => t.replace(/^(Asbarez|The Armenian Weekly|Azatutyun|news\.am|Civilnet|Hetq):/m, 'Hetq Online:')), /starts a topic/],
+    ['a new source taken by the newest story of its old one', (s) => s.edit(COUNT - 1, (t) => t.replace(/^Hetq:/m, 'Hetq Online:')), /newest story it was/],
     ['a category taken from the newest story of its topic, which names it', (s) => s.edit(COUNT - 1, (t) => t.replace(', corpus\n', '\n')), /newest story it was/],
-    ['the only story of a category moved to another', (s) => {
-      s.edit(COUNT - 1, (t) => t.replace(/^Categories: \w+/m, 'Categories: solitary'));
-    }, /starts a topic/],
     ['an id of its own', (s) => s.edit(5, (t) => `Id: tag:seeds.example.org,2024-01-01:own\n${t}`), /moves its item/],
     ['a seed removed and another edited', (s) => {
       unlinkSync(join(s.seeds, seedName(4)));
@@ -330,6 +326,24 @@ describe('patch runs', () => {
       expect((await s.runBesideTwin()).mine.run).toBe('patch');
     }
     expect(talks()).toEqual([titleOf(89), titleOf(84), titleOf(72), titleOf(45), titleOf(1)]);
+    // Topics no story had: a new category for seed 30, a new source for seed 33 (which leaves news.am).
+    s.edit(30, (t) => t.replace(/^Categories: /m, 'Categories: Harbour Lights, '));
+    s.edit(33, (t) => t.replace(/^news\.am:/m, 'Lantern Post:'));
+    const started = await s.runBesideTwin();
+    expect(started.mine.run).toBe('patch');
+    expect(cards(s, 'categories/harbour-lights/index.html').map((c) => c.title)).toEqual([titleOf(30)]);
+    expect(cards(s, 'sources/lantern-post/index.html').map((c) => c.title)).toEqual([titleOf(33)]);
+    expect(readFileSync(join(s.out, 'feeds.opml'), 'utf8')).toContain('xmlUrl="https://seeds.example.org/sources/lantern-post/feed.xml"');
+    // Its only story leaving a topic: a full run keeps the topic, empty.
+    s.edit(30, (t) => t.replace('Harbour Lights, ', ''));
+    const emptied = await s.runBesideTwin();
+    expect(emptied.mine.run).toBe('full');
+    expect(emptied.mine.patchDeclined).toMatch(/leave a topic empty/);
+    // A story joining that empty topic (named by its key, in lowercase): its page made whole again.
+    s.edit(31, (t) => t.replace(/^Categories: /m, 'Categories: harbour lights, '));
+    const refilled = await s.runBesideTwin();
+    expect(refilled.mine.run).toBe('patch');
+    expect(cards(s, 'categories/harbour-lights/index.html').map((c) => c.title)).toEqual([titleOf(31)]);
     await s.expectFullRunWritesNothing();
   });
 
