@@ -235,7 +235,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   /** Whether the home page shows what changed. */
   let home = false;
   let removals: Removals | undefined;
-  /** Topics the added seeds start. */
+  /** Topics the added or edited seeds start (`startTopics`). */
   let started: IndexedTopic[] = [];
   if (changed.length) {
     const edits = changed.map((at) => editOf(at, seeds[at]!, index, log, settings, config, now));
