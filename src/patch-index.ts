@@ -172,6 +172,18 @@ export function placementAt(index: PatchIndex, at: number): string {
   return index.placement.slice(at * PLACEMENT_LENGTH, (at + 1) * PLACEMENT_LENGTH);
 }
 
+/** The two keys (`duplicateKeys`) of the seed at `at` in `dedupe`, a column of the index or one seed's keys (`at` 0). */
+export function keysAt(dedupe: string, at: number): [string, string] {
+  const from = at * 2 * KEY_LENGTH;
+  return [dedupe.slice(from, from + KEY_LENGTH), dedupe.slice(from + KEY_LENGTH, from + 2 * KEY_LENGTH)];
+}
+
+/** Gives the seed at `at` its item's placement and duplicate keys in `index`. */
+export function placeSeed(index: Pick<PatchIndex, 'placement' | 'dedupe'>, at: number, placement: string, keys: string): void {
+  index.placement = index.placement.slice(0, at * PLACEMENT_LENGTH) + placement + index.placement.slice((at + 1) * PLACEMENT_LENGTH);
+  index.dedupe = index.dedupe.slice(0, at * 2 * KEY_LENGTH) + keys + index.dedupe.slice((at + 1) * 2 * KEY_LENGTH);
+}
+
 export interface IndexInput {
   key: string;
   seedsDigest: string;

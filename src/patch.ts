@@ -21,6 +21,8 @@ import {
   duplicateKeys,
   hasDuplicateKey,
   indexPathFor,
+  keysAt,
+  placeSeed,
   placementAt,
   placementOf,
   readPatchIndex,
@@ -255,10 +257,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
       /** Topics that had no story: their pages are made whole from the edited ones. */
       const wholePages = new Set<number>();
       const relisted = recarded.map((e) => recard(e.change, e.recard!, index, config, input.outDir, pages!, entryAt, wholePages));
-      for (const t of wholePages) {
-        const topic = index.topics[t]!;
-        pages.set(topic.path + 'index.html', topicPageOutput(config, { ...topic, items: Array.from(index.topicItems[t]!, (at) => items.get(at)!) }).text);
-      }
+      wholeTopicPages(pages, config, index, wholePages, (at) => items.get(at)!);
       pageTopics = relisted.flatMap((r) => r.topics);
       touched = [...new Set([...touched, ...relisted.flatMap((r) => r.feeds)])];
       home = relisted.some((r) => r.counts) || (main !== undefined && recarded.some((e) => main.shown.includes(e.change.at)));
@@ -422,12 +421,7 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
   }
   const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
   const feeds: IndexedFeed[] = [];
-  const page = (t: number, change: (text: string, path: string) => string | undefined) => {
-    const pagePath = index.topics[t]!.path + 'index.html';
-    const text = change(pages.get(pagePath) ?? topicPageAsLeft(outDir, pagePath, index.topicPages[t]), index.topics[t]!.path);
-    if (text === undefined) decline(`${pagePath} is not laid out as seedfeed writes it`);
-    pages.set(pagePath, text);
-  };
+  const page = (t: number, change: (text: string, path: string) => string | undefined) => changeTopicPage(pages, index, t, outDir, change);
   const url = item.source?.url;
   const relinked: () => never = () => decline(`${seed.file} would change the home page a topic's page links`);
   for (const [t, name] of named) {
@@ -489,17 +483,15 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
     }
   }
   // A full run publishes one story of those that share a key (`dropDuplicateStories`).
-  const width = 2 * KEY_LENGTH;
   const keys = duplicateKeys(item);
-  const old = index.dedupe.slice(at * width, (at + 1) * width);
-  for (let k = 0; k < width; k += KEY_LENGTH) {
-    const [before, after] = [old.slice(k, k + KEY_LENGTH), keys.slice(k, k + KEY_LENGTH)];
-    if (before === after) continue;
+  const olds = keysAt(index.dedupe, at);
+  keysAt(keys, 0).forEach((after, k) => {
+    const before = olds[k]!;
+    if (before === after) return;
     if (after !== NO_KEY && hasDuplicateKey(index, after)) decline(`${seed.file} may now be a story published already`);
     if (before !== NO_KEY && hasDuplicateKey({ dedupe: index.dropped }, before)) decline(`${seed.file} may no longer be the story another seed repeats`);
-  }
-  index.dedupe = index.dedupe.slice(0, at * width) + keys + index.dedupe.slice((at + 1) * width);
-  index.placement = index.placement.slice(0, at * PLACEMENT_LENGTH) + placement + index.placement.slice((at + 1) * PLACEMENT_LENGTH);
+  });
+  placeSeed(index, at, placement, keys);
   const topics = [...new Set([...named.keys(), ...ranks.keys()])];
   return { topics, feeds, counts: topics.length !== named.size || named.size !== ranks.size };
 }
@@ -695,8 +687,7 @@ function planRemovals(removed: readonly number[], before: PatchIndex, index: Pat
     if (placementAt(before, j) === UNPLACED) decline(`${file} was removed, and had published no item, or gave an error`);
     const entry = entryOf(log, before, j, file);
     // A full run publishes one story of those that share a key (`dropDuplicateStories`).
-    const keys = before.dedupe.slice(j * 2 * KEY_LENGTH, (j + 1) * 2 * KEY_LENGTH);
-    for (const key of [keys.slice(0, KEY_LENGTH), keys.slice(KEY_LENGTH)]) {
+    for (const key of keysAt(before.dedupe, j)) {
       if (key !== NO_KEY && hasDuplicateKey({ dedupe: before.dropped }, key)) decline(`${file} was removed, and a story dropped as its repeat may now be published`);
     }
     const marked: LogEntry = { ...entry, removed: nowIso };
@@ -753,14 +744,7 @@ function planRemovals(removed: readonly number[], before: PatchIndex, index: Pat
     if (!list.length) decline(`${files[old[ranks[0]!]!]} was removed, the last story of a topic`);
     const feed = topicFeedOf.get(t);
     if (feed && shortBy(feed) > 0) feed.shown = list.slice(0, config.limit);
-    const pagePath = topic.path + 'index.html';
-    let page = topicPageAsLeft(outDir, pagePath, index.topicPages[t]);
-    for (const r of ranks) {
-      const without = withCardRemoved(topic.path, page, pathOf.get(old[r]!)!);
-      if (without === undefined) decline(`${pagePath} is not laid out as seedfeed writes it`);
-      page = without;
-    }
-    pages.set(pagePath, page);
+    for (const r of ranks) changeTopicPage(pages, index, t, outDir, (text, path) => withCardRemoved(path, text, pathOf.get(old[r]!)!));
     pageTopics.push(t);
     // Its home: the first story with a source's home page (`makePatchIndex`), in its place once the removed ones are out.
     const was = before.homeRanks[t]!;
@@ -879,7 +863,7 @@ function planAdditions(
   const changes: Change[] = [];
   for (const { at, seed, p, item, entry, identity, diagnostics, bodyDiagnostics } of made) {
     const keys = duplicateKeys(item);
-    for (const key of [keys.slice(0, KEY_LENGTH), keys.slice(KEY_LENGTH)]) if (key !== NO_KEY && hasDuplicateKey(index, key)) decline(`${seed.file} may be a story published already`);
+    for (const key of keysAt(keys, 0)) if (key !== NO_KEY && hasDuplicateKey(index, key)) decline(`${seed.file} may be a story published already`);
     const time = item.published.getTime();
     const rank = (list: Int32Array) => rankIn(list, time, item.id, index.published, idAt);
     const inserted = (list: Int32Array, r: number, limit = Infinity) => insertedAt(list, r, at, limit);
@@ -906,13 +890,8 @@ function planAdditions(
           index.homes[t] = url;
           index.homeRanks[t] = r;
         } else if (index.homeRanks[t]! >= r) index.homeRanks[t]!++;
-        if (!wholePages.has(t)) {
-          const pagePath = topic.path + 'index.html';
-          const page = pages.get(pagePath) ?? topicPageAsLeft(outDir, pagePath, index.topicPages[t]);
-          const withCard = withCardAdded(config, topic.path, page, item, r === 0 ? undefined : itemAtAdded.get(list[r - 1]!)?.path ?? pathOf(list[r - 1]!));
-          if (withCard === undefined) decline(`${pagePath} is not laid out as seedfeed writes it`);
-          pages.set(pagePath, withCard);
-        }
+        const after = r === 0 ? undefined : (itemAtAdded.get(list[r - 1]!)?.path ?? pathOf(list[r - 1]!));
+        if (!wholePages.has(t)) changeTopicPage(pages, index, t, outDir, (text, path) => withCardAdded(config, path, text, item, after));
         pageTopics.add(t);
         index.topicItems[t] = inserted(list, r);
         const feed = topicFeedOf.get(t);
@@ -932,16 +911,12 @@ function planAdditions(
     }
     index.entry[at] = index.entries++;
     index.published[at] = time;
-    index.placement = index.placement.slice(0, at * PLACEMENT_LENGTH) + placementOf(item, undefined) + index.placement.slice((at + 1) * PLACEMENT_LENGTH);
-    index.dedupe = index.dedupe.slice(0, at * 2 * KEY_LENGTH) + keys + index.dedupe.slice((at + 1) * 2 * KEY_LENGTH);
+    placeSeed(index, at, placementOf(item, undefined), keys);
     const line = JSON.stringify(entry);
     lines.push(line);
     changes.push({ at, seed, parsed: p, item, line, status: identity.status, diagnostics, bodyDiagnostics });
   }
-  for (const t of wholePages) {
-    const topic = index.topics[t]!;
-    pages.set(topic.path + 'index.html', topicPageOutput(config, { ...topic, items: Array.from(index.topicItems[t]!, (at) => itemAtAdded.get(at)!) }).text);
-  }
+  wholeTopicPages(pages, config, index, wholePages, (at) => itemAtAdded.get(at)!);
   const lastEnd = log.span(log.count - 1)[1];
   const splices: Splice[] = [
     { span: [lastEnd, lastEnd], text: lines.map((l) => `,\n${l}`).join('') },
@@ -1176,6 +1151,27 @@ function takenIn(bytes: Buffer, log: EntryLines, key: 'id' | 'slug'): { has(valu
       return true;
     },
   };
+}
+
+/**
+ * Topic `t`'s page in `pages` changed by `change`, which gets its text (the
+ * first time, as the last run left it: `topicPageAsLeft`) and the topic's
+ * folder; a text `change` finds not laid out as seedfeed writes it declines.
+ */
+function changeTopicPage(pages: Map<string, string>, index: PatchIndex, t: number, outDir: string, change: (text: string, topicPath: string) => string | undefined): void {
+  const topicPath = index.topics[t]!.path;
+  const pagePath = topicPath + 'index.html';
+  const text = change(pages.get(pagePath) ?? topicPageAsLeft(outDir, pagePath, index.topicPages[t]), topicPath);
+  if (text === undefined) decline(`${pagePath} is not laid out as seedfeed writes it`);
+  pages.set(pagePath, text);
+}
+
+/** The pages of `topics`, which had no story before this patch, made whole in `pages` from the stories they have now (`itemAt`). */
+function wholeTopicPages(pages: Map<string, string>, config: SiteConfig, index: PatchIndex, topics: Iterable<number>, itemAt: (at: number) => Item): void {
+  for (const t of topics) {
+    const topic = index.topics[t]!;
+    pages.set(topic.path + 'index.html', topicPageOutput(config, { ...topic, items: Array.from(index.topicItems[t]!, itemAt) }).text);
+  }
 }
 
 /** A topic page's text, when its file is as the last run left it (`PatchIndex.topicPages`); one edited since declines the patch, and a full run renders it again. */
