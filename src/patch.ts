@@ -70,6 +70,11 @@ import type { SeedFile } from './discover.js';
  *   deleted, its card taken out of its topics' pages, its place in the
  *   feeds that showed it taken by the next story, and the home page counts
  *   one story less.
+ * - Seeds edited and added in one run: the edits are planned first, then
+ *   the additions among the stories and on the topic pages as the edits
+ *   left them (the order in which they are placed does not change where a
+ *   full run lists them: by date, then id); the topics both start go into
+ *   the log together (`startedInLog`).
  *
  * A feed rendered again shows the changed items as made from their seeds,
  * and the others as their texts in its files as the last run left them
@@ -83,8 +88,8 @@ import type { SeedFile } from './discover.js';
  * change that empties or renames a topic, relinks a
  * source's page or changes which stories are the same (a title another
  * story has); an addition that starts an archive page; a seed that gives an
- * error; a log or output folder changed since the stamp; seeds edited,
- * added or removed together.
+ * error; a log or output folder changed since the stamp; seeds removed
+ * while others are edited or added.
  *
  * A patch run reports as a no-op does (the errors of the last full run and
  * its counts), plus what it changed: the edited seeds' warnings and repairs,
@@ -211,7 +216,6 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     if (isAdded.has(i)) continue;
     if (s[i * 4] !== seed.size || s[i * 4 + 1] !== seed.mtimeMs || s[i * 4 + 2] !== (seed.ctimeMs ?? -1) || s[i * 4 + 3] !== (seed.ino ?? -1)) changed.push(i);
   }
-  if (changed.length && added.length) decline('seeds were both edited and added');
   if (changed.length && removed.length) decline('seeds were both edited and removed');
   if (!changed.length && !added.length && !removed.length) decline('no seed changed');
   if (changed.length > PATCH_MAX_EDITED) decline(`more than ${PATCH_MAX_EDITED} seeds changed`);
@@ -228,52 +232,67 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   const main = index.feeds.find((f) => f.group === 'main');
   /** Whether the last run rejected a seed for naming an id another seed has (`assignIdentities`). */
   const idsContested = stamp.errors.some((d) => d.rule === 'duplicate-id');
-  let changes: Change[];
-  let touched: IndexedFeed[];
-  let splices: Splice[];
-  /** Topic pages with cards put in or changed, by path. */
-  let pages: Map<string, string> | undefined;
-  let pageTopics: number[] = [];
+  let changes: Change[] = [];
+  let touched: IndexedFeed[] = [];
+  const splices: Splice[] = [];
+  /** Topic pages with cards put in or changed, by path: edits first, then additions, each changing the text the one before left. */
+  const pages = new Map<string, string>();
+  /** The topics whose pages change (as objects: a topic started by an addition moves the places of those after it). */
+  const pageTopicSet = new Set<IndexedTopic>();
   /** Whether the home page shows what changed. */
   let home = false;
   let removals: Removals | undefined;
   /** Topics the added or edited seeds start (`startTopics`). */
-  let started: IndexedTopic[] = [];
+  const started: IndexedTopic[] = [];
+  if (removed.length) {
+    if (idsContested) decline('a seed names an id another seed has: a full run gives it');
+    removals = planRemovals(removed, before, index, seeds, bytes, log, config, now, input.outDir);
+    touched = removals.touched;
+    splices.push(...removals.splices);
+    for (const [path, text] of removals.pages) pages.set(path, text);
+    for (const t of removals.pageTopics) pageTopicSet.add(index.topics[t]!);
+    home = true;
+  }
   if (changed.length) {
     const edits = changed.map((at) => editOf(at, seeds[at]!, index, log, settings, config, now));
     changes = edits.map((e) => e.change);
     for (const c of changes) items.set(c.at, c.item);
     touched = index.feeds.filter((f) => f.shown.some((at) => items.has(at)));
     // A seed touched with its bytes unchanged keeps its entry as it is.
-    splices = changes.filter((c) => c.status !== 'unchanged').map((c) => ({ span: log.span(index.entry[c.at]!), text: c.line }));
+    splices.push(...changes.filter((c) => c.status !== 'unchanged').map((c) => ({ span: log.span(index.entry[c.at]!), text: c.line })));
     const recarded = edits.filter((e) => e.recard);
     if (recarded.length) {
       // The placement holds whether the seed names its id; a seed that stops naming it may leave it to another.
       if (idsContested) decline('a seed names an id another seed has: a full run gives it');
-      pages = new Map();
       // The topics they start, before any is placed (topics' places in the index move as one is put in).
-      started = startTopics(index, newTopics(recarded.map((e) => e.change.item), index, config));
+      started.push(...startTopics(index, newTopics(recarded.map((e) => e.change.item), index, config)));
       const entryAt = (at: number) => entryOf(log, index, at, seeds[at]!.file);
       /** Topics that had no story: their pages are made whole from the edited ones. */
       const wholePages = new Set<number>();
-      const relisted = recarded.map((e) => recard(e.change, e.recard!, index, config, input.outDir, pages!, entryAt, wholePages));
+      const relisted = recarded.map((e) => recard(e.change, e.recard!, index, config, input.outDir, pages, entryAt, wholePages));
       wholeTopicPages(pages, config, index, wholePages, (at) => items.get(at)!);
-      pageTopics = relisted.flatMap((r) => r.topics);
+      for (const r of relisted) for (const t of r.topics) pageTopicSet.add(index.topics[t]!);
       touched = [...new Set([...touched, ...relisted.flatMap((r) => r.feeds)])];
-      home = relisted.some((r) => r.counts) || (main !== undefined && recarded.some((e) => main.shown.includes(e.change.at)));
-      splices.push(...startedInLog(bytes, started));
+      home ||= relisted.some((r) => r.counts) || (main !== undefined && recarded.some((e) => main.shown.includes(e.change.at)));
     }
-  } else if (removed.length) {
-    if (idsContested) decline('a seed names an id another seed has: a full run gives it');
-    removals = planRemovals(removed, before, index, seeds, bytes, log, config, now, input.outDir);
-    ({ touched, splices, pages, pageTopics } = removals);
-    changes = [];
-    home = true;
-  } else {
-    ({ changes, touched, splices, pages, pageTopics, started } = planAdditions(added, seeds, index, bytes, log, settings, config, now, input.outDir));
-    for (const c of changes) items.set(c.at, c.item);
+  }
+  if (added.length) {
+    // After the edits: the additions are placed among the stories as the edits left them, and put their cards into the
+    // topic pages as the edits left them.
+    const additions = planAdditions(added, seeds, index, bytes, log, settings, config, now, input.outDir, pages, started);
+    for (const c of additions.changes) items.set(c.at, c.item);
+    changes = [...changes, ...additions.changes];
+    touched = [...new Set([...touched, ...additions.touched])];
+    splices.push(additions.entries);
+    for (const t of additions.pageTopics) pageTopicSet.add(index.topics[t]!);
+    started.push(...additions.started);
     home = true;
   }
+  // The log's known topics and list of outputs, for every topic started and every page added, in one splice each
+  // (two put in at one place must go in sorted).
+  splices.push(...startedInLog(bytes, started, changes.filter((c) => c.status === 'new').map((c) => c.item.path)));
+  const pageTopics = [...pageTopicSet].map((t) => index.topics.indexOf(t));
+  if (pageTopics.includes(-1)) decline('the patch index is damaged');
   // The items the rendered feeds show besides the changed ones (and the home page, the main feed's) are taken from
   // their texts in those files as the last run left them (`FEED_PIECES`); one not found there is made from its seed.
   const shownTotal = new Set<number>();
@@ -338,7 +357,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     });
     outputs.push(homePageOfCards(config, cards, counts, newest));
   }
-  for (const [path, text] of pages ?? []) outputs.push({ path, kind: 'html', text });
+  for (const [path, text] of pages) outputs.push({ path, kind: 'html', text });
   // A new topic's feed is listed with the others.
   if (started.length) {
     const listed: PlannedFeed[] = [{ prefix: '', group: 'main', ctx: mainFeed(config, head, []) }, ...topicFeeds(config, head, index.topics.map((t) => ({ ...t, items: [] })))];
@@ -778,10 +797,9 @@ interface Additions {
   changes: Change[];
   /** The feeds whose items changed. */
   touched: IndexedFeed[];
-  /** Changes to the log's bytes: the new entries, and the new pages in its list of outputs. */
-  splices: Splice[];
-  /** The topic pages that list the new items, with them put in (`withCardAdded`), by path, with their topics. */
-  pages: Map<string, string>;
+  /** The new entries, appended to the log (the topics they start and their pages go into its head with the edits': `startedInLog`). */
+  entries: Splice;
+  /** The topics whose pages list the new items (put into `pages`: `withCardAdded`). */
   pageTopics: number[];
   /** The topics they start. */
   started: IndexedTopic[];
@@ -808,6 +826,9 @@ function planAdditions(
   config: SiteConfig,
   now: Date,
   outDir: string,
+  pages: Map<string, string>,
+  /** The topics the edits of this patch started. */
+  startedByEdits: readonly IndexedTopic[],
 ): Additions {
   const nowIso = now.toISOString();
   if (index.entries === 0) decline('the publish log has no entries yet');
@@ -849,12 +870,11 @@ function planAdditions(
     addedIds.set(at, item.id);
     return { at, seed, p, item, entry, identity, diagnostics, bodyDiagnostics };
   });
-  const started = startTopics(index, newTopics(made.map((m) => m.item), index, config));
+  const started = startTopics(index, newTopics(made.map((m) => m.item), index, config), startedByEdits);
   const topicAt = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i]));
   const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
   const main = index.feeds.find((f) => f.group === 'main');
   const touched = new Set<IndexedFeed>();
-  const pages = new Map<string, string>();
   const pageTopics = new Set<number>();
   /** Topics that had no story: their pages are made whole from the new ones. */
   const wholePages = new Set<number>();
@@ -918,11 +938,8 @@ function planAdditions(
   }
   wholeTopicPages(pages, config, index, wholePages, (at) => itemAtAdded.get(at)!);
   const lastEnd = log.span(log.count - 1)[1];
-  const splices: Splice[] = [
-    { span: [lastEnd, lastEnd], text: lines.map((l) => `,\n${l}`).join('') },
-    ...startedInLog(bytes, started, changes.map((c) => c.item.path)),
-  ];
-  return { changes, touched: [...touched], splices, pages, pageTopics: [...pageTopics], started };
+  const entries: Splice = { span: [lastEnd, lastEnd], text: lines.map((l) => `,\n${l}`).join('') };
+  return { changes, touched: [...touched], entries, pageTopics: [...pageTopics], started };
 }
 
 /**
@@ -961,14 +978,18 @@ function startedInLog(bytes: Buffer, started: readonly IndexedTopic[], pages: re
  * new topics of a kind whose slugs a full run might give in another order
  * (one taken already, or two alike) decline. Returns them as indexed.
  */
-function startTopics(index: PatchIndex, topics: readonly { kind: TopicKind; name: string }[]): IndexedTopic[] {
+function startTopics(index: PatchIndex, topics: readonly { kind: TopicKind; name: string }[], earlier: readonly IndexedTopic[] = []): IndexedTopic[] {
   const started: IndexedTopic[] = [];
   for (const kind of TOPIC_KINDS) {
     const ofKind = topics.filter((t) => t.kind === kind).sort((a, b) => compareStrings(topicKey(kind, a.name), topicKey(kind, b.name)));
     if (!ofKind.length) continue;
-    const taken = new Set(index.topics.filter((t) => t.kind === kind).map((t) => t.slug));
+    // The topics this patch started before (an edit's, ahead of an addition's) are as new as these to a full run.
+    const before = earlier.filter((t) => t.kind === kind);
+    const taken = new Set(index.topics.filter((t) => t.kind === kind && !before.includes(t)).map((t) => t.slug));
     const bases = ofKind.map((t) => slugify(t.name));
-    if (ofKind.length > 1 && (new Set(bases).size < bases.length || bases.some((b) => taken.has(b)))) decline('new topics would be given names alike');
+    const all = [...before.map((t) => slugify(t.name)), ...bases];
+    if (all.length > 1 && (new Set(all).size < all.length || all.some((b) => taken.has(b)))) decline('new topics would be given names alike');
+    for (const t of before) taken.add(t.slug);
     ofKind.forEach(({ name }, k) => {
       const slug = uniqueSlug(bases[k]!, taken);
       taken.add(slug);

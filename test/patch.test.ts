@@ -595,12 +595,96 @@ describe('patch runs', () => {
     ['an error', (s) => s.add(COUNT, (t) => t.replace(/Date: \S+/, 'Date: someday')), /rejected, or a draft/],
     ['a category in another case, newest of its topic', (s) => s.add(COUNT, (t) => t.replace('Categories: ', 'Categories: CORPUS, ')), /rename a topic/],
     ['a link to its source that the page of the source would take', (s) => s.add(COUNT, (t) => `Source: Hetq\nSource-URL: https://hetq.example.org/\n${t}`), /home page a source's page links/],
-    ['an edit besides', (s) => {
-      s.add(COUNT);
-      s.addSentence(3);
-    }, /both edited and added/],
+    ['an edit besides that starts a topic whose name a full run might give the other way round', (s) => {
+      // The edit's is started first, and would take the bare slug, which a full run gives "brand new" (it sorts first).
+      s.add(COUNT, (t) => t.replace('Categories: ', 'Categories: Brand New, '));
+      s.edit(3, (t) => t.replace(/^Categories: /m, 'Categories: brand-new, '));
+    }, /names alike/],
   ];
   itMakesAFullRun('after a seed added with', addsMore, () => site());
+
+  it('patches seeds edited and added in one run, each placed where the other left the stories and pages, with the bytes of a full run', async () => {
+    const s = site();
+    await s.run();
+    // A body edit of an old story and a new story.
+    s.addSentence(3);
+    s.add(COUNT);
+    const first = await s.runBesideTwin();
+    expect(first.mine.run).toBe('patch');
+    expect(first.mine.new.map((i) => i.title)).toEqual([titleOf(COUNT)]);
+    expect(first.mine.updated.map((i) => i.file)).toEqual([seedName(3)]);
+    // A new title for a story of "ministry" (88) and a new story in "ministry": the edit's card changed and the
+    // addition's put in, on one page.
+    const ministry = () => cards(s, 'categories/ministry/index.html').map((c) => c.title);
+    const before = ministry();
+    s.edit(88, (t) => t.replace(titleOf(88), 'Ministry answers the valley at last'));
+    s.add(COUNT + 1, (t) => t.replace('Categories: ', 'Categories: ministry, '));
+    const second = await s.runBesideTwin();
+    expect(second.mine.run).toBe('patch');
+    expect(ministry()).toEqual([titleOf(COUNT + 1), ...before.map((t) => (t === titleOf(88) ? 'Ministry answers the valley at last' : t))]);
+    expect(cards(s, 'index.html').map((c) => c.title).slice(0, 4)).toEqual([titleOf(COUNT + 1), titleOf(COUNT), titleOf(89), 'Ministry answers the valley at last']);
+    // An edit that starts a category, and a new story in it (written in lowercase): the page the edit made whole
+    // takes the new story's card, and the topic is named as its newest story writes it.
+    s.edit(30, (t) => t.replace(/^Categories: /m, 'Categories: Harbour Lights, '));
+    s.add(COUNT + 2, (t) => t.replace('Categories: ', 'Categories: harbour lights, ').replace(/Date: \S+/, 'Date: 2023-06-01T00:00:00Z'));
+    const third = await s.runBesideTwin();
+    expect(third.mine.run).toBe('patch');
+    expect(cards(s, 'categories/harbour-lights/index.html').map((c) => c.title)).toEqual([titleOf(30), titleOf(COUNT + 2)]);
+    expect(readFileSync(join(s.out, 'index.html'), 'utf8')).toContain('>Harbour Lights</a> (2)');
+    // A new story that starts the category listed first, which moves every other topic's place in the index, and a
+    // new title for a story of a later one (85, "budget") and a new category for another (60): the stamps of their
+    // pages go to their topics' new places (the twin check compares them with the files).
+    s.add(COUNT + 3, (t) => t.replace('Categories: ', 'Categories: Aardvarks, '));
+    s.edit(85, (t) => t.replace(titleOf(85), 'Budget ends early in the orchard'));
+    s.edit(60, (t) => t.replace(/^Categories: /m, 'Categories: Zither Makers, '));
+    const fourth = await s.runBesideTwin();
+    expect(fourth.mine.run).toBe('patch');
+    expect(cards(s, 'categories/aardvarks/index.html').map((c) => c.title)).toEqual([titleOf(COUNT + 3)]);
+    expect(cards(s, 'categories/zither-makers/index.html').map((c) => c.title)).toEqual([titleOf(60)]);
+    expect(cards(s, 'categories/budget/index.html').map((c) => c.title)).toContain('Budget ends early in the orchard');
+    // And the run after it patches again, from the stamps it left.
+    s.addSentence(85);
+    s.add(COUNT + 4, (t) => t.replace('Categories: ', 'Categories: budget, '));
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    await s.expectFullRunWritesNothing();
+  });
+
+  it('patches edits and additions that meet: the last entry edited, a title given up and taken, one date in one topic, a story pushed out of the feeds', async () => {
+    const s = site();
+    await s.run();
+    // The log's last entry (89) edited while entries are appended after it.
+    s.addSentence(89);
+    s.add(COUNT);
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    // Seed 87 (news.am) gives up its title, and a new news.am story takes it: not the same story any more (the edit
+    // is placed first, with its new title).
+    const old87 = titleOf(87);
+    expect(seedText(87)).toContain(`news.am: ${old87}`);
+    s.edit(87, (t) => t.replace(old87, 'news.am renames its own story'));
+    s.add(COUNT + 1, (t) => t.replace(/^(.+?): .+ number \d+$/m, `news.am: ${old87}`));
+    const taken = await s.runBesideTwin();
+    expect(taken.mine.run).toBe('patch');
+    expect(taken.mine.new.map((i) => i.title)).toEqual([old87]);
+    // An Asbarez story (84) with a new title, and a new Asbarez story of its date: listed beside it by id, on the
+    // source's page whose home page both link.
+    s.edit(84, (t) => t.replace(titleOf(84), 'Asbarez story under a new title'));
+    s.add(COUNT + 2, (t) => t.replace(/^(.+?): .+ number \d+$/m, 'Asbarez: Another Asbarez story that day').replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2024, 0, 1) + 84 * HOUR).toISOString()}`));
+    const beside = await s.runBesideTwin();
+    expect(beside.mine.run).toBe('patch');
+    const asbarez = cards(s, 'sources/asbarez/index.html').map((c) => c.title);
+    expect(asbarez.indexOf('Another Asbarez story that day') - asbarez.indexOf('Asbarez story under a new title')).toBe(-1);
+    // A body edit of the last story of the main feed (15 items), which the new stories push out of it.
+    const main = () => descendants(parseXml(readFileSync(join(s.out, 'feed.xml'), 'utf8')), 'item').map((i) => child(i, 'title')?.text);
+    const last = main()[14]!;
+    const lastSeed = [...Array(COUNT).keys()].find((n) => titleOf(n) === last)!;
+    s.addSentence(lastSeed);
+    s.add(COUNT + 3);
+    const pushed = await s.runBesideTwin();
+    expect(pushed.mine.run).toBe('patch');
+    expect(main()).not.toContain(last);
+    expect(pushed.mine.updated.map((i) => i.file)).toEqual([seedName(lastSeed)]);
+    await s.expectFullRunWritesNothing();
+  });
 
   it('patches seeds added with new topics: their pages, feeds, lines on the home page and in the OPML, and slugs in the log, as a full run makes them', async () => {
     const s = site();
