@@ -58,9 +58,13 @@ import type { SeedFile } from './discover.js';
  *   `edited`, in place. When the edit changes how the item is listed too
  *   (its title, dek or language: `placementOf`), its card changes on its
  *   topics' pages, and on the home page when the main feed shows it; when
- *   it gives the item other topics (a category, source or sharer), its
- *   date kept, it joins and leaves them as an added and a removed story do,
- *   and starts those no story had as an added story does (`recard`).
+ *   it gives the item other topics (a category, source or sharer), it
+ *   joins and leaves them as an added and a removed story do, and starts
+ *   those no story had as an added story does (`recard`). A new date moves
+ *   it in every list it stays in: the main feed (which takes the newest
+ *   story it did not show when the item moves past the others), its
+ *   archive page, and its topics' lists, pages and feeds, where it leaves
+ *   its place and joins at its new one.
  * - An added seed gets a new log entry, appended (`planAdditions`), its
  *   page, a place in the feeds whose newest items it joins and on the last
  *   archive page, a card on its topics' pages (put into their text) and a
@@ -84,8 +88,9 @@ import type { SeedFile } from './discover.js';
  * from its seed. Everything else is left as it is. The changes to the log's
  * entries go to its journal, not to a rewrite of the whole log
  * (log-file.ts). Anything more declines the patch, and the run is a full
- * one: a seed renamed; an edit that moves an item (a new date or id); a
- * change that empties or renames a topic, relinks a
+ * one: a seed renamed; an edit that gives an item another id; a new date
+ * that takes a topic's newest story, or the story whose source's home page
+ * a topic takes, further down; a change that empties or renames a topic, relinks a
  * source's page or changes which stories are the same (a title another
  * story has); an addition that starts an archive page; a seed that gives an
  * error; a log or output folder changed since the stamp; seeds removed
@@ -205,7 +210,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     ({ added, removed } = listingChanges(index, seeds));
     if (removed.length > PATCH_MAX_REMOVED) decline(`more than ${PATCH_MAX_REMOVED} seeds removed`);
     index = removed.length ? withoutRemoved(index, seeds, removed) : withRoomForAdded(index, seeds, added);
-  } else index = { ...index, homes: [...index.homes], homeRanks: index.homeRanks.slice(), topicItems: [...index.topicItems], feeds: index.feeds.map((f) => ({ ...f })) };
+  } else index = { ...index, published: index.published.slice(), homes: [...index.homes], homeRanks: index.homeRanks.slice(), topicItems: [...index.topicItems], feeds: index.feeds.map((f) => ({ ...f })) };
   /** What each feed showed, in this listing's places (planning gives a feed whose items change a list of its own). */
   const shownBefore = new Map(index.feeds.map((f) => [f, f.shown] as const));
   const isAdded = new Set(added);
@@ -273,7 +278,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
       wholeTopicPages(pages, config, index, wholePages, (at) => items.get(at)!);
       for (const r of relisted) for (const t of r.topics) pageTopicSet.add(index.topics[t]!);
       touched = [...new Set([...touched, ...relisted.flatMap((r) => r.feeds)])];
-      home ||= relisted.some((r) => r.counts) || (main !== undefined && recarded.some((e) => main.shown.includes(e.change.at)));
+      home ||= relisted.some((r) => r.counts || r.main) || (main !== undefined && recarded.some((e) => main.shown.includes(e.change.at)));
     }
   }
   if (added.length) {
@@ -397,31 +402,74 @@ function editOf(at: number, seed: SeedFile, index: PatchIndex, log: EntryLines, 
 interface Relisted {
   /** The topics whose pages change. */
   topics: number[];
-  /** The topic feeds whose items change. */
+  /** The feeds whose items change (topic feeds; for a new date, the main feed and its archive page too). */
   feeds: IndexedFeed[];
   /** Whether topics' counts change (the home page shows them). */
   counts: boolean;
+  /** Whether the main feed's stories change (a new date: the home page shows them). */
+  main: boolean;
 }
 
 /**
- * An edit that changes how its item is listed but not when: its title,
- * dek, language or original link, its source's or sharer's links, how a
- * name is written where no topic takes its name from it, or its topics.
- * The item keeps its id, page and date, so every list it stays in keeps
+ * An edit that changes how its item is listed: its title, dek, language or
+ * original link, its source's or sharer's links, how a name is written
+ * where no topic takes its name from it, its topics, or its date. The item
+ * keeps its id and page. With its date kept, every list it stays in keeps
  * its order: its card changes on its topics' pages (put into `pages`, as
- * the last run left them), besides its page and feeds. A topic it joins
- * gets its card and a place in its feed, as an added story does; a topic it
- * leaves loses them, as to a removed story. Brings `index` up to date
- * (placement, duplicate keys, topics' stories and homes, topic feeds) and
- * says what changed; declines what would move the item (another date or
- * id), empty or rename a topic, relink a source's page, or change which
- * stories are the same. A topic no story had is started before (`planPatch`,
- * `startTopics`); its page is made whole (`wholePages`).
+ * the last run left them), besides its page and feeds. With a new date it
+ * moves in the main feed, on its archive page and in every topic it stays
+ * in (`moveInTopic`: its card taken out of the topic's page and put in at
+ * its new place). A topic it joins gets its card and a place in its feed,
+ * as an added story does; a topic it leaves loses them, as to a removed
+ * story. Brings `index` up to date (dates, placement, duplicate keys,
+ * topics' stories and homes, the feeds' stories) and says what changed;
+ * declines another id, a change that would empty or rename a topic or
+ * relink a source's page, or change which stories are the same. A topic no
+ * story had is started before (`planPatch`, `startTopics`); its page is
+ * made whole (`wholePages`).
  */
 function recard(change: Change, { entry, placement }: Recard, index: PatchIndex, config: SiteConfig, outDir: string, pages: Map<string, string>, entryAt: (at: number) => LogEntry, wholePages: Set<number>): Relisted {
   const { at, seed, item } = change;
   const time = item.published.getTime();
-  if (item.id !== entry.id || item.path !== `articles/${entry.slug}.html` || time !== index.published[at]) decline(`${seed.file} was edited in a way that moves its item`);
+  if (item.id !== entry.id || item.path !== `articles/${entry.slug}.html`) decline(`${seed.file} was edited in a way that moves its item`);
+  /** A new date: the item moves in every list it is in (the main feed, its archive page, `moveInTopic`). */
+  const moved = time !== index.published[at];
+  const feeds: IndexedFeed[] = [];
+  let mainChanged = false;
+  if (moved) {
+    // A full run publishes the oldest of the stories that share a key (`dropDuplicateStories`).
+    for (const key of [...keysAt(index.dedupe, at), ...keysAt(duplicateKeys(item), 0)]) {
+      if (key !== NO_KEY && hasDuplicateKey({ dedupe: index.dropped }, key)) decline(`${seed.file} has a new date, and a story dropped as its repeat may be published instead`);
+    }
+    index.published[at] = time;
+    const idAt = (k: number) => entryAt(k).id;
+    const main = index.feeds.find((f) => f.group === 'main');
+    if (main) {
+      const was = main.shown.indexOf(at);
+      if (was >= 0) {
+        const others = withoutRank(main.shown, was);
+        const r = rankIn(others, time, item.id, index.published, idAt);
+        // Moved past every other story it shows, the main feed takes the newest story it does not show: this one or another.
+        const next = r < others.length ? at : newestNotIn(index, new Set(others), idAt);
+        main.shown = next === at ? insertedAt(others, r, at) : next === undefined ? others : Int32Array.from([...others, next]);
+        mainChanged = true;
+      } else {
+        const r = rankIn(main.shown, time, item.id, index.published, idAt);
+        if (r < config.limit) {
+          main.shown = insertedAt(main.shown, r, at, config.limit);
+          mainChanged = true;
+        }
+      }
+      if (mainChanged) feeds.push(main);
+    }
+    // Its archive page (the log's order) keeps it, listed by date.
+    const page = index.feeds.find((f) => f.group === 'archive' && f.shown.includes(at));
+    if (page) {
+      const others = withoutRank(page.shown, page.shown.indexOf(at));
+      page.shown = insertedAt(others, rankIn(others, time, item.id, index.published, idAt), at);
+      feeds.push(page);
+    }
+  }
   // Its topics as the last run listed them, with its rank in each, and as it names them now.
   const ranks = new Map<number, number>();
   index.topicItems.forEach((list, t) => {
@@ -439,10 +487,46 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
     }
   }
   const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
-  const feeds: IndexedFeed[] = [];
   const page = (t: number, change: (text: string, path: string) => string | undefined) => changeTopicPage(pages, index, t, outDir, change);
   const url = item.source?.url;
   const relinked: () => never = () => decline(`${seed.file} would change the home page a topic's page links`);
+  /** A topic it stays in, under a new date: it leaves its place (`r`) and joins again at its new one, as a removed and an added story. */
+  const moveInTopic = (t: number, r: number, name: string) => {
+    const topic = index.topics[t]!;
+    const others = withoutRank(index.topicItems[t]!, r);
+    const to = rankIn(others, time, item.id, index.published, (k) => entryAt(k).id);
+    // The newest story names the topic: one moving away from the top leaves the name to the next, which a full run finds.
+    if (r === 0 && to !== 0) decline(`${seed.file} has a new date, and leaves the top of a topic, whose next story would name it`);
+    if (to === 0 && name !== topic.name) decline(`${seed.file} would rename a topic`);
+    const after = to === 0 ? undefined : `articles/${entryAt(others[to - 1]!).slug}.html`;
+    page(t, (text, path) => {
+      if (to === r) return withCardReplaced(config, path, text, item);
+      const without = withCardRemoved(path, text, item.path);
+      return without === undefined ? undefined : withCardAdded(config, path, without, item, after);
+    });
+    index.topicItems[t] = insertedAt(others, to, at);
+    const feed = topicFeedOf.get(t);
+    if (feed && (r < config.limit || to < config.limit)) {
+      feed.shown = index.topicItems[t]!.slice(0, config.limit);
+      feeds.push(feed);
+    }
+    // Its home: the first story with a source's home page (`makePatchIndex`).
+    const was = index.homeRanks[t]!;
+    if (r === was) {
+      // It was the home, and stays the first with one only where no story moves ahead of it.
+      if (to > was || url === undefined) relinked();
+      if (url !== index.homes[t] && topic.kind === 'source') relinked();
+      index.homes[t] = url;
+      index.homeRanks[t] = to;
+      return;
+    }
+    const left = was > r ? was - 1 : was;
+    if (url && (left < 0 || to <= left)) {
+      if (topic.kind === 'source' && url !== index.homes[t]) relinked();
+      index.homes[t] = url;
+      index.homeRanks[t] = to;
+    } else index.homeRanks[t] = left >= to ? left + 1 : left;
+  };
   for (const [t, name] of named) {
     const topic = index.topics[t]!;
     const list = index.topicItems[t]!;
@@ -470,6 +554,10 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
       } else if (was >= r) index.homeRanks[t] = was + 1;
       continue;
     }
+    if (moved) {
+      moveInTopic(t, r, name);
+      continue;
+    }
     page(t, (text, path) => withCardReplaced(config, path, text, item));
     // A topic's name is written as its newest story writes it.
     if (r === 0 && name !== topic.name) decline(`${seed.file} would rename a topic`);
@@ -491,9 +579,7 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
     if (r === was) relinked();
     if (was > r) index.homeRanks[t] = was - 1;
     page(t, (text, path) => withCardRemoved(path, text, item.path));
-    const next = new Int32Array(list.length - 1);
-    next.set(list.subarray(0, r));
-    next.set(list.subarray(r + 1), r);
+    const next = withoutRank(list, r);
     index.topicItems[t] = next;
     const feed = topicFeedOf.get(t);
     if (feed && r < config.limit) {
@@ -512,7 +598,7 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
   });
   placeSeed(index, at, placement, keys);
   const topics = [...new Set([...named.keys(), ...ranks.keys()])];
-  return { topics, feeds, counts: topics.length !== named.size || named.size !== ranks.size };
+  return { topics, feeds, counts: topics.length !== named.size || named.size !== ranks.size, main: mainChanged };
 }
 
 /** A parsed seed as the item `identity` makes it, fingerprinted as a build's items are, with every warning and error it gives. */
@@ -731,19 +817,10 @@ function planRemovals(removed: readonly number[], before: PatchIndex, index: Pat
   if (main && shortBy(main) > 0) {
     const shown = new Set(main.shown);
     const next: number[] = [];
+    const idAt = (i: number) => entryOf(log, index, i, seeds[i]!.file).id;
     for (let missing = shortBy(main); missing > 0; missing--) {
-      let newest = -Infinity;
-      let tied: number[] = [];
-      for (let i = 0; i < index.count; i++) {
-        const time = index.published[i]!;
-        if (Number.isNaN(time) || time < newest || shown.has(i)) continue;
-        if (time > newest) tied = [];
-        newest = time;
-        tied.push(i);
-      }
-      if (!tied.length) break;
-      const idAt = (i: number) => entryOf(log, index, i, seeds[i]!.file).id;
-      const first = tied.reduce((a, b) => (idAt(b) < idAt(a) ? b : a));
+      const first = newestNotIn(index, shown, idAt);
+      if (first === undefined) break;
       next.push(first);
       shown.add(first);
     }
@@ -1057,6 +1134,28 @@ function rankIn(list: Int32Array, time: number, id: string, published: Float64Ar
   }
   while (lo < list.length && published[list[lo]!] === time && idAt(list[lo]!) < id) lo++;
   return lo;
+}
+
+/** `list` without the entry at rank `r`. */
+function withoutRank(list: Int32Array, r: number): Int32Array {
+  const next = new Int32Array(list.length - 1);
+  next.set(list.subarray(0, r));
+  next.set(list.subarray(r + 1), r);
+  return next;
+}
+
+/** The newest published story not in `shown` (`sortNewestFirst`: newest first, ties by id), or none. */
+function newestNotIn(index: PatchIndex, shown: ReadonlySet<number>, idAt: (at: number) => string): number | undefined {
+  let newest = -Infinity;
+  let tied: number[] = [];
+  for (let i = 0; i < index.count; i++) {
+    const time = index.published[i]!;
+    if (Number.isNaN(time) || time < newest || shown.has(i)) continue;
+    if (time > newest) tied = [];
+    newest = time;
+    tied.push(i);
+  }
+  return tied.length ? tied.reduce((a, b) => (idAt(b) < idAt(a) ? b : a)) : undefined;
 }
 
 /** `list` with `at` put in at `r`, cut to `limit`. */

@@ -222,7 +222,7 @@ describe('patch runs', () => {
     ['a title another story of its source has', (s) => s.edit(11, (t) => t.replace(/^Hetq: .*$/m, `Hetq: ${titleOf(5)}`)), /may now be a story published already/],
     ['a category written in another case on the newest story of its topic, which names the topic', (s) => s.edit(COUNT - 1, (t) => t.replace(/^Categories: (\w)/m, (_, c: string) => `Categories: ${c.toUpperCase()}`)), /rename a topic/],
     ["a source's home page on the newest story of its source, which its page links", (s) => s.edit(COUNT - 1, (t) => `Source-URL: https://hetq.example/\n${t}`), /home page a topic's page links/],
-    ['a date changed', (s) => s.edit(5, (t) => t.replace(/Date: \S+/, 'Date: 2025-06-01T10:00:00Z')), /moves its item/],
+    ['a new date that takes the newest story of a topic down', (s) => s.edit(COUNT - 1, (t) => t.replace(/Date: \S+/, 'Date: 2024-01-01T10:30:00Z')), /leaves the top of a topic/],
     ['a new source taken by the newest story of its old one', (s) => s.edit(COUNT - 1, (t) => t.replace(/^Hetq:/m, 'Hetq Online:')), /newest story it was/],
     ['a category taken from the newest story of its topic, which names it', (s) => s.edit(COUNT - 1, (t) => t.replace(', corpus\n', '\n')), /newest story it was/],
     ['an id of its own', (s) => s.edit(5, (t) => `Id: tag:seeds.example.org,2024-01-01:own\n${t}`), /moves its item/],
@@ -344,6 +344,64 @@ describe('patch runs', () => {
     const refilled = await s.runBesideTwin();
     expect(refilled.mine.run).toBe('patch');
     expect(cards(s, 'categories/harbour-lights/index.html').map((c) => c.title)).toEqual([titleOf(31)]);
+    await s.expectFullRunWritesNothing();
+  });
+
+  it('patches a new date: the story moves in the main feed, its topics\' pages and feeds and its archive page, with the bytes of a full run', async () => {
+    const s = site();
+    await s.run();
+    const at = (hours: number) => `Date: ${new Date(Date.UTC(2024, 0, 1) + hours * HOUR).toISOString()}`;
+    const mainTitles = () => descendants(parseXml(readFileSync(join(s.out, 'feed.xml'), 'utf8')), 'item').map((i) => child(i, 'title')?.text);
+    const school = () => cards(s, 'categories/school/index.html').map((c) => c.title);
+    expect(school()).toEqual([titleOf(50), titleOf(6)]);
+    // An old Asbarez story (6) dated after every other: first in the main feed, on the home page and in each of its
+    // topics ("school", "corpus", Asbarez, Lena Hakobyan's), whose home page it now gives; its archive page lists it first.
+    s.edit(6, (t) => t.replace(/Date: \S+/, at(COUNT + 1)));
+    const up = await s.runBesideTwin();
+    expect(up.mine.run).toBe('patch');
+    expect(up.mine.updated.map((i) => i.file)).toEqual([seedName(6)]);
+    expect(mainTitles()[0]).toBe(titleOf(6));
+    expect(mainTitles()).toHaveLength(15);
+    expect(cards(s, 'index.html')[0]!.title).toBe(titleOf(6));
+    expect(school()).toEqual([titleOf(6), titleOf(50)]);
+    expect(cards(s, 'sources/asbarez/index.html')[0]!.title).toBe(titleOf(6));
+    expect(up.mine.written).toEqual(expect.arrayContaining(['archive/1/feed.xml', 'categories/school/feed.xml', 'sources/asbarez/atom.xml', 'shared-by/lena-hakobyan/feed.json']));
+    // A story of the main feed (80) moved within it, between 77 and 78; then one (79) moved to the date of another (78),
+    // listed beside it by id.
+    s.edit(80, (t) => t.replace(/Date: \S+/, at(77.5)));
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    s.edit(79, (t) => t.replace(/Date: \S+/, at(78)));
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    await s.expectFullRunWritesNothing();
+  });
+
+  itMakesAFullRun(
+    'after',
+    [['a new date that takes the story whose source\'s home page a topic takes after another story', (s) => s.edit(84, (t) => t.replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2024, 0, 1) + 70.5 * HOUR).toISOString()}`)), /home page a topic's page links/]],
+    // Story 84 (Asbarez, with its source's home page) is the first with one in "corpus" and in Emma Jilavian's stories, and the newest of neither.
+    () => site(testConfig({ limit: 15, archive: { pageSize: 20 }, topics: { sources: false } })),
+  );
+
+  it('patches a new date that takes a story out of the main feed, which the newest story it did not show takes', async () => {
+    // Only categories: story 86 is the newest of "season" (42 and 86), and stays so when dated just after 42.
+    const s = site(testConfig({ limit: 15, archive: { pageSize: 20 }, topics: { sources: false, sharedBy: false } }));
+    await s.run();
+    const mainTitles = () => descendants(parseXml(readFileSync(join(s.out, 'feed.xml'), 'utf8')), 'item').map((i) => child(i, 'title')?.text);
+    expect(mainTitles()).toContain(titleOf(86));
+    expect(mainTitles()).not.toContain(titleOf(74));
+    s.edit(86, (t) => t.replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2024, 0, 1) + 42.5 * HOUR).toISOString()}`));
+    const down = await s.runBesideTwin();
+    expect(down.mine.run).toBe('patch');
+    expect(mainTitles()).not.toContain(titleOf(86));
+    expect(mainTitles()[14]).toBe(titleOf(74));
+    expect(cards(s, 'index.html').map((c) => c.title)).toEqual(mainTitles());
+    const corpus = cards(s, 'categories/corpus/index.html').map((c) => c.title);
+    expect(corpus.indexOf(titleOf(86))).toBe(corpus.indexOf(titleOf(43)) + 1);
+    // And back into it, at its old date.
+    s.edit(86, (t) => t.replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2024, 0, 1) + 86 * HOUR).toISOString()}`));
+    const back = await s.runBesideTwin();
+    expect(back.mine.run).toBe('patch');
+    expect(mainTitles()).toContain(titleOf(86));
     await s.expectFullRunWritesNothing();
   });
 
