@@ -74,11 +74,14 @@ import type { SeedFile } from './discover.js';
  *   deleted, its card taken out of its topics' pages, its place in the
  *   feeds that showed it taken by the next story, and the home page counts
  *   one story less.
- * - Seeds edited and added in one run: the edits are planned first, then
- *   the additions among the stories and on the topic pages as the edits
- *   left them (the order in which they are placed does not change where a
- *   full run lists them: by date, then id); the topics both start go into
- *   the log together (`startedInLog`).
+ * - Seeds edited and added, or edited and removed, in one run: the edited
+ *   seeds are parsed first; then the removals are planned (the stories
+ *   that take a removed one's place looked at as they are now), then the
+ *   edits, then the additions, each among the stories and on the topic
+ *   pages as the one before left them (the order in which they are placed
+ *   does not change where a full run lists them: by date, then id); the
+ *   topics edits and additions start go into the log together
+ *   (`startedInLog`).
  *
  * A feed rendered again shows the changed items as made from their seeds,
  * and the others as their texts in its files as the last run left them
@@ -93,8 +96,8 @@ import type { SeedFile } from './discover.js';
  * a topic takes, further down; a change that empties or renames a topic, relinks a
  * source's page or changes which stories are the same (a title another
  * story has); an addition that starts an archive page; a seed that gives an
- * error; a log or output folder changed since the stamp; seeds removed
- * while others are edited or added.
+ * error; a log or output folder changed since the stamp; seeds added and
+ * removed in one run (a seed renamed looks alike).
  *
  * A patch run reports as a no-op does (the errors of the last full run and
  * its counts), plus what it changed: the edited seeds' warnings and repairs,
@@ -221,7 +224,6 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     if (isAdded.has(i)) continue;
     if (s[i * 4] !== seed.size || s[i * 4 + 1] !== seed.mtimeMs || s[i * 4 + 2] !== (seed.ctimeMs ?? -1) || s[i * 4 + 3] !== (seed.ino ?? -1)) changed.push(i);
   }
-  if (changed.length && removed.length) decline('seeds were both edited and removed');
   if (!changed.length && !added.length && !removed.length) decline('no seed changed');
   if (changed.length > PATCH_MAX_EDITED) decline(`more than ${PATCH_MAX_EDITED} seeds changed`);
   if (added.length > PATCH_MAX_ADDED) decline(`more than ${PATCH_MAX_ADDED} seeds added`);
@@ -249,9 +251,20 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   let removals: Removals | undefined;
   /** Topics the added or edited seeds start (`startTopics`). */
   const started: IndexedTopic[] = [];
+  /** An item a feed or page shows: a changed one as made, another made from its seed once (`shownItem`). */
+  const itemAt = (at: number): Item => {
+    let item = items.get(at);
+    if (!item) items.set(at, (item = shownItem(at, seeds[at], index, log, settings, config, now)));
+    return item;
+  };
+  // The edited seeds are parsed first: a removal looks at the stories that take a removed one's place as they are now.
+  const edits = changed.map((at) => editOf(at, seeds[at]!, index, log, settings, config, now));
+  changes = edits.map((e) => e.change);
+  for (const c of changes) items.set(c.at, c.item);
   if (removed.length) {
     if (idsContested) decline('a seed names an id another seed has: a full run gives it');
     removals = planRemovals(removed, before, index, seeds, bytes, log, config, now, input.outDir);
+    removals.check(itemAt);
     touched = removals.touched;
     splices.push(...removals.splices);
     for (const [path, text] of removals.pages) pages.set(path, text);
@@ -259,10 +272,9 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     home = true;
   }
   if (changed.length) {
-    const edits = changed.map((at) => editOf(at, seeds[at]!, index, log, settings, config, now));
-    changes = edits.map((e) => e.change);
-    for (const c of changes) items.set(c.at, c.item);
-    touched = index.feeds.filter((f) => f.shown.some((at) => items.has(at)));
+    // Then the edits, among the stories as the removals left them.
+    const edited = new Set(changed);
+    touched = [...new Set([...touched, ...index.feeds.filter((f) => f.shown.some((at) => edited.has(at)))])];
     // A seed touched with its bytes unchanged keeps its entry as it is.
     splices.push(...changes.filter((c) => c.status !== 'unchanged').map((c) => ({ span: log.span(index.entry[c.at]!), text: c.line })));
     const recarded = edits.filter((e) => e.recard);
@@ -307,14 +319,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   // A feed's old file holds the items it showed, and only those are taken from it: another item with the same id as
   // written there (ids differ, but two could be written alike) would take the wrong text.
   const showed = (f: IndexedFeed): Set<number> => new Set(shownBefore.get(f));
-  const itemAt = (at: number): Item => {
-    let item = items.get(at);
-    if (!item) items.set(at, (item = shownItem(at, seeds[at], index, log, settings, config, now)));
-    return item;
-  };
   /** An item as its feeds are dated and fingerprinted by: the item itself when made, else what the index and the log hold of it. */
   const datedAt = (at: number): Item => items.get(at) ?? shownStub(at, seeds[at], index, log);
-  removals?.check(itemAt);
 
   const find = topicFinder(index.topics);
   const outputs: PatchPlan['outputs'] = changes.map((c) => itemPageOutput(config, c.item, find));

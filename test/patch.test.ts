@@ -226,10 +226,10 @@ describe('patch runs', () => {
     ['a new source taken by the newest story of its old one', (s) => s.edit(COUNT - 1, (t) => t.replace(/^Hetq:/m, 'Hetq Online:')), /newest story it was/],
     ['a category taken from the newest story of its topic, which names it', (s) => s.edit(COUNT - 1, (t) => t.replace(', corpus\n', '\n')), /newest story it was/],
     ['an id of its own', (s) => s.edit(5, (t) => `Id: tag:seeds.example.org,2024-01-01:own\n${t}`), /moves its item/],
-    ['a seed removed and another edited', (s) => {
+    ['a seed removed and another added', (s) => {
       unlinkSync(join(s.seeds, seedName(4)));
-      s.addSentence(8);
-    }, /both edited and removed/],
+      s.add(COUNT);
+    }, /both added and removed/],
     ['a seed renamed', (s) => {
       copyFileSync(join(s.seeds, seedName(4)), join(s.seeds, '00004_renamed.txt'));
       unlinkSync(join(s.seeds, seedName(4)));
@@ -493,6 +493,48 @@ describe('patch runs', () => {
     const back = await s.runBesideTwin();
     expect(back.mine.run).toBe('full');
     await s.expectFullRunWritesNothing();
+  });
+
+  it('patches seeds removed and others edited in one run: the removals first, then the edits among the stories they left, with the bytes of a full run', async () => {
+    const s = site();
+    await s.run();
+    // The newest story removed, an old one edited.
+    unlinkSync(join(s.seeds, seedName(COUNT - 1)));
+    s.addSentence(3);
+    const first = await s.runBesideTwin();
+    expect(first.mine.run).toBe('patch');
+    expect(first.mine.removed.map((r) => r.file)).toEqual([seedName(COUNT - 1)]);
+    expect(first.mine.updated.map((i) => i.file)).toEqual([seedName(3)]);
+    // The newest Asbarez story (84) removed, and the next one (78), which takes its place as the source's newest story
+    // and home, given a new title: its source's page shows it as edited.
+    unlinkSync(join(s.seeds, seedName(84)));
+    s.edit(78, (t) => t.replace(titleOf(78), 'Asbarez story that now leads its source'));
+    const home = await s.runBesideTwin();
+    expect(home.mine.run).toBe('patch');
+    expect(cards(s, 'sources/asbarez/index.html')[0]!.title).toBe('Asbarez story that now leads its source');
+    expect(readFileSync(join(s.out, 'sources/asbarez/index.html'), 'utf8')).toContain('<a href="https://asbarez.com/">Asbarez</a>');
+    // A story of "question" (82) removed, which leaves 38 there, and another (60) joining it ahead of 38.
+    const question = () => cards(s, 'categories/question/index.html').map((c) => c.title);
+    expect(question()).toEqual([titleOf(82), titleOf(38)]);
+    unlinkSync(join(s.seeds, seedName(82)));
+    s.edit(60, (t) => t.replace(/^Categories: /m, 'Categories: question, '));
+    const joined = await s.runBesideTwin();
+    expect(joined.mine.run).toBe('patch');
+    expect(question()).toEqual([titleOf(60), titleOf(38)]);
+    // A story of the main feed removed, and an old one dated into it.
+    unlinkSync(join(s.seeds, seedName(80)));
+    s.edit(10, (t) => t.replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2024, 0, 1) + 79.5 * HOUR).toISOString()}`));
+    const dated = await s.runBesideTwin();
+    expect(dated.mine.run).toBe('patch');
+    expect(cards(s, 'index.html').map((c) => c.title)).toContain(titleOf(10));
+    await s.expectFullRunWritesNothing();
+    // The removals' checks come before the edits: "school" (50, then 6) loses its home story (6, Asbarez, with its
+    // source's home page), which no other story has, while 50 is given one. The index's topic homes are a full run's.
+    const t = site(testConfig({ limit: 15, archive: { pageSize: 20 }, topics: { sources: false } }));
+    await t.run();
+    unlinkSync(join(t.seeds, seedName(6)));
+    t.edit(50, (text) => `Source-URL: https://azatutyun.example/\n${text}`);
+    expect((await t.runBesideTwin()).mine.run).toBe('patch');
   });
 
   const removalSite = () => {
