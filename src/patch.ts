@@ -4,7 +4,7 @@ import { buildClock, parseSettings } from './build.js';
 import { appendToCache, cacheNotWritten, cachePathFor, outputStamp, seedRecord, type SeedRecord } from './cache.js';
 import { compareStrings, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { RACY_WINDOW_MS, listedPaths, makeBuildStamp, stampMovedBesidesSeeds, stampPathFor, type BuildStamp, type SeedListing } from './fastpath.js';
-import { archivePage, archivePages, formatLinks, linkArchives, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
+import { archivePage, archivePages, archivePrefix, formatLinks, linkArchives, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
 import { claimEntry, newEntry, type Identity, type LogEntry } from './identity.js';
 import type { Item, SiteConfig } from './model.js';
@@ -67,9 +67,11 @@ import type { SeedFile } from './discover.js';
  *   its place and joins at its new one.
  * - An added seed gets a new log entry, appended (`planAdditions`), its
  *   page, a place in the feeds whose newest items it joins and on the last
- *   archive page, a card on its topics' pages (put into their text) and a
- *   count on the home page; a topic it starts gets its page, its feeds and
- *   a line on the home page and in the OPML (`startTopics`).
+ *   archive page (or a new one after it, when that one is full: linked
+ *   from it and from the main feed), a card on its topics' pages (put into
+ *   their text) and a count on the home page; a topic it starts gets its
+ *   page, its feeds and a line on the home page and in the OPML
+ *   (`startTopics`).
  * - A removed seed's entry is marked removed (`planRemovals`), its page
  *   deleted, its card taken out of its topics' pages, its place in the
  *   feeds that showed it taken by the next story, and the home page counts
@@ -95,7 +97,7 @@ import type { SeedFile } from './discover.js';
  * that takes a topic's newest story, or the story whose source's home page
  * a topic takes, further down; a change that empties or renames a topic, relinks a
  * source's page or changes which stories are the same (a title another
- * story has); an addition that starts an archive page; a seed that gives an
+ * story has); a seed that gives an
  * error; a log or output folder changed since the stamp; seeds added and
  * removed in one run (a seed renamed looks alike).
  *
@@ -251,6 +253,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   let removals: Removals | undefined;
   /** Topics the added or edited seeds start (`startTopics`). */
   const started: IndexedTopic[] = [];
+  /** Archive pages the added seeds start. */
+  const archivesStarted: IndexedFeed[] = [];
   /** An item a feed or page shows: a changed one as made, another made from its seed once (`shownItem`). */
   const itemAt = (at: number): Item => {
     let item = items.get(at);
@@ -303,11 +307,13 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     splices.push(additions.entries);
     for (const t of additions.pageTopics) pageTopicSet.add(index.topics[t]!);
     started.push(...additions.started);
+    archivesStarted.push(...additions.archivesStarted);
     home = true;
   }
   // The log's known topics and list of outputs, for every topic started and every page added, in one splice each
   // (two put in at one place must go in sorted).
-  splices.push(...startedInLog(bytes, started, changes.filter((c) => c.status === 'new').map((c) => c.item.path)));
+  const archiveFiles = archivesStarted.flatMap((f) => FORMATS.map((format) => f.prefix + format.fileName));
+  splices.push(...startedInLog(bytes, started, [...changes.filter((c) => c.status === 'new').map((c) => c.item.path), ...archiveFiles]));
   const pageTopics = [...pageTopicSet].map((t) => index.topics.indexOf(t));
   if (pageTopics.includes(-1)) decline('the patch index is damaged');
   // The items the rendered feeds show besides the changed ones (and the home page, the main feed's) are taken from
@@ -375,7 +381,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     outputs.push({ path: OPML_FILE, kind: 'xml', text: renderOpml(config, listed) });
   }
   const gone = removals && { entries: removals.entries, paths: removals.paths, repairs: removed.reduce((sum, j) => sum + before.repairs[j]!, 0) };
-  const folders = started.reduce<readonly string[]>((list, t) => withFolder(list, t.path.slice(0, -1)), stamp.outputDirs);
+  const folders = [...started.map((t) => t.path), ...archivesStarted.map((f) => f.prefix)].reduce<readonly string[]>((list, path) => withFolder(list, path.slice(0, -1)), stamp.outputDirs);
   return { index, changes, outputs, log: { file, splices }, pageTopics, feeds: touched, home, folders, ...(gone ? { removed: gone } : {}) };
 }
 
@@ -886,14 +892,16 @@ interface Additions {
   pageTopics: number[];
   /** The topics they start. */
   started: IndexedTopic[];
+  /** The archive pages they start (the last one full). */
+  archivesStarted: IndexedFeed[];
 }
 
 /**
  * Added seeds, published as a full run would: each gets a new log entry
  * (the same slug and id `assignIdentities` gives, in its order: by date,
  * then path), its page, a place in the main feed, its topics' feeds and
- * pages, and the last archive page, and a count on the home page. Declined
- * when a full run would do more: a new archive page, a story
+ * pages, and the last archive page (a new one when that one is full), and a
+ * count on the home page. Declined when a full run would do more: a story
  * published already (`dropDuplicateStories`), the bytes of an entry the log
  * has (a seed renamed back, a copy), an id of its own, an error, a draft,
  * or a topic renamed or relinked by its newest story. A story with the date
@@ -964,6 +972,7 @@ function planAdditions(
   const itemAtAdded = new Map(made.map((m) => [m.at, m.item]));
   const lines: string[] = [];
   const changes: Change[] = [];
+  const archivesStarted: IndexedFeed[] = [];
   for (const { at, seed, p, item, entry, identity, diagnostics, bodyDiagnostics } of made) {
     const keys = duplicateKeys(item);
     for (const key of keysAt(keys, 0)) if (key !== NO_KEY && hasDuplicateKey(index, key)) decline(`${seed.file} may be a story published already`);
@@ -1006,9 +1015,18 @@ function planAdditions(
     }
     if (config.archive) {
       // The new entry goes on the last archive page, unless that one is full.
-      if (index.entries % config.archive.pageSize === 0) decline(`${seed.file} starts an archive page`);
-      const page = index.feeds.find((f) => f.group === 'archive' && f.page === archivePages(config, index.entries));
+      const pages = archivePages(config, index.entries);
+      let page = index.feeds.find((f) => f.group === 'archive' && f.page === pages);
       if (!page) decline('the patch index is damaged');
+      if (index.entries % config.archive.pageSize === 0) {
+        // A new page after it (RFC 5005): the full one gains a link to it, and the main feed links to it instead.
+        const last = index.feeds.indexOf(page);
+        touched.add(page);
+        if (main) touched.add(main);
+        page = { prefix: archivePrefix(pages + 1), group: 'archive', page: pages + 1, shown: new Int32Array(0), files: FORMATS.map(() => undefined) };
+        index.feeds = [...index.feeds.slice(0, last + 1), page, ...index.feeds.slice(last + 1)];
+        archivesStarted.push(page);
+      }
       page.shown = inserted(page.shown, rank(page.shown));
       touched.add(page);
     }
@@ -1022,7 +1040,7 @@ function planAdditions(
   wholeTopicPages(pages, config, index, wholePages, (at) => itemAtAdded.get(at)!);
   const lastEnd = log.span(log.count - 1)[1];
   const entries: Splice = { span: [lastEnd, lastEnd], text: lines.map((l) => `,\n${l}`).join('') };
-  return { changes, touched: [...touched], entries, pageTopics: [...pageTopics], started };
+  return { changes, touched: [...touched], entries, pageTopics: [...pageTopics], started, archivesStarted };
 }
 
 /**

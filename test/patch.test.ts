@@ -831,14 +831,39 @@ describe('patch runs', () => {
     expect(existsSync(join(s.out, 'shared-by', 'lena-hakobyan', 'feed.xml'))).toBe(true);
   });
 
-  it('makes a full run when an added seed starts an archive page', async () => {
+  it('patches a seed added that starts an archive page: the full page links it, and the main feed links it instead (RFC 5005)', async () => {
     const s = site(testConfig({ limit: 15, archive: { pageSize: 30 } }));
     await s.run();
-    s.add(COUNT);
+    const links = (path: string) =>
+      Object.fromEntries(
+        atom(s, path)
+          .children.filter((c) => c.local === 'link')
+          .map((l) => [l.attributes.rel, l.attributes.href]),
+      );
+    expect(readdirSync(join(s.out, 'archive')).sort()).toEqual(['1', '2', '3']);
+    expect(links('archive/3/atom.xml')['next-archive']).toBeUndefined();
+    // The log has 90 entries, three full pages: the 91st starts the fourth. It is an old story, which the main feed
+    // does not show: the main feed changes for its link alone.
+    s.add(COUNT, (t) => t.replace(/Date: \S+/, 'Date: 2023-05-01T00:00:00Z'));
     const { mine } = await s.runBesideTwin();
-    expect(mine.run).toBe('full');
-    expect(mine.patchDeclined).toMatch(/starts an archive page/);
+    expect(mine.run).toBe('patch');
+    expect(mine.written).toEqual(expect.arrayContaining(['archive/4/feed.xml', 'archive/4/atom.xml', 'archive/4/feed.json', 'archive/3/atom.xml', 'atom.xml']));
     expect(readdirSync(join(s.out, 'archive')).sort()).toEqual(['1', '2', '3', '4']);
+    expect(links('archive/3/atom.xml')['next-archive']).toBe('https://seeds.example.org/archive/4/atom.xml');
+    expect(links('atom.xml')['prev-archive']).toBe('https://seeds.example.org/archive/4/atom.xml');
+    expect(links('archive/4/atom.xml')['prev-archive']).toBe('https://seeds.example.org/archive/3/atom.xml');
+    expect(atom(s, 'archive/4/atom.xml').children.filter((c) => c.local === 'entry')).toHaveLength(1);
+    // The next one goes on it; then 30 at once (16 at most in one patch), across the fifth page's start.
+    s.add(COUNT + 1);
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    for (let n = COUNT + 2; n < COUNT + 2 + 16; n++) s.add(n);
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    for (let n = COUNT + 18; n < COUNT + 32; n++) s.add(n);
+    const across = await s.runBesideTwin();
+    expect(across.mine.run).toBe('patch');
+    expect(readdirSync(join(s.out, 'archive')).sort()).toEqual(['1', '2', '3', '4', '5']);
+    expect(atom(s, 'archive/5/atom.xml').children.filter((c) => c.local === 'entry')).toHaveLength(2);
+    await s.expectFullRunWritesNothing();
   });
 
   // The CLI checks for a no-op before it takes the lock, and hands its listing over: under the lock, the rest is checked again.
