@@ -1132,19 +1132,23 @@ function shownStub(at: number, seed: SeedFile | undefined, index: PatchIndex, lo
 
 /**
  * `folders` (the output folder's, as `foldersUnder` lists them: depth
- * first, by name) with `folder` put in, a new folder in one the list has.
+ * first, by name, the output folder itself first as '') with `folder` put
+ * in, and its parents the list has not (the first topic of a kind makes
+ * its kind's folder too).
  */
 function withFolder(folders: readonly string[], folder: string): readonly string[] {
-  const cut = folder.lastIndexOf('/');
-  const parent = folder.slice(0, cut);
-  const name = folder.slice(cut + 1);
-  let k = folders.indexOf(parent);
-  if (cut < 0 || k < 0) decline(`${folder} would be the first folder of its kind`);
   // A folder there already (left empty by hand, or by a run that died) is listed once.
   if (folders.includes(folder)) return folders;
+  if (folders[0] !== '') decline('the build stamp does not list the output folder');
+  const cut = folder.lastIndexOf('/');
+  const parent = cut < 0 ? '' : folder.slice(0, cut);
+  const name = folder.slice(cut + 1);
+  const within = withFolder(folders, parent);
+  const prefix = parent === '' ? '' : `${parent}/`;
   // Past the folders in the parent that sort before it, and theirs.
-  for (k++; k < folders.length && folders[k]!.startsWith(parent + '/') && folders[k]!.slice(cut + 1).split('/')[0]! < name; k++);
-  return [...folders.slice(0, k), folder, ...folders.slice(k)];
+  let k = within.indexOf(parent);
+  for (k++; k < within.length && within[k]!.startsWith(prefix) && within[k]!.slice(prefix.length).split('/')[0]! < name; k++);
+  return [...within.slice(0, k), folder, ...within.slice(k)];
 }
 
 /** Where an item dated `time` with id `id` goes in `list`: newest first, and stories of the same date by id, as a full run sorts them (`sortNewestFirst` in build.ts). */

@@ -818,17 +818,29 @@ describe('patch runs', () => {
     await s.expectFullRunWritesNothing();
   });
 
-  it('makes a full run, and writes nothing first, when an added seed starts the first topic of its kind', async () => {
+  it('patches a seed added, and one edited, that start the first topic of their kinds: the kind\'s folder made, its section on the home page', async () => {
     const s = site();
     // No story has a sharer: there is no shared-by folder.
     for (let n = 0; n < COUNT; n++) s.edit(n, (t) => t.replace(/\n\n[^\n]+:\n$/, '\n'));
     await s.run();
     expect(existsSync(join(s.out, 'shared-by'))).toBe(false);
+    expect(readFileSync(join(s.out, 'index.html'), 'utf8')).not.toContain('Lena Hakobyan');
     s.add(COUNT);
     const { mine } = await s.runBesideTwin();
-    expect(mine.run).toBe('full');
-    expect(mine.patchDeclined).toMatch(/first folder of its kind/);
+    expect(mine.run).toBe('patch');
     expect(existsSync(join(s.out, 'shared-by', 'lena-hakobyan', 'feed.xml'))).toBe(true);
+    expect(cards(s, 'shared-by/lena-hakobyan/index.html').map((c) => c.title)).toEqual([titleOf(COUNT)]);
+    expect(readFileSync(join(s.out, 'index.html'), 'utf8')).toContain('>Lena Hakobyan</a> (1)');
+    expect(readFileSync(join(s.out, 'feeds.opml'), 'utf8')).toContain('xmlUrl="https://seeds.example.org/shared-by/lena-hakobyan/feed.xml"');
+    // The same by an edit: an old story given the site's first sharer.
+    const t = site();
+    for (let n = 0; n < COUNT; n++) t.edit(n, (text) => text.replace(/\n\n[^\n]+:\n$/, '\n'));
+    await t.run();
+    t.edit(5, (text) => `${text}\nAram Petrosyan:\n`);
+    const edited = await t.runBesideTwin();
+    expect(edited.mine.run).toBe('patch');
+    expect(cards(t, 'shared-by/aram-petrosyan/index.html').map((c) => c.title)).toEqual([titleOf(5)]);
+    await t.expectFullRunWritesNothing();
   });
 
   it('patches a seed added that starts an archive page: the full page links it, and the main feed links it instead (RFC 5005)', async () => {
