@@ -535,6 +535,23 @@ describe('patch runs', () => {
     unlinkSync(join(t.seeds, seedName(6)));
     t.edit(50, (text) => `Source-URL: https://azatutyun.example/\n${text}`);
     expect((await t.runBesideTwin()).mine.run).toBe('patch');
+    // A removal and an edit that starts a topic listed before all others: the removal's checks set the homes of the
+    // topics where they were ("school" loses its home story, 6), before the new topic moves their places.
+    const u = site();
+    await u.run();
+    unlinkSync(join(u.seeds, seedName(6)));
+    u.edit(20, (text) => text.replace(/^Categories: /m, 'Categories: Aardvarks, '));
+    expect((await u.runBesideTwin()).mine.run).toBe('patch');
+    // The story the main feed takes in a removed one's place (74) given an older date, just after 30, the other story
+    // of its category: the main feed takes the next one (73) instead.
+    const mainTitles = () => descendants(parseXml(readFileSync(join(u.out, 'feed.xml'), 'utf8')), 'item').map((i) => child(i, 'title')?.text);
+    unlinkSync(join(u.seeds, seedName(88)));
+    u.edit(74, (text) => text.replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2024, 0, 1) + 30.5 * HOUR).toISOString()}`));
+    const refilled = await u.runBesideTwin();
+    expect(refilled.mine.run).toBe('patch');
+    expect(mainTitles().at(-1)).toBe(titleOf(73));
+    expect(mainTitles()).not.toContain(titleOf(74));
+    await u.expectFullRunWritesNothing();
   });
 
   const removalSite = () => {
