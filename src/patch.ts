@@ -93,9 +93,9 @@ import type { SeedFile } from './discover.js';
  * from its seed. Everything else is left as it is. The changes to the log's
  * entries go to its journal, not to a rewrite of the whole log
  * (log-file.ts). Anything more declines the patch, and the run is a full
- * one: a seed renamed; an edit that gives an item another id; a new date
- * that takes a topic's newest story, or the story whose source's home page
- * a topic takes, further down; a change that empties or renames a topic, relinks a
+ * one: a seed renamed; an edit that gives an item another id; a change
+ * that empties or renames a topic (the story that names it now, or the
+ * next one after it, written otherwise), relinks a
  * source's page or changes which stories are the same (a title another
  * story has); a seed that gives an
  * error; a log or output folder changed since the stamp; seeds added and
@@ -290,7 +290,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
       const entryAt = (at: number) => entryOf(log, index, at, seeds[at]!.file);
       /** Topics that had no story: their pages are made whole from the edited ones. */
       const wholePages = new Set<number>();
-      const relisted = recarded.map((e) => recard(e.change, e.recard!, index, config, input.outDir, pages, entryAt, wholePages));
+      const relisted = recarded.map((e) => recard(e.change, e.recard!, index, config, input.outDir, pages, entryAt, itemAt, wholePages));
       wholeTopicPages(pages, config, index, wholePages, (at) => items.get(at)!);
       for (const r of relisted) for (const t of r.topics) pageTopicSet.add(index.topics[t]!);
       touched = [...new Set([...touched, ...relisted.flatMap((r) => r.feeds)])];
@@ -440,7 +440,17 @@ interface Relisted {
  * story had is started before (`planPatch`, `startTopics`); its page is
  * made whole (`wholePages`).
  */
-function recard(change: Change, { entry, placement }: Recard, index: PatchIndex, config: SiteConfig, outDir: string, pages: Map<string, string>, entryAt: (at: number) => LogEntry, wholePages: Set<number>): Relisted {
+function recard(
+  change: Change,
+  { entry, placement }: Recard,
+  index: PatchIndex,
+  config: SiteConfig,
+  outDir: string,
+  pages: Map<string, string>,
+  entryAt: (at: number) => LogEntry,
+  itemAt: (at: number) => Item,
+  wholePages: Set<number>,
+): Relisted {
   const { at, seed, item } = change;
   const time = item.published.getTime();
   if (item.id !== entry.id || item.path !== `articles/${entry.slug}.html`) decline(`${seed.file} was edited in a way that moves its item`);
@@ -502,13 +512,24 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
   const page = (t: number, change: (text: string, path: string) => string | undefined) => changeTopicPage(pages, index, t, outDir, change);
   const url = item.source?.url;
   const relinked: () => never = () => decline(`${seed.file} would change the home page a topic's page links`);
+  /** Declines unless the story now first in a topic (`list`, without this one) writes its name as the topic has it. */
+  const keepsName = (t: number, list: Int32Array) => {
+    const topic = index.topics[t]!;
+    if (!namesOf(itemAt(list[0]!), topic.kind).includes(topic.name)) decline(`${seed.file} leaves the top of a topic, and the next story would rename it`);
+  };
+  /** A topic's home once this story, its home at rank `r`, has left its list (now `list`): the next one (`homeFrom`). */
+  const homeAfter = (t: number, list: Int32Array, r: number): { rank: number; url: string | null } => {
+    const found = homeFrom(list, r, config.limit, itemAt);
+    if (!found) relinked();
+    return found;
+  };
   /** A topic it stays in, under a new date: it leaves its place (`r`) and joins again at its new one, as a removed and an added story. */
   const moveInTopic = (t: number, r: number, name: string) => {
     const topic = index.topics[t]!;
     const others = withoutRank(index.topicItems[t]!, r);
     const to = rankIn(others, time, item.id, index.published, (k) => entryAt(k).id);
-    // The newest story names the topic: one moving away from the top leaves the name to the next, which a full run finds.
-    if (r === 0 && to !== 0) decline(`${seed.file} has a new date, and leaves the top of a topic, whose next story would name it`);
+    // The newest story names the topic: one moving away from the top leaves the name to the next.
+    if (r === 0 && to !== 0) keepsName(t, others);
     if (to === 0 && name !== topic.name) decline(`${seed.file} would rename a topic`);
     const after = to === 0 ? undefined : `articles/${entryAt(others[to - 1]!).slug}.html`;
     page(t, (text, path) => {
@@ -522,22 +543,14 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
       feed.shown = index.topicItems[t]!.slice(0, config.limit);
       feeds.push(feed);
     }
-    // Its home: the first story with a source's home page (`makePatchIndex`).
+    // Its home: the first story with a source's home page (`makePatchIndex`), as it leaves its place, then as it
+    // joins at its new one. The home it was stays so where no story moves ahead of it.
     const was = index.homeRanks[t]!;
-    if (r === was) {
-      // It was the home, and stays the first with one only where no story moves ahead of it.
-      if (to > was || url === undefined) relinked();
-      if (url !== index.homes[t] && topic.kind === 'source') relinked();
-      index.homes[t] = url;
-      index.homeRanks[t] = to;
-      return;
-    }
-    const left = was > r ? was - 1 : was;
-    if (url && (left < 0 || to <= left)) {
-      if (topic.kind === 'source' && url !== index.homes[t]) relinked();
-      index.homes[t] = url;
-      index.homeRanks[t] = to;
-    } else index.homeRanks[t] = left >= to ? left + 1 : left;
+    const left = r === was && !(url !== undefined && to <= was) ? homeAfter(t, others, r) : { rank: was > r ? was - 1 : was, url: index.homes[t] ?? null };
+    const home = url !== undefined && (left.rank < 0 || to <= left.rank) ? { rank: to, url } : { rank: left.rank >= to ? left.rank + 1 : left.rank, url: left.url };
+    if (topic.kind === 'source' && home.url !== index.homes[t]) relinked();
+    index.homes[t] = home.url;
+    index.homeRanks[t] = home.rank;
   };
   for (const [t, name] of named) {
     const topic = index.topics[t]!;
@@ -582,16 +595,20 @@ function recard(change: Change, { entry, placement }: Recard, index: PatchIndex,
   }
   for (const [t, r] of ranks) {
     if (named.has(t)) continue;
-    // A topic it leaves, as a removed story does (`planRemovals`); one whose newest or home story it was is renamed or
-    // relinked by the next one, which a full run finds.
+    // A topic it leaves, as a removed story does (`planRemovals`): one whose newest or home story it was is named or
+    // linked as the next one has it.
     const list = index.topicItems[t]!;
     if (list.length === 1) decline(`${seed.file} would leave a topic empty`);
-    if (r === 0) decline(`${seed.file} leaves a topic whose newest story it was, which the next one would name`);
-    const was = index.homeRanks[t]!;
-    if (r === was) relinked();
-    if (was > r) index.homeRanks[t] = was - 1;
-    page(t, (text, path) => withCardRemoved(path, text, item.path));
     const next = withoutRank(list, r);
+    if (r === 0) keepsName(t, next);
+    const was = index.homeRanks[t]!;
+    if (r === was) {
+      const home = homeAfter(t, next, r);
+      if (index.topics[t]!.kind === 'source' && home.url !== index.homes[t]) relinked();
+      index.homes[t] = home.url;
+      index.homeRanks[t] = home.rank;
+    } else if (was > r) index.homeRanks[t] = was - 1;
+    page(t, (text, path) => withCardRemoved(path, text, item.path));
     index.topicItems[t] = next;
     const feed = topicFeedOf.get(t);
     if (feed && r < config.limit) {
@@ -864,18 +881,10 @@ function planRemovals(removed: readonly number[], before: PatchIndex, index: Pat
       if (was < 0 || !gone.has(old[was]!)) return;
       // The story that was the home is gone: the next one with a home page, among the stories its feed shows; none
       // when none of the topic's stories has one (a source's page then links none).
-      const relinked = () => decline(`${files[old[was]!]} was removed, and would change the home page a topic's page links`);
-      for (let r = home; r < Math.min(list.length, config.limit); r++) {
-        const url = itemAt(list[r]!).source?.url;
-        if (url === undefined) continue;
-        if (topic.kind === 'source' && url !== before.homes[t]) relinked();
-        index.homes[t] = url;
-        index.homeRanks[t] = r;
-        return;
-      }
-      if (topic.kind === 'source' || list.length > config.limit) relinked();
-      index.homes[t] = null;
-      index.homeRanks[t] = -1;
+      const found = homeFrom(list, home, config.limit, itemAt);
+      if (!found || (topic.kind === 'source' && found.url !== before.homes[t])) decline(`${files[old[was]!]} was removed, and would change the home page a topic's page links`);
+      index.homes[t] = found.url;
+      index.homeRanks[t] = found.rank;
     });
   });
   return { touched: [...short.keys()], splices, pages, pageTopics, entries, paths, check: (itemAt) => checks.forEach((c) => c(itemAt)) };
@@ -1162,6 +1171,21 @@ function rankIn(list: Int32Array, time: number, id: string, published: Float64Ar
   }
   while (lo < list.length && published[list[lo]!] === time && idAt(list[lo]!) < id) lo++;
   return lo;
+}
+
+/**
+ * A topic's home (`makePatchIndex`: its first story with a source's home
+ * page) among the stories of `list` from rank `from` on, when the one
+ * before it was not: looked for among the stories its feed shows (`limit`),
+ * whose seeds a patch reads anyway; none when the list has no more;
+ * undefined when a story past those might be it.
+ */
+function homeFrom(list: Int32Array, from: number, limit: number, itemAt: (at: number) => Item): { rank: number; url: string | null } | undefined {
+  for (let r = from; r < Math.min(list.length, limit); r++) {
+    const url = itemAt(list[r]!).source?.url;
+    if (url !== undefined) return { rank: r, url };
+  }
+  return list.length > limit ? undefined : { rank: -1, url: null };
 }
 
 /** `list` without the entry at rank `r`. */

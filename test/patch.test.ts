@@ -222,9 +222,15 @@ describe('patch runs', () => {
     ['a title another story of its source has', (s) => s.edit(11, (t) => t.replace(/^Hetq: .*$/m, `Hetq: ${titleOf(5)}`)), /may now be a story published already/],
     ['a category written in another case on the newest story of its topic, which names the topic', (s) => s.edit(COUNT - 1, (t) => t.replace(/^Categories: (\w)/m, (_, c: string) => `Categories: ${c.toUpperCase()}`)), /rename a topic/],
     ["a source's home page on the newest story of its source, which its page links", (s) => s.edit(COUNT - 1, (t) => `Source-URL: https://hetq.example/\n${t}`), /home page a topic's page links/],
-    ['a new date that takes the newest story of a topic down', (s) => s.edit(COUNT - 1, (t) => t.replace(/Date: \S+/, 'Date: 2024-01-01T10:30:00Z')), /leaves the top of a topic/],
-    ['a new source taken by the newest story of its old one', (s) => s.edit(COUNT - 1, (t) => t.replace(/^Hetq:/m, 'Hetq Online:')), /newest story it was/],
-    ['a category taken from the newest story of its topic, which names it', (s) => s.edit(COUNT - 1, (t) => t.replace(', corpus\n', '\n')), /newest story it was/],
+    // Seed 45, the next story of "talks" after 89, writes it "Talks".
+    ['a new date that takes the newest story of a topic down, whose next story writes its name otherwise', (s) => {
+      s.edit(45, (t) => t.replace(/^Categories: talks/m, 'Categories: Talks'));
+      s.edit(COUNT - 1, (t) => t.replace(/Date: \S+/, 'Date: 2024-01-01T10:30:00Z'));
+    }, /next story would rename it/],
+    ['a category taken from the newest story of its topic, whose next story writes its name otherwise', (s) => {
+      s.edit(45, (t) => t.replace(/^Categories: talks/m, 'Categories: Talks'));
+      s.edit(COUNT - 1, (t) => t.replace('Categories: talks, ', 'Categories: '));
+    }, /next story would rename it/],
     ['an id of its own', (s) => s.edit(5, (t) => `Id: tag:seeds.example.org,2024-01-01:own\n${t}`), /moves its item/],
     ['a seed removed and another added', (s) => {
       unlinkSync(join(s.seeds, seedName(4)));
@@ -375,11 +381,35 @@ describe('patch runs', () => {
     await s.expectFullRunWritesNothing();
   });
 
+  it('patches a story leaving the top of a topic, or the place whose source\'s home page the topic takes: the next story names it and gives its home, as in a full run', async () => {
+    const s = site();
+    await s.run();
+    // The newest story (89, Hetq) leaves "corpus": 88 names it now.
+    s.edit(COUNT - 1, (t) => t.replace(', corpus\n', '\n'));
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    expect(cards(s, 'categories/corpus/index.html')[0]!.title).toBe(titleOf(COUNT - 2));
+    // And its source for another, which it starts: Hetq's next story (83) names Hetq.
+    s.edit(COUNT - 1, (t) => t.replace(/^Hetq:/m, 'Hetq Online:'));
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    expect(cards(s, 'sources/hetq/index.html')[0]!.title).toBe(titleOf(83));
+    // The newest Asbarez story (84), its source's first and the first with its source's home page in "corpus" and in
+    // Emma Jilavian's stories (the newest of which, 88, has none), dated after 70: 78 and 72 come before it.
+    s.edit(84, (t) => t.replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2024, 0, 1) + 70.5 * HOUR).toISOString()}`));
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    expect(cards(s, 'sources/asbarez/index.html').map((c) => c.title).slice(0, 3)).toEqual([titleOf(78), titleOf(72), titleOf(84)]);
+    expect(readFileSync(join(s.out, 'sources/asbarez/index.html'), 'utf8')).toContain('<a href="https://asbarez.com/">Asbarez</a>');
+    // 89 dated back to the first day: "talks" is named by 45 now, as it writes it.
+    s.edit(COUNT - 1, (t) => t.replace(/Date: \S+/, 'Date: 2024-01-01T10:30:00Z'));
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    expect(cards(s, 'categories/talks/index.html').map((c) => c.title)).toEqual([titleOf(45), titleOf(89), titleOf(1)]);
+    await s.expectFullRunWritesNothing();
+  });
+
   itMakesAFullRun(
     'after',
-    [['a new date that takes the story whose source\'s home page a topic takes after another story', (s) => s.edit(84, (t) => t.replace(/Date: \S+/, `Date: ${new Date(Date.UTC(2024, 0, 1) + 70.5 * HOUR).toISOString()}`)), /home page a topic's page links/]],
-    // Story 84 (Asbarez, with its source's home page) is the first with one in "corpus" and in Emma Jilavian's stories, and the newest of neither.
-    () => site(testConfig({ limit: 15, archive: { pageSize: 20 }, topics: { sources: false } })),
+    [['a story taken out of a topic whose home page it gave, the next one with a home page not in the feed', (s) => s.edit(84, (t) => t.replace(', corpus\n', '\n')), /home page a topic's page links/]],
+    // The feeds show 3 stories: in "corpus", 89, 88 and 87; 84 (Asbarez) is the first with its source's home page.
+    () => site(testConfig({ limit: 3, archive: { pageSize: 20 } })),
   );
 
   it('patches a new date that takes a story out of the main feed, which the newest story it did not show takes', async () => {
