@@ -49,6 +49,14 @@ export interface IndexedFeed {
   files: (string | undefined)[];
 }
 
+/** A feed as the index holds it, its properties always in one order (the index's bytes are the same however it was made). */
+export function indexedFeed(prefix: string, group: IndexedFeed['group'], shown: Int32Array, files: (string | undefined)[], topic?: number, page?: number): IndexedFeed {
+  const feed: IndexedFeed = { prefix, group, shown, files };
+  if (topic !== undefined) feed.topic = topic;
+  if (page !== undefined) feed.page = page;
+  return feed;
+}
+
 export interface PatchIndex {
   version: typeof PATCH_INDEX_VERSION;
   /** `cacheKey`: code, config, seeds folder as shown, output folder. */
@@ -253,16 +261,14 @@ export function makePatchIndex(input: IndexInput): PatchIndex {
   const homeRanks: number[] = [];
   const feeds: IndexedFeed[] = input.feeds.map((f) => {
     const files = FORMATS.map((format) => fileStamp(join(input.outDir, f.prefix + format.fileName)));
-    const feed: IndexedFeed = { prefix: f.prefix, group: f.group, shown: Int32Array.from(f.ctx.items, (item) => place.get(item.file) ?? -1), files };
+    const feed = indexedFeed(f.prefix, f.group, Int32Array.from(f.ctx.items, (item) => place.get(item.file) ?? -1), files, f.topic ? topics.length : undefined, f.page);
     if (f.topic) {
-      feed.topic = topics.length;
       topics.push({ kind: f.topic.kind, name: f.topic.name, slug: f.topic.slug, path: f.topic.path });
       topicItems.push(Int32Array.from(f.topic.items, (item) => place.get(item.file) ?? -1));
       const home = f.topic.items.findIndex((item) => item.source?.url);
       homes.push(home < 0 ? null : f.topic.items[home]!.source!.url!);
       homeRanks.push(home);
     }
-    if (f.page !== undefined) feed.page = f.page;
     return feed;
   });
   return {

@@ -20,6 +20,7 @@ import {
   UNPLACED,
   duplicateKeys,
   hasDuplicateKey,
+  indexedFeed,
   indexPathFor,
   keysAt,
   placeSeed,
@@ -1032,7 +1033,7 @@ function planAdditions(
         const last = index.feeds.indexOf(page);
         touched.add(page);
         if (main) touched.add(main);
-        page = { prefix: archivePrefix(pages + 1), group: 'archive', page: pages + 1, shown: new Int32Array(0), files: FORMATS.map(() => undefined) };
+        page = indexedFeed(archivePrefix(pages + 1), 'archive', new Int32Array(0), FORMATS.map(() => undefined), undefined, pages + 1);
         index.feeds = [...index.feeds.slice(0, last + 1), page, ...index.feeds.slice(last + 1)];
         archivesStarted.push(page);
       }
@@ -1116,7 +1117,7 @@ function startTopics(index: PatchIndex, topics: readonly { kind: TopicKind; name
       // The feeds are the copies `withRoomForAdded` made: changed in place, each stays the feed planning knows.
       for (const f of index.feeds) if (f.topic !== undefined && f.topic >= t) f.topic++;
       const first = index.feeds.findIndex((f) => f.topic !== undefined && f.topic > t);
-      const feed: IndexedFeed = { prefix: topic.path, group: kind, topic: t, shown: new Int32Array(0), files: FORMATS.map(() => undefined) };
+      const feed = indexedFeed(topic.path, kind, new Int32Array(0), FORMATS.map(() => undefined), t);
       index.feeds = first < 0 ? [...index.feeds, feed] : [...index.feeds.slice(0, first), feed, ...index.feeds.slice(first)];
       started.push(topic);
     });
