@@ -77,7 +77,10 @@ import type { SeedFile } from './discover.js';
  *   deleted, its card taken out of its topics' pages, its place in the
  *   feeds that showed it taken by the next story, and the home page counts
  *   one story less.
- * - Seeds edited and added, or edited and removed, in one run: the edited
+ * - Seeds edited, added and removed in one run, in any mix: the listing
+ *   and the index's are walked together in the listing's order
+ *   (`listingChanges`), the removed seeds taken out of the index and room
+ *   made for the added (`withoutRemoved`, `withRoomForAdded`); the edited
  *   seeds are parsed first; then the removals are planned (the stories
  *   that take a removed one's place looked at as they are now), then the
  *   edits, then the additions, each among the stories and on the topic
@@ -94,13 +97,13 @@ import type { SeedFile } from './discover.js';
  * from its seed. Everything else is left as it is. The changes to the log's
  * entries go to its journal, not to a rewrite of the whole log
  * (log-file.ts). Anything more declines the patch, and the run is a full
- * one: a seed renamed; an edit that gives an item another id; a change
+ * one: a seed renamed (an added seed with the bytes of a log entry); an
+ * edit that gives an item another id; a change
  * that empties or renames a topic (the story that names it now, or the
  * next one after it, written otherwise), relinks a
  * source's page or changes which stories are the same (a title another
  * story has); a seed that gives an
- * error; a log or output folder changed since the stamp; seeds added and
- * removed in one run (a seed renamed looks alike).
+ * error; a log or output folder changed since the stamp.
  *
  * A patch run reports as a no-op does (the errors of the last full run and
  * its counts), plus what it changed: the edited seeds' warnings and repairs,
@@ -215,7 +218,11 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   if (seeds.length !== index.count || listedPaths(seeds) !== index.files) {
     ({ added, removed } = listingChanges(index, seeds));
     if (removed.length > PATCH_MAX_REMOVED) decline(`more than ${PATCH_MAX_REMOVED} seeds removed`);
-    index = removed.length ? withoutRemoved(index, seeds, removed) : withRoomForAdded(index, seeds, added);
+    if (added.length > PATCH_MAX_ADDED) decline(`more than ${PATCH_MAX_ADDED} seeds added`);
+    // The removed seeds taken out (their places in the listing without the added ones), then room made for the added.
+    const isNew = new Set(added);
+    if (removed.length) index = withoutRemoved(index, added.length ? seeds.filter((_, i) => !isNew.has(i)) : seeds, removed);
+    if (added.length) index = withRoomForAdded(index, seeds, added);
   } else index = { ...index, published: index.published.slice(), homes: [...index.homes], homeRanks: index.homeRanks.slice(), topicItems: [...index.topicItems], feeds: index.feeds.map((f) => ({ ...f })) };
   /** What each feed showed, in this listing's places (planning gives a feed whose items change a list of its own). */
   const shownBefore = new Map(index.feeds.map((f) => [f, f.shown] as const));
@@ -229,7 +236,6 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   }
   if (!changed.length && !added.length && !removed.length) decline('no seed changed');
   if (changed.length > PATCH_MAX_EDITED) decline(`more than ${PATCH_MAX_EDITED} seeds changed`);
-  if (added.length > PATCH_MAX_ADDED) decline(`more than ${PATCH_MAX_ADDED} seeds added`);
   const now = buildClock(input.now);
   const settings = parseSettings(input);
   const file = readLogFile(input.statePath);
@@ -645,8 +651,8 @@ function itemOf(seed: SeedFile, parsed: ParsedSeed, meta: SeedMeta, identity: Id
  * in both keep their order.
  */
 function listingChanges(index: PatchIndex, seeds: readonly SeedFile[]): { added: number[]; removed: number[] } {
-  // One walk over both, comparing in place (a slice of each of 100,000 paths is that much garbage): the listing's
-  // seeds the index lacks when it lists more, the index's seeds the listing lacks when it lists fewer.
+  // One walk over both, in the listing's order, comparing in place (a slice of each of 100,000 paths is that much
+  // garbage): the listing's seeds the index lacks, and the index's seeds the listing lacks.
   const added: number[] = [];
   const removed: number[] = [];
   let i = 0;
@@ -654,21 +660,34 @@ function listingChanges(index: PatchIndex, seeds: readonly SeedFile[]): { added:
   for (let j = 0; j < index.count; j++) {
     const end = index.files.indexOf('\u0000', from);
     if (end < 0) decline('the patch index is damaged');
-    const length = end - from;
-    for (; seeds.length > index.count && i < seeds.length; i++) {
-      const file = seeds[i]!.file;
-      if (file.length === length && index.files.startsWith(file, from)) break;
-      added.push(i);
-    }
-    const file = seeds[i]?.file;
-    if (file !== undefined && file.length === length && index.files.startsWith(file, from)) i++;
+    let order = 1;
+    for (; i < seeds.length && (order = listingOrder(seeds[i]!.file, index.files, from, end)) < 0; i++) added.push(i);
+    if (order === 0) i++;
     else removed.push(j);
     from = end + 1;
   }
   for (; i < seeds.length; i++) added.push(i);
-  // Seeds renamed, or both added and removed: the walk pairs them wrongly, and a full run publishes them.
-  if (added.length && removed.length) decline('seeds were renamed, or both added and removed');
   return { added, removed };
+}
+
+/**
+ * How path `a` sorts against the path at `from` to `end` of `b` in a
+ * listing (`discoverSeeds`: folder by folder, names in `compareStrings`
+ * order, a folder's seeds where its name sorts): by their first segments
+ * that differ, a segment that is the start of the other's first.
+ */
+function listingOrder(a: string, b: string, from: number, end: number): number {
+  const n = Math.min(a.length, end - from);
+  for (let k = 0; k < n; k++) {
+    const x = a.charCodeAt(k);
+    const y = b.charCodeAt(from + k);
+    if (x === y) continue;
+    // One segment ends where the other goes on: the shorter name sorts first.
+    if (x === 0x2f) return -1;
+    if (y === 0x2f) return 1;
+    return x - y;
+  }
+  return a.length - (end - from);
 }
 
 /**
@@ -942,7 +961,7 @@ function planAdditions(
     const meta = seedMeta(p, now);
     if (!meta.ok || p.fields.draft?.value === true) decline(`${seed.file} is new and rejected, or a draft`);
     if (meta.explicitId !== undefined) decline(`${seed.file} is new and names its own id`);
-    if (logHas(bytes, 'hash', p.hash)) decline(`${seed.file} has the bytes of an entry of the publish log`);
+    if (logHas(bytes, 'hash', p.hash)) decline(`${seed.file} has the bytes of an entry of the publish log (a seed renamed, restored or copied)`);
     return { at, seed, parsed: p, meta };
   });
   // The order in which `assignIdentities` gives new seeds their entries.

@@ -234,10 +234,6 @@ describe('patch runs', () => {
       s.edit(COUNT - 1, (t) => t.replace('Categories: talks, ', 'Categories: '));
     }, /next story would rename it/],
     ['an id of its own', (s) => s.edit(5, (t) => `Id: tag:seeds.example.org,2024-01-01:own\n${t}`), /moves its item/],
-    ['a seed removed and another added', (s) => {
-      unlinkSync(join(s.seeds, seedName(4)));
-      s.add(COUNT);
-    }, /both added and removed/],
     ['a seed renamed', (s) => {
       copyFileSync(join(s.seeds, seedName(4)), join(s.seeds, '00004_renamed.txt'));
       unlinkSync(join(s.seeds, seedName(4)));
@@ -584,6 +580,47 @@ describe('patch runs', () => {
     expect(mainTitles().at(-1)).toBe(titleOf(73));
     expect(mainTitles()).not.toContain(titleOf(74));
     await u.expectFullRunWritesNothing();
+  });
+
+  it('patches seeds removed and others added in one run, the listing walked in its own order, and makes a full run for a seed renamed', async () => {
+    const s = site();
+    await s.run();
+    // An old story removed, a new one added.
+    unlinkSync(join(s.seeds, seedName(4)));
+    s.add(COUNT);
+    const first = await s.runBesideTwin();
+    expect(first.mine.run).toBe('patch');
+    expect(first.mine.removed.map((r) => r.file)).toEqual([seedName(4)]);
+    expect(first.mine.new.map((i) => i.title)).toEqual([titleOf(COUNT)]);
+    // A story of the main feed removed, and an old one added, which it does not show: the main feed takes the next story.
+    unlinkSync(join(s.seeds, seedName(88)));
+    s.add(COUNT + 1, (t) => t.replace(/Date: \S+/, 'Date: 2023-05-01T00:00:00Z'));
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    // A story removed, and another of its source with its title (not its bytes): the same story no more twice.
+    unlinkSync(join(s.seeds, seedName(12)));
+    writeFileSync(join(s.seeds, 'zz-again.txt'), seedText(12).replace(/Date: \S+/, 'Date: 2025-02-01T00:00:00Z'));
+    s.settle(join(s.seeds, 'zz-again.txt'));
+    const again = await s.runBesideTwin();
+    expect(again.mine.run).toBe('patch');
+    expect(again.mine.new.map((i) => i.title)).toEqual([titleOf(12)]);
+    // A seed in a folder named as a seed is without its ending ("00006_seed/"), which the listing puts before
+    // "00006_seed.txt" (a path compared as a whole would come after it), and a seed after it removed.
+    mkdirSync(join(s.seeds, '00006_seed'));
+    writeFileSync(join(s.seeds, '00006_seed', 'inside.txt'), seedText(COUNT + 2));
+    s.settle(join(s.seeds, '00006_seed', 'inside.txt'));
+    unlinkSync(join(s.seeds, seedName(7)));
+    const folder = await s.runBesideTwin();
+    expect(folder.mine.run).toBe('patch');
+    expect(folder.mine.removed.map((r) => r.file)).toEqual([seedName(7)]);
+    expect(folder.mine.new.map((i) => i.file)).toEqual(['00006_seed/inside.txt']);
+    // A seed renamed: its entry goes with it, which a full run finds by its bytes.
+    copyFileSync(join(s.seeds, seedName(8)), join(s.seeds, '00008_renamed.txt'));
+    s.settle(join(s.seeds, '00008_renamed.txt'));
+    unlinkSync(join(s.seeds, seedName(8)));
+    const renamed = await s.runBesideTwin();
+    expect(renamed.mine.run).toBe('full');
+    expect(renamed.mine.patchDeclined).toMatch(/renamed/);
+    await s.expectFullRunWritesNothing();
   });
 
   const removalSite = () => {
