@@ -12,7 +12,7 @@ import { normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
 import { fileStamp } from './output-stats.js';
 import type { Output } from './output.js';
 import { runParseJob, type ParseSettings } from './parse-pool.js';
-import type { ParsedSeed } from './parse/index.js';
+import { hashBytes, type ParsedSeed } from './parse/index.js';
 import {
   KEY_LENGTH,
   NO_KEY,
@@ -77,6 +77,10 @@ import type { SeedFile } from './discover.js';
  *   deleted, its card taken out of its topics' pages, its place in the
  *   feeds that showed it taken by the next story, and the home page counts
  *   one story less.
+ * - A seed renamed (an added seed with the bytes of a removed one's entry,
+ *   which no other entry has: `renamesOf`) keeps its entry, under its new
+ *   name, and its row and places in the index (`withRenamed`): nothing
+ *   that shows it changes.
  * - Seeds edited, added and removed in one run, in any mix: the listing
  *   and the index's are walked together in the listing's order
  *   (`listingChanges`), the removed seeds taken out of the index and room
@@ -97,8 +101,9 @@ import type { SeedFile } from './discover.js';
  * from its seed. Everything else is left as it is. The changes to the log's
  * entries go to its journal, not to a rewrite of the whole log
  * (log-file.ts). Anything more declines the patch, and the run is a full
- * one: a seed renamed (an added seed with the bytes of a log entry); an
- * edit that gives an item another id; a change
+ * one: a seed restored or copied (an added seed with the bytes of a log
+ * entry other than one removed seed's); an edit that gives an item another
+ * id; a change
  * that empties or renames a topic (the story that names it now, or the
  * next one after it, written otherwise), relinks a
  * source's page or changes which stories are the same (a title another
@@ -211,18 +216,33 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   read.index = index;
   if (index.seedsDigest !== stamp.seeds || index.logDigest !== stamp.log) decline('the patch index is not of the last run');
   const seeds = listing.seeds;
+  const file = readLogFile(input.statePath);
+  if (!file) decline('there is no publish log');
+  const bytes = file.bytes;
+  const logRead = entryLines(bytes, index.entries);
+  if (!logRead) decline('the publish log is not laid out as seedfeed writes it');
   let added: number[] = [];
   let removed: number[] = [];
+  /** Seeds renamed: each one's new place, by its place in the index as read. */
+  let renamed = new Map<number, number>();
   // What a patch changes goes into a copy: the index as read stays as it was.
   const before = index;
   if (seeds.length !== index.count || listedPaths(seeds) !== index.files) {
     ({ added, removed } = listingChanges(index, seeds));
     if (removed.length > PATCH_MAX_REMOVED) decline(`more than ${PATCH_MAX_REMOVED} seeds removed`);
     if (added.length > PATCH_MAX_ADDED) decline(`more than ${PATCH_MAX_ADDED} seeds added`);
-    // The removed seeds taken out (their places in the listing without the added ones), then room made for the added.
+    renamed = renamesOf(added, removed, seeds, before, bytes, logRead);
+    // The removed seeds taken out (their places in the listing without the added ones), then room made for the added;
+    // a renamed seed is both, and then given its row and its places in the lists again (`withRenamed`).
     const isNew = new Set(added);
     if (removed.length) index = withoutRemoved(index, added.length ? seeds.filter((_, i) => !isNew.has(i)) : seeds, removed);
     if (added.length) index = withRoomForAdded(index, seeds, added);
+    if (renamed.size) {
+      removed = removed.filter((j) => !renamed.has(j));
+      withRenamed(index, before, renamed, new Set(removed));
+      const moved = new Set(renamed.values());
+      added = added.filter((i) => !moved.has(i));
+    }
   } else index = { ...index, published: index.published.slice(), homes: [...index.homes], homeRanks: index.homeRanks.slice(), topicItems: [...index.topicItems], feeds: index.feeds.map((f) => ({ ...f })) };
   /** What each feed showed, in this listing's places (planning gives a feed whose items change a list of its own). */
   const shownBefore = new Map(index.feeds.map((f) => [f, f.shown] as const));
@@ -234,15 +254,12 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     if (isAdded.has(i)) continue;
     if (s[i * 4] !== seed.size || s[i * 4 + 1] !== seed.mtimeMs || s[i * 4 + 2] !== (seed.ctimeMs ?? -1) || s[i * 4 + 3] !== (seed.ino ?? -1)) changed.push(i);
   }
-  if (!changed.length && !added.length && !removed.length) decline('no seed changed');
+  if (!changed.length && !added.length && !removed.length && !renamed.size) decline('no seed changed');
   if (changed.length > PATCH_MAX_EDITED) decline(`more than ${PATCH_MAX_EDITED} seeds changed`);
   const now = buildClock(input.now);
   const settings = parseSettings(input);
-  const file = readLogFile(input.statePath);
-  if (!file) decline('there is no publish log');
-  const bytes = file.bytes;
-  const log = entryLines(bytes, index.entries);
-  if (!log) decline('the publish log is not laid out as seedfeed writes it');
+  /** The log's entries, a renamed seed's under its new name (the change a patch makes to them). */
+  const log = renamed.size ? withEntriesRenamed(logRead, before, renamed, seeds) : logRead;
 
   const items = new Map<number, Item>();
   const main = index.feeds.find((f) => f.group === 'main');
@@ -250,7 +267,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   const idsContested = stamp.errors.some((d) => d.rule === 'duplicate-id');
   let changes: Change[] = [];
   let touched: IndexedFeed[] = [];
-  const splices: Splice[] = [];
+  const splices: Splice[] = [...renamed.keys()].map((j) => ({ span: log.span(before.entry[j]!), text: log.text(before.entry[j]!) }));
   /** Topic pages with cards put in or changed, by path: edits first, then additions, each changing the text the one before left. */
   const pages = new Map<string, string>();
   /** The topics whose pages change (as objects: a topic started by an addition moves the places of those after it). */
@@ -803,6 +820,68 @@ function withoutRemoved(index: PatchIndex, seeds: readonly SeedFile[], removed: 
   };
 }
 
+/**
+ * The seeds of `added` that are seeds of `removed` renamed, as
+ * `assignIdentities` finds them: the bytes of the entry of a seed removed
+ * (by their hash), which no other entry has. Returns each one's new place
+ * by its place in `before`. One with the bytes of another entry (a seed
+ * restored, or a copy), or of a seed that published no item, declines.
+ */
+function renamesOf(added: readonly number[], removed: readonly number[], seeds: readonly SeedFile[], before: PatchIndex, bytes: Buffer, log: EntryLines): Map<number, number> {
+  const renamed = new Map<number, number>();
+  if (!added.length || !removed.length) return renamed;
+  const files = before.files.split('\u0000');
+  const hashes = new Map(removed.filter((j) => before.entry[j]! >= 0).map((j) => [entryOf(log, before, j, files[j]!).hash, j] as const));
+  for (const i of added) {
+    const hash = hashBytes(readFileSync(seeds[i]!.absolute));
+    const j = hashes.get(hash);
+    if (j === undefined) continue;
+    if (logCount(bytes, 'hash', hash) !== 1 || renamed.has(j) || placementAt(before, j) === UNPLACED) decline(`${seeds[i]!.file} has the bytes of entries of the publish log (a seed restored or copied)`);
+    renamed.set(j, i);
+  }
+  return renamed;
+}
+
+/**
+ * Gives each renamed seed (`renamed`: its new place by its old one) the
+ * row it had in `before` (its entry, dates, repairs, placement and keys;
+ * its stats are the listing's) and its places in the lists of topics and
+ * feeds, which `withoutRemoved` took out: its id and date kept, it goes
+ * where it was among the others. `gone`: the seeds removed for good, by
+ * their places in `before`.
+ */
+function withRenamed(index: PatchIndex, before: PatchIndex, renamed: ReadonlyMap<number, number>, gone: ReadonlySet<number>): void {
+  for (const [j, i] of renamed) {
+    index.entry[i] = before.entry[j]!;
+    index.published[i] = before.published[j]!;
+    index.updated[i] = before.updated[j]!;
+    index.repairs[i] = before.repairs[j]!;
+    placeSeed(index, i, placementAt(before, j), keysAt(before.dedupe, j).join(''));
+  }
+  // Each list walked beside its old self: a renamed seed goes back where it was among the others (the seeds removed
+  // for good are in neither).
+  const relisted = (old: Int32Array, now: Int32Array): Int32Array => {
+    if (!old.some((j) => renamed.has(j))) return now;
+    const list: number[] = [];
+    let p = 0;
+    for (const j of old) {
+      const i = renamed.get(j);
+      if (i !== undefined) list.push(i);
+      else if (!gone.has(j)) list.push(now[p++]!);
+    }
+    return Int32Array.from(list);
+  };
+  index.topicItems = index.topicItems.map((list, t) => relisted(before.topicItems[t]!, list));
+  index.feeds.forEach((f, k) => (f.shown = relisted(before.feeds[k]!.shown, f.shown)));
+}
+
+/** `log` with the entries of renamed seeds under their new names, as `claimEntry` leaves them (the key in its place). */
+function withEntriesRenamed(log: EntryLines, before: PatchIndex, renamed: ReadonlyMap<number, number>, seeds: readonly SeedFile[]): EntryLines {
+  const files = before.files.split('\u0000');
+  const texts = new Map([...renamed].map(([j, i]) => [before.entry[j]!, JSON.stringify({ ...entryOf(log, before, j, files[j]!), file: seeds[i]!.file })] as const));
+  return { ...log, text: (k) => texts.get(k) ?? log.text(k) };
+}
+
 /** What publishing removed seeds changes, found from the index (which it brings up to date). */
 interface Removals {
   /** The feeds whose items changed. */
@@ -1316,13 +1395,19 @@ function entryLines(bytes: Buffer, count: number): EntryLines | undefined {
  * cannot match inside another value.
  */
 function logHas(bytes: Buffer, key: 'id' | 'slug' | 'hash', value: string): boolean {
+  return logCount(bytes, key, value, 1) > 0;
+}
+
+/** How many entries of the log have `value` for `key` (as `logHas` finds them), counted up to `upTo`. */
+function logCount(bytes: Buffer, key: 'id' | 'slug' | 'hash', value: string, upTo = Infinity): number {
   const field = Buffer.from(`"${key}":${JSON.stringify(value)}`);
+  let count = 0;
   // One search of the 40 MB, the few places found checked for what follows.
-  for (let at = bytes.indexOf(field); at >= 0; at = bytes.indexOf(field, at + 1)) {
+  for (let at = bytes.indexOf(field); at >= 0 && count < upTo; at = bytes.indexOf(field, at + 1)) {
     const next = bytes[at + field.length];
-    if (next === 0x2c || next === 0x7d) return true;
+    if (next === 0x2c || next === 0x7d) count++;
   }
-  return false;
+  return count;
 }
 
 /**

@@ -234,10 +234,6 @@ describe('patch runs', () => {
       s.edit(COUNT - 1, (t) => t.replace('Categories: talks, ', 'Categories: '));
     }, /next story would rename it/],
     ['an id of its own', (s) => s.edit(5, (t) => `Id: tag:seeds.example.org,2024-01-01:own\n${t}`), /moves its item/],
-    ['a seed renamed', (s) => {
-      copyFileSync(join(s.seeds, seedName(4)), join(s.seeds, '00004_renamed.txt'));
-      unlinkSync(join(s.seeds, seedName(4)));
-    }, /renamed/],
     ['a seed broken', (s) => s.edit(6, (t) => t.replace(/Date: \S+/, 'Date: the day after')), /rejected or a draft/],
     ['the patch index gone', (s) => {
       s.addSentence(8);
@@ -582,7 +578,7 @@ describe('patch runs', () => {
     await u.expectFullRunWritesNothing();
   });
 
-  it('patches seeds removed and others added in one run, the listing walked in its own order, and makes a full run for a seed renamed', async () => {
+  it('patches seeds removed and others added in one run, the listing walked in its own order', async () => {
     const s = site();
     await s.run();
     // An old story removed, a new one added.
@@ -613,13 +609,56 @@ describe('patch runs', () => {
     expect(folder.mine.run).toBe('patch');
     expect(folder.mine.removed.map((r) => r.file)).toEqual([seedName(7)]);
     expect(folder.mine.new.map((i) => i.file)).toEqual(['00006_seed/inside.txt']);
-    // A seed renamed: its entry goes with it, which a full run finds by its bytes.
-    copyFileSync(join(s.seeds, seedName(8)), join(s.seeds, '00008_renamed.txt'));
-    s.settle(join(s.seeds, '00008_renamed.txt'));
-    unlinkSync(join(s.seeds, seedName(8)));
+    await s.expectFullRunWritesNothing();
+  });
+
+  it('patches seeds renamed: each keeps its entry (found by its bytes), its id, its date and its places, and nothing else changes', async () => {
+    const s = site();
+    await s.run();
+    const feedBefore = readFileSync(join(s.out, 'feed.xml'), 'utf8');
+    // The newest story into a folder, and an old one to a name listed elsewhere, besides an edit.
+    const rename = (from: string, to: string) => {
+      mkdirSync(join(s.seeds, to, '..'), { recursive: true });
+      copyFileSync(join(s.seeds, from), join(s.seeds, to));
+      s.settle(join(s.seeds, to));
+      unlinkSync(join(s.seeds, from));
+    };
+    rename(seedName(COUNT - 1), 'kept/newest.txt');
+    rename(seedName(8), 'zz-eight.txt');
     const renamed = await s.runBesideTwin();
-    expect(renamed.mine.run).toBe('full');
-    expect(renamed.mine.patchDeclined).toMatch(/renamed/);
+    expect(renamed.mine.run).toBe('patch');
+    expect(renamed.mine.written).toEqual([]);
+    expect(renamed.mine.new).toEqual([]);
+    expect(renamed.mine.removed).toEqual([]);
+    expect(readFileSync(join(s.out, 'feed.xml'), 'utf8')).toBe(feedBefore);
+    const entries = (JSON.parse(readLogFile(s.statePath)!.bytes.toString('utf8')) as { entries: { file: string; removed?: string }[] }).entries;
+    expect(entries.map((e) => e.file)).toEqual(expect.arrayContaining(['kept/newest.txt', 'zz-eight.txt']));
+    expect(entries.filter((e) => e.removed)).toEqual([]);
+    // A renamed seed edited in the next run, and one renamed beside an edit, an addition and a removal.
+    s.addSentence(2);
+    s.edit(0, (t) => t);
+    writeFileSync(join(s.seeds, 'kept/newest.txt'), readFileSync(join(s.seeds, 'kept/newest.txt'), 'utf8').replace('A short standfirst', 'A longer standfirst'));
+    s.settle(join(s.seeds, 'kept/newest.txt'));
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    rename(seedName(20), 'kept/twenty.txt');
+    s.addSentence(30);
+    s.add(COUNT);
+    unlinkSync(join(s.seeds, seedName(40)));
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    // A seed copied and its original removed in one run is a rename too; a copy beside its original is not.
+    copyFileSync(join(s.seeds, seedName(50)), join(s.seeds, 'copy-of-fifty.txt'));
+    s.settle(join(s.seeds, 'copy-of-fifty.txt'));
+    const copy = await s.runBesideTwin();
+    expect(copy.mine.run).toBe('full');
+    // A seed removed, then its bytes back under another name while another is removed: a full run revives its entry.
+    unlinkSync(join(s.seeds, seedName(60)));
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    writeFileSync(join(s.seeds, 'back-sixty.txt'), seedText(60));
+    s.settle(join(s.seeds, 'back-sixty.txt'));
+    unlinkSync(join(s.seeds, seedName(61)));
+    const back = await s.runBesideTwin();
+    expect(back.mine.run).toBe('full');
+    expect(back.mine.patchDeclined).toMatch(/bytes of an entry/);
     await s.expectFullRunWritesNothing();
   });
 
