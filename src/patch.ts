@@ -42,7 +42,7 @@ import { slugify, uniqueSlug } from './slug.js';
 import { TOPIC_FOLDERS, TOPIC_KINDS, namesOf, topicKey, type TopicKind } from './topics.js';
 import { Staging, removeOutput, unlinkQuietly, type FileToWrite } from './write.js';
 import { readLogFile, writeLogSplices, type LogFile, type Splice } from './log-file.js';
-import type { SeedFile } from './discover.js';
+import { isSeedName, type SeedFile } from './discover.js';
 
 /**
  * The patch run: a rebuild after a few seeds were edited in a way that moves
@@ -78,9 +78,11 @@ import type { SeedFile } from './discover.js';
  *   feeds that showed it taken by the next story, and the home page counts
  *   one story less.
  * - A seed renamed (an added seed with the bytes of a removed one's entry,
- *   which no other entry has: `renamesOf`) keeps its entry, under its new
- *   name, and its row and places in the index (`withRenamed`): nothing
- *   that shows it changes.
+ *   which no other entry has, and a name read the same way, as plain text
+ *   or Markdown: `renamesOf`) keeps its entry, under its new name, and its
+ *   row and places in the index (`withRenamed`): nothing that shows it
+ *   changes. Not while the last run reported an id two seeds name: which
+ *   one holds it goes by their paths.
  * - Seeds edited, added and removed in one run, in any mix: the listing
  *   and the index's are walked together in the listing's order
  *   (`listingChanges`), the removed seeds taken out of the index and room
@@ -232,6 +234,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     if (removed.length > PATCH_MAX_REMOVED) decline(`more than ${PATCH_MAX_REMOVED} seeds removed`);
     if (added.length > PATCH_MAX_ADDED) decline(`more than ${PATCH_MAX_ADDED} seeds added`);
     renamed = renamesOf(added, removed, seeds, before, bytes, logRead);
+    // Which seed holds an id two seeds name goes by their paths (`assignIdentities`): a full run gives it again.
+    if (renamed.size && stamp.errors.some((d) => d.rule === 'duplicate-id')) decline('a seed names an id another seed has: a full run gives it');
     // The removed seeds taken out (their places in the listing without the added ones), then room made for the added;
     // a renamed seed is both, and then given its row and its places in the lists again (`withRenamed`).
     const isNew = new Set(added);
@@ -836,6 +840,8 @@ function renamesOf(added: readonly number[], removed: readonly number[], seeds: 
     const hash = hashBytes(readFileSync(seeds[i]!.absolute));
     const j = hashes.get(hash);
     if (j === undefined) continue;
+    // The same bytes read as plain text or as Markdown are another seed.
+    if (isSeedName(files[j]!.slice(files[j]!.lastIndexOf('/') + 1)) !== seeds[i]!.layout) decline(`${seeds[i]!.file} is ${files[j]} renamed, to be read another way`);
     if (logCount(bytes, 'hash', hash) !== 1 || renamed.has(j) || placementAt(before, j) === UNPLACED) decline(`${seeds[i]!.file} has the bytes of entries of the publish log (a seed restored or copied)`);
     renamed.set(j, i);
   }

@@ -650,6 +650,13 @@ describe('patch runs', () => {
     s.settle(join(s.seeds, 'copy-of-fifty.txt'));
     const copy = await s.runBesideTwin();
     expect(copy.mine.run).toBe('full');
+    // A plain-text seed renamed to Markdown is read another way: a full run reads it.
+    copyFileSync(join(s.seeds, seedName(70)), join(s.seeds, 'seventy.md'));
+    s.settle(join(s.seeds, 'seventy.md'));
+    unlinkSync(join(s.seeds, seedName(70)));
+    const markdown = await s.runBesideTwin();
+    expect(markdown.mine.run).toBe('full');
+    expect(markdown.mine.patchDeclined).toMatch(/read another way/);
     // A seed removed, then its bytes back under another name while another is removed: a full run revives its entry.
     unlinkSync(join(s.seeds, seedName(60)));
     expect((await s.runBesideTwin()).mine.run).toBe('patch');
@@ -675,8 +682,8 @@ describe('patch runs', () => {
     s.settle(join(s.seeds, 'zz-again.txt'));
     return s;
   };
-  it('makes a full run when a seed that names its own id stops naming it, or is removed, while another names it too', async () => {
-    for (const change of ['edit', 'remove'] as const) {
+  it('makes a full run when a seed that names its own id stops naming it, is removed or is renamed, while another names it too', async () => {
+    for (const change of ['edit', 'remove', 'rename'] as const) {
       const s = site();
       const own = (t: string) => `Id: tag:seeds.example.org,2024-01-01:own-id\n${t}`;
       s.edit(12, own);
@@ -687,11 +694,18 @@ describe('patch runs', () => {
       expect(rejected.diagnostics.map((d) => d.rule)).toContain('duplicate-id');
       // Seed 12 lets go of the id: the full run gives it to seed 13.
       if (change === 'edit') s.edit(12, (t) => t.replace(/^Id: .*\n/, ''));
-      else unlinkSync(join(s.seeds, seedName(12)));
+      else if (change === 'remove') unlinkSync(join(s.seeds, seedName(12)));
+      else {
+        // Renamed past seed 13: neither holds the id under its name in the log, and path order gives it to 13.
+        copyFileSync(join(s.seeds, seedName(12)), join(s.seeds, 'zz-twelve.txt'));
+        s.settle(join(s.seeds, 'zz-twelve.txt'));
+        unlinkSync(join(s.seeds, seedName(12)));
+      }
       const { mine, twin } = await s.runBesideTwin();
       expect(mine.run).toBe('full');
       expect(mine.patchDeclined).toMatch(/names an id another seed has/);
-      expect(twin.rejected).toEqual([]);
+      // Renamed, seed 12 is the one rejected now.
+      expect(twin.rejected).toEqual(change === 'rename' ? ['zz-twelve.txt'] : []);
       // Its story is published under that id, at the page of its entry.
       const entries = readdirSync(join(s.out, 'archive')).flatMap((n) => atom(s, `archive/${n}/atom.xml`).children.filter((c) => c.local === 'entry'));
       const entry = entries.find((c) => c.children.some((e) => e.local === 'id' && e.text === 'tag:seeds.example.org,2024-01-01:own-id'))!;
