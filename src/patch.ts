@@ -223,6 +223,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   const bytes = file.bytes;
   const logRead = entryLines(bytes, index.entries);
   if (!logRead) decline('the publish log is not laid out as seedfeed writes it');
+  /** Whether the last run rejected a seed for naming an id another seed has (`assignIdentities`). */
+  const idsContested = stamp.errors.some((d) => d.rule === 'duplicate-id');
   let added: number[] = [];
   let removed: number[] = [];
   /** Seeds renamed: each one's new place, by its place in the index as read. */
@@ -235,7 +237,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     if (added.length > PATCH_MAX_ADDED) decline(`more than ${PATCH_MAX_ADDED} seeds added`);
     renamed = renamesOf(added, removed, seeds, before, bytes, logRead);
     // Which seed holds an id two seeds name goes by their paths (`assignIdentities`): a full run gives it again.
-    if (renamed.size && stamp.errors.some((d) => d.rule === 'duplicate-id')) decline('a seed names an id another seed has: a full run gives it');
+    if (renamed.size && idsContested) decline('a seed names an id another seed has: a full run gives it');
     // The removed seeds taken out (their places in the listing without the added ones), then room made for the added;
     // a renamed seed is both, and then given its row and its places in the lists again (`withRenamed`).
     const isNew = new Set(added);
@@ -267,8 +269,6 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
 
   const items = new Map<number, Item>();
   const main = index.feeds.find((f) => f.group === 'main');
-  /** Whether the last run rejected a seed for naming an id another seed has (`assignIdentities`). */
-  const idsContested = stamp.errors.some((d) => d.rule === 'duplicate-id');
   let changes: Change[] = [];
   let touched: IndexedFeed[] = [];
   const splices: Splice[] = [...renamed.keys()].map((j) => ({ span: log.span(before.entry[j]!), text: log.text(before.entry[j]!) }));
