@@ -45,8 +45,8 @@ import { readLogFile, writeLogSplices, type LogFile, type Splice } from './log-f
 import { isSeedName, type SeedFile } from './discover.js';
 
 /**
- * The patch run: a rebuild after a few seeds were edited in a way that moves
- * nothing, or a few were added or removed, done from the patch index
+ * The patch run: a rebuild after a few seeds were edited, added, removed or
+ * renamed, done from the patch index
  * (patch-index.ts) instead of from every seed, with the bytes a full run
  * would give (test/patch.test.ts compares the two after each kind of
  * change).
@@ -61,11 +61,12 @@ import { isSeedName, type SeedFile } from './discover.js';
  *   topics' pages, and on the home page when the main feed shows it; when
  *   it gives the item other topics (a category, source or sharer), it
  *   joins and leaves them as an added and a removed story do, and starts
- *   those no story had as an added story does (`recard`). A new date moves
- *   it in every list it stays in: the main feed (which takes the newest
- *   story it did not show when the item moves past the others), its
- *   archive page, and its topics' lists, pages and feeds, where it leaves
- *   its place and joins at its new one.
+ *   those no story had as an added story does (`recard`).
+ * - An edit that gives the item a new date moves it in every list it stays
+ *   in: the main feed (which takes the newest story it did not show when
+ *   the item moves past the others), its archive page, and its topics'
+ *   lists, pages and feeds, where it leaves its place and joins at its new
+ *   one (`moveInTopic`).
  * - An added seed gets a new log entry, appended (`planAdditions`), its
  *   page, a place in the feeds whose newest items it joins and on the last
  *   archive page (or a new one after it, when that one is full: linked
@@ -201,13 +202,13 @@ interface PatchPlan {
   /** The feeds rendered, and whether the home page is. */
   feeds: IndexedFeed[];
   home: boolean;
-  /** The output folder's folders once the patch is written, as the build stamp lists them (`foldersUnder`): new topics' put in. */
+  /** The output folder's folders once the patch is written, as the build stamp lists them (`foldersUnder`): new topics' and archive pages' put in, and a new kind's. */
   folders: readonly string[];
   /** The seeds removed: their log entries as marked, their pages (deleted), and the repairs the last run counted for them. */
   removed?: { entries: LogEntry[]; paths: string[]; repairs: number };
 }
 
-/** Plans the patch, or declines; `read.index` gets the patch index as read, which planning leaves as it was (`withRoomForAdded` copies what additions change). */
+/** Plans the patch, or declines; `read.index` gets the patch index as read, which planning leaves as it was (it changes a copy: `withoutRemoved`, `withRoomForAdded`, or the copy made when the listing is the same). */
 function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   const { listing, stamp, config } = input;
   const moved = stampMovedBesidesSeeds(stamp, input);
@@ -225,6 +226,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   if (!logRead) decline('the publish log is not laid out as seedfeed writes it');
   /** Whether the last run rejected a seed for naming an id another seed has (`assignIdentities`). */
   const idsContested = stamp.errors.some((d) => d.rule === 'duplicate-id');
+  const contested: () => never = () => decline('a seed names an id another seed has: a full run gives it');
   let added: number[] = [];
   let removed: number[] = [];
   /** Seeds renamed: each one's new place, by its place in the index as read. */
@@ -237,7 +239,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     if (added.length > PATCH_MAX_ADDED) decline(`more than ${PATCH_MAX_ADDED} seeds added`);
     renamed = renamesOf(added, removed, seeds, before, bytes, logRead);
     // Which seed holds an id two seeds name goes by their paths (`assignIdentities`): a full run gives it again.
-    if (renamed.size && idsContested) decline('a seed names an id another seed has: a full run gives it');
+    if (renamed.size && idsContested) contested();
     // The removed seeds taken out (their places in the listing without the added ones), then room made for the added;
     // a renamed seed is both, and then given its row and its places in the lists again (`withRenamed`).
     const isNew = new Set(added);
@@ -294,9 +296,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   changes = edits.map((e) => e.change);
   for (const c of changes) items.set(c.at, c.item);
   if (removed.length) {
-    if (idsContested) decline('a seed names an id another seed has: a full run gives it');
-    removals = planRemovals(removed, before, index, seeds, bytes, log, config, now, input.outDir);
-    removals.check(itemAt);
+    if (idsContested) contested();
+    removals = planRemovals(removed, before, index, seeds, bytes, log, config, now, input.outDir, itemAt);
     touched = removals.touched;
     splices.push(...removals.splices);
     for (const [path, text] of removals.pages) pages.set(path, text);
@@ -312,7 +313,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     const recarded = edits.filter((e) => e.recard);
     if (recarded.length) {
       // The placement holds whether the seed names its id; a seed that stops naming it may leave it to another.
-      if (idsContested) decline('a seed names an id another seed has: a full run gives it');
+      if (idsContested) contested();
       // The topics they start, before any is placed (topics' places in the index move as one is put in).
       started.push(...startTopics(index, newTopics(recarded.map((e) => e.change.item), index, config)));
       const entryAt = (at: number) => entryOf(log, index, at, seeds[at]!.file);
@@ -484,6 +485,7 @@ function recard(
   if (item.id !== entry.id || item.path !== `articles/${entry.slug}.html`) decline(`${seed.file} was edited in a way that moves its item`);
   /** A new date: the item moves in every list it is in (the main feed, its archive page, `moveInTopic`). */
   const moved = time !== index.published[at];
+  const idAt = (k: number) => entryAt(k).id;
   const feeds: IndexedFeed[] = [];
   let mainChanged = false;
   if (moved) {
@@ -492,7 +494,6 @@ function recard(
       if (key !== NO_KEY && hasDuplicateKey({ dedupe: index.dropped }, key)) decline(`${seed.file} has a new date, and a story dropped as its repeat may be published instead`);
     }
     index.published[at] = time;
-    const idAt = (k: number) => entryAt(k).id;
     const main = index.feeds.find((f) => f.group === 'main');
     if (main) {
       const was = main.shown.indexOf(at);
@@ -540,24 +541,14 @@ function recard(
   const page = (t: number, change: (text: string, path: string) => string | undefined) => changeTopicPage(pages, index, t, outDir, change);
   const url = item.source?.url;
   const relinked: () => never = () => decline(`${seed.file} would change the home page a topic's page links`);
-  /** Declines unless the story now first in a topic (`list`, without this one) writes its name as the topic has it. */
-  const keepsName = (t: number, list: Int32Array) => {
-    const topic = index.topics[t]!;
-    if (!namesOf(itemAt(list[0]!), topic.kind).includes(topic.name)) decline(`${seed.file} leaves the top of a topic, and the next story would rename it`);
-  };
-  /** A topic's home once this story, its home at rank `r`, has left its list (now `list`): the next one (`homeFrom`). */
-  const homeAfter = (t: number, list: Int32Array, r: number): { rank: number; url: string | null } => {
-    const found = homeFrom(list, r, config.limit, itemAt);
-    if (!found) relinked();
-    return found;
-  };
+  const renamedTopic: () => never = () => decline(`${seed.file} leaves the top of a topic, and the next story would rename it`);
   /** A topic it stays in, under a new date: it leaves its place (`r`) and joins again at its new one, as a removed and an added story. */
   const moveInTopic = (t: number, r: number, name: string) => {
     const topic = index.topics[t]!;
     const others = withoutRank(index.topicItems[t]!, r);
-    const to = rankIn(others, time, item.id, index.published, (k) => entryAt(k).id);
+    const to = rankIn(others, time, item.id, index.published, idAt);
     // The newest story names the topic: one moving away from the top leaves the name to the next.
-    if (r === 0 && to !== 0) keepsName(t, others);
+    if (r === 0 && to !== 0) keepsTopicName(topic, others, itemAt, renamedTopic);
     if (to === 0 && name !== topic.name) decline(`${seed.file} would rename a topic`);
     const after = to === 0 ? undefined : `articles/${entryAt(others[to - 1]!).slug}.html`;
     page(t, (text, path) => {
@@ -574,7 +565,7 @@ function recard(
     // Its home: the first story with a source's home page (`makePatchIndex`), as it leaves its place, then as it
     // joins at its new one. The home it was stays so where no story moves ahead of it.
     const was = index.homeRanks[t]!;
-    const left = r === was && !(url !== undefined && to <= was) ? homeAfter(t, others, r) : { rank: was > r ? was - 1 : was, url: index.homes[t] ?? null };
+    const left = r === was && !(url !== undefined && to <= was) ? (homeFrom(others, r, config.limit, itemAt) ?? relinked()) : { rank: was > r ? was - 1 : was, url: index.homes[t] ?? null };
     const home = url !== undefined && (left.rank < 0 || to <= left.rank) ? { rank: to, url } : { rank: left.rank >= to ? left.rank + 1 : left.rank, url: left.url };
     if (topic.kind === 'source' && home.url !== index.homes[t]) relinked();
     index.homes[t] = home.url;
@@ -589,7 +580,7 @@ function recard(
       // A topic it joins: its place by date, then id, as an added story's. One without stories (new, or left empty)
       // gets its page whole, from the stories edited into it (`planPatch`).
       if (!list.length) wholePages.add(t);
-      r = rankIn(list, time, item.id, index.published, (k) => entryAt(k).id);
+      r = rankIn(list, time, item.id, index.published, idAt);
       const after = r === 0 ? undefined : `articles/${entryAt(list[r - 1]!).slug}.html`;
       if (!wholePages.has(t)) page(t, (text, path) => withCardAdded(config, path, text, item, after));
       index.topicItems[t] = insertedAt(list, r, at);
@@ -628,14 +619,10 @@ function recard(
     const list = index.topicItems[t]!;
     if (list.length === 1) decline(`${seed.file} would leave a topic empty`);
     const next = withoutRank(list, r);
-    if (r === 0) keepsName(t, next);
+    if (r === 0) keepsTopicName(index.topics[t]!, next, itemAt, renamedTopic);
     const was = index.homeRanks[t]!;
-    if (r === was) {
-      const home = homeAfter(t, next, r);
-      if (index.topics[t]!.kind === 'source' && home.url !== index.homes[t]) relinked();
-      index.homes[t] = home.url;
-      index.homeRanks[t] = home.rank;
-    } else if (was > r) index.homeRanks[t] = was - 1;
+    if (r === was) takeNextHome(index, t, next, r, config.limit, itemAt, relinked);
+    else if (was > r) index.homeRanks[t] = was - 1;
     page(t, (text, path) => withCardRemoved(path, text, item.path));
     index.topicItems[t] = next;
     const feed = topicFeedOf.get(t);
@@ -900,8 +887,6 @@ interface Removals {
   /** The removed items' log entries, and their pages. */
   entries: LogEntry[];
   paths: string[];
-  /** What can be checked only with items besides the removed ones (`itemAt` makes them): topics' names and homes. */
-  check(itemAt: (at: number) => Item): void;
 }
 
 /**
@@ -913,7 +898,18 @@ interface Removals {
  * topic left empty or renamed by its new newest story, a source's page
  * relinked, or a story dropped as the removed one's repeat.
  */
-function planRemovals(removed: readonly number[], before: PatchIndex, index: PatchIndex, seeds: readonly SeedFile[], bytes: Buffer, log: EntryLines, config: SiteConfig, now: Date, outDir: string): Removals {
+function planRemovals(
+  removed: readonly number[],
+  before: PatchIndex,
+  index: PatchIndex,
+  seeds: readonly SeedFile[],
+  bytes: Buffer,
+  log: EntryLines,
+  config: SiteConfig,
+  now: Date,
+  outDir: string,
+  itemAt: (at: number) => Item,
+): Removals {
   const nowIso = now.toISOString();
   const files = before.files.split('\u0000');
   const entries: LogEntry[] = [];
@@ -963,7 +959,6 @@ function planRemovals(removed: readonly number[], before: PatchIndex, index: Pat
   const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
   const pages = new Map<string, string>();
   const pageTopics: number[] = [];
-  const checks: ((itemAt: (at: number) => Item) => void)[] = [];
   before.topicItems.forEach((old, t) => {
     const ranks: number[] = [];
     for (const j of removed) for (let r = old.indexOf(j); r >= 0; r = old.indexOf(j, r + 1)) ranks.push(r);
@@ -980,19 +975,13 @@ function planRemovals(removed: readonly number[], before: PatchIndex, index: Pat
     const was = before.homeRanks[t]!;
     const home = was - ranks.filter((r) => r < was).length;
     if (was >= 0 && !gone.has(old[was]!)) index.homeRanks[t] = home;
-    checks.push((itemAt) => {
-      // A topic's name is written as its newest story writes it.
-      if (ranks[0] === 0 && !namesOf(itemAt(list[0]!), topic.kind).includes(topic.name)) decline(`${files[old[0]!]} was removed, and its topic would be renamed`);
-      if (was < 0 || !gone.has(old[was]!)) return;
-      // The story that was the home is gone: the next one with a home page, among the stories its feed shows; none
-      // when none of the topic's stories has one (a source's page then links none).
-      const found = homeFrom(list, home, config.limit, itemAt);
-      if (!found || (topic.kind === 'source' && found.url !== before.homes[t])) decline(`${files[old[was]!]} was removed, and would change the home page a topic's page links`);
-      index.homes[t] = found.url;
-      index.homeRanks[t] = found.rank;
-    });
+    // A topic's name is written as its newest story writes it.
+    if (ranks[0] === 0) keepsTopicName(topic, list, itemAt, () => decline(`${files[old[0]!]} was removed, and its topic would be renamed`));
+    // The story that was the home gone, the next one with a home page, among the stories its feed shows; none when none
+    // of the topic's stories has one (a source's page then links none).
+    if (was >= 0 && gone.has(old[was]!)) takeNextHome(index, t, list, home, config.limit, itemAt, () => decline(`${files[old[was]!]} was removed, and would change the home page a topic's page links`));
   });
-  return { touched: [...short.keys()], splices, pages, pageTopics, entries, paths, check: (itemAt) => checks.forEach((c) => c(itemAt)) };
+  return { touched: [...short.keys()], splices, pages, pageTopics, entries, paths };
 }
 
 /** What publishing added seeds changes, found from the index (which it brings up to date). */
@@ -1046,7 +1035,7 @@ function planAdditions(
     const meta = seedMeta(p, now);
     if (!meta.ok || p.fields.draft?.value === true) decline(`${seed.file} is new and rejected, or a draft`);
     if (meta.explicitId !== undefined) decline(`${seed.file} is new and names its own id`);
-    if (logHas(bytes, 'hash', p.hash)) decline(`${seed.file} has the bytes of an entry of the publish log (a seed renamed, restored or copied)`);
+    if (logHas(bytes, 'hash', p.hash)) decline(`${seed.file} has the bytes of an entry of the publish log (a seed restored or copied)`);
     return { at, seed, parsed: p, meta };
   });
   // The order in which `assignIdentities` gives new seeds their entries.
@@ -1129,16 +1118,16 @@ function planAdditions(
     }
     if (config.archive) {
       // The new entry goes on the last archive page, unless that one is full.
-      const pages = archivePages(config, index.entries);
-      let page = index.feeds.find((f) => f.group === 'archive' && f.page === pages);
+      const lastPage = archivePages(config, index.entries);
+      let page = index.feeds.find((f) => f.group === 'archive' && f.page === lastPage);
       if (!page) decline('the patch index is damaged');
       if (index.entries % config.archive.pageSize === 0) {
         // A new page after it (RFC 5005): the full one gains a link to it, and the main feed links to it instead.
-        const last = index.feeds.indexOf(page);
+        const full = index.feeds.indexOf(page);
         touched.add(page);
         if (main) touched.add(main);
-        page = indexedFeed(archivePrefix(pages + 1), 'archive', new Int32Array(0), FORMATS.map(() => undefined), undefined, pages + 1);
-        index.feeds = [...index.feeds.slice(0, last + 1), page, ...index.feeds.slice(last + 1)];
+        page = indexedFeed(archivePrefix(lastPage + 1), 'archive', new Int32Array(0), FORMATS.map(() => undefined), undefined, lastPage + 1);
+        index.feeds = [...index.feeds.slice(0, full + 1), page, ...index.feeds.slice(full + 1)];
         archivesStarted.push(page);
       }
       page.shown = inserted(page.shown, rank(page.shown));
@@ -1177,9 +1166,9 @@ function newTopics(items: readonly Item[], index: PatchIndex, config: SiteConfig
   return [...starting.values()];
 }
 
-/** The log's changes for `started` topics (their keys and slugs, their page and feeds among the outputs) and for new item pages (`pages`). */
-function startedInLog(bytes: Buffer, started: readonly IndexedTopic[], pages: readonly string[] = []): Splice[] {
-  const paths = [...pages, ...started.flatMap((t) => [t.path + 'index.html', ...FORMATS.map((f) => t.path + f.fileName)])];
+/** The log's changes for `started` topics (their keys and slugs, their page and feeds among the outputs) and for new outputs besides (`files`: item pages, archive pages' feeds). */
+function startedInLog(bytes: Buffer, started: readonly IndexedTopic[], files: readonly string[]): Splice[] {
+  const paths = [...files, ...started.flatMap((t) => [t.path + 'index.html', ...FORMATS.map((f) => t.path + f.fileName)])];
   return [
     ...(paths.length ? outputsAdded(bytes, paths) : []),
     ...(started.length ? topicsAdded(bytes, started.map((t) => ({ key: topicKey(t.kind, t.name), slug: t.slug }))) : []),
@@ -1191,7 +1180,9 @@ function startedInLog(bytes: Buffer, started: readonly IndexedTopic[], pages: re
  * stories yet, where a full run lists them (`topicsOf`: by kind, then by
  * key), each with its feed; their slugs as `topicsOf` gives them. Several
  * new topics of a kind whose slugs a full run might give in another order
- * (one taken already, or two alike) decline. Returns them as indexed.
+ * (one taken already, or two alike) decline, counting those this patch
+ * started `earlier` (an edit's, ahead of an addition's). Returns them as
+ * indexed.
  */
 function startTopics(index: PatchIndex, topics: readonly { kind: TopicKind; name: string }[], earlier: readonly IndexedTopic[] = []): IndexedTopic[] {
   const started: IndexedTopic[] = [];
@@ -1218,7 +1209,7 @@ function startTopics(index: PatchIndex, topics: readonly { kind: TopicKind; name
       index.homes = [...index.homes.slice(0, t), null, ...index.homes.slice(t)];
       index.homeRanks = Int32Array.from([...index.homeRanks.subarray(0, t), -1, ...index.homeRanks.subarray(t)]);
       index.topicPages = [...index.topicPages.slice(0, t), undefined, ...index.topicPages.slice(t)];
-      // The feeds are the copies `withRoomForAdded` made: changed in place, each stays the feed planning knows.
+      // The feeds are the index's copies (`planPatch`): changed in place, each stays the feed planning knows.
       for (const f of index.feeds) if (f.topic !== undefined && f.topic >= t) f.topic++;
       const first = index.feeds.findIndex((f) => f.topic !== undefined && f.topic > t);
       const feed = indexedFeed(topic.path, kind, new Int32Array(0), FORMATS.map(() => undefined), t);
@@ -1278,12 +1269,30 @@ function rankIn(list: Int32Array, time: number, id: string, published: Float64Ar
   return lo;
 }
 
+/** Declines (`renamed`) unless the story first in a topic's `list` writes the topic's name as the topic has it (`topicsOf`: as its newest story). */
+function keepsTopicName(topic: IndexedTopic, list: Int32Array, itemAt: (at: number) => Item, renamed: () => never): void {
+  if (!namesOf(itemAt(list[0]!), topic.kind).includes(topic.name)) renamed();
+}
+
+/**
+ * Gives topic `t` the home it has once its home story has left its list
+ * (now `list`, the stories before `from` without one): the next one
+ * (`homeFrom`). Declines (`relinked`) when that is not known, or would
+ * change the home page a source's page links.
+ */
+function takeNextHome(index: PatchIndex, t: number, list: Int32Array, from: number, limit: number, itemAt: (at: number) => Item, relinked: () => never): void {
+  const found = homeFrom(list, from, limit, itemAt);
+  if (!found || (index.topics[t]!.kind === 'source' && found.url !== index.homes[t])) relinked();
+  index.homes[t] = found.url;
+  index.homeRanks[t] = found.rank;
+}
+
 /**
  * A topic's home (`makePatchIndex`: its first story with a source's home
- * page) among the stories of `list` from rank `from` on, when the one
- * before it was not: looked for among the stories its feed shows (`limit`),
- * whose seeds a patch reads anyway; none when the list has no more;
- * undefined when a story past those might be it.
+ * page) among the stories of `list` from rank `from` on, the stories
+ * before `from` having none: looked for among the stories its feed shows
+ * (`limit`), whose seeds a patch reads anyway; none when the list has no
+ * more; undefined when a story past those might be it.
  */
 function homeFrom(list: Int32Array, from: number, limit: number, itemAt: (at: number) => Item): { rank: number; url: string | null } | undefined {
   for (let r = from; r < Math.min(list.length, limit); r++) {
@@ -1595,7 +1604,7 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     repairs,
     diagnostics: input.stamp.errors,
     // Checked under the lock (`stampMovedBesidesSeeds`). The outputs rendered are in folders the last run left, whose
-    // mtimes have not moved since (a file deleted would have moved its folder's), or in new topics' (`plan.folders`).
+    // mtimes have not moved since (a file deleted would have moved its folder's), or in new topics' and archive pages' (`plan.folders`).
     kept: { code: input.stamp.code, outputDirs: [...plan.folders] },
   });
   // The caches only save time: one not written costs the next run a full build, never a wrong output.

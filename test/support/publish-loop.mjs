@@ -13,9 +13,9 @@
 // staging workers are killed too. Seeds are replaced by rename, so a kill never
 // leaves a half-written seed, and dated an hour back, as seeds a cron run
 // finds have settled: so runs stamp what they built, and a run whose only
-// changes are edits, an addition besides them, or a removal, is a patch
-// (src/patch.ts; one that adds and removes is a full run); the running story
-// changes its sharer (which moves it) every fifth run only. After each run it sends
+// changes are seeds edited, added and removed is a patch (src/patch.ts);
+// the running story changes its sharer (which moves it) every fifth run
+// only. After each run it sends
 // {type: 'run', exitCode, run, written, timings, leftovers}, where leftovers are
 // the temporary files still present beside the outputs and the log: a run
 // that completed must have removed those of the runs killed before it.
