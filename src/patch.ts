@@ -77,7 +77,8 @@ import { isSeedName, type SeedFile } from './discover.js';
  * - A removed seed's entry is marked removed (`planRemovals`), its page
  *   deleted, its card taken out of its topics' pages, its place in the
  *   feeds that showed it taken by the next story, and the home page counts
- *   one story less.
+ *   one story less. A topic left without stories (by a removal or an
+ *   edit) is kept, empty, named by its key (`emptiedTopic`).
  * - A seed renamed (an added seed with the bytes of a removed one's entry,
  *   which no other entry has, and a name read the same way, as plain text
  *   or Markdown: `renamesOf`) keeps its entry, under its new name, and its
@@ -106,9 +107,8 @@ import { isSeedName, type SeedFile } from './discover.js';
  * (log-file.ts). Anything more declines the patch, and the run is a full
  * one: a seed restored or copied (an added seed with the bytes of a log
  * entry other than one removed seed's); an edit that gives an item another
- * id; a change
- * that empties or renames a topic (the story that names it now, or the
- * next one after it, written otherwise), relinks a
+ * id; a change that renames a topic (the story that names it now, or the
+ * next one after it, writing it otherwise), relinks a
  * source's page or changes which stories are the same (a title another
  * story has); a seed that gives an
  * error; a log or output folder changed since the stamp.
@@ -280,6 +280,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   const pageTopicSet = new Set<IndexedTopic>();
   /** Whether the home page shows what changed. */
   let home = false;
+  /** Whether a topic is named otherwise (one left empty): the OPML lists it. */
+  let renamedTopics = false;
   let removals: Removals | undefined;
   /** Topics the added or edited seeds start (`startTopics`). */
   const started: IndexedTopic[] = [];
@@ -302,6 +304,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     splices.push(...removals.splices);
     for (const [path, text] of removals.pages) pages.set(path, text);
     for (const t of removals.pageTopics) pageTopicSet.add(index.topics[t]!);
+    renamedTopics ||= removals.renamedTopics;
     home = true;
   }
   if (changed.length) {
@@ -323,6 +326,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
       wholeTopicPages(pages, config, index, wholePages, (at) => items.get(at)!);
       for (const r of relisted) for (const t of r.topics) pageTopicSet.add(index.topics[t]!);
       touched = [...new Set([...touched, ...relisted.flatMap((r) => r.feeds)])];
+      renamedTopics ||= relisted.some((r) => r.renamedTopics);
       home ||= relisted.some((r) => r.counts || r.main) || (main !== undefined && recarded.some((e) => main.shown.includes(e.change.at)));
     }
   }
@@ -404,8 +408,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     outputs.push(homePageOfCards(config, cards, counts, newest));
   }
   for (const [path, text] of pages) outputs.push({ path, kind: 'html', text });
-  // A new topic's feed is listed with the others.
-  if (started.length) {
+  // A new topic's feed is listed with the others, and a topic named otherwise under its new name.
+  if (started.length || renamedTopics) {
     const listed: PlannedFeed[] = [{ prefix: '', group: 'main', ctx: mainFeed(config, head, []) }, ...topicFeeds(config, head, index.topics.map((t) => ({ ...t, items: [] })))];
     outputs.push({ path: OPML_FILE, kind: 'xml', text: renderOpml(config, listed) });
   }
@@ -449,6 +453,8 @@ interface Relisted {
   counts: boolean;
   /** Whether the main feed's stories change (a new date: the home page shows them). */
   main: boolean;
+  /** Whether a topic it leaves empty is named otherwise now (`emptiedTopic`: the OPML lists it). */
+  renamedTopics: boolean;
 }
 
 /**
@@ -487,6 +493,7 @@ function recard(
   const moved = time !== index.published[at];
   const idAt = (k: number) => entryAt(k).id;
   const feeds: IndexedFeed[] = [];
+  let renamedTopics = false;
   let mainChanged = false;
   if (moved) {
     // A full run publishes the oldest of the stories that share a key (`dropDuplicateStories`).
@@ -617,7 +624,15 @@ function recard(
     // A topic it leaves, as a removed story does (`planRemovals`): one whose newest or home story it was is named or
     // linked as the next one has it.
     const list = index.topicItems[t]!;
-    if (list.length === 1) decline(`${seed.file} would leave a topic empty`);
+    const feed = topicFeedOf.get(t);
+    if (list.length === 1) {
+      renamedTopics ||= emptiedTopic(index, t, pages, config);
+      if (feed) {
+        feed.shown = new Int32Array(0);
+        feeds.push(feed);
+      }
+      continue;
+    }
     const next = withoutRank(list, r);
     if (r === 0) keepsTopicName(index.topics[t]!, next, itemAt, renamedTopic);
     const was = index.homeRanks[t]!;
@@ -625,7 +640,6 @@ function recard(
     else if (was > r) index.homeRanks[t] = was - 1;
     page(t, (text, path) => withCardRemoved(path, text, item.path));
     index.topicItems[t] = next;
-    const feed = topicFeedOf.get(t);
     if (feed && r < config.limit) {
       feed.shown = next.slice(0, config.limit);
       feeds.push(feed);
@@ -642,7 +656,7 @@ function recard(
   });
   placeSeed(index, at, placement, keys);
   const topics = [...new Set([...named.keys(), ...ranks.keys()])];
-  return { topics, feeds, counts: topics.length !== named.size || named.size !== ranks.size, main: mainChanged };
+  return { topics, feeds, counts: topics.length !== named.size || named.size !== ranks.size, main: mainChanged, renamedTopics };
 }
 
 /** A parsed seed as the item `identity` makes it, fingerprinted as a build's items are, with every warning and error it gives. */
@@ -887,6 +901,8 @@ interface Removals {
   /** The removed items' log entries, and their pages. */
   entries: LogEntry[];
   paths: string[];
+  /** Whether a topic left empty is named otherwise now (`emptiedTopic`: the OPML lists it). */
+  renamedTopics: boolean;
 }
 
 /**
@@ -959,6 +975,7 @@ function planRemovals(
   const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
   const pages = new Map<string, string>();
   const pageTopics: number[] = [];
+  let renamedTopics = false;
   before.topicItems.forEach((old, t) => {
     const ranks: number[] = [];
     for (const j of removed) for (let r = old.indexOf(j); r >= 0; r = old.indexOf(j, r + 1)) ranks.push(r);
@@ -966,11 +983,14 @@ function planRemovals(
     ranks.sort((a, b) => a - b);
     const topic = index.topics[t]!;
     const list = index.topicItems[t]!;
-    if (!list.length) decline(`${files[old[ranks[0]!]!]} was removed, the last story of a topic`);
     const feed = topicFeedOf.get(t);
     if (feed && shortBy(feed) > 0) feed.shown = list.slice(0, config.limit);
-    for (const r of ranks) changeTopicPage(pages, index, t, outDir, (text, path) => withCardRemoved(path, text, pathOf.get(old[r]!)!));
     pageTopics.push(t);
+    if (!list.length) {
+      renamedTopics ||= emptiedTopic(index, t, pages, config);
+      return;
+    }
+    for (const r of ranks) changeTopicPage(pages, index, t, outDir, (text, path) => withCardRemoved(path, text, pathOf.get(old[r]!)!));
     // Its home: the first story with a source's home page (`makePatchIndex`), in its place once the removed ones are out.
     const was = before.homeRanks[t]!;
     const home = was - ranks.filter((r) => r < was).length;
@@ -981,7 +1001,26 @@ function planRemovals(
     // of the topic's stories has one (a source's page then links none).
     if (was >= 0 && gone.has(old[was]!)) takeNextHome(index, t, list, home, config.limit, itemAt, () => decline(`${files[old[was]!]} was removed, and would change the home page a topic's page links`));
   });
-  return { touched: [...short.keys()], splices, pages, pageTopics, entries, paths };
+  return { touched: [...short.keys()], splices, pages, pageTopics, entries, paths, renamedTopics };
+}
+
+/**
+ * Topic `t` left without stories, as a full run keeps it (`topicsOf`: an
+ * empty feed under its slug): named by its key, without a home, its page
+ * made whole and empty (in `pages`). Returns whether its name changed (the
+ * OPML and the home page list it).
+ */
+function emptiedTopic(index: PatchIndex, t: number, pages: Map<string, string>, config: SiteConfig): boolean {
+  const topic = index.topics[t]!;
+  const name = topicKey(topic.kind, topic.name).slice(topic.kind.length + 1);
+  // A copy of the list and of the topic: the index as read keeps its own.
+  const emptied: IndexedTopic = { ...topic, name };
+  index.topics = index.topics.map((o, k) => (k === t ? emptied : o));
+  index.topicItems[t] = new Int32Array(0);
+  index.homes[t] = null;
+  index.homeRanks[t] = -1;
+  pages.set(topic.path + 'index.html', topicPageOutput(config, { ...emptied, items: [] }).text);
+  return name !== topic.name;
 }
 
 /** What publishing added seeds changes, found from the index (which it brings up to date). */

@@ -334,11 +334,14 @@ describe('patch runs', () => {
     expect(cards(s, 'categories/harbour-lights/index.html').map((c) => c.title)).toEqual([titleOf(30)]);
     expect(cards(s, 'sources/lantern-post/index.html').map((c) => c.title)).toEqual([titleOf(33)]);
     expect(readFileSync(join(s.out, 'feeds.opml'), 'utf8')).toContain('xmlUrl="https://seeds.example.org/sources/lantern-post/feed.xml"');
-    // Its only story leaving a topic: a full run keeps the topic, empty.
+    // Its only story leaving a topic: the topic is kept, empty, named by its key (as a full run keeps it), in the OPML too.
     s.edit(30, (t) => t.replace('Harbour Lights, ', ''));
     const emptied = await s.runBesideTwin();
-    expect(emptied.mine.run).toBe('full');
-    expect(emptied.mine.patchDeclined).toMatch(/leave a topic empty/);
+    expect(emptied.mine.run).toBe('patch');
+    expect(cards(s, 'categories/harbour-lights/index.html')).toEqual([]);
+    expect(atom(s, 'categories/harbour-lights/atom.xml').children.filter((c) => c.local === 'entry')).toEqual([]);
+    expect(readFileSync(join(s.out, 'feeds.opml'), 'utf8')).toContain('text="harbour lights - Test feed"');
+    expect(emptied.mine.written).toContain('feeds.opml');
     // A story joining that empty topic (named by its key, in lowercase): its page made whole again.
     s.edit(31, (t) => t.replace(/^Categories: /m, 'Categories: harbour lights, '));
     const refilled = await s.runBesideTwin();
@@ -717,12 +720,24 @@ describe('patch runs', () => {
     ['the newest story of a topic another story writes in another case', (s) => unlinkSync(join(s.seeds, seedName(COUNT - 1))), /its topic would be renamed/],
     ["the story whose source's home page a topic's page links", (s) => unlinkSync(join(s.seeds, seedName(COUNT - 2))), /home page a topic's page links/],
     ['a story another seed repeats', (s) => unlinkSync(join(s.seeds, seedName(30))), /dropped as its repeat/],
-    ['the only story of a topic', (s) => unlinkSync(join(s.seeds, seedName(COUNT))), /the last story of a topic/],
     ['a story dropped as a repeat', (s) => unlinkSync(join(s.seeds, 'zz-again.txt')), /had published no item/],
     [`more than 16 seeds`, (s) => {
       for (let n = 0; n <= 16; n++) unlinkSync(join(s.seeds, seedName(n)));
     }, /more than 16 seeds removed/],
   ];
+  it('patches the only story of a topic removed: the topic kept, empty, as a full run keeps it', async () => {
+    const s = removalSite();
+    await s.run();
+    expect(cards(s, 'categories/solitary/index.html').map((c) => c.title)).toEqual([titleOf(COUNT)]);
+    unlinkSync(join(s.seeds, seedName(COUNT)));
+    const { mine } = await s.runBesideTwin();
+    expect(mine.run).toBe('patch');
+    expect(cards(s, 'categories/solitary/index.html')).toEqual([]);
+    // The home page lists topics with stories only.
+    expect(readFileSync(join(s.out, 'index.html'), 'utf8')).not.toContain('>solitary</a>');
+    await s.expectFullRunWritesNothing();
+  });
+
   itMakesAFullRun('after removing', removals, removalSite);
 
   it('publishes an added seed by rendering only what shows it, with the bytes of a full run, then keeps going', async () => {
