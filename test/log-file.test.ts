@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, existsSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { JOURNAL_MAX_RECORDS, readLogFile, writeLogSplices, writeLogWhole, type Splice } from '../src/log-file.js';
@@ -191,7 +191,13 @@ describe('patch runs and the journal', () => {
       writeFileSync(path, readFileSync(path, 'utf8').replace(/\n\n([^\n]+:\n)$/, ' One more sentence.\n\n$1'));
       utimesSync(path, new Date((clock += 60_000)), new Date(clock));
     };
-    return { seeds, statePath, run, edit };
+    /** Seed `n` given a date that does not parse: rejected, which a patch leaves to a full run. */
+    const breakSeed = (n: number) => {
+      const path = join(seeds, seedName(n));
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/Date: \S+/, 'Date: someday'));
+      utimesSync(path, new Date((clock += 60_000)), new Date(clock));
+    };
+    return { seeds, statePath, run, edit, breakSeed };
   }
 
   it('append to the journal; the no-op check sees the journal change; a full run folds it into the log', async () => {
@@ -216,8 +222,8 @@ describe('patch runs and the journal', () => {
     expect(after.run).toBe('full');
     expect(after.written).toEqual([]);
 
-    // A seed removed declines the patch; the full run writes the log whole, with the journal's change, and removes the journal.
-    unlinkSync(join(s.seeds, seedName(3)));
+    // A seed broken declines the patch; the full run writes the log whole, with the journal's change, and removes the journal.
+    s.breakSeed(3);
     const full = await s.run();
     expect(full.run).toBe('full');
     expect(existsSync(journalPathFor(s.statePath))).toBe(false);
@@ -230,7 +236,7 @@ describe('patch runs and the journal', () => {
     s.edit(27);
     expect((await s.run()).run).toBe('patch');
     const journal = readFileSync(journalPathFor(s.statePath));
-    unlinkSync(join(s.seeds, seedName(4)));
+    s.breakSeed(4);
     expect((await s.run()).run).toBe('full');
     const log = readFileSync(s.statePath, 'utf8');
     writeFileSync(journalPathFor(s.statePath), Buffer.concat([journal, Buffer.from(`${foldLine(log)}\n`)]));
