@@ -347,7 +347,9 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   // (two put in at one place must go in sorted).
   const archiveFiles = archivesStarted.flatMap((f) => FORMATS.map((format) => f.prefix + format.fileName));
   splices.push(...startedInLog(bytes, started, [...changes.filter((c) => c.status === 'new').map((c) => c.item.path), ...archiveFiles]));
-  const pageTopics = [...pageTopicSet].map((t) => index.topics.indexOf(t));
+  // By their keys: a topic left empty is a new object with the same key (`emptiedTopic`).
+  const topicPlace = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i] as const));
+  const pageTopics = [...new Set([...pageTopicSet].map((t) => topicPlace.get(topicKey(t.kind, t.name)) ?? -1))];
   if (pageTopics.includes(-1)) decline('the patch index is damaged');
   // The items the rendered feeds show besides the changed ones (and the home page, the main feed's) are taken from
   // their texts in those files as the last run left them (`FEED_PIECES`); one not found there is made from its seed.
@@ -470,8 +472,9 @@ interface Relisted {
  * as an added story does; a topic it leaves loses them, as to a removed
  * story. Brings `index` up to date (dates, placement, duplicate keys,
  * topics' stories and homes, the feeds' stories) and says what changed;
- * declines another id, a change that would empty or rename a topic or
- * relink a source's page, or change which stories are the same. A topic no
+ * keeps a topic it leaves empty (`emptiedTopic`); declines another id, a
+ * change that would rename a topic or relink a source's page, or change
+ * which stories are the same. A topic no
  * story had is started before (`planPatch`, `startTopics`); its page is
  * made whole (`wholePages`).
  */
@@ -910,9 +913,10 @@ interface Removals {
  * removed, the item leaves the feeds and topic pages that showed it (a feed
  * of the newest items takes the next one in its place), its page is
  * deleted, and the home page counts one story less in each of its topics.
- * Declined when a full run would do more: a seed that published no item, a
- * topic left empty or renamed by its new newest story, a source's page
- * relinked, or a story dropped as the removed one's repeat.
+ * A topic left without stories is kept, empty (`emptiedTopic`). Declined
+ * when a full run would do more: a seed that published no item, a topic
+ * renamed by its new newest story, a source's page relinked, or a story
+ * dropped as the removed one's repeat.
  */
 function planRemovals(
   removed: readonly number[],
@@ -1008,7 +1012,7 @@ function planRemovals(
  * Topic `t` left without stories, as a full run keeps it (`topicsOf`: an
  * empty feed under its slug): named by its key, without a home, its page
  * made whole and empty (in `pages`). Returns whether its name changed (the
- * OPML and the home page list it).
+ * OPML lists it; the home page lists topics with stories only).
  */
 function emptiedTopic(index: PatchIndex, t: number, pages: Map<string, string>, config: SiteConfig): boolean {
   const topic = index.topics[t]!;

@@ -736,6 +736,17 @@ describe('patch runs', () => {
     // The home page lists topics with stories only.
     expect(readFileSync(join(s.out, 'index.html'), 'utf8')).not.toContain('>solitary</a>');
     await s.expectFullRunWritesNothing();
+    // A topic emptied by a removal and an edit in one run: its page changed by both.
+    const t = removalSite();
+    await t.run();
+    const talks = () => cards(t, 'categories/talks/index.html').map((x) => x.title);
+    expect(talks()).toHaveLength(3);
+    t.edit(COUNT - 1, (text) => text.replace(/^Categories: talks, /m, 'Categories: '));
+    t.edit(45, (text) => text.replace(/^Categories: Talks, /m, 'Categories: '));
+    unlinkSync(join(t.seeds, seedName(1)));
+    const emptied = await t.runBesideTwin();
+    expect(emptied.mine.run).toBe('patch');
+    expect(talks()).toEqual([]);
   });
 
   itMakesAFullRun('after removing', removals, removalSite);
