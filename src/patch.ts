@@ -276,8 +276,9 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   const splices: Splice[] = [...renamed.keys()].map((j) => ({ span: log.span(before.entry[j]!), text: log.text(before.entry[j]!) }));
   /** Topic pages with cards put in or changed, by path: edits first, then additions, each changing the text the one before left. */
   const pages = new Map<string, string>();
-  /** The topics whose pages change (as objects: a topic started by an addition moves the places of those after it). */
-  const pageTopicSet = new Set<IndexedTopic>();
+  /** The topics whose pages change, by their keys: a topic started by an addition moves the places of those after it. */
+  const pageTopicKeys = new Set<string>();
+  const pageTopic = (t: number) => pageTopicKeys.add(topicKey(index.topics[t]!.kind, index.topics[t]!.name));
   /** Whether the home page shows what changed. */
   let home = false;
   /** Whether a topic is named otherwise (one left empty): the OPML lists it. */
@@ -303,7 +304,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     touched = removals.touched;
     splices.push(...removals.splices);
     for (const [path, text] of removals.pages) pages.set(path, text);
-    for (const t of removals.pageTopics) pageTopicSet.add(index.topics[t]!);
+    removals.pageTopics.forEach(pageTopic);
     renamedTopics ||= removals.renamedTopics;
     home = true;
   }
@@ -324,7 +325,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
       const wholePages = new Set<number>();
       const relisted = recarded.map((e) => recard(e.change, e.recard!, index, config, input.outDir, pages, entryAt, itemAt, wholePages));
       wholeTopicPages(pages, config, index, wholePages, (at) => items.get(at)!);
-      for (const r of relisted) for (const t of r.topics) pageTopicSet.add(index.topics[t]!);
+      for (const r of relisted) r.topics.forEach(pageTopic);
       touched = [...new Set([...touched, ...relisted.flatMap((r) => r.feeds)])];
       renamedTopics ||= relisted.some((r) => r.renamedTopics);
       home ||= relisted.some((r) => r.counts || r.main) || (main !== undefined && recarded.some((e) => main.shown.includes(e.change.at)));
@@ -338,7 +339,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     changes = [...changes, ...additions.changes];
     touched = [...new Set([...touched, ...additions.touched])];
     splices.push(additions.entries);
-    for (const t of additions.pageTopics) pageTopicSet.add(index.topics[t]!);
+    additions.pageTopics.forEach(pageTopic);
     started.push(...additions.started);
     archivesStarted.push(...additions.archivesStarted);
     home = true;
@@ -347,9 +348,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   // (two put in at one place must go in sorted).
   const archiveFiles = archivesStarted.flatMap((f) => FORMATS.map((format) => f.prefix + format.fileName));
   splices.push(...startedInLog(bytes, started, [...changes.filter((c) => c.status === 'new').map((c) => c.item.path), ...archiveFiles]));
-  // By their keys: a topic left empty is a new object with the same key (`emptiedTopic`).
   const topicPlace = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i] as const));
-  const pageTopics = [...new Set([...pageTopicSet].map((t) => topicPlace.get(topicKey(t.kind, t.name)) ?? -1))];
+  const pageTopics = Array.from(pageTopicKeys, (key) => topicPlace.get(key) ?? -1);
   if (pageTopics.includes(-1)) decline('the patch index is damaged');
   // The items the rendered feeds show besides the changed ones (and the home page, the main feed's) are taken from
   // their texts in those files as the last run left them (`FEED_PIECES`); one not found there is made from its seed.
@@ -629,7 +629,7 @@ function recard(
     const list = index.topicItems[t]!;
     const feed = topicFeedOf.get(t);
     if (list.length === 1) {
-      renamedTopics ||= emptiedTopic(index, t, pages, config);
+      renamedTopics ||= emptiedTopic(index, t, pages, config, itemAt);
       if (feed) {
         feed.shown = new Int32Array(0);
         feeds.push(feed);
@@ -838,7 +838,7 @@ function withoutRemoved(index: PatchIndex, seeds: readonly SeedFile[], removed: 
 function renamesOf(added: readonly number[], removed: readonly number[], seeds: readonly SeedFile[], before: PatchIndex, bytes: Buffer, log: EntryLines): Map<number, number> {
   const renamed = new Map<number, number>();
   if (!added.length || !removed.length) return renamed;
-  const files = before.files.split('\u0000');
+  const files = filesOf(before);
   const hashes = new Map(removed.filter((j) => before.entry[j]! >= 0).map((j) => [entryOf(log, before, j, files[j]!).hash, j] as const));
   for (const i of added) {
     const hash = hashBytes(readFileSync(seeds[i]!.absolute));
@@ -885,9 +885,18 @@ function withRenamed(index: PatchIndex, before: PatchIndex, renamed: ReadonlyMap
   index.feeds.forEach((f, k) => (f.shown = relisted(before.feeds[k]!.shown, f.shown)));
 }
 
+const listedFiles = new WeakMap<PatchIndex, string[]>();
+
+/** The paths of the seeds `index` lists, by their places: split once per index (~100,000 paths), however many steps ask. */
+function filesOf(index: PatchIndex): string[] {
+  let files = listedFiles.get(index);
+  if (!files) listedFiles.set(index, (files = index.files.split('\u0000')));
+  return files;
+}
+
 /** `log` with the entries of renamed seeds under their new names, as `claimEntry` leaves them (the key in its place). */
 function withEntriesRenamed(log: EntryLines, before: PatchIndex, renamed: ReadonlyMap<number, number>, seeds: readonly SeedFile[]): EntryLines {
-  const files = before.files.split('\u0000');
+  const files = filesOf(before);
   const texts = new Map([...renamed].map(([j, i]) => [before.entry[j]!, JSON.stringify({ ...entryOf(log, before, j, files[j]!), file: seeds[i]!.file })] as const));
   return { ...log, text: (k) => texts.get(k) ?? log.text(k) };
 }
@@ -931,7 +940,7 @@ function planRemovals(
   itemAt: (at: number) => Item,
 ): Removals {
   const nowIso = now.toISOString();
-  const files = before.files.split('\u0000');
+  const files = filesOf(before);
   const entries: LogEntry[] = [];
   const splices: Splice[] = [];
   /** The removed seeds' pages, by their places in the index. */
@@ -991,7 +1000,7 @@ function planRemovals(
     if (feed && shortBy(feed) > 0) feed.shown = list.slice(0, config.limit);
     pageTopics.push(t);
     if (!list.length) {
-      renamedTopics ||= emptiedTopic(index, t, pages, config);
+      renamedTopics ||= emptiedTopic(index, t, pages, config, itemAt);
       return;
     }
     for (const r of ranks) changeTopicPage(pages, index, t, outDir, (text, path) => withCardRemoved(path, text, pathOf.get(old[r]!)!));
@@ -1014,7 +1023,7 @@ function planRemovals(
  * made whole and empty (in `pages`). Returns whether its name changed (the
  * OPML lists it; the home page lists topics with stories only).
  */
-function emptiedTopic(index: PatchIndex, t: number, pages: Map<string, string>, config: SiteConfig): boolean {
+function emptiedTopic(index: PatchIndex, t: number, pages: Map<string, string>, config: SiteConfig, itemAt: (at: number) => Item): boolean {
   const topic = index.topics[t]!;
   const name = topicKey(topic.kind, topic.name).slice(topic.kind.length + 1);
   // A copy of the list and of the topic: the index as read keeps its own.
@@ -1023,7 +1032,7 @@ function emptiedTopic(index: PatchIndex, t: number, pages: Map<string, string>, 
   index.topicItems[t] = new Int32Array(0);
   index.homes[t] = null;
   index.homeRanks[t] = -1;
-  pages.set(topic.path + 'index.html', topicPageOutput(config, { ...emptied, items: [] }).text);
+  wholeTopicPages(pages, config, index, [t], itemAt);
   return name !== topic.name;
 }
 
