@@ -8,7 +8,7 @@ import { seedRecord, type SeedRecord } from './cache.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
 import { BoundedCache } from './bounded.js';
 import { bodyJobOf, normalizeSeed, readsBodyAgain, seedMeta, type BodySource, type SeedMeta } from './normalize.js';
-import { assignIdentities, emptyLog, type LogEntry, type PublishLog } from './identity.js';
+import { assignIdentities, emptyLog, siteTag, type LogEntry, type PublishLog } from './identity.js';
 import { FORMATS, type OutputFormat, type Renderer } from './render/formats.js';
 import type { FeedContext } from './render/context.js';
 import { renderPages } from './render/pages.js';
@@ -86,8 +86,7 @@ export const BODIES_KEPT = 20_000;
 export function build(options: BuildOptions): BuildResult {
   const { config } = options;
   const now = buildClock(options.now);
-  const host = new URL(config.baseUrl).hostname;
-  const previous = options.log ?? emptyLog(`tag:${host},${now.toISOString().slice(0, 10)}:feed`, now);
+  const previous = options.log ?? emptyLog(siteTag(config.baseUrl, now.toISOString().slice(0, 10), 'feed'), now);
   const displayRoot = options.displayRoot ?? options.seedsDir;
   const diagnostics: Diagnostic[] = [];
   const repairs: Repair[] = [];
@@ -169,7 +168,7 @@ export function build(options: BuildOptions): BuildResult {
       ...(c.meta.date ? { date: c.meta.date } : {}),
     })),
     previous,
-    host,
+    config.baseUrl,
     now,
     new Set(found.seeds.map((s) => s.file)),
     (file) => joinDisplay(displayRoot, file),
@@ -198,6 +197,12 @@ export function build(options: BuildOptions): BuildResult {
   }
   sortNewestFirst(items);
   const { published, dropped } = dropDuplicateStories(items, displayRoot, diagnostics);
+  // A repeat is not published, so it is neither new nor updated in what the run reports.
+  if (dropped.length) {
+    const repeats = new Set(dropped);
+    changes.new = changes.new.filter((item) => !repeats.has(item));
+    changes.updated = changes.updated.filter((item) => !repeats.has(item));
+  }
 
   const log = identity.log;
   const { topics, known } = topicsOf(published, TOPIC_KINDS.filter((k) => config.topics[k]), previous.topics);

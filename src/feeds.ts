@@ -36,9 +36,9 @@ export function newestUpdate(items: readonly Item[]): Date | undefined {
   return newest;
 }
 
-/** `tag:host,date` of the main feed's id, the stem of every other feed id. */
+/** The main feed's id without its last word, `feed`: the stem of every other feed id (`tag:host,date:` and the site's folder, `siteTag`). */
 function tagStem(feedId: string): string {
-  return feedId.replace(/:feed$/, '');
+  return feedId.replace(/feed$/, '');
 }
 
 /** The main feed: the newest `limit` items. */
@@ -105,7 +105,7 @@ export function archivePage(config: SiteConfig, log: Pick<PublishLog, 'feedId' |
     page,
     ctx: {
       site: config,
-      id: `${tagStem(log.feedId)}:${prefix}feed`,
+      id: `${tagStem(log.feedId)}${prefix}feed`,
       title: `${config.title} (archive, page ${page})`,
       description: config.description,
       homeUrl: config.baseUrl,
@@ -133,7 +133,7 @@ export function topicFeeds(config: SiteConfig, log: Pick<PublishLog, 'feedId' | 
       topic,
       ctx: {
         site: config,
-        id: `${tagStem(log.feedId)}:${urlPath}feed`,
+        id: `${tagStem(log.feedId)}${urlPath}feed`,
         title: topicTitle(topic, config),
         description: topicDescription(topic, config),
         homeUrl: config.baseUrl + urlPath,

@@ -69,7 +69,7 @@ export interface IdentityResult {
  * Matches this run's seeds to the log and returns each seed's identity plus
  * the next log. Pure: `now` is the only clock, and it is recorded for what is
  * new, so a second run over the same seeds and log gives the same result.
- * `host` is the tag URI authority (the site's host name). `presentFiles` are
+ * `baseUrl` is the site's, under which new ids are minted (`siteTag`). `presentFiles` are
  * all seed files found, rejected ones included: a seed that is broken for a
  * while keeps its id and is not counted as removed. `display` turns a seed
  * path into the path shown in messages (diagnostics keep the seed path in
@@ -78,7 +78,7 @@ export interface IdentityResult {
 export function assignIdentities(
   seeds: readonly SeedIdentityInput[],
   previous: PublishLog,
-  host: string,
+  baseUrl: string,
   now: Date,
   presentFiles: ReadonlySet<string> = new Set(seeds.map((s) => s.file)),
   display: (file: string) => string = (file) => file,
@@ -100,14 +100,16 @@ export function assignIdentities(
     claimedBy.set(entry.id, seed);
     identities.set(seed.file, claimEntry(entry, seed, nowIso, isNew));
   };
-  const duplicateId = (seed: SeedIdentityInput, id: string) => {
-    const other = claimedBy.get(id)!;
-    diagnostics.push(error('duplicate-id', seed.file, seed.explicitIdLine ?? 1, `id "${id}" is already used by ${display(other.file)}; every seed needs its own id`));
+  const duplicateId = (seed: SeedIdentityInput, id: string, holder = claimedBy.get(id)!.file) => {
+    diagnostics.push(error('duplicate-id', seed.file, seed.explicitIdLine ?? 1, `id "${id}" is already used by ${display(holder)}; every seed needs its own id`));
   };
 
   // 1. Seeds that name their own id. When two name the same id, the one the
   // log already has under that id keeps it (a copy must not take it over);
-  // otherwise the first in path order.
+  // otherwise the first in path order. An id the log gives a story whose file
+  // is still there stays with that story, even when the story does not name
+  // it: a published id never moves to another story. A removed story's id
+  // may be named again: that brings the story back.
   const pending: SeedIdentityInput[] = [];
   const explicit: SeedIdentityInput[] = [];
   for (const seed of ordered) (seed.explicitId ? explicit : pending).push(seed);
@@ -120,6 +122,10 @@ export function assignIdentities(
       continue;
     }
     let entry = byId.get(seed.explicitId);
+    if (entry && !entry.removed && entry.file !== seed.file && presentFiles.has(entry.file)) {
+      duplicateId(seed, seed.explicitId, entry.file);
+      continue;
+    }
     const isNew = !entry;
     if (!entry) {
       entry = newEntry(seed, seed.explicitId, uniqueSlug(slugify(seed.title), takenSlugs), nowIso);
@@ -163,7 +169,7 @@ export function assignIdentities(
   for (const seed of fresh) {
     const slug = uniqueSlug(slugify(seed.title), takenSlugs);
     takenSlugs.add(slug);
-    let id = `tag:${host},${day}:articles/${encodeURIComponent(slug)}`;
+    let id = siteTag(baseUrl, day, `articles/${encodeURIComponent(slug)}`);
     while (byId.has(id)) id += '-';
     const entry = newEntry(seed, id, slug, nowIso);
     entries.push(entry);
@@ -182,6 +188,19 @@ export function assignIdentities(
   // Stable: entries first published in the same run keep the order they went in.
   entries.sort((a, b) => compareStrings(a.firstPublished, b.firstPublished));
   return { identities, log: { ...previous, entries }, removed, diagnostics };
+}
+
+/**
+ * A tag: URI (RFC 4151) for something the site at `baseUrl` publishes,
+ * minted on `day` (YYYY-MM-DD, UTC): the site's host is the authority and the
+ * site's folder leads the specific part, so that two sites under one host
+ * (`/news/` and `/sport/`) never mint the same id. `specific` is `feed` for
+ * the main feed, `articles/<slug>` for an item. Only new ids are minted this
+ * way: published ones are kept in the log as they were given.
+ */
+export function siteTag(baseUrl: string, day: string, specific: string): string {
+  const url = new URL(baseUrl);
+  return `tag:${url.hostname},${day}:${url.pathname.slice(1)}${specific}`;
 }
 
 /**

@@ -26,12 +26,16 @@ export interface SeedMeta {
   ok: boolean;
 }
 
+/** A character that shows: neither a space nor a format character (Unicode Cf, such as U+200B). */
+const VISIBLE = /[^\s\p{Cf}]/u;
+
 /** Checks the fields identity depends on: title, date and id. */
 export function seedMeta(seed: SeedHead, now: Date): SeedMeta {
   const diagnostics: Diagnostic[] = [];
   const meta: SeedMeta = { title: '', diagnostics, ok: seed.ok };
   const title = cleanField(seed.fields.title, seed.file, 'title', diagnostics);
-  if (!title) {
+  // Spaces and format characters alone (a zero-width space, a joiner) show as a blank title.
+  if (!title || !VISIBLE.test(title)) {
     // A seed already rejected (unreadable front matter, a title of the wrong type) has its cause reported.
     if (seed.ok) diagnostics.push(error('no-title', seed.file, seed.fields.title?.line ?? 0, seed.layout === 'md' ? 'no title: add "title: ..." to the front matter' : 'no headline: the first paragraph after the header block is the headline ("Source: Title")'));
     meta.ok = false;

@@ -6,7 +6,7 @@ import { compareStrings, hasErrors, sortDiagnostics, type Diagnostic } from './d
 import { RACY_WINDOW_MS, listedPaths, makeBuildStamp, stampMovedBesidesSeeds, stampPathFor, type BuildStamp, type SeedListing } from './fastpath.js';
 import { archivePage, archivePages, archivePrefix, formatLinks, linkArchives, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
-import { claimEntry, newEntry, type Identity, type LogEntry } from './identity.js';
+import { claimEntry, newEntry, siteTag, type Identity, type LogEntry } from './identity.js';
 import type { Item, SiteConfig } from './model.js';
 import { normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
 import { fileStamp } from './output-stats.js';
@@ -1097,7 +1097,6 @@ function planAdditions(
   const slugsThere = takenIn(bytes, log, 'slug');
   const idsThere = takenIn(bytes, log, 'id');
   const slugs = { has: (slug: string) => slugsHere.has(slug) || slugsThere.has(slug) };
-  const host = new URL(config.baseUrl).hostname;
   /** The ids of the seeds added, whose entries are not in the log's bytes yet. */
   const addedIds = new Map<number, string>();
   const idAt = (at: number) => addedIds.get(at) ?? entryOf(log, index, at, seeds[at]!.file).id;
@@ -1106,7 +1105,7 @@ function planAdditions(
   const made = parsed.map(({ at, seed, parsed: p, meta }) => {
     const slug = uniqueSlug(slugify(meta.title), slugs);
     slugsHere.add(slug);
-    let id = `tag:${host},${nowIso.slice(0, 10)}:articles/${encodeURIComponent(slug)}`;
+    let id = siteTag(config.baseUrl, nowIso.slice(0, 10), `articles/${encodeURIComponent(slug)}`);
     while (idsHere.has(id) || idsThere.has(id)) id += '-';
     idsHere.add(id);
     const entry = newEntry({ file: seed.file, hash: p.hash }, id, slug, nowIso);

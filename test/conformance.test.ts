@@ -49,6 +49,8 @@ interface ExpectedItem {
   shown: string[];
   /** Text that must appear nowhere in the feed file. */
   absent?: string[];
+  /** The seed's own language, when it names one other than the site's (`en`). */
+  language?: string;
 }
 
 /** A seed without a date is dated when first published: the build's clock, in whole seconds. */
@@ -83,6 +85,7 @@ const EXPECTED: ExpectedItem[] = [
     sharedBy: 'Aram Grigoryan',
     source: { name: 'Lori Evening Post', home: 'https://lori-post.example.net/', feed: 'https://lori-post.example.net/rss.xml' },
     original: 'https://lori-post.example.net/2023/05/14/children-library',
+    language: 'hy',
     published: '2023-05-14T08:00:00Z',
     shown: ['A children\'s library opened on Sunday', 'Originally published by Lori Evening Post', 'Shared by Aram Grigoryan'],
     absent: ['not from the seed'],
@@ -330,13 +333,14 @@ interface ReaderEntry {
   summary_text: string | null;
   content: { type: string | null; value: string | null }[];
   content_text: string | null;
+  language: string | null;
 }
 
 interface ReaderView {
   bozo: boolean;
   bozo_exception: string | null;
   version: string | null;
-  feed: { title: string | null; link: string | null; updated: string | null };
+  feed: { title: string | null; link: string | null; updated: string | null; language: string | null };
   entries: ReaderEntry[];
 }
 
@@ -387,7 +391,7 @@ describe('the Universal Feed Parser (feedparser)', () => {
       const matches = v.entries.filter((e) => e.title === expected.title);
       if (!isMainFeed(file) && !matches.length) continue;
       expect(matches, `${file.path}: one item titled ${JSON.stringify(expected.title)}`).toHaveLength(1);
-      checkEntry(file.format!, matches[0]!, expected);
+      checkEntry(file.format!, matches[0]!, expected, v.feed.language);
       for (const text of expected.absent ?? []) expect(raw, `${file.path} must not contain ${JSON.stringify(text)}`).not.toContain(text);
     }
   });
@@ -404,7 +408,7 @@ describe('the Universal Feed Parser (feedparser)', () => {
 });
 
 /** One entry as a reader parsed it, against what SEED-FORMAT.md says the item is. */
-function checkEntry(format: FeedFormat, entry: ReaderEntry, expected: ExpectedItem): void {
+function checkEntry(format: FeedFormat, entry: ReaderEntry, expected: ExpectedItem, feedLanguage: string | null): void {
   const label = `${format} ${expected.seed}`;
   expect(entry.title, label).toBe(expected.title);
   if (format !== 'json') expect(entry.title_type, `${label}: a plain-text title`).toBe('text/plain');
@@ -419,6 +423,9 @@ function checkEntry(format: FeedFormat, entry: ReaderEntry, expected: ExpectedIt
   expect(entry.authors.map((a) => a.name), label).toEqual(expected.author ? [expected.author] : []);
   expect(entry.contributors.map((c) => c.name), `${label}: the sharer`).toEqual([expected.sharedBy]);
   expect(entry.content.length, `${label}: content`).toBeGreaterThan(0);
+  // The feed is in the site's language; a story in another says so (RSS dc:language, Atom xml:lang, JSON Feed language).
+  expect(feedLanguage, `${label}: the feed's language`).toBe('en');
+  expect(entry.language ?? feedLanguage, `${label}: the story's language`).toBe(expected.language ?? 'en');
 
   const shown = entry.content_text ?? '';
   for (const text of expected.shown) expect(shown, `${label}: shown to the reader`).toContain(text);

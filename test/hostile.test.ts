@@ -317,6 +317,7 @@ describe('7. sizes', () => {
       'seeds/blank.txt:0 error empty-seed',
       'seeds/empty.txt:0 error empty-seed',
       'seeds/huge.txt:0 error seed-too-large',
+      'seeds/invisible-title.md:2 error no-title',
       'seeds/long-title.txt:1 error title-too-long',
       'seeds/longish-title.txt:1 warning title-long',
       'seeds/no-title.md:0 error no-title',
@@ -382,6 +383,9 @@ describe('9. duplicates', () => {
     expect(message(result, 'seeds/story-again.txt', 'duplicate-story')).toContain('seeds/story-first.txt');
     expect(message(result, 'seeds/link-again.md', 'duplicate-story')).toContain('seeds/link-first.md');
     expectPublished(result, ['Harvest Festival Draws a Crowd', 'Road Signs Go Up in Two Languages', 'Well Water Tested Safe']);
+    // What the run reports as new is what it published: a repeat is not counted.
+    expect(result.dropped.map((i) => i.file).sort()).toEqual(['link-again.md', 'story-again.txt']);
+    expect(result.changes.new.map((i) => i.id).sort()).toEqual(result.items.map((i) => i.id).sort());
   });
 });
 

@@ -9,6 +9,7 @@ import { tempDir, testConfig, writeTree } from './helpers.js';
 import { child, children, parseXml, type XmlElement } from './xml.js';
 
 const HOST = 'seeds.example.org';
+const BASE = `https://${HOST}/`;
 const DAY1 = new Date('2026-11-28T12:00:00Z');
 const DAY2 = new Date('2026-12-03T08:30:00Z');
 const DAY3 = new Date('2026-12-10T17:45:00Z');
@@ -23,7 +24,7 @@ function freshLog(now = DAY1): PublishLog {
 }
 
 function run(seeds: SeedIdentityInput[], log: PublishLog, now: Date, present?: string[]) {
-  return assignIdentities(seeds, log, HOST, now, present ? new Set(present) : undefined);
+  return assignIdentities(seeds, log, BASE, now, present ? new Set(present) : undefined);
 }
 
 function permutations<T>(list: T[]): T[][] {
@@ -221,7 +222,7 @@ describe('assignIdentities: explicit ids', () => {
 
   it('names the other file as the caller shows it', () => {
     const seeds = [seed('a.txt', 'One', 'a', { explicitId: EXPLICIT }), seed('b.txt', 'Two', 'b', { explicitId: EXPLICIT })];
-    const result = assignIdentities(seeds, freshLog(), HOST, DAY1, undefined, (file) => `seeds/${file}`);
+    const result = assignIdentities(seeds, freshLog(), BASE, DAY1, undefined, (file) => `seeds/${file}`);
     expect(result.diagnostics.map((d) => [d.file, d.message])).toEqual([['b.txt', `id "${EXPLICIT}" is already used by seeds/a.txt; every seed needs its own id`]]);
   });
 
@@ -233,6 +234,46 @@ describe('assignIdentities: explicit ids', () => {
       expect(result.diagnostics.map((d) => [d.file, d.rule])).toEqual([['a-copy.txt', 'duplicate-id']]);
       expect(result.diagnostics[0]!.message).toContain('m.txt');
     }
+  });
+});
+
+describe('assignIdentities: an id named by a seed that did not have it', () => {
+  const EXPLICIT = 'tag:example.org,2023-03-02:my-story';
+
+  it('a published story keeps its id and slug when a new seed names that id; the new seed is rejected naming the holder', () => {
+    const first = run([seed('a.txt', 'Story A')], freshLog(), DAY1);
+    const held = first.identities.get('a.txt')!;
+    const second = assignIdentities([seed('a.txt', 'Story A'), seed('b.txt', 'Story B', 'b', { explicitId: held.id, explicitIdLine: 2 })], first.log, BASE, DAY2, undefined, (file) => `seeds/${file}`);
+    expect(second.identities.get('a.txt')).toMatchObject({ id: held.id, slug: held.slug, status: 'unchanged' });
+    expect(second.identities.has('b.txt')).toBe(false);
+    expect(second.removed).toEqual([]);
+    expect(second.diagnostics.map((d) => [d.file, d.line, d.severity, d.rule, d.message])).toEqual([
+      ['b.txt', 2, 'error', 'duplicate-id', `id "${held.id}" is already used by seeds/a.txt; every seed needs its own id`],
+    ]);
+    expect(second.log.entries.map((e) => [e.id, e.file])).toEqual([[held.id, 'a.txt']]);
+  });
+
+  it('a story broken for a while keeps its id from a seed that names it', () => {
+    const first = run([seed('a.txt', 'Story A')], freshLog(), DAY1);
+    const held = first.identities.get('a.txt')!;
+    const second = run([seed('b.txt', 'Story B', 'b', { explicitId: held.id })], first.log, DAY2, ['a.txt', 'b.txt']);
+    expect(second.identities.has('b.txt')).toBe(false);
+    expect(second.diagnostics.map((d) => [d.file, d.rule])).toEqual([['b.txt', 'duplicate-id']]);
+    const fixed = run([seed('a.txt', 'Story A', 'mended'), seed('b.txt', 'Story B', 'b', { explicitId: held.id })], second.log, DAY3);
+    expect(fixed.identities.get('a.txt')).toMatchObject({ id: held.id, slug: held.slug, status: 'updated' });
+  });
+
+  it('a seed renamed while naming its id keeps it, as does a removed story named again', () => {
+    const first = run([seed('a.txt', 'Story A', 'a', { explicitId: EXPLICIT }), seed('c.txt', 'Story C')], freshLog(), DAY1);
+    const renamed = run([seed('b.txt', 'Story A', 'a, renamed', { explicitId: EXPLICIT }), seed('c.txt', 'Story C')], first.log, DAY2);
+    expect(renamed.identities.get('b.txt')).toMatchObject({ id: EXPLICIT, status: 'updated' });
+    expect(renamed.diagnostics).toEqual([]);
+    const cId = first.identities.get('c.txt')!.id;
+    const gone = run([seed('b.txt', 'Story A', 'a, renamed', { explicitId: EXPLICIT })], renamed.log, DAY2);
+    expect(gone.removed.map((e) => e.id)).toEqual([cId]);
+    const back = run([seed('b.txt', 'Story A', 'a, renamed', { explicitId: EXPLICIT }), seed('d.txt', 'Story C again', 'c again', { explicitId: cId })], gone.log, DAY3);
+    expect(back.identities.get('d.txt')).toMatchObject({ id: cId, status: 'new' });
+    expect(back.diagnostics).toEqual([]);
   });
 });
 
@@ -387,6 +428,48 @@ describe('build(): identity on disk', () => {
     writeFileSync(join(seeds, 'a.txt'), plainSeed('Talks Resume'));
     const third = build({ seedsDir: seeds, config: config(), log: second.log, now: DAY3 });
     expect(readFeeds(third).get('Talks Resume')).toEqual(before);
+  });
+
+  it('a new seed naming a published story\'s id is rejected; the story keeps its id, link and date in every feed', () => {
+    const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume') });
+    const first = build({ seedsDir: seeds, config: config(), now: DAY1 });
+    const before = readFeeds(first).get('Talks Resume')!;
+    const link = child(entryOf(first, 'Talks Resume'), 'link')!.attributes.href;
+    writeFileSync(join(seeds, 'b.txt'), plainSeed('Border Reopens', 'Another story.', `Date: 2023-04-02\nId: ${before.id}\n\n`));
+    const second = build({ seedsDir: seeds, config: config(), log: first.log, now: DAY2 });
+    expect(second.rejected).toEqual(['b.txt']);
+    const errors = second.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.rule, d.file, d.line])).toEqual([['duplicate-id', `${seeds}/b.txt`, 2]]);
+    expect(errors[0]!.message).toMatch(/already used by \S*a\.txt/);
+    expect([...readFeeds(second)]).toEqual([['Talks Resume', before]]);
+    expect(child(entryOf(second, 'Talks Resume'), 'link')!.attributes.href).toBe(link);
+    expect(second.changes.new).toEqual([]);
+    expect(second.changes.removed).toEqual([]);
+  });
+
+  it('feed and item ids carry the site\'s folder, so two sites under one host never share one; a log\'s feed id keeps its form', () => {
+    const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume', 'Body.', 'Categories: Peace\n\n') });
+    const idsOf = (result: ReturnType<typeof build>) => {
+      const id = (path: string) => child(parseXml(result.outputs.find((o) => o.path === path)!.text), 'id')!.text;
+      return { main: id('atom.xml'), topic: id('categories/peace/atom.xml'), item: child(entryOf(result, 'Talks Resume'), 'id')!.text };
+    };
+    const atRoot = idsOf(build({ seedsDir: seeds, config: config(), now: DAY1 }));
+    expect(atRoot).toEqual({
+      main: 'tag:seeds.example.org,2026-11-28:feed',
+      topic: 'tag:seeds.example.org,2026-11-28:categories/peace/feed',
+      item: 'tag:seeds.example.org,2026-11-28:articles/talks-resume',
+    });
+    const news = testConfig({ baseUrl: 'https://seeds.example.org/news/' });
+    const inFolder = build({ seedsDir: seeds, config: news, now: DAY1 });
+    expect(idsOf(inFolder)).toEqual({
+      main: 'tag:seeds.example.org,2026-11-28:news/feed',
+      topic: 'tag:seeds.example.org,2026-11-28:news/categories/peace/feed',
+      item: 'tag:seeds.example.org,2026-11-28:news/articles/talks-resume',
+    });
+    for (const id of Object.values(idsOf(inFolder))) expect(isTagUri(id), id).toBe(true);
+    // A site whose log began with a feed id of the other form keeps every id it gives: nothing published moves.
+    const older = { ...inFolder.log, feedId: 'tag:seeds.example.org,2026-11-28:feed', entries: inFolder.log.entries.map((e) => ({ ...e, id: atRoot.item })) };
+    expect(idsOf(build({ seedsDir: seeds, config: news, log: older, now: DAY2 }))).toEqual(atRoot);
   });
 
   it('a seed rejected for a run keeps its id and date when fixed', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repairEncodedWords, repairMojibake, repairQuotedPrintable } from '../src/parse/mail.js';
+import { repairC1Controls, repairEncodedWords, repairMojibake, repairQuotedPrintable } from '../src/parse/mail.js';
 import { decodeWindows1252 } from '../src/parse/windows-1252.js';
 import { decodeSeed } from '../src/text.js';
 import { parseSeed } from '../src/parse/index.js';
@@ -167,6 +167,52 @@ describe('Windows-1252 decoding', () => {
     expect(decoded.text).toBe('Meridian Post: Choir Tours\n\n“We sang.”\n');
     expect(decoded.diagnostics).toHaveLength(1);
     expect(decoded.diagnostics[0]).toMatchObject({ file: FILE, line: 3, severity: 'warning', rule: 'encoding-windows-1252' });
+  });
+});
+
+describe('C1 controls: Windows-1252 read as Latin-1', () => {
+  it('become the Windows-1252 characters they were; undefined bytes and DEL are removed; each run is warned with its column', () => {
+    const r = repairC1Controls('Talks \u0093constructive\u0094 \u0096 at last\u0085 \u0081\u007F!', FILE, 4);
+    expect(r.text).toBe('Talks “constructive” – at last… !');
+    expect(r.repairs.map((x) => [x.rule, x.line, x.from, x.to])).toEqual([
+      ['mail-c1-control', 4, '\u0093', '“'],
+      ['mail-c1-control', 4, '\u0094', '”'],
+      ['mail-c1-control', 4, '\u0096', '–'],
+      ['mail-c1-control', 4, '\u0085', '…'],
+      ['mail-c1-control', 4, '\u0081\u007F', ''],
+    ]);
+    expect(r.diagnostics.map((d) => [d.rule, d.line, d.column])).toEqual([
+      ['mail-c1-control', 4, 7],
+      ['mail-c1-control', 4, 20],
+      ['mail-c1-control', 4, 22],
+      ['mail-c1-control', 4, 31],
+      ['mail-c1-control', 4, 33],
+    ]);
+    expect(r.diagnostics[0]!.message).toContain('U+0093');
+  });
+
+  it('leave other text alone, Latin-1 letters included', () => {
+    const text = 'Café, naïve, Ærø and “quotes” stay';
+    expect(repairC1Controls(text, FILE, 1)).toEqual({ text, diagnostics: [], repairs: [] });
+  });
+
+  it('are repaired in a seed\'s headline, dek, body and front matter, so no output carries them', () => {
+    const plain = parseSeed(Buffer.from('Date: 2023-04-07\n\nMeridian Post: Minister calls talks \u0093constructive\u0094\n\nA dek \u0096 short\n\nThe body\u0085\n'), FILE, 'txt');
+    expect(plain.ok).toBe(true);
+    expect(JSON.stringify([plain.fields, plain.body])).not.toMatch(/[\u007F-\u009F]/);
+    expect(plain.fields.title?.value).toBe('Minister calls talks “constructive”');
+    expect(plain.repairs.map((r) => [r.rule, r.line])).toEqual([
+      ['mail-c1-control', 3],
+      ['mail-c1-control', 3],
+      ['mail-c1-control', 5],
+      ['mail-c1-control', 7],
+    ]);
+    const front = parseSeed(Buffer.from('---\ntitle: "A \u0093quoted\u0094 title"\n---\nBody.\n'), FILE, 'md');
+    expect(front.fields.title).toEqual({ value: 'A “quoted” title', line: 2 });
+    expect(front.repairs.map((r) => [r.rule, r.line])).toEqual([
+      ['mail-c1-control', 2],
+      ['mail-c1-control', 2],
+    ]);
   });
 });
 

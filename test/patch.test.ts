@@ -695,7 +695,8 @@ describe('patch runs', () => {
       s.edit(13, own);
       const rejected = await s.run();
       expect(rejected.diagnostics.map((d) => d.rule)).toContain('duplicate-id');
-      // Seed 12 lets go of the id: the full run gives it to seed 13.
+      // Seed 12 stops naming the id: its story keeps it, as published ids never move, and seed 13 is still rejected.
+      // Seed 12 removed, or renamed past seed 13: the full run gives the id to seed 13.
       if (change === 'edit') s.edit(12, (t) => t.replace(/^Id: .*\n/, ''));
       else if (change === 'remove') unlinkSync(join(s.seeds, seedName(12)));
       else {
@@ -708,11 +709,11 @@ describe('patch runs', () => {
       expect(mine.run).toBe('full');
       expect(mine.patchDeclined).toMatch(/names an id another seed has/);
       // Renamed, seed 12 is the one rejected now.
-      expect(twin.rejected).toEqual(change === 'rename' ? ['zz-twelve.txt'] : []);
-      // Its story is published under that id, at the page of its entry.
+      expect(twin.rejected).toEqual(change === 'rename' ? ['zz-twelve.txt'] : change === 'edit' ? [seedName(13)] : []);
+      // The story that has the id is published under it, at the page of its entry.
       const entries = readdirSync(join(s.out, 'archive')).flatMap((n) => atom(s, `archive/${n}/atom.xml`).children.filter((c) => c.local === 'entry'));
       const entry = entries.find((c) => c.children.some((e) => e.local === 'id' && e.text === 'tag:seeds.example.org,2024-01-01:own-id'))!;
-      expect(entry.children.find((c) => c.local === 'title')!.text).toBe(titleOf(13));
+      expect(entry.children.find((c) => c.local === 'title')!.text).toBe(titleOf(change === 'edit' ? 12 : 13));
     }
   });
 

@@ -80,12 +80,14 @@ def read_xml(path):
             "summary_text": shown_text(e.get("summary_detail")),
             "content": content,
             "content_text": text_of(content[0]["value"]) if content else None,
+            # RSS: the item's dc:language; Atom: the xml:lang its title is in (its own, or the feed's).
+            "language": e.get("language") or (e.get("title_detail") or {}).get("language"),
         })
     return {
         "bozo": bool(d.bozo),
         "bozo_exception": str(d.get("bozo_exception")) if d.bozo else None,
         "version": d.get("version"),
-        "feed": {"title": d.feed.get("title"), "link": d.feed.get("link"), "updated": iso(d.feed.get("updated_parsed"))},
+        "feed": {"title": d.feed.get("title"), "link": d.feed.get("link"), "updated": iso(d.feed.get("updated_parsed")), "language": d.feed.get("language")},
         "entries": entries,
     }
 
@@ -131,12 +133,13 @@ def read_json(path):
             "summary_text": item.get("summary"),
             "content": [{"type": "text/html", "value": shown}],
             "content_text": text_of(shown),
+            "language": item.get("language"),
         })
     return {
         "bozo": False,
         "bozo_exception": None,
         "version": feed.get("version"),
-        "feed": {"title": feed.get("title"), "link": feed.get("home_page_url"), "updated": None},
+        "feed": {"title": feed.get("title"), "link": feed.get("home_page_url"), "updated": None, "language": feed.get("language")},
         "entries": entries,
     }
 

@@ -256,6 +256,17 @@ describe('the credit line, in every format', () => {
     const ctx = context([bareItem()]);
     expect(textOf(rssItems(parseXml(renderRss(ctx)))[0], 'content:encoded')).toBe('<p>Only a body.</p>\n');
   });
+
+  it('a headline alone (no dek, body, source or sharer) carries its title as its text in every format', () => {
+    const ctx = context([bareItem({ title: 'Fish & <Chips>', bodyHtml: '' })]);
+    const rssItem = rssItems(parseXml(renderRss(ctx)))[0];
+    const atomEntry = child(parseXml(renderAtom(ctx)), 'entry');
+    const text = '<p>Fish &amp; &lt;Chips&gt;</p>';
+    expect(textOf(rssItem, 'description')).toBe(text);
+    expect(textOf(rssItem, 'content:encoded')).toBe(text);
+    expect(textOf(atomEntry, 'content')).toBe(text);
+    expect(JSON.parse(renderJson(ctx)).items[0].content_html).toBe(text);
+  });
 });
 
 describe('no clock in the output', () => {

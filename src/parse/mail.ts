@@ -1,6 +1,6 @@
 import { warning, type Diagnostic } from '../diagnostics.js';
 import type { Repair } from '../text.js';
-import { decodeWindows1252, windows1252Byte, WINDOWS_1252_HIGH } from './windows-1252.js';
+import { decodeWindows1252, windows1252Byte, WINDOWS_1252_HIGH, WINDOWS_1252_UNDEFINED } from './windows-1252.js';
 
 /**
  * Known mail artifacts in reposted seeds (issue class 10): quoted-printable
@@ -23,7 +23,7 @@ export interface RepairedText {
   repairs: Repair[];
 }
 
-/** Body lines (already LF-split and right-trimmed): encoded words, then quoted-printable, then mojibake. */
+/** Body lines (already LF-split and right-trimmed): encoded words, then quoted-printable, then mojibake, then C1 controls. */
 export function repairMailArtifacts(lines: readonly string[], lineNumbers: readonly number[], file: string): RepairedLines {
   const diagnostics: Diagnostic[] = [];
   const repairs: Repair[] = [];
@@ -38,18 +38,22 @@ export function repairMailArtifacts(lines: readonly string[], lineNumbers: reado
   append(repairs, qp.repairs);
   const out = qp.lines.map((line, i) => {
     const r = repairMojibake(line, file, qp.lineNumbers[i]!);
+    const c1 = repairC1Controls(r.text, file, qp.lineNumbers[i]!);
     append(diagnostics, r.diagnostics);
+    append(diagnostics, c1.diagnostics);
     append(repairs, r.repairs);
-    return r.text;
+    append(repairs, c1.repairs);
+    return c1.text;
   });
   return { lines: out, lineNumbers: qp.lineNumbers, diagnostics, repairs };
 }
 
-/** One value (a front-matter field): encoded words and mojibake. Quoted-printable is a body transfer encoding, not looked for here. */
+/** One value (a front-matter field): encoded words, mojibake and C1 controls. Quoted-printable is a body transfer encoding, not looked for here. */
 export function repairMailText(text: string, file: string, line: number): RepairedText {
   const words = repairEncodedWords(text, file, line);
   const moji = repairMojibake(words.text, file, line);
-  return { text: moji.text, diagnostics: [...words.diagnostics, ...moji.diagnostics], repairs: [...words.repairs, ...moji.repairs] };
+  const c1 = repairC1Controls(moji.text, file, line);
+  return { text: c1.text, diagnostics: [...words.diagnostics, ...moji.diagnostics, ...c1.diagnostics], repairs: [...words.repairs, ...moji.repairs, ...c1.repairs] };
 }
 
 // ---------------------------------------------------------------------------
@@ -393,6 +397,39 @@ export function repairMojibake(text: string, file: string, line: number): Repair
     diagnostics.push(warning('mail-mojibake', file, line, `${quote(current.slice(m.index, m.index + 4))} is what is left of UTF-8 read as Windows-1252, with bytes lost; not repaired. Replace it with the character meant (often ’ “ ” – —)`, m.index + 1));
   }
   return { text: current, diagnostics, repairs };
+}
+
+// ---------------------------------------------------------------------------
+// C1 controls: Windows-1252 text read as Latin-1
+
+const C1_RUN = /[\x7F-\x9F]+/g;
+
+/**
+ * U+0080 to U+009F are C1 control characters, which no one types and XML
+ * 1.0 (2.2) asks documents to avoid, and U+007F is DEL. In a seed they are
+ * Windows-1252 bytes that a mail program decoded as Latin-1: 0x93 and 0x94
+ * were curly quotes, 0x96 a dash, 0x85 an ellipsis. Each becomes the
+ * Windows-1252 character; the five bytes Windows-1252 leaves undefined, and
+ * DEL, are removed.
+ */
+export function repairC1Controls(text: string, file: string, line: number): RepairedText {
+  const diagnostics: Diagnostic[] = [];
+  const repairs: Repair[] = [];
+  C1_RUN.lastIndex = 0;
+  if (!C1_RUN.test(text)) return { text, diagnostics, repairs };
+  const repaired = text.replace(C1_RUN, (run: string, at: number) => {
+    const to = Array.from(run, (ch) => {
+      const code = ch.charCodeAt(0);
+      return code === 0x7f || WINDOWS_1252_UNDEFINED.has(code) ? '' : String.fromCharCode(WINDOWS_1252_HIGH[code - 0x80]!);
+    }).join('');
+    const codes = Array.from(run, (ch) => `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
+    repairs.push({ file, line, rule: 'mail-c1-control', from: run, to });
+    diagnostics.push(
+      warning('mail-c1-control', file, line, `control character(s) ${codes}: Windows-1252 read as Latin-1; ${to ? `repaired to ${quote(to)}` : 'removed'}. Save the text as UTF-8 to silence this`, at + 1),
+    );
+    return to;
+  });
+  return { text: repaired, diagnostics, repairs };
 }
 
 /** Appends without spreading: a seed can carry more diagnostics or repairs than a call's argument limit. */

@@ -1,11 +1,11 @@
 import { Feed } from 'feed';
-import { HISTORY_NAMESPACE, historyLinks, type FeedContext } from './context.js';
+import { HISTORY_NAMESPACE, historyLinks, ownLanguage, type FeedContext } from './context.js';
 import type { Item } from '../model.js';
 import { contentHtml } from './content.js';
 import { GENERATOR } from './rss.js';
-import { appendToAtomEntries, appendToAtomHead, armor, atomTextConstructs, element, textElement, unarmor } from './feed-gaps.js';
+import { appendToAtomEntries, appendToAtomHead, armor, atomLanguages, atomTextConstructs, element, textElement, unarmor } from './feed-gaps.js';
 
-/** Atom 1.0 (RFC 4287): plain-text titles, the sharer as contributor, `<source>` and `link rel="via"` for the original. */
+/** Atom 1.0 (RFC 4287): plain-text titles, the sharer as contributor, `<source>` and `link rel="via"` for the original, `xml:lang` for the feed and for a story in another language. */
 export function renderAtom(ctx: FeedContext): string {
   const publisher = ctx.site.publisher;
   const feed = new Feed({
@@ -35,7 +35,8 @@ export function renderAtom(ctx: FeedContext): string {
   }
   const head = historyLinks(ctx.history, 'atom').map((l) => element('link', { rel: l.rel, type: 'application/atom+xml', href: l.href }));
   if (ctx.history?.archive) head.push(element('fh:archive', { 'xmlns:fh': HISTORY_NAMESPACE }));
-  const xml = appendToAtomEntries(appendToAtomHead(atomTextConstructs(feed.atom1()), head), ctx.items.map(atomEntryExtras));
+  const entries = appendToAtomEntries(appendToAtomHead(atomTextConstructs(feed.atom1()), head), ctx.items.map(atomEntryExtras));
+  const xml = atomLanguages(entries, ctx.site.language, ctx.items.map((item) => ownLanguage(item, ctx.site)));
   return unarmor(xml) + '\n';
 }
 

@@ -26,8 +26,14 @@ export function creditHtml(item: Item): string {
   return parts.length ? `<p>${parts.join(' ')}</p>` : '';
 }
 
-/** The full HTML every format carries: the dek as a lead paragraph, the body, the credit line. */
+/**
+ * The full HTML every format carries: the dek as a lead paragraph, the body,
+ * the credit line. A story with none of them (a headline alone, no source, no
+ * sharer) carries its title, so that every item has text to show: an RSS
+ * `<description>`, Atom content, JSON Feed `content_html`.
+ */
 export function contentHtml(item: Item): string {
   const dek = item.summary ? `<p><strong>${escapeHtml(item.summary)}</strong></p>\n` : '';
-  return dek + item.bodyHtml + creditHtml(item);
+  const html = dek + item.bodyHtml + creditHtml(item);
+  return html || `<p>${escapeHtml(item.title)}</p>`;
 }

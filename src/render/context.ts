@@ -39,6 +39,15 @@ export interface FeedHistory {
   nextArchive?: FormatLinks;
 }
 
+/**
+ * The story's own language when it is not the site's (language tags compare
+ * ignoring case, BCP 47 2.1.1): what each format marks on the item, since the
+ * feed as a whole is in the site's language.
+ */
+export function ownLanguage(item: Item, site: SiteConfig): string | undefined {
+  return item.language && item.language.toLowerCase() !== site.language.toLowerCase() ? item.language : undefined;
+}
+
 export const HISTORY_NAMESPACE = 'http://purl.org/syndication/history/1.0';
 
 /** The `rel` links of the history, in one format. */

@@ -33,8 +33,8 @@
  * the config check reject it).
  */
 import { BoundedCache } from '../bounded.js';
-import type { Item, Person } from '../model.js';
-import { HISTORY_NAMESPACE, historyLinks, type FeedContext } from './context.js';
+import type { Item, Person, SiteConfig } from '../model.js';
+import { HISTORY_NAMESPACE, historyLinks, ownLanguage, type FeedContext } from './context.js';
 import { contentHtml } from './content.js';
 import { GENERATOR } from './rss.js';
 import { escapeHtml } from '../html.js';
@@ -115,18 +115,13 @@ function fragmentMemos(): BoundedCache<Item, unknown>[] {
   return [rssFragments, atomFragments, jsonFragments];
 }
 
-interface RssFragment {
-  xml: string;
-  /** Whether the item has `content:encoded`, which makes `feed` declare the dc and content namespaces. */
-  hasContent: boolean;
-}
-
-const rssFragments = new BoundedCache<Item, RssFragment>(FRAGMENTS_KEPT);
+/** Each item's XML up to its closing tag: what follows depends on the feed (`rssItemIn`). */
+const rssFragments = new BoundedCache<Item, string>(FRAGMENTS_KEPT);
 /** An item's `content:encoded`, where it starts: in an item's text only there (its text is escaped or in CDATA, on one line). */
 const RSS_CONTENT = `${DEPTH3}<content:encoded>`;
 
 export function renderRssDirect(ctx: FeedContext): string {
-  return rssDocument(ctx, ctx.items.map((item) => rssItem(item).xml));
+  return rssDocument(ctx, ctx.items.map((item) => rssItemIn(ctx.site, item)));
 }
 
 /** An RSS document of `ctx` showing `items`, each as `rssItem` serializes it. */
@@ -161,9 +156,15 @@ function rssDocument(ctx: FeedContext, items: readonly string[]): string {
   return `${XML_DECLARATION}\n${root}${DEPTH1}<channel>${channel}${DEPTH1}</channel>\n</rss>\n`;
 }
 
-function rssItem(item: Item): RssFragment {
+/** An item as it stands in a feed of `site`: the `dc:language` of a story in another language depends on the site. */
+function rssItemIn(site: SiteConfig, item: Item): string {
+  const language = ownLanguage(item, site);
+  return rssItem(item) + (language ? `${DEPTH3}<dc:language>${escapeText(language)}</dc:language>` : '') + `${DEPTH2}</item>`;
+}
+
+function rssItem(item: Item): string {
   const cached = rssFragments.get(item);
-  if (cached) return cached;
+  if (cached !== undefined) return cached;
   const content = contentHtml(item);
   const description = item.summary ? escapeHtml(item.summary) : content;
   const link = item.link ? xmlJsText(sanitizedUrl(item.link)) : undefined;
@@ -179,10 +180,8 @@ function rssItem(item: Item): RssFragment {
   for (const author of item.authors) xml += `${DEPTH3}<dc:creator>${escapeText(author.name)}</dc:creator>`;
   if (item.sharedBy) xml += `${DEPTH3}<dc:contributor>${escapeText(item.sharedBy.name)}</dc:contributor>`;
   if (item.source?.feedUrl) xml += `${DEPTH3}<source url="${escapeText(item.source.feedUrl)}">${escapeText(item.source.name)}</source>`;
-  xml += `${DEPTH2}</item>`;
-  const fragment = { xml, hasContent: content !== '' };
-  rssFragments.set(item, fragment);
-  return fragment;
+  rssFragments.set(item, xml);
+  return xml;
 }
 
 // ---- Atom 1.0 (atom.ts) ----
@@ -190,13 +189,13 @@ function rssItem(item: Item): RssFragment {
 const atomFragments = new BoundedCache<Item, string>(FRAGMENTS_KEPT);
 
 export function renderAtomDirect(ctx: FeedContext): string {
-  return atomDocument(ctx, ctx.items.map(atomEntry));
+  return atomDocument(ctx, ctx.items.map((item) => atomEntryIn(ctx.site, item)));
 }
 
 /** An Atom document of `ctx` showing `entries`, each as `atomEntry` serializes it. */
 function atomDocument(ctx: FeedContext, entries: readonly string[]): string {
   const publisher = ctx.site.publisher;
-  let xml = `${XML_DECLARATION}\n<feed xmlns="http://www.w3.org/2005/Atom">`;
+  let xml = `${XML_DECLARATION}\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeText(ctx.site.language)}">`;
   xml += DEPTH1 + leaf('id', xmlJsText(ctx.id));
   xml += DEPTH1 + leaf('title', escapeText(ctx.title));
   xml += `${DEPTH1}<updated>${ctx.updated.toISOString()}</updated>`;
@@ -222,12 +221,18 @@ function atomPerson(person: Person, indent: string): string {
   return xml;
 }
 
+/** An entry as it stands in a feed of `site`: the `xml:lang` of a story in another language depends on the site. */
+function atomEntryIn(site: SiteConfig, item: Item): string {
+  const language = ownLanguage(item, site);
+  return (language ? `${DEPTH1}<entry xml:lang="${escapeText(language)}">` : `${DEPTH1}<entry>`) + atomEntry(item);
+}
+
+/** An entry's children and closing tag. */
 function atomEntry(item: Item): string {
   const cached = atomFragments.get(item);
   if (cached !== undefined) return cached;
   const content = contentHtml(item);
-  let xml = `${DEPTH1}<entry>`;
-  xml += `${DEPTH2}<title type="text">${escapeText(item.title)}</title>`;
+  let xml = `${DEPTH2}<title type="text">${escapeText(item.title)}</title>`;
   xml += `${DEPTH2}<id>${xmlJsText(sanitizedUrl(item.id))}</id>`;
   xml += `${DEPTH2}<link href="${xmlJsAttribute(sanitizedUrl(item.link))}"/>`;
   xml += `${DEPTH2}<updated>${item.updated.toISOString()}</updated>`;
@@ -276,7 +281,8 @@ export function renderJsonDirect(ctx: FeedContext): string {
 
 /** An item as it stands in the `items` of a feed of `ctx`: the `language` key depends on the feed. */
 function jsonItemIn(ctx: FeedContext, item: Item): string {
-  const language = item.language !== ctx.site.language && item.language ? `,\n${ITEM_INDENT}  "language": ${JSON.stringify(item.language)}` : '';
+  const own = ownLanguage(item, ctx.site);
+  const language = own ? `,\n${ITEM_INDENT}  "language": ${JSON.stringify(own)}` : '';
   return jsonItem(item) + language + ITEM_CLOSE;
 }
 
@@ -378,15 +384,16 @@ function itemsBetween(text: string, from: number, open: string, skip: number, cl
 
 export const FEED_PIECES: Record<'rss' | 'atom' | 'json', FeedPieces> = {
   rss: {
-    item: (_ctx, item) => rssItem(item).xml,
+    item: (ctx, item) => rssItemIn(ctx.site, item),
     document: rssDocument,
     items: (text) => itemsBetween(text, 0, `${DEPTH2}<item>`, 0, `${DEPTH2}</item>`, `${DEPTH3}<guid isPermaLink="false">`, '</guid>'),
     key: escapeText,
   },
   atom: {
-    item: (_ctx, item) => atomEntry(item),
+    item: (ctx, item) => atomEntryIn(ctx.site, item),
     document: atomDocument,
-    items: (text) => itemsBetween(text, 0, `${DEPTH1}<entry>`, 0, `${DEPTH1}</entry>`, `${DEPTH2}<id>`, '</id>'),
+    // `<entry>`, or `<entry xml:lang="…">` for a story in another language.
+    items: (text) => itemsBetween(text, 0, `${DEPTH1}<entry`, 0, `${DEPTH1}</entry>`, `${DEPTH2}<id>`, '</id>'),
     key: (id) => xmlJsText(sanitizedUrl(id)),
   },
   json: {

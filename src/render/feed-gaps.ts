@@ -29,6 +29,12 @@
  * 6. RSS: `feed` declares `xmlns:dc` only when some item has content, and
  *    writes item titles as CDATA, which readers that guess take for HTML:
  *    `declareDublinCore` and `rssPlainTitles`.
+ * 7. Atom language. `feed` writes no `xml:lang` in Atom (its `language`
+ *    option reaches only RSS), so readers took every entry for unmarked
+ *    text: `atomLanguages` puts the site's language on `<feed>` and a
+ *    story's own on its `<entry>` (XML 1.0 2.12; RFC 4287 2). RSS 2.0 has
+ *    no item language at all; rss.ts writes a story's own as `dc:language`
+ *    (an extension `feed` does take).
  */
 
 const MARK = '\uFFFF';
@@ -93,6 +99,20 @@ export function appendToAtomEntries(armoredXml: string, extras: readonly string[
   for (let i = 0; i < extras.length; i++) {
     const extra = extras[i]!;
     out += (extra ? '    ' + extra + '\n    ' : '') + '</entry>' + parts[i + 1]!;
+  }
+  return out;
+}
+
+/** `xml:lang` on the root of an Atom feed `feed` serialized, and on each entry whose language `entryLanguages` gives (in document order). */
+export function atomLanguages(xml: string, language: string, entryLanguages: readonly (string | undefined)[]): string {
+  const root = '<feed xmlns="http://www.w3.org/2005/Atom">';
+  if (!xml.includes(root)) throw new Error('atomLanguages: no Atom feed element');
+  const parts = xml.replace(root, `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${armor(language)}">`).split('<entry>');
+  if (parts.length - 1 !== entryLanguages.length) throw new Error(`atomLanguages: ${parts.length - 1} entries, ${entryLanguages.length} languages`);
+  let out = parts[0]!;
+  for (let i = 0; i < entryLanguages.length; i++) {
+    const own = entryLanguages[i];
+    out += (own ? `<entry xml:lang="${armor(own)}">` : '<entry>') + parts[i + 1]!;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { Feed, type Extension } from 'feed';
-import type { FeedContext } from './context.js';
+import { ownLanguage, type FeedContext } from './context.js';
 import type { Item } from '../model.js';
 import { contentHtml } from './content.js';
 import { upgradeJsonFeed } from './feed-gaps.js';
@@ -35,10 +35,10 @@ export function renderJson(ctx: FeedContext): string {
   const upgraded = upgradeJsonFeed(feed.json1(), {
     language: ctx.site.language,
     authors: [{ name: publisher.name, ...(publisher.url ? { url: publisher.url } : {}) }],
-    items: ctx.items.map((item) => ({
-      authors: item.authors.map((a) => ({ name: a.name, ...(a.url ? { url: a.url } : {}) })),
-      ...(item.language !== ctx.site.language ? { language: item.language } : {}),
-    })),
+    items: ctx.items.map((item) => {
+      const language = ownLanguage(item, ctx.site);
+      return { authors: item.authors.map((a) => ({ name: a.name, ...(a.url ? { url: a.url } : {}) })), ...(language ? { language } : {}) };
+    }),
   });
   // JSON Feed 1.1: next_url pages through older items (the archive chain);
   // hubs lists the WebSub hub.

@@ -7,6 +7,7 @@ import { outputFingerprint } from '../fingerprint.js';
 import { escapeHtml } from '../html.js';
 import { MONTH_NAMES } from '../dates.js';
 import { creditHtml } from './content.js';
+import { ownLanguage } from './context.js';
 import { FORMATS, type OutputFormat } from './formats.js';
 import { STYLESHEET, STYLESHEET_PATH } from './style.js';
 
@@ -202,7 +203,8 @@ function page(p: PageParts): string {
  * are in the site's language, so the attribute is not put on the whole article.
  */
 function langAttribute(item: Item, site: SiteConfig): string {
-  return item.language.toLowerCase() === site.language.toLowerCase() ? '' : ` lang="${escapeHtml(item.language)}"`;
+  const language = ownLanguage(item, site);
+  return language ? ` lang="${escapeHtml(language)}"` : '';
 }
 
 /** One entry of a list of stories, linking to the story's page. */

@@ -1,5 +1,5 @@
 import { Feed, type Extension } from 'feed';
-import { HISTORY_NAMESPACE, historyLinks, type FeedContext } from './context.js';
+import { HISTORY_NAMESPACE, historyLinks, ownLanguage, type FeedContext } from './context.js';
 import { contentHtml } from './content.js';
 import { armor, declareDublinCore, rssPlainTitles, unarmor } from './feed-gaps.js';
 import { escapeHtml } from '../html.js';
@@ -37,6 +37,9 @@ export function renderRss(ctx: FeedContext): string {
     if (item.sharedBy) extensions.push({ name: 'dc:contributor', objects: { _text: armor(item.sharedBy.name) } });
     // RSS 2.0: <source> requires a url attribute, the source's own feed.
     if (item.source?.feedUrl) extensions.push({ name: 'source', objects: { _attributes: { url: armor(item.source.feedUrl) }, _text: armor(item.source.name) } });
+    // RSS 2.0 has a channel's language only: a story in another language says so in Dublin Core.
+    const language = ownLanguage(item, ctx.site);
+    if (language) extensions.push({ name: 'dc:language', objects: { _text: armor(language) } });
     feed.addItem({
       title: armor(item.title),
       id: armor(item.id),
