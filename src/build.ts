@@ -1,5 +1,5 @@
 import type { Item, SiteConfig } from './model.js';
-import { discoverSeeds, joinDisplay, type SeedFile } from './discover.js';
+import { discoverSeeds, joinDisplay, type SeedFile, type SeedsFound } from './discover.js';
 import { PARALLEL_PARSE_MIN, parseInWorkers, rereadBody, runParseJob, type ParseJob, type ParseResult, type ParseSettings } from './parse-pool.js';
 import type { BodyStore } from './body-pool.js';
 import type { SeedHead } from './parse/index.js';
@@ -40,7 +40,7 @@ export interface BuildOptions {
   /** How many bodies the build keeps in memory (default `BODIES_KEPT`); the others are read again when shown. */
   bodiesKept?: number;
   /** The seeds folder as listed just before (with `displayRoot` its default); listed here when absent. */
-  listing?: { seeds: SeedFile[]; diagnostics: Diagnostic[] };
+  listing?: SeedsFound;
   /** Seeds of that listing read and parsed already (`parseJobs`, then parse-pool.ts), by path; the others are parsed here. Each entry is deleted as the build takes it, so no body outlives its use. */
   parsed?: Map<string, ParseResult>;
 }
@@ -170,7 +170,7 @@ export function build(options: BuildOptions): BuildResult {
     previous,
     config.baseUrl,
     now,
-    new Set(found.seeds.map((s) => s.file)),
+    presentSeeds(found, previous),
     (file) => joinDisplay(displayRoot, file),
   );
   for (const d of identity.diagnostics) {
@@ -319,6 +319,18 @@ export async function parseAhead(
 /** Newest first; the id breaks ties so the order never depends on the file system. */
 export function sortNewestFirst(items: Item[]): Item[] {
   return items.sort((a, b) => b.published.getTime() - a.published.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The seed files there are: those listed, and those of the log's stories in
+ * a folder that could not be listed (`SeedsFound.unlisted`), which keep their
+ * ids rather than count as removed.
+ */
+function presentSeeds(found: SeedsFound, log: PublishLog): Set<string> {
+  const present = new Set(found.seeds.map((s) => s.file));
+  const unlisted = found.unlisted ?? [];
+  if (unlisted.length) for (const e of log.entries) if (!e.removed && unlisted.some((prefix) => e.file.startsWith(prefix))) present.add(e.file);
+  return present;
 }
 
 /**

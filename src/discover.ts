@@ -24,21 +24,40 @@ export function isSeedName(name: string): 'txt' | 'md' | undefined {
   return undefined;
 }
 
+export interface SeedsFound {
+  seeds: SeedFile[];
+  diagnostics: Diagnostic[];
+  /**
+   * Folders under the seeds folder that could not be listed, as path
+   * prefixes (`2023/`): the seeds in them are there but unseen, so their
+   * stories keep their ids, as a seed rejected for a while does.
+   */
+  unlisted?: string[];
+}
+
+/** The rule of the error for a seeds folder that cannot be listed at all: no run publishes from it (`publish` stops). */
+export const SEEDS_FOLDER_RULE = 'seeds-folder';
+
 /**
  * Lists the seeds under `root`, sorted by path. Only regular files inside the
  * folder are seeds: a symlink is followed only when it leads to a regular
  * file inside the folder; FIFOs, sockets and devices are skipped with a
- * warning (a FIFO must never hang a run).
+ * warning (a FIFO must never hang a run). A folder inside that cannot be
+ * listed is an error, and `unlisted`.
  */
-export function discoverSeeds(root: string, displayRoot = root): { seeds: SeedFile[]; diagnostics: Diagnostic[] } {
+export function discoverSeeds(root: string, displayRoot = root): SeedsFound {
   const seeds: SeedFile[] = [];
   const diagnostics: Diagnostic[] = [];
+  const unlisted: string[] = [];
+  const unreadableRoot = (e: unknown) => {
+    diagnostics.push(error(SEEDS_FOLDER_RULE, displayRoot, 0, `cannot read the seeds folder (${(e as NodeJS.ErrnoException).code ?? e}); check the path given to --seeds and the folder's permissions`));
+    return { seeds, diagnostics };
+  };
   let realRoot: string;
   try {
     realRoot = realpathSync(root);
   } catch (e) {
-    diagnostics.push(error('seeds-folder', displayRoot, 0, `cannot read the seeds folder: ${(e as NodeJS.ErrnoException).code ?? e}`));
-    return { seeds, diagnostics };
+    return unreadableRoot(e);
   }
   const display = (abs: string) => joinDisplay(displayRoot, relative(root, abs));
   // Paths by concatenation: path.join and path.relative per file cost as much as the lstat itself.
@@ -48,7 +67,9 @@ export function discoverSeeds(root: string, displayRoot = root): { seeds: SeedFi
     try {
       names = readdirSync(dir);
     } catch (e) {
-      diagnostics.push(warning('unreadable', display(dir), 0, `cannot list this folder (${(e as NodeJS.ErrnoException).code ?? e}); skipped`));
+      if (prefix === '') return void unreadableRoot(e);
+      diagnostics.push(error('unreadable', display(dir), 0, `cannot list this folder (${(e as NodeJS.ErrnoException).code ?? e}); its seeds are not published this run and keep their ids. Check its permissions`));
+      unlisted.push(prefix);
       return;
     }
     names.sort(compareStrings);
@@ -93,7 +114,7 @@ export function discoverSeeds(root: string, displayRoot = root): { seeds: SeedFi
     }
   };
   walk(base, '');
-  return { seeds, diagnostics };
+  return unlisted.length ? { seeds, diagnostics, unlisted } : { seeds, diagnostics };
 }
 
 function isInside(root: string, target: string): boolean {

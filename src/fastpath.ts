@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { discoverSeeds, type SeedFile } from './discover.js';
-import type { Diagnostic } from './diagnostics.js';
+import { discoverSeeds, type SeedFile, type SeedsFound } from './discover.js';
+import { compareStrings, type Diagnostic } from './diagnostics.js';
 import type { SiteConfig } from './model.js';
 
 /**
@@ -68,9 +68,7 @@ export interface BuildStamp {
 }
 
 /** A listing of the seeds folder and the clock just before it was made: a run may build from the listing its no-op check made. */
-export interface SeedListing {
-  seeds: SeedFile[];
-  diagnostics: Diagnostic[];
+export interface SeedListing extends SeedsFound {
   listedAtMs: number;
   /** `seedListDigest(seeds)`, once a check has computed it. */
   digest?: string;
@@ -125,13 +123,24 @@ export function configDigest(config: SiteConfig): string {
 }
 
 /** Size and mtime of one file, or "missing". */
-export function fileDigest(path: string): string {
+export function fileDigest(path: string, withCtime = false): string {
   try {
     const st = statSync(path);
-    return `${st.size}:${st.mtimeMs}`;
+    return withCtime ? `${st.size}:${st.mtimeMs}:${st.ctimeMs}` : `${st.size}:${st.mtimeMs}`;
   } catch {
     return 'missing';
   }
+}
+
+/**
+ * The outputs whose size, mtime and ctime a no-op compares (`outputDigest`):
+ * every one but the stories' own pages, one per story, whose stats would
+ * double the cost of a no-op at 100,000 seeds. So a feed, a topic page, the
+ * home page, the OPML or the stylesheet edited in place is put right by the
+ * next run; a story's page edited in place is put right by the next full run.
+ */
+export function watchedOutputs(paths: Iterable<string>): string[] {
+  return [...new Set(paths)].filter((p) => !p.startsWith('articles/')).sort(compareStrings);
 }
 
 /**
@@ -177,12 +186,13 @@ export function foldersUnder(root: string): string[] {
 /**
  * Digest of the output folder without listing it: the mtime of each folder
  * (creating, deleting or renaming a file changes its folder's mtime), plus
- * size and mtime of the `watched` files. So a deleted, added or renamed
- * output, or a main feed edited by hand, defeats the stamp at the cost of a
- * few hundred stats; a page edited in place is not noticed (stat-ing every
- * page would double the cost of a no-op), by the no-op nor by a patch run
- * (patch.ts), and is repaired by the next full run: one with more to do
- * than edits to patch in, or one on demand (with the stamp deleted).
+ * size, mtime and ctime of the `watched` files (`watchedOutputs`). So a
+ * deleted, added or renamed output, or any output but a story's page edited
+ * by hand (even with its mtime put back), defeats the stamp at the cost of a
+ * stat per feed and topic page; a story's page edited in place is not
+ * noticed, by the no-op nor by a patch run (patch.ts), and is repaired by
+ * the next full run: one with more to do than edits to patch in, or one on
+ * demand (with the stamp deleted).
  */
 export function outputDigest(outDir: string, folders: readonly string[], watched: readonly string[]): string {
   const lines: string[] = [];
@@ -195,7 +205,7 @@ export function outputDigest(outDir: string, folders: readonly string[], watched
     }
     lines.push(`${rel}/\u0000${stamp}`);
   }
-  for (const rel of watched) lines.push(`${rel}\u0000${fileDigest(join(outDir, rel))}`);
+  for (const rel of watched) lines.push(`${rel}\u0000${fileDigest(join(outDir, rel), true)}`);
   return digest(lines.join('\n'));
 }
 
@@ -209,7 +219,7 @@ export interface StampInput {
   config: SiteConfig;
   statePath: string;
   outDir: string;
-  /** Output files, relative to `outDir`, whose size and mtime count (the main feeds). */
+  /** Output files, relative to `outDir`, whose size, mtime and ctime count (`watchedOutputs`). */
   watched: readonly string[];
   exitCode: number;
   published: number;

@@ -3,7 +3,7 @@ import { unlinkQuietly } from './write.js';
 import { basename, dirname, join } from 'node:path';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { LockedError } from './diagnostics.js';
+import { LockedError, OutputError } from './diagnostics.js';
 
 export interface LockHolder {
   pid: number;
@@ -48,11 +48,20 @@ const TAKEOVER_RETRIES = 20;
 export function acquireLock(path: string, options: LockOptions = {}): Lock {
   const deadline = Date.now() + (options.waitSeconds ?? 0) * 1000;
   const holder = currentHolder(options.now?.() ?? new Date());
-  mkdirSync(dirname(path), { recursive: true });
+  // A state folder that cannot be made or written to: the run stops before it reads or writes anything else.
+  const created = (): boolean => {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      return createExclusive(path, holder);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      throw new OutputError(`${dirname(path)}: cannot create the run's lock file there (${code}); the state folder must be a folder the user running seedfeed can write to. Nothing was written`);
+    }
+  };
   let retries = 0;
   let tookOverFrom: LockHolder | undefined;
   for (;;) {
-    if (createExclusive(path, holder)) {
+    if (created()) {
       removeDeadCandidates(path);
       return lockHandle(path, holder, tookOverFrom);
     }

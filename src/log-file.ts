@@ -90,7 +90,15 @@ export function readLogFile(statePath: string): LogFile | undefined {
   }
   // With room after it for what the journal's changes add, which is at most the journal's length.
   const base = readWithRoom(statePath, journal?.length ?? 0);
-  if (!base) return undefined;
+  if (!base) {
+    // The journal holds changes to a log that is gone: starting over would give every published story a new id.
+    if (journal) {
+      throw new StateError(
+        `${statePath}: the publish log is missing, but its journal ${journalPath} is there; restore the log from a backup. Neither is replaced, or published ids would move. To start over on purpose (every story published again under a new id), delete the journal too`,
+      );
+    }
+    return undefined;
+  }
   let ends: string | undefined;
   const baseOf = () => ({ length: base.length, ends: (ends ??= endsDigest(base)) });
   const plain = (): LogFile => ({ bytes: base, base: baseOf() });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildClock, parseSettings } from './build.js';
 import { appendToCache, cacheNotWritten, cachePathFor, outputStamp, seedRecord, type SeedRecord } from './cache.js';
 import { compareStrings, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { RACY_WINDOW_MS, listedPaths, makeBuildStamp, stampMovedBesidesSeeds, stampPathFor, type BuildStamp, type SeedListing } from './fastpath.js';
+import { RACY_WINDOW_MS, listedPaths, makeBuildStamp, stampMovedBesidesSeeds, stampPathFor, watchedOutputs, type BuildStamp, type SeedListing } from './fastpath.js';
 import { archivePage, archivePages, archivePrefix, formatLinks, linkArchives, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
 import { claimEntry, newEntry, siteTag, type Identity, type LogEntry } from './identity.js';
@@ -1648,7 +1648,8 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     config: input.config,
     statePath: input.statePath,
     outDir: input.outDir,
-    watched: input.stamp.watched,
+    // Those of the last run and those this run made (a topic started, an archive page): what a full run would watch.
+    watched: watchedOutputs([...input.stamp.watched, ...outputs.map((o) => o.path)]),
     exitCode: input.stamp.exitCode,
     published: input.stamp.published + added.length - gone.length,
     rejected: input.stamp.rejectedFiles ?? [],

@@ -5,9 +5,10 @@ import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeOutput, removeStaleTempFiles, removeStaleTempFilesOf, unlinkQuietly } from './write.js';
 import { readLogFile, writeLogWhole } from './log-file.js';
-import { EXIT, StateError, hasErrors, warning } from './diagnostics.js';
+import { EXIT, StateError, UsageError, hasErrors, warning } from './diagnostics.js';
+import { SEEDS_FOLDER_RULE } from './discover.js';
 import { FORMATS } from './render/formats.js';
-import { RACY_WINDOW_MS, type SeedListing, checkFastPath, journalPathFor, listSeeds, makeBuildStamp, readBuildStamp, stampPathFor } from './fastpath.js';
+import { RACY_WINDOW_MS, type SeedListing, checkFastPath, journalPathFor, listSeeds, makeBuildStamp, readBuildStamp, stampPathFor, watchedOutputs } from './fastpath.js';
 import { cacheKey, cacheNotWritten, cachesBeside, outputStamp, cachePathFor, readCache, writeCache } from './cache.js';
 import { briefItem, noOpReport, roundMs, type PublishReport } from './report.js';
 import { patch } from './patch.js';
@@ -134,6 +135,9 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
         ...(buildListing ? { listing: buildListing } : {}),
         ...(parsed ? { parsed, progress: undefined } : {}),
       });
+      // A seeds folder that cannot be listed is not a folder without seeds: publishing from it would unpublish every story.
+      const folder = result.diagnostics.find((d) => d.rule === SEEDS_FOLDER_RULE);
+      if (folder) throw new UsageError(`${folder.file}: ${folder.message}. Nothing was written`, [folder]);
     } catch (e) {
       await ahead?.stop();
       throw e;
@@ -194,7 +198,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
         config: options.config,
         statePath: options.statePath,
         outDir: options.outDir,
-        watched: FORMATS.map((f) => f.fileName),
+        watched: watchedOutputs(result.outputs.map((o) => o.path)),
         exitCode: exitCodeOf(result),
         published: result.items.length,
         rejected: result.rejected,

@@ -1,12 +1,13 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from './helpers.js';
+import { bytesUnder, tempDir } from './helpers.js';
+import { stampPathFor } from '../src/fastpath.js';
 import { seedName, seedText, writeCorpus, writeSiteConfig } from './support/corpus.js';
 import { compiledSeedfeed } from './support/dist.js';
-import { buildArgs, bytesChanged, expectValidOutputs, mainFeedIds, readPublishLog, runCli, siteIn, snapshot, touched, type Site } from './support/cli.js';
+import { buildArgs, bytesChanged, expectValidOutputs, mainFeedIds, readPublishLog, runCli, siteIn, snapshot, touched, type CliRun, type Site } from './support/cli.js';
 import { cachesBeside } from '../src/cache.js';
 
 let cli: string;
@@ -33,6 +34,7 @@ async function build(site: Site, ...extra: string[]) {
 }
 
 interface Report {
+  run: string;
   exitCode: number;
   dryRun: boolean;
   counts: Record<string, number>;
@@ -47,6 +49,13 @@ interface Report {
 
 function readReport(path: string): Report {
   return JSON.parse(readFileSync(path, 'utf8')) as Report;
+}
+
+/** Lets anyone read and write `path` and everything under it, but `except`. */
+function openUp(path: string, except: string): void {
+  if (path === except) return;
+  chmodSync(path, 0o777);
+  if (statSync(path).isDirectory()) for (const name of readdirSync(path)) openUp(join(path, name), except);
 }
 
 /** The publish log's entry for a seed file. */
@@ -121,6 +130,37 @@ describe('zero churn', () => {
     expect([...readReport(report).written].sort()).toEqual(changed);
     expect(readReport(report).updated.map((u) => u.file)).toEqual([seedName(3)]);
     expectValidOutputs(site.out);
+  });
+
+  it('an output edited in place by hand, even with its mtime put back, is put right by the next run; a story\'s page by the next full run', async () => {
+    const site = newSite(6);
+    // Seeds saved a while ago, as cron finds them: the run leaves a build stamp, and the next is a no-op.
+    ageFiles(site.seeds);
+    const report = join(site.root, 'report.json');
+    expect((await build(site, '--quiet')).code).toBe(0);
+    expect((await build(site, '--quiet', '--report', report)).code).toBe(0);
+    expect(readReport(report).run).toBe('no-op');
+    const good = bytesUnder(site.out);
+    const topicFeed = [...good.keys()].find((p) => /^categories\/[^/]+\/feed\.xml$/.test(p))!;
+    const page = [...good.keys()].find((p) => p.startsWith('articles/'))!;
+    for (const path of [topicFeed, topicFeed.replace('feed.xml', 'index.html'), 'index.html', 'feeds.opml', 'atom.xml']) {
+      const file = join(site.out, path);
+      const { mtime } = statSync(file);
+      writeFileSync(file, good.get(path)!.subarray(0, 40));
+      utimesSync(file, mtime, mtime);
+      expect((await build(site, '--quiet', '--report', report)).code).toBe(0);
+      expect(readReport(report).written, path).toContain(path);
+      expect(readFileSync(file).equals(good.get(path)!), path).toBe(true);
+      expect((await build(site, '--quiet', '--report', report)).code).toBe(0);
+      expect(readReport(report).run, path).toBe('no-op');
+    }
+    // A story's page is not watched by the no-op (one stat per story); the next full run puts it right.
+    writeFileSync(join(site.out, page), 'edited by hand\n');
+    expect((await build(site, '--quiet', '--report', report)).code).toBe(0);
+    expect(readReport(report).run).toBe('no-op');
+    unlinkSync(stampPathFor(site.state));
+    expect((await build(site, '--quiet')).code).toBe(0);
+    expect(readFileSync(join(site.out, page)).equals(good.get(page)!)).toBe(true);
   });
 
   it('a deleted seed drops out of the feeds and its id stays reserved, never given to a new seed of the same title', async () => {
@@ -333,6 +373,61 @@ describe('exit codes', () => {
     const after = snapshot(site.out);
     before.delete('feed.json');
     expect(touched(before, after)).toEqual([]);
+  });
+
+  it('2: a seeds folder that is missing or not a folder stops the run; nothing is written and no story is unpublished', async () => {
+    const site = newSite(3);
+    expect((await build(site, '--quiet')).code).toBe(0);
+    const ids = mainFeedIds(site.out);
+    ageFiles(site.out);
+    const before = snapshot(site.out);
+    const logBefore = readFileSync(site.state, 'utf8');
+    renameSync(site.seeds, `${site.seeds}.away`);
+    for (const make of [() => undefined, () => writeFileSync(site.seeds, 'not a folder\n')]) {
+      make();
+      const run = await build(site, '--quiet');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(site.seeds);
+      expect(run.stderr).toMatch(/cannot read the seeds folder \((ENOENT|ENOTDIR)\).*\[seeds-folder\]/s);
+      expect(touched(before, snapshot(site.out))).toEqual([]);
+      expect(readFileSync(site.state, 'utf8')).toBe(logBefore);
+    }
+    rmSync(site.seeds);
+    renameSync(`${site.seeds}.away`, site.seeds);
+    const back = await build(site, '--quiet', '--report', join(site.root, 'report.json'));
+    expect(back.code).toBe(0);
+    expect(mainFeedIds(site.out)).toEqual(ids);
+    expect(readReport(join(site.root, 'report.json')).new).toEqual([]);
+  });
+
+  it('1: a folder of seeds that cannot be listed is named; its stories leave the feeds for now but keep their ids, and are not counted as removed', async (ctx) => {
+    const site = newSite(3);
+    mkdirSync(join(site.seeds, 'sub'));
+    writeFileSync(join(site.seeds, 'sub', 'inner.txt'), seedText(7));
+    expect((await build(site, '--quiet')).code).toBe(0);
+    const inner = logEntry(site, 'sub/inner.txt')!;
+    expect(mainFeedIds(site.out).atom).toContain(inner.id);
+    chmodSync(join(site.seeds, 'sub'), 0o000);
+    // Root reads any folder: the run that cannot list it is made as an unprivileged user, in a site it may write.
+    let run: CliRun;
+    if (process.getuid?.() === 0) {
+      if (spawnSync('setpriv', ['--version']).status !== 0) return ctx.skip();
+      openUp(site.root, join(site.seeds, 'sub'));
+      run = await runCli(cli, buildArgs(site, '--quiet', '--report', join(site.root, 'report.json')), site.root, process.env, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--']);
+    } else run = await build(site, '--quiet', '--report', join(site.root, 'report.json'));
+    chmodSync(join(site.seeds, 'sub'), 0o755);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/seeds\/sub:0:0 error cannot list this folder \(EACCES\).*\[unreadable\]/);
+    const report = readReport(join(site.root, 'report.json'));
+    expect(report.removed).toEqual([]);
+    expect(mainFeedIds(site.out).atom).not.toContain(inner.id);
+    expect(logEntry(site, 'sub/inner.txt')).toEqual(inner);
+    // Readable again: the story is back under its id and date, and is not new.
+    const back = await build(site, '--quiet', '--report', join(site.root, 'report.json'));
+    expect(back.code).toBe(0);
+    expect(mainFeedIds(site.out).atom).toContain(inner.id);
+    expect(logEntry(site, 'sub/inner.txt')).toEqual(inner);
+    expect(readReport(join(site.root, 'report.json')).new).toEqual([]);
   });
 
   it('5: a damaged publish log stops the run and is left as it is', async () => {

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO, tempDir } from './helpers.js';
 import { compiledSeedfeed } from './support/dist.js';
 import { acquireLock, processStart, readHolder, type LockHolder } from '../src/lock.js';
-import { EXIT, LockedError } from '../src/diagnostics.js';
+import { EXIT, LockedError, OutputError } from '../src/diagnostics.js';
 
 const HOLDER_SCRIPT = join(REPO, 'test', 'support', 'lock-holder.mjs');
 
@@ -48,6 +48,21 @@ describe('acquireLock', () => {
     lock.release();
     lock.release();
     expect(readdirSync(dirname(path))).toEqual([]);
+  });
+
+  it('a state folder that cannot be made or written is an output error (exit 4) naming it, not a crash', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'state'), 'a file where the state folder should be\n');
+    const path = join(dir, 'state', 'log.json.lock');
+    let thrown: unknown;
+    try {
+      acquireLock(path);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(OutputError);
+    expect((thrown as OutputError).exitCode).toBe(EXIT.output);
+    expect((thrown as OutputError).message).toMatch(new RegExp(`^${join(dir, 'state')}: cannot create the run's lock file there \\((EEXIST|ENOTDIR)\\)`));
   });
 
   it('refuses a second run while the holder lives, naming it, with exit code 3', () => {

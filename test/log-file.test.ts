@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { JOURNAL_MAX_RECORDS, readLogFile, writeLogSplices, writeLogWhole, type Splice } from '../src/log-file.js';
@@ -258,5 +258,21 @@ describe('patch runs and the journal', () => {
     await expect(s.run()).rejects.toMatchObject({ exitCode: EXIT.state });
     expect(readFileSync(s.statePath, 'utf8')).toBe(edited);
     expect(existsSync(journalPathFor(s.statePath))).toBe(true);
+  });
+
+  it('a journal whose log is gone stops the run (exit 5) and is kept; with both gone the site starts over', async () => {
+    const s = site();
+    await s.run();
+    s.edit(26);
+    expect((await s.run()).run).toBe('patch');
+    const journal = readFileSync(journalPathFor(s.statePath));
+    unlinkSync(s.statePath);
+    await expect(s.run()).rejects.toMatchObject({ exitCode: EXIT.state, message: expect.stringMatching(/the publish log is missing, but its journal .*log\.json\.journal is there/) });
+    expect(readFileSync(journalPathFor(s.statePath)).equals(journal)).toBe(true);
+    expect(existsSync(s.statePath)).toBe(false);
+    unlinkSync(journalPathFor(s.statePath));
+    const over = await s.run();
+    expect(over.run).toBe('full');
+    expect(over.counts.new).toBe(30);
   });
 });

@@ -7,7 +7,7 @@ import { indexPathFor, placementAt, readPatchIndex, type PatchIndex } from '../s
 import { cacheKey } from '../src/cache.js';
 import { deserialize, serialize } from 'node:v8';
 import { PATCH_MAX_EDITED } from '../src/patch.js';
-import { foldersUnder, journalPathFor, listSeeds, readBuildStamp, stampPathFor } from '../src/fastpath.js';
+import { foldersUnder, journalPathFor, listSeeds, readBuildStamp, stampPathFor, watchedOutputs } from '../src/fastpath.js';
 import { readLogFile } from '../src/log-file.js';
 import { fileStamp } from '../src/output-stats.js';
 import { NOW, bytesUnder, tempDir, testConfig } from './helpers.js';
@@ -95,8 +95,10 @@ function site(config = testConfig({ limit: 15, archive: { pageSize: 20 } })) {
       expect(a.topicPages).toEqual(a.topics.map((t) => fileStamp(join(out, t.path, 'index.html'))));
       expect(a.homePage).toBe(fileStamp(join(out, 'index.html')));
       for (const f of a.feeds) expect(f.files).toEqual(['feed.xml', 'atom.xml', 'feed.json'].map((name) => fileStamp(join(out, f.prefix + name))));
-      // The stamp names every folder of the output folder, as a full run's does.
+      // The stamp names every folder of the output folder, and watches every output but the stories' pages, as a full run's does.
       expect(readBuildStamp(stampPathFor(statePath))?.outputDirs).toEqual(foldersUnder(out));
+      expect(readBuildStamp(stampPathFor(statePath))?.watched).toEqual(watchedOutputs(bytesUnder(out).keys()));
+      expect(readBuildStamp(stampPathFor(join(twin, 'state', 'log.json')))?.watched).toEqual(watchedOutputs(bytesUnder(join(twin, 'out')).keys()));
     }
     return { mine, twin: theirs };
   };
@@ -784,13 +786,13 @@ describe('patch runs', () => {
     const older = await s.runBesideTwin();
     expect(older.mine.run).toBe('patch');
     expect(older.mine.written).not.toContain('feed.xml');
-    // A topic feed and the home page edited by hand: the items there are made from their seeds, as a full run makes them.
+    // A topic feed and the home page edited by hand: the no-op check sees them changed (fastpath.ts `watchedOutputs`), so a full run puts them right.
     for (const path of ['categories/corpus/atom.xml', 'index.html']) {
       writeFileSync(join(s.out, path), readFileSync(join(s.out, path), 'utf8').replace(`number ${COUNT - 3}<`, `number ${COUNT - 3}, edited by hand<`));
     }
     s.add(COUNT + 3);
     const repaired = await s.runBesideTwin();
-    expect(repaired.mine.run).toBe('patch');
+    expect(repaired.mine.run).toBe('full');
     expect(readFileSync(join(s.out, 'categories/corpus/atom.xml'), 'utf8')).not.toContain('edited by hand');
     expect(readFileSync(join(s.out, 'index.html'), 'utf8')).not.toContain('edited by hand');
     await s.expectFullRunWritesNothing();
@@ -1219,7 +1221,8 @@ describe('patch runs', () => {
     s.add(COUNT);
     const { mine } = await s.runBesideTwin();
     expect(mine.run).toBe('full');
-    expect(mine.patchDeclined).toMatch(/changed since the last run/);
+    // The no-op check sees the page changed (fastpath.ts `watchedOutputs`): no patch is tried.
+    expect(mine.patchDeclined).toBeUndefined();
     expect(readFileSync(page, 'utf8')).not.toContain('A note added by hand.');
   });
 

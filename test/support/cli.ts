@@ -13,10 +13,11 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `node <cli> ...args` in `cwd` and collects what it printed. */
-export function runCli(cli: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
+/** Runs `node <cli> ...args` in `cwd` (under `wrapper`, such as `setpriv …`, when given) and collects what it printed. */
+export function runCli(cli: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env, wrapper: readonly string[] = []): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [cli, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = [...wrapper, process.execPath, cli, ...args];
+    const proc = spawn(command[0]!, command.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     proc.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
