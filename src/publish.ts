@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, rmdirSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { beginRun, build, parseAhead, parseJobs, parseSettings, type BuildOptions, type BuildResult } from './build.js';
 import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
@@ -278,8 +278,20 @@ function exitCodeOf(result: BuildResult): number {
 }
 
 /** Removes files an earlier run published and this one no longer produces (a deleted item's page, say); only paths from the manifest, only inside the output folder. */
+/** Removes the outputs no longer produced, then the folders that left empty (a topic kind turned off leaves none behind). */
 function removeOutputs(outDir: string, paths: readonly string[]): string[] {
-  return paths.filter((p) => removeOutput(outDir, p));
+  const removed = paths.filter((p) => removeOutput(outDir, p));
+  const folders = new Set<string>();
+  for (const p of removed) for (let d = posix.dirname(p); d !== '.'; d = posix.dirname(d)) folders.add(d);
+  // Deepest first, so that a folder whose only content was an emptied folder goes too; one not empty stays.
+  for (const d of [...folders].sort((a, b) => b.split('/').length - a.split('/').length)) {
+    try {
+      rmdirSync(join(outDir, d));
+    } catch {
+      // Not empty (or not ours to remove): kept.
+    }
+  }
+  return removed;
 }
 
 function report(result: BuildResult, dryRun: boolean, written: string[], unchanged: string[], deleted: string[], cleaned: string[], timings: PublishReport['timings']): PublishReport {

@@ -163,6 +163,23 @@ describe('zero churn', () => {
     expect(readFileSync(join(site.out, page)).equals(good.get(page)!)).toBe(true);
   });
 
+  it('a topic kind turned off takes its files and folders with it; turned on again, its feeds come back where they were', async () => {
+    const site = newSite(6);
+    expect((await build(site, '--quiet')).code).toBe(0);
+    const before = bytesUnder(site.out);
+    const categoryFiles = [...before.keys()].filter((p) => p.startsWith('categories/'));
+    expect(categoryFiles.length).toBeGreaterThan(3);
+    writeSiteConfig(site.config, { topics: { categories: false } });
+    expect((await build(site, '--quiet')).code).toBe(0);
+    expect(existsSync(join(site.out, 'categories'))).toBe(false);
+    expect([...bytesUnder(site.out).keys()].filter((p) => p.startsWith('categories/'))).toEqual([]);
+    expectValidOutputs(site.out);
+    writeSiteConfig(site.config);
+    expect((await build(site, '--quiet')).code).toBe(0);
+    const after = bytesUnder(site.out);
+    for (const path of categoryFiles) expect(after.get(path)?.equals(before.get(path)!), path).toBe(true);
+  });
+
   it('a deleted seed drops out of the feeds and its id stays reserved, never given to a new seed of the same title', async () => {
     const site = newSite();
     expect((await build(site)).code).toBe(0);
