@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { build, publish, type PublishReport } from '../src/index.js';
 import type { SiteConfig } from '../src/model.js';
-import { linksFrom, humanDate, machineDate } from '../src/render/pages.js';
+import { linksFrom, humanDate, machineDate, rightToLeft } from '../src/render/pages.js';
 import { NOW, SAMPLE_SEEDS, tempDir, testConfig, writeTree } from './helpers.js';
 import { SaxesParser } from 'saxes';
 import { parseXml } from './xml.js';
@@ -368,6 +368,33 @@ describe('HTML pages', () => {
     expect(first.written).toContain('index.html');
     const second = await run();
     expect(second.written).toEqual([]);
+  });
+});
+
+describe('the direction of the words', () => {
+  it('knows the right-to-left languages and scripts', () => {
+    const cases: [string, boolean][] = [['ar', true], ['he-IL', true], ['fa', true], ['az-Arab', true], ['ar-Latn', false], ['en', false], ['hy', false], ['EN-gb', false], ['ur-PK', true]];
+    expect(cases.map(([tag]) => [tag, rightToLeft(tag)])).toEqual(cases);
+  });
+
+  it('lays out a story in its own direction: right to left on a left-to-right site, and the other way round', () => {
+    const seeds = writeTree(tempDir(), {
+      'ar.md': '---\ntitle: "عنوان القصة"\nlanguage: ar\nsource: Valley Courier\ndate: 2024-05-01\n---\nنص القصة.\n',
+      'hy.md': '---\ntitle: Պատմություն\nlanguage: hy\nsource: Valley Courier\ndate: 2024-05-02\n---\nՏեքստ։\n',
+      'en.md': '---\ntitle: A story in English\nlanguage: en\nsource: Valley Courier\ndate: 2024-05-03\n---\nSome words.\n',
+    });
+    const h1Of = (result: ReturnType<typeof build>, title: string) => {
+      const page = result.outputs.find((o) => o.path.startsWith('articles/') && o.text.includes(`>${title}</h1>`))!.text;
+      return { html: /<html[^>]*>/.exec(page)![0], h1: new RegExp(`<h1[^>]*>${title}</h1>`).exec(page)![0] };
+    };
+    const en = build({ seedsDir: seeds, config: testConfig({ language: 'en' }), now: NOW });
+    expect(h1Of(en, 'عنوان القصة')).toEqual({ html: '<html lang="en">', h1: '<h1 lang="ar" dir="rtl">عنوان القصة</h1>' });
+    expect(h1Of(en, 'Պատմություն').h1).toBe('<h1 lang="hy">Պատմություն</h1>');
+    const home = en.outputs.find((o) => o.path === 'index.html')!.text;
+    expect(home).toContain('<h2 lang="ar" dir="rtl">');
+    const he = build({ seedsDir: seeds, config: testConfig({ language: 'he' }), now: NOW });
+    expect(h1Of(he, 'A story in English')).toEqual({ html: '<html lang="he" dir="rtl">', h1: '<h1 lang="en" dir="ltr">A story in English</h1>' });
+    expect(h1Of(he, 'عنوان القصة').h1).toBe('<h1 lang="ar">عنوان القصة</h1>');
   });
 });
 

@@ -162,7 +162,7 @@ function page(p: PageParts): string {
   ];
   return [
     '<!DOCTYPE html>',
-    `<html lang="${escapeHtml(p.site.language)}">`,
+    `<html lang="${escapeHtml(p.site.language)}"${rightToLeft(p.site.language) ? ' dir="rtl"' : ''}>`,
     '<head>',
     '<meta charset="utf-8" />',
     '<meta name="viewport" content="width=device-width, initial-scale=1" />',
@@ -204,7 +204,21 @@ function page(p: PageParts): string {
  */
 function langAttribute(item: Item, site: SiteConfig): string {
   const language = ownLanguage(item, site);
-  return language ? ` lang="${escapeHtml(language)}"` : '';
+  if (!language) return '';
+  // A story written right to left on a left-to-right site (or the other way round) is laid out in its own direction.
+  const rtl = rightToLeft(language);
+  return ` lang="${escapeHtml(language)}"${rtl !== rightToLeft(site.language) ? ` dir="${rtl ? 'rtl' : 'ltr'}"` : ''}`;
+}
+
+/** Scripts written right to left (ISO 15924), and languages written in one of them unless their tag names another script. */
+const RTL_SCRIPTS = new Set(['arab', 'hebr', 'syrc', 'thaa', 'nkoo', 'adlm', 'rohg', 'mand', 'samr']);
+const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'pnb', 'ps', 'sd', 'syr', 'ug', 'ur', 'yi']);
+
+/** Whether text in the language `tag` (BCP 47) runs right to left: by its script subtag when it has one, else by its language. */
+export function rightToLeft(tag: string): boolean {
+  const [language = '', ...rest] = tag.toLowerCase().split('-');
+  const script = rest.find((s) => s.length === 4 && /^[a-z]{4}$/.test(s));
+  return script ? RTL_SCRIPTS.has(script) : RTL_LANGUAGES.has(language);
 }
 
 /** One entry of a list of stories, linking to the story's page. */
