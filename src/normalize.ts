@@ -65,7 +65,7 @@ export function seedMeta(seed: SeedHead, now: Date): SeedMeta {
   if (idField) {
     const id = checkedId(idField.value);
     if (!id) {
-      diagnostics.push(error('id-invalid', seed.file, idField.line, `id "${idField.value}" must be a tag: URI (tag:example.org,2023-03-02:my-story) or an absolute http(s) URL`));
+      diagnostics.push(error('id-invalid', seed.file, idField.line, `id "${idField.value}" must be a tag: URI (tag:example.org,2023-03-02:my-story), a urn:uuid: URN or an absolute http(s) URL`));
       meta.ok = false;
     } else {
       meta.explicitId = id;

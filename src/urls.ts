@@ -1,5 +1,6 @@
 /**
- * Links and ids in the output are absolute http(s) URLs or `tag:` URIs only:
+ * Links and ids in the output are absolute http(s) URLs, `tag:` URIs or (ids
+ * only) `urn:uuid:` URNs:
  * a `javascript:` or relative link in a feed is at best dead, at worst unsafe.
  */
 export function absoluteHttpUrl(value: string): string | undefined {
@@ -22,10 +23,14 @@ export function isTagUri(value: string): boolean {
   return TAG_URI.test(value);
 }
 
-/** An id a seed may name: a `tag:` URI or an absolute http(s) URL. */
+/** RFC 4122 section 3: a UUID URN, which Atom publishers often use as an id (RFC 4287 4.2.6). */
+const UUID_URN = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An id a seed may name: a `tag:` URI, a `urn:uuid:` URN (in lower case, as RFC 4122 writes it) or an absolute http(s) URL. */
 export function checkedId(value: string): string | undefined {
   const trimmed = value.trim();
   if (isTagUri(trimmed)) return trimmed;
+  if (UUID_URN.test(trimmed)) return trimmed.toLowerCase();
   return absoluteHttpUrl(trimmed);
 }
 

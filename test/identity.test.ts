@@ -472,6 +472,17 @@ describe('build(): identity on disk', () => {
     expect(idsOf(build({ seedsDir: seeds, config: news, log: older, now: DAY2 }))).toEqual(atRoot);
   });
 
+  it('an id named as a urn:uuid URN is the id in every format, in lower case; an Id: of another scheme is rejected', () => {
+    const seeds = writeTree(tempDir(), {
+      'a.txt': plainSeed('Talks Resume', 'Body.', 'Id: urn:uuid:6E8BC430-9C3A-11D9-9669-0800200C9A66\n\n'),
+      'b.txt': plainSeed('Border Reopens', 'Body.', 'Id: urn:isbn:0451450523\n\n'),
+    });
+    const result = build({ seedsDir: seeds, config: config(), now: DAY1 });
+    expect(readFeeds(result).get('Talks Resume')!.id).toBe('urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66');
+    expect(result.rejected).toEqual(['b.txt']);
+    expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.rule, d.line])).toEqual([['id-invalid', 1]]);
+  });
+
   it('a seed rejected for a run keeps its id and date when fixed', () => {
     const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume'), 'b.txt': plainSeed('Border Reopens') });
     const first = build({ seedsDir: seeds, config: config(), now: DAY1 });
