@@ -116,6 +116,16 @@ describe('header block: known "Key: value" lines at the very top, ended by a bla
     expect([seed.fields.categories?.line, seed.fields.date?.line, seed.fields.author?.line, seed.fields.title?.line]).toEqual([1, 2, 3, 5]);
   });
 
+  it('reads a header line with nothing after its key as no value, as an empty front-matter key is', () => {
+    const seed = txt('Id:\nDate:   \nCategories: Music\n\nMeridian Post: Choir Tours\n\nThe choir left.\n');
+    expect(rules(seed)).toEqual([]);
+    expect(Object.keys(seed.fields).sort()).toEqual(['categories', 'source', 'title']);
+    expect(seed.fields.title?.line).toBe(5);
+    const front = md('---\ntitle: Choir Tours\nid: ""\ndate:\n---\nThe choir left.\n');
+    expect(rules(front)).toEqual([]);
+    expect(front.fields.id).toBeUndefined();
+  });
+
   it('warns when the block does not end with a blank line, and reads the next line as the headline', () => {
     const seed = txt('Categories: Music\nMeridian Post: Choir Tours Five Cities\n\nThe choir left on Monday.\n');
     expect(rules(seed)).toEqual(['warning header-blank-line 2']);

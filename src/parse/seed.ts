@@ -111,6 +111,8 @@ export function readHeaderBlock(lines: string[]): { entries: HeaderEntry[]; end:
 }
 
 function applyHeader(fields: SeedFields, key: string, value: string, line: number): void {
+  // A header line with nothing after its key ("Id:" left from a template) says nothing, as an empty front-matter value does.
+  if (value === '') return;
   const target = HEADER_KEYS[key]!;
   switch (target) {
     case 'categories': {
