@@ -26,8 +26,28 @@ export function namesOf(item: Item, kind: TopicKind): string[] {
   return item.sharedBy ? [item.sharedBy.name] : [];
 }
 
+/**
+ * A topic's key: its kind and its name without regard to case, nor to how
+ * its letters are composed (Unicode NFC: "café" typed as one character or as
+ * "e" and a combining accent is one topic).
+ */
 export function topicKey(kind: TopicKind, name: string): string {
-  return `${kind}:${name.toLowerCase()}`;
+  return `${kind}:${name.normalize('NFC').toLowerCase()}`;
+}
+
+/**
+ * Known topics (the publish log's `topics`) under their keys as `topicKey`
+ * now makes them: a key written before names were composed alike keeps its
+ * slug under the composed key, so its feed stays where it is; of two keys
+ * that are now one, the one that was composed already keeps its slug.
+ */
+function composedKeys(known: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, slug] of Object.entries(known)) {
+    const composed = key.normalize('NFC');
+    if (composed === key || !(composed in out)) out[composed] = slug;
+  }
+  return out;
 }
 
 /**
@@ -44,7 +64,7 @@ export function topicsOf(
   kinds: readonly TopicKind[] = TOPIC_KINDS,
   known: Readonly<Record<string, string>> = {},
 ): { topics: Topic[]; known: Record<string, string> } {
-  const nextKnown: Record<string, string> = { ...known };
+  const nextKnown = composedKeys(known);
   const topics: Topic[] = [];
   for (const kind of kinds) {
     const byKey = new Map<string, Topic>();

@@ -97,6 +97,28 @@ describe('topic feeds', () => {
     expect(after.find((t) => t.name === 'R D')!.slug).toBe('r-d-2');
   });
 
+  it('takes a name composed one way or another (Unicode NFC, NFD) and in any case for one topic; a slug given under an older key stays', async () => {
+    const config = testConfig();
+    const nfc = 'Caf\u00e9';
+    const nfd = 'Cafe\u0301';
+    const dir = writeTree(tempDir(), {
+      'a.txt': seed('Asbarez: Story one', { categories: nfc }),
+      'b.txt': seed('Asbarez: Story two', { categories: nfd }),
+      'c.txt': seed('Asbarez: Story three', { categories: 'CAF\u00c9' }),
+    });
+    const result = build({ seedsDir: dir, config, now: NOW });
+    const cafes = topicsOf(result.items, ['category'], result.log.topics).topics;
+    expect(cafes.map((t) => [t.slug, t.items.length])).toEqual([['café', 3]]);
+    expect(result.outputs.filter((o) => o.path.startsWith('categories/') && o.path.endsWith('/feed.xml')).map((o) => o.path)).toEqual(['categories/café/feed.xml']);
+    // A log written when the two spellings were two topics: each known key keeps its place, the composed one its slug.
+    const older = { 'category:cafe\u0301': 'café-2', 'category:caf\u00e9': 'café', 'source:asbarez': 'asbarez' };
+    const merged = topicsOf(result.items, ['category'], older);
+    expect(merged.topics.map((t) => [t.slug, t.items.length])).toEqual([['café', 3]]);
+    expect(merged.known).toEqual({ 'category:caf\u00e9': 'café', 'source:asbarez': 'asbarez' });
+    // Only the decomposed key known: its feed stays where it was.
+    expect(topicsOf(result.items, ['category'], { 'category:cafe\u0301': 'cafe-old' }).topics.map((t) => t.slug)).toEqual(['cafe-old']);
+  });
+
   it('writes only the kinds of topic feed the config asks for', async () => {
     const seeds = writeTree(tempDir(), { 'a.txt': seed('Asbarez: Story', { categories: 'One' }) });
     const result = build({ seedsDir: seeds, config: testConfig({ topics: { categories: true, sources: false, sharedBy: false } }), now: NOW });
