@@ -75,7 +75,7 @@ export function parseArguments(argv: string[]): Command_ {
   const serve = program
     .command('serve')
     .description('serve the output folder on 127.0.0.1 for a preview')
-    .option('--port <n>', 'port', positiveInteger, 8080)
+    .option('--port <n>', 'port (1 to 65535)', portNumber, 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--watch', 'rebuild when seeds change', false);
   withPaths(serve, ['out']);
@@ -116,6 +116,12 @@ function positiveInteger(value: string): number {
   // Digits only: Number() would also take "0x10" and "1e2".
   if (!/^[1-9]\d*$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number of at least 1');
   return Number(value);
+}
+
+function portNumber(value: string): number {
+  const port = positiveInteger(value);
+  if (port > 65535) throw new InvalidArgumentError('expected a port number from 1 to 65535');
+  return port;
 }
 
 function nonNegativeNumber(value: string): number {

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { relative, sep } from 'node:path';
-import { error, warning, compareStrings, type Diagnostic } from './diagnostics.js';
+import { error, warning, compareStrings, UsageError, type Diagnostic } from './diagnostics.js';
 
 export interface SeedFile {
   /** Path relative to the seeds folder, with `/` separators. */
@@ -38,6 +38,26 @@ export interface SeedsFound {
 /** The rule of the error for a seeds folder that cannot be listed at all: no run publishes from it (`publish` stops). */
 export const SEEDS_FOLDER_RULE = 'seeds-folder';
 
+function seedsFolderError(displayRoot: string, e: unknown): Diagnostic {
+  return error(SEEDS_FOLDER_RULE, displayRoot, 0, `cannot read the seeds folder (${(e as NodeJS.ErrnoException).code ?? e}); check the path given to --seeds and the folder's permissions`);
+}
+
+/** The seeds folder's error among `diagnostics` (`SEEDS_FOLDER_RULE`), as the usage error (exit 2) a run stops with. */
+export function seedsFolderUsageError(diagnostics: readonly Diagnostic[]): UsageError | undefined {
+  const folder = diagnostics.find((d) => d.rule === SEEDS_FOLDER_RULE);
+  return folder && new UsageError(`${folder.file}: ${folder.message}. Nothing was written`, [folder]);
+}
+
+/** The usage error for a seeds folder that is missing or not a folder, from one stat: a run stops before it takes its lock. */
+export function missingSeedsFolder(root: string, displayRoot = root): UsageError | undefined {
+  try {
+    if (statSync(root).isDirectory()) return undefined;
+    return seedsFolderUsageError([seedsFolderError(displayRoot, 'ENOTDIR')]);
+  } catch (e) {
+    return seedsFolderUsageError([seedsFolderError(displayRoot, e)]);
+  }
+}
+
 /**
  * Lists the seeds under `root`, sorted by path. Only regular files inside the
  * folder are seeds: a symlink is followed only when it leads to a regular
@@ -50,7 +70,7 @@ export function discoverSeeds(root: string, displayRoot = root): SeedsFound {
   const diagnostics: Diagnostic[] = [];
   const unlisted: string[] = [];
   const unreadableRoot = (e: unknown) => {
-    diagnostics.push(error(SEEDS_FOLDER_RULE, displayRoot, 0, `cannot read the seeds folder (${(e as NodeJS.ErrnoException).code ?? e}); check the path given to --seeds and the folder's permissions`));
+    diagnostics.push(seedsFolderError(displayRoot, e));
     return { seeds, diagnostics };
   };
   let realRoot: string;

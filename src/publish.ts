@@ -5,8 +5,8 @@ import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeOutput, removeStaleTempFiles, removeStaleTempFilesOf, unlinkQuietly } from './write.js';
 import { readLogFile, writeLogWhole } from './log-file.js';
-import { EXIT, StateError, UsageError, hasErrors, warning } from './diagnostics.js';
-import { SEEDS_FOLDER_RULE } from './discover.js';
+import { EXIT, StateError, hasErrors, warning } from './diagnostics.js';
+import { missingSeedsFolder, seedsFolderUsageError } from './discover.js';
 import { FORMATS } from './render/formats.js';
 import { RACY_WINDOW_MS, type SeedListing, checkFastPath, journalPathFor, listSeeds, makeBuildStamp, readBuildStamp, stampPathFor, watchedOutputs } from './fastpath.js';
 import { cacheKey, cacheNotWritten, cachesBeside, outputStamp, cachePathFor, readCache, writeCache } from './cache.js';
@@ -68,6 +68,9 @@ function readLogAndText(statePath: string): { log: PublishLog; text: string; fol
  */
 export async function publish(options: PublishOptions): Promise<PublishReport> {
   const started = performance.now();
+  // Checked before the lock, which would make the state folder: a run that cannot see its seeds leaves nothing behind.
+  const missing = missingSeedsFolder(options.seedsDir, options.displayRoot ?? options.seedsDir);
+  if (missing) throw missing;
   const lock = options.dryRun ? undefined : acquireLock(`${options.statePath}.lock`, options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {});
   /** Gives back what the run holds while it renders (`beginRun`). */
   let endRun: (() => void) | undefined;
@@ -136,8 +139,8 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
         ...(parsed ? { parsed, progress: undefined } : {}),
       });
       // A seeds folder that cannot be listed is not a folder without seeds: publishing from it would unpublish every story.
-      const folder = result.diagnostics.find((d) => d.rule === SEEDS_FOLDER_RULE);
-      if (folder) throw new UsageError(`${folder.file}: ${folder.message}. Nothing was written`, [folder]);
+      const unlisted = seedsFolderUsageError(result.diagnostics);
+      if (unlisted) throw unlisted;
     } catch (e) {
       await ahead?.stop();
       throw e;

@@ -70,11 +70,14 @@ describe('runCheck', () => {
     expect(await runCheck({ seeds: ws.seeds, config: ws.config, now: NOW })).toEqual({ diagnostics: [], exitCode: EXIT.ok });
   });
 
-  it('reports a missing seeds folder as an error', async () => {
+  it('throws a usage error (exit 2, as a build gives) for a missing seeds folder, naming it', async () => {
     const ws = workspace();
-    const result = await runCheck({ seeds: join(ws.root, 'no-such-folder'), config: ws.config, now: NOW });
-    expect(result.exitCode).toBe(EXIT.rejected);
-    expect(result.diagnostics.map((d) => [d.severity, d.rule])).toEqual([['error', 'seeds-folder']]);
+    const missing = join(ws.root, 'no-such-folder');
+    const thrown = await runCheck({ seeds: missing, config: ws.config, now: NOW }).catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect((thrown as UsageError).exitCode).toBe(EXIT.usage);
+    expect((thrown as UsageError).message).toContain(`${missing}: cannot read the seeds folder (ENOENT)`);
+    expect((thrown as UsageError).diagnostics.map((d) => [d.severity, d.rule])).toEqual([['error', 'seeds-folder']]);
   });
 
   it('throws a usage error for a config that cannot be read', async () => {

@@ -70,6 +70,8 @@ describe('parseArguments: usage errors', () => {
     { argv: ['build', '--limit', '2.5'], code: 'commander.invalidArgument', says: /--limit.*at least 1/ },
     { argv: ['build', '--limit'], code: 'commander.optionMissingArgument', says: /--limit/ },
     { argv: ['build', '--wait', 'soon'], code: 'commander.invalidArgument', says: /--wait/ },
+    { argv: ['serve', '--port', '99999'], code: 'commander.invalidArgument', says: /--port.*1 to 65535/ },
+    { argv: ['serve', '--port', '0'], code: 'commander.invalidArgument', says: /--port.*at least 1/ },
     { argv: ['build', '--bogus'], code: 'commander.unknownOption', says: /--bogus/ },
     { argv: ['publish'], code: 'commander.unknownCommand', says: /publish/ },
   ];

@@ -409,6 +409,10 @@ describe('exit codes', () => {
       expect(touched(before, snapshot(site.out))).toEqual([]);
       expect(readFileSync(site.state, 'utf8')).toBe(logBefore);
     }
+    // Nor is a state folder made for it.
+    const fresh = { ...site, state: join(site.root, 'fresh-state', 'log.json') };
+    expect((await build(fresh, '--quiet')).code).toBe(2);
+    expect(existsSync(join(site.root, 'fresh-state'))).toBe(false);
     rmSync(site.seeds);
     renameSync(`${site.seeds}.away`, site.seeds);
     const back = await build(site, '--quiet', '--report', join(site.root, 'report.json'));

@@ -3,6 +3,7 @@ import { BODIES_AHEAD_MIN, eachWithBodiesAhead } from '../body-pool.js';
 import { listSeeds } from '../fastpath.js';
 import { loadConfig } from '../config.js';
 import { error, EXIT, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
+import { seedsFolderUsageError } from '../discover.js';
 import { checkOutputText } from '../readback.js';
 
 export interface CheckCommandOptions {
@@ -21,13 +22,17 @@ export interface CheckCommandOptions {
  * the same `build()` as a publish (which only reads) and reads every output
  * back as a publish would before replacing a file, so a seed that would break
  * a feed is reported here too. Exit 1 when any seed is rejected, else 0; a
- * bad config is a usage error (thrown, mapped to exit 2 by the CLI).
+ * bad config or a seeds folder that cannot be read is a usage error (thrown,
+ * mapped to exit 2 by the CLI).
  */
 export async function runCheck(options: CheckCommandOptions): Promise<{ diagnostics: Diagnostic[]; exitCode: number }> {
   const config = loadConfig(options.config);
   const buildOptions = { seedsDir: options.seeds, config, ...(options.now ? { now: options.now } : {}), ...(options.bodiesKept !== undefined ? { bodiesKept: options.bodiesKept } : {}) };
   // A large folder is read and parsed on worker threads, and the bodies the build lets go read again there, as `publish` does.
   const listing = listSeeds(options.seeds);
+  // A seeds folder that cannot be read is a usage error, as for a build (exit 2), not a rejected seed.
+  const unreadable = seedsFolderUsageError(listing.diagnostics);
+  if (unreadable) throw unreadable;
   const jobs = parseJobs(listing.seeds, undefined, options.bodiesKept);
   const endRun = beginRun(jobs);
   try {
