@@ -1,4 +1,3 @@
-import { isExists } from 'date-fns/isExists';
 import { isValid } from 'date-fns/isValid';
 
 export type DateResult = { date: Date; warning?: { rule: string; message: string } } | { error: { rule: string; message: string } };
@@ -72,7 +71,7 @@ function buildDate(y: number, mo: number, d: number, h: number, mi: number, s: n
   if (Number.isNaN(offsetMinutes)) {
     return { error: { rule: 'date-invalid', message: `the time zone offset is not one; use Z or +HH:MM with hours up to 23 and minutes up to 59` } };
   }
-  if (!isExists(y, mo - 1, d)) {
+  if (!isCalendarDate(y, mo, d)) {
     return { error: { rule: 'date-invalid', message: `date ${pad(y, 4)}-${pad(mo)}-${pad(d)} is not a calendar date; use YYYY-MM-DD with a real day of that month` } };
   }
   if (h > 23 || mi > 59 || s > 59) {
@@ -89,6 +88,17 @@ function buildDate(y: number, mo: number, d: number, h: number, mi: number, s: n
     return { error: { rule: 'date-invalid', message: `date ${pad(y, 4)}-${pad(mo)}-${pad(d)} is out of range in UTC; use a year from 0001 to 9999` } };
   }
   return { date };
+}
+
+/**
+ * Whether day `d` of month `mo` (1 to 12) of year `y` exists in the
+ * proleptic Gregorian calendar. date-fns' `isExists` builds a local `Date`,
+ * which reads years 0 to 99 as 1900 to 1999 and so calls 0050-06-15 no date.
+ */
+function isCalendarDate(y: number, mo: number, d: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
 }
 
 function pad(n: number, width = 2): string {

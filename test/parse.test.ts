@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseSeedDate } from '../src/dates.js';
 import { describe, expect, it } from 'vitest';
 import { parseSeed, type ParsedSeed } from '../src/parse/index.js';
 import { splitFrontMatter, MAX_FRONT_MATTER_BYTES } from '../src/parse/frontmatter.js';
@@ -518,5 +519,22 @@ describe('the real seed, normalized (SEED-FORMAT.md table)', () => {
     expect(body[0]).toMatch(/^The Artsakh Foreign Ministry said on Thursday/);
     expect(body[5]).toMatch(/the Artsakh foreign ministry said\.$/);
     expect(seed.repairs).toEqual([{ file: FILE, line: 15, rule: 'digest-artifact', from: '_expression_', to: 'expression' }]);
+  });
+});
+
+describe('seed dates against the calendar', () => {
+  it('knows leap years, in every century, years before 100 included', () => {
+    const day = (text: string) => {
+      const r = parseSeedDate(text);
+      return 'date' in r ? r.date.toISOString() : r.error.message;
+    };
+    expect(day('2024-02-29')).toBe('2024-02-29T00:00:00.000Z');
+    expect(day('2000-02-29')).toBe('2000-02-29T00:00:00.000Z');
+    expect(day('0400-02-29')).toBe('0400-02-29T00:00:00.000Z');
+    expect(day('0050-06-15')).toBe('0050-06-15T00:00:00.000Z');
+    expect(day('1900-02-29')).toBe('date 1900-02-29 is not a calendar date; use YYYY-MM-DD with a real day of that month');
+    expect(day('0100-02-29')).toBe('date 0100-02-29 is not a calendar date; use YYYY-MM-DD with a real day of that month');
+    expect(day('2023-04-31')).toBe('date 2023-04-31 is not a calendar date; use YYYY-MM-DD with a real day of that month');
+    expect(day('0000-06-15')).toBe('date 0000-06-15 is out of range in UTC; use a year from 0001 to 9999');
   });
 });
