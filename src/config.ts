@@ -192,9 +192,18 @@ export function loadConfig(file: string, overrides: ConfigInput = {}): SiteConfi
   } catch (e) {
     throw new UsageError(`${file}: not valid JSON: ${(e as Error).message}`);
   }
-  const merged = isRecord(parsed) ? { ...parsed, ...definedOnly(overrides) } : parsed;
+  const given = definedOnly(overrides);
+  const merged = isRecord(parsed) ? { ...parsed, ...given } : parsed;
   const { config, diagnostics } = checkConfig(merged, file);
-  if (!config) throw new UsageError(`${file}: the config has ${diagnostics.length} problem(s)`, diagnostics);
+  if (!config) {
+    // A value given on the command line (--base-url, --limit) is named as such, not as the file's.
+    const named = diagnostics.map((d) => {
+      const key = Object.keys(given).find((k) => d.message.startsWith(`${k}: `));
+      return key ? { ...d, file: `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` } : d;
+    });
+    const fromFile = named.filter((d) => d.file === file).length;
+    throw new UsageError(fromFile ? `${file}: the config has ${diagnostics.length} problem(s)` : `${named.map((d) => d.file).join(', ')}: not a usable value`, named);
+  }
   return config;
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMIT, checkConfig, findSource, loadConfig } from '../src/config.js';
@@ -143,6 +143,26 @@ describe('loadConfig', () => {
     expect(config.baseUrl).toBe('https://other.example/');
     expect(config.limit).toBe(5);
     expect(loadConfig(join(dir, 'site.json'), { baseUrl: undefined, limit: undefined }).limit).toBe(20);
+  });
+
+  it('names a bad value given on the command line by its option, not by the config file', () => {
+    const dir = writeTree(tempDir(), { 'site.json': JSON.stringify({ ...MINIMAL, limit: 20 }) });
+    const refused = (overrides: Parameters<typeof loadConfig>[1]) => {
+      try {
+        loadConfig(join(dir, 'site.json'), overrides);
+      } catch (e) {
+        return e as UsageError;
+      }
+      throw new Error('not refused');
+    };
+    const url = refused({ baseUrl: 'ftp://files.example/' });
+    expect(url.message).toBe('--base-url: not a usable value');
+    expect(url.diagnostics.map((d) => [d.file, d.message])).toEqual([['--base-url', 'baseUrl: expected an absolute http(s) URL, found "ftp://files.example/"']]);
+    // With the file's own problem beside it, each is named where it comes from.
+    writeFileSync(join(dir, 'site.json'), JSON.stringify({ ...MINIMAL, language: 'not a language' }));
+    const both = refused({ baseUrl: 'ftp://files.example/' });
+    expect(both.message).toMatch(/site\.json: the config has 2 problem/);
+    expect(both.diagnostics.map((d) => d.file).sort()).toEqual(['--base-url', join(dir, 'site.json')].sort());
   });
 
   const bad: { what: string; files: Record<string, string>; message: RegExp; diagnostics?: string[] }[] = [
