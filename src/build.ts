@@ -205,8 +205,9 @@ export function build(options: BuildOptions): BuildResult {
   }
 
   const log = identity.log;
-  const { topics, known } = topicsOf(published, TOPIC_KINDS.filter((k) => config.topics[k]), previous.topics);
+  const { topics, known, names } = topicsOf(published, TOPIC_KINDS.filter((k) => config.topics[k]), previous.topics, previous.topicNames);
   log.topics = known;
+  log.topicNames = names;
   const main = mainFeed(config, log, published);
   const feeds: PlannedFeed[] = [{ prefix: '', group: 'main', ctx: main }, ...archiveFeeds(config, log, published, main), ...topicFeeds(config, log, topics)];
   let outputs: Output[];

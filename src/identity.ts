@@ -30,6 +30,8 @@ export interface PublishLog {
   entries: LogEntry[];
   /** Topic slugs once given (`category:<name in lower case>` -> slug), so topic feeds never move. */
   topics?: Record<string, string>;
+  /** Each known topic's name as its stories last wrote it (key -> name), which a topic left without stories keeps. */
+  topicNames?: Record<string, string>;
   /** Every file the last run published under the output folder, so files no longer produced can be removed. */
   outputs?: string[];
 }

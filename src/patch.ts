@@ -78,7 +78,7 @@ import { isSeedName, type SeedFile } from './discover.js';
  *   deleted, its card taken out of its topics' pages, its place in the
  *   feeds that showed it taken by the next story, and the home page counts
  *   one story less. A topic left without stories (by a removal or an
- *   edit) is kept, empty, named by its key (`emptiedTopic`).
+ *   edit) is kept, empty, under the name it had (`emptiedTopic`).
  * - A seed renamed (an added seed with the bytes of a removed one's entry,
  *   which no other entry has, and a name read the same way, as plain text
  *   or Markdown: `renamesOf`) keeps its entry, under its new name, and its
@@ -281,8 +281,6 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   const pageTopic = (t: number) => pageTopicKeys.add(topicKey(index.topics[t]!.kind, index.topics[t]!.name));
   /** Whether the home page shows what changed. */
   let home = false;
-  /** Whether a topic is named otherwise (one left empty): the OPML lists it. */
-  let renamedTopics = false;
   let removals: Removals | undefined;
   /** Topics the added or edited seeds start (`startTopics`). */
   const started: IndexedTopic[] = [];
@@ -305,7 +303,6 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     splices.push(...removals.splices);
     for (const [path, text] of removals.pages) pages.set(path, text);
     removals.pageTopics.forEach(pageTopic);
-    renamedTopics ||= removals.renamedTopics;
     home = true;
   }
   if (changed.length) {
@@ -327,7 +324,6 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
       wholeTopicPages(pages, config, index, wholePages, (at) => items.get(at)!);
       for (const r of relisted) r.topics.forEach(pageTopic);
       touched = [...new Set([...touched, ...relisted.flatMap((r) => r.feeds)])];
-      renamedTopics ||= relisted.some((r) => r.renamedTopics);
       home ||= relisted.some((r) => r.counts || r.main) || (main !== undefined && recarded.some((e) => main.shown.includes(e.change.at)));
     }
   }
@@ -410,8 +406,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     outputs.push(homePageOfCards(config, cards, counts, newest));
   }
   for (const [path, text] of pages) outputs.push({ path, kind: 'html', text });
-  // A new topic's feed is listed with the others, and a topic named otherwise under its new name.
-  if (started.length || renamedTopics) {
+  // A new topic's feed is listed with the others.
+  if (started.length) {
     const listed: PlannedFeed[] = [{ prefix: '', group: 'main', ctx: mainFeed(config, head, []) }, ...topicFeeds(config, head, index.topics.map((t) => ({ ...t, items: [] })))];
     outputs.push({ path: OPML_FILE, kind: 'xml', text: renderOpml(config, listed) });
   }
@@ -455,8 +451,6 @@ interface Relisted {
   counts: boolean;
   /** Whether the main feed's stories change (a new date: the home page shows them). */
   main: boolean;
-  /** Whether a topic it leaves empty is named otherwise now (`emptiedTopic`: the OPML lists it). */
-  renamedTopics: boolean;
 }
 
 /**
@@ -496,7 +490,6 @@ function recard(
   const moved = time !== index.published[at];
   const idAt = (k: number) => entryAt(k).id;
   const feeds: IndexedFeed[] = [];
-  let renamedTopics = false;
   let mainChanged = false;
   if (moved) {
     // A full run publishes the oldest of the stories that share a key (`dropDuplicateStories`).
@@ -629,7 +622,7 @@ function recard(
     const list = index.topicItems[t]!;
     const feed = topicFeedOf.get(t);
     if (list.length === 1) {
-      renamedTopics ||= emptiedTopic(index, t, pages, config, itemAt);
+      emptiedTopic(index, t, pages, config, itemAt);
       if (feed) {
         feed.shown = new Int32Array(0);
         feeds.push(feed);
@@ -659,7 +652,7 @@ function recard(
   });
   placeSeed(index, at, placement, keys);
   const topics = [...new Set([...named.keys(), ...ranks.keys()])];
-  return { topics, feeds, counts: topics.length !== named.size || named.size !== ranks.size, main: mainChanged, renamedTopics };
+  return { topics, feeds, counts: topics.length !== named.size || named.size !== ranks.size, main: mainChanged };
 }
 
 /** A parsed seed as the item `identity` makes it, fingerprinted as a build's items are, with every warning and error it gives. */
@@ -913,8 +906,6 @@ interface Removals {
   /** The removed items' log entries, and their pages. */
   entries: LogEntry[];
   paths: string[];
-  /** Whether a topic left empty is named otherwise now (`emptiedTopic`: the OPML lists it). */
-  renamedTopics: boolean;
 }
 
 /**
@@ -988,7 +979,6 @@ function planRemovals(
   const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
   const pages = new Map<string, string>();
   const pageTopics: number[] = [];
-  let renamedTopics = false;
   before.topicItems.forEach((old, t) => {
     const ranks: number[] = [];
     for (const j of removed) for (let r = old.indexOf(j); r >= 0; r = old.indexOf(j, r + 1)) ranks.push(r);
@@ -1000,7 +990,7 @@ function planRemovals(
     if (feed && shortBy(feed) > 0) feed.shown = list.slice(0, config.limit);
     pageTopics.push(t);
     if (!list.length) {
-      renamedTopics ||= emptiedTopic(index, t, pages, config, itemAt);
+      emptiedTopic(index, t, pages, config, itemAt);
       return;
     }
     for (const r of ranks) changeTopicPage(pages, index, t, outDir, (text, path) => withCardRemoved(path, text, pathOf.get(old[r]!)!));
@@ -1014,26 +1004,20 @@ function planRemovals(
     // of the topic's stories has one (a source's page then links none).
     if (was >= 0 && gone.has(old[was]!)) takeNextHome(index, t, list, home, config.limit, itemAt, () => decline(`${files[old[was]!]} was removed, and would change the home page a topic's page links`));
   });
-  return { touched: [...short.keys()], splices, pages, pageTopics, entries, paths, renamedTopics };
+  return { touched: [...short.keys()], splices, pages, pageTopics, entries, paths };
 }
 
 /**
  * Topic `t` left without stories, as a full run keeps it (`topicsOf`: an
- * empty feed under its slug): named by its key, without a home, its page
- * made whole and empty (in `pages`). Returns whether its name changed (the
- * OPML lists it; the home page lists topics with stories only).
+ * empty feed under its slug, under the name it had, which the log's
+ * `topicNames` keep): without a home, its page made whole and empty (in
+ * `pages`). The home page lists topics with stories only.
  */
-function emptiedTopic(index: PatchIndex, t: number, pages: Map<string, string>, config: SiteConfig, itemAt: (at: number) => Item): boolean {
-  const topic = index.topics[t]!;
-  const name = topicKey(topic.kind, topic.name).slice(topic.kind.length + 1);
-  // A copy of the list and of the topic: the index as read keeps its own.
-  const emptied: IndexedTopic = { ...topic, name };
-  index.topics = index.topics.map((o, k) => (k === t ? emptied : o));
+function emptiedTopic(index: PatchIndex, t: number, pages: Map<string, string>, config: SiteConfig, itemAt: (at: number) => Item): void {
   index.topicItems[t] = new Int32Array(0);
   index.homes[t] = null;
   index.homeRanks[t] = -1;
   wholeTopicPages(pages, config, index, [t], itemAt);
-  return name !== topic.name;
 }
 
 /** What publishing added seeds changes, found from the index (which it brings up to date). */
@@ -1222,7 +1206,7 @@ function startedInLog(bytes: Buffer, started: readonly IndexedTopic[], files: re
   const paths = [...files, ...started.flatMap((t) => [t.path + 'index.html', ...FORMATS.map((f) => t.path + f.fileName)])];
   return [
     ...(paths.length ? outputsAdded(bytes, paths) : []),
-    ...(started.length ? topicsAdded(bytes, started.map((t) => ({ key: topicKey(t.kind, t.name), slug: t.slug }))) : []),
+    ...(started.length ? topicsAdded(bytes, started.map((t) => ({ key: topicKey(t.kind, t.name), slug: t.slug, name: t.name }))) : []),
   ];
 }
 
@@ -1583,10 +1567,14 @@ function outputsAdded(bytes: Buffer, paths: readonly string[]): Splice[] {
   return linesAdded(outputLines(bytes), paths.map((path) => ({ key: path, line: `  ${JSON.stringify(path)}` })));
 }
 
-/** `topics` (key and slug) put into the log's known topics (`topicsOf`'s `known`), a key and its slug a line. */
-function topicsAdded(bytes: Buffer, topics: readonly { key: string; slug: string }[]): Splice[] {
-  const block = headBlock(bytes, '\n "topics": {\n', '\n }', (line) => Object.keys(JSON.parse(`{${line}}`) as object)[0]!);
-  return linesAdded(block, topics.map(({ key, slug }) => ({ key, line: `  ${JSON.stringify(key)}: ${JSON.stringify(slug)}` })));
+/** `topics` put into the log's known topics and their names (`topicsOf`'s `known` and `names`), a key and its slug, or its name, a line. */
+function topicsAdded(bytes: Buffer, topics: readonly { key: string; slug: string; name: string }[]): Splice[] {
+  const keyOf = (line: string) => Object.keys(JSON.parse(`{${line}}`) as object)[0]!;
+  const lines = (value: (t: (typeof topics)[number]) => string) => topics.map((t) => ({ key: t.key, line: `  ${JSON.stringify(t.key)}: ${JSON.stringify(value(t))}` }));
+  return [
+    ...linesAdded(headBlock(bytes, '\n "topics": {\n', '\n }', keyOf), lines((t) => t.slug)),
+    ...linesAdded(headBlock(bytes, '\n "topicNames": {\n', '\n }', keyOf), lines((t) => t.name)),
+  ];
 }
 
 /** `paths` taken out of the log's list of outputs; none of them its last line (item pages sort before the feeds). */

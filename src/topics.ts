@@ -36,10 +36,11 @@ export function topicKey(kind: TopicKind, name: string): string {
 }
 
 /**
- * Known topics (the publish log's `topics`) under their keys as `topicKey`
- * now makes them: a key written before names were composed alike keeps its
- * slug under the composed key, so its feed stays where it is; of two keys
- * that are now one, the one that was composed already keeps its slug.
+ * A map of the publish log keyed by topic (`topics`: slugs, `topicNames`:
+ * names) under the keys `topicKey` now makes: a key written before names
+ * were composed alike keeps its value under the composed key, so a topic's
+ * feed stays where it is; of two keys that are now one, the one that was
+ * composed already keeps its value.
  */
 function composedKeys(known: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -56,15 +57,19 @@ function composedKeys(known: Readonly<Record<string, string>>): Record<string, s
  * two names that slugify alike get `-2`, `-3`. A slug, once given, is kept in
  * `known` (the publish log's `topics`) so a topic's feed URL never moves; a
  * known topic with no items left keeps an empty feed, so its subscribers are
- * not left with a dead URL.
- * Returns the topics and the updated `known` map.
+ * not left with a dead URL, and the name it had (`names`, the log's
+ * `topicNames`; its key, in lower case, for a topic emptied before names
+ * were kept).
+ * Returns the topics and the updated `known` and `names` maps.
  */
 export function topicsOf(
   items: readonly Item[],
   kinds: readonly TopicKind[] = TOPIC_KINDS,
   known: Readonly<Record<string, string>> = {},
-): { topics: Topic[]; known: Record<string, string> } {
+  names: Readonly<Record<string, string>> = {},
+): { topics: Topic[]; known: Record<string, string>; names: Record<string, string> } {
   const nextKnown = composedKeys(known);
+  const nextNames = composedKeys(names);
   const topics: Topic[] = [];
   for (const kind of kinds) {
     const byKey = new Map<string, Topic>();
@@ -83,7 +88,7 @@ export function topicsOf(
     const taken = new Set(Object.entries(nextKnown).filter(([k]) => k.startsWith(prefix)).map(([, slug]) => slug));
     // Known topics that lost their items: an empty feed under the same slug.
     for (const [key, slug] of Object.entries(nextKnown)) {
-      if (key.startsWith(prefix) && !byKey.has(key)) byKey.set(key, { kind, name: key.slice(prefix.length), slug, path: '', items: [] });
+      if (key.startsWith(prefix) && !byKey.has(key)) byKey.set(key, { kind, name: nextNames[key] ?? key.slice(prefix.length), slug, path: '', items: [] });
     }
     const ordered = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [key, topic] of ordered) {
@@ -95,10 +100,11 @@ export function topicsOf(
       }
       topic.slug = slug;
       topic.path = `${TOPIC_FOLDERS[kind]}/${slug}/`;
+      nextNames[key] = topic.name;
       topics.push(topic);
     }
   }
-  return { topics, known: sortKeys(nextKnown) };
+  return { topics, known: sortKeys(nextKnown), names: sortKeys(nextNames) };
 }
 
 function sortKeys(record: Record<string, string>): Record<string, string> {

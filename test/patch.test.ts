@@ -336,16 +336,19 @@ describe('patch runs', () => {
     expect(cards(s, 'categories/harbour-lights/index.html').map((c) => c.title)).toEqual([titleOf(30)]);
     expect(cards(s, 'sources/lantern-post/index.html').map((c) => c.title)).toEqual([titleOf(33)]);
     expect(readFileSync(join(s.out, 'feeds.opml'), 'utf8')).toContain('xmlUrl="https://seeds.example.org/sources/lantern-post/feed.xml"');
-    // Its only story leaving a topic: the topic is kept, empty, named by its key (as a full run keeps it), in the OPML too.
+    // Its only story leaving a topic: the topic is kept, empty, under the name it had (as a full run keeps it, from the
+    // log's topicNames), in its feeds and the OPML.
     s.edit(30, (t) => t.replace('Harbour Lights, ', ''));
     const emptied = await s.runBesideTwin();
     expect(emptied.mine.run).toBe('patch');
     expect(cards(s, 'categories/harbour-lights/index.html')).toEqual([]);
-    expect(atom(s, 'categories/harbour-lights/atom.xml').children.filter((c) => c.local === 'entry')).toEqual([]);
-    expect(readFileSync(join(s.out, 'feeds.opml'), 'utf8')).toContain('text="harbour lights - Test feed"');
-    expect(emptied.mine.written).toContain('feeds.opml');
-    // A story joining that empty topic (named by its key, in lowercase): its page made whole again.
-    s.edit(31, (t) => t.replace(/^Categories: /m, 'Categories: harbour lights, '));
+    const emptiedFeed = atom(s, 'categories/harbour-lights/atom.xml');
+    expect(emptiedFeed.children.filter((c) => c.local === 'entry')).toEqual([]);
+    expect(emptiedFeed.children.find((c) => c.local === 'title')!.text).toBe('Harbour Lights - Test feed');
+    expect(readFileSync(join(s.out, 'feeds.opml'), 'utf8')).toContain('text="Harbour Lights - Test feed"');
+    expect(emptied.mine.written).not.toContain('feeds.opml');
+    // A story joining that empty topic, writing it as it was: its page made whole again.
+    s.edit(31, (t) => t.replace(/^Categories: /m, 'Categories: Harbour Lights, '));
     const refilled = await s.runBesideTwin();
     expect(refilled.mine.run).toBe('patch');
     expect(cards(s, 'categories/harbour-lights/index.html').map((c) => c.title)).toEqual([titleOf(31)]);

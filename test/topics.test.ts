@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { publish, build } from '../src/index.js';
 import { topicsOf } from '../src/topics.js';
@@ -117,6 +117,23 @@ describe('topic feeds', () => {
     expect(merged.known).toEqual({ 'category:caf\u00e9': 'café', 'source:asbarez': 'asbarez' });
     // Only the decomposed key known: its feed stays where it was.
     expect(topicsOf(result.items, ['category'], { 'category:cafe\u0301': 'cafe-old' }).topics.map((t) => t.slug)).toEqual(['cafe-old']);
+  });
+
+  it('keeps the name of a topic whose last story went, as its stories wrote it; a log from before names were kept gives its key', async () => {
+    const config = testConfig();
+    const dir = writeTree(tempDir(), {
+      'a.txt': seed('Asbarez: Story one', { categories: 'Zebra Crossings' }),
+      'b.txt': seed('Asbarez: Story two', { categories: 'Harbour' }),
+    });
+    const first = build({ seedsDir: dir, config, now: NOW });
+    expect(first.log.topicNames).toMatchObject({ 'category:zebra crossings': 'Zebra Crossings', 'category:harbour': 'Harbour' });
+    rmSync(join(dir, 'a.txt'));
+    const second = build({ seedsDir: dir, config, now: NOW, log: first.log });
+    const title = (result: ReturnType<typeof build>) => child(parseXml(result.outputs.find((o) => o.path === 'categories/zebra-crossings/atom.xml')!.text), 'title')!.text;
+    expect(title(second)).toBe('Zebra Crossings - Test feed');
+    expect(second.log.topicNames!['category:zebra crossings']).toBe('Zebra Crossings');
+    const { topicNames: _names, ...older } = first.log;
+    expect(title(build({ seedsDir: dir, config, now: NOW, log: older }))).toBe('zebra crossings - Test feed');
   });
 
   it('writes only the kinds of topic feed the config asks for', async () => {
