@@ -230,8 +230,8 @@ export function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** Finds a configured source by name, ignoring case. */
+/** Finds a configured source by name, ignoring case and how its letters are composed (as topics match names: `topicKey`). */
 export function findSource(config: SiteConfig, name: string): Source | undefined {
-  const key = name.trim().toLowerCase();
-  return config.sources.find((s) => s.name.toLowerCase() === key);
+  const key = name.trim().normalize('NFC').toLowerCase();
+  return config.sources.find((s) => s.name.normalize('NFC').toLowerCase() === key);
 }

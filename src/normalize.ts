@@ -12,6 +12,7 @@ import { escapeHtml } from './html.js';
 import type { BoundedCache } from './bounded.js';
 import type { SeedFile } from './discover.js';
 import type { BodyJob } from './parse-pool.js';
+import { topicKey } from './topics.js';
 
 export const MAX_TITLE_LENGTH = 300;
 export const LONG_TITLE = 150;
@@ -108,9 +109,15 @@ export function normalizeSeed(
   const sharer = text(fields.sharedBy, 'shared_by');
 
   const categories: string[] = [];
+  // A category named twice (in another case, or composed otherwise) is one topic (`topicKey`): listed once, as first written.
+  const named = new Set<string>();
   for (const raw of fields.categories?.value ?? []) {
     const name = cleanField({ value: raw, line: fields.categories!.line }, file, 'categories', diagnostics);
-    if (name && !categories.some((c) => c.toLowerCase() === name.toLowerCase())) categories.push(name);
+    const key = name && topicKey('category', name);
+    if (key && !named.has(key)) {
+      named.add(key);
+      categories.push(name);
+    }
   }
 
   let language = config.language;

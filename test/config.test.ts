@@ -41,6 +41,12 @@ describe('checkConfig: good configs', () => {
     expect(findSource(config!, 'ASBAREZ')).toEqual(config!.sources[0]);
   });
 
+  it('finds a configured source by a name written in another case or composed otherwise (NFC, NFD)', () => {
+    const { config } = checkConfig({ ...MINIMAL, sources: { 'Caf\u00e9 Courier': { url: 'https://cafe.example/' } } });
+    for (const name of ['Caf\u00e9 Courier', 'Cafe\u0301 Courier', 'CAFE\u0301 COURIER', ' caf\u00e9 courier ']) expect(findSource(config!, name)?.url, name).toBe('https://cafe.example/');
+    expect(findSource(config!, 'Cafe Courier')).toBeUndefined();
+  });
+
   const cases: { what: string; input: Record<string, unknown>; expected: Record<string, unknown> }[] = [
     { what: 'a base URL with a path gets its trailing slash', input: { ...MINIMAL, baseUrl: 'https://example.org/news' }, expected: { baseUrl: 'https://example.org/news/' } },
     { what: 'strings are trimmed', input: { ...MINIMAL, title: '  News  ', description: ' About ' }, expected: { title: 'News', description: 'About' } },

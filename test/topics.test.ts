@@ -105,15 +105,22 @@ describe('topic feeds', () => {
       'a.txt': seed('Asbarez: Story one', { categories: nfc }),
       'b.txt': seed('Asbarez: Story two', { categories: nfd }),
       'c.txt': seed('Asbarez: Story three', { categories: 'CAF\u00c9' }),
+      // One seed naming it three ways: one category, the story listed once.
+      'd.txt': seed('Asbarez: Story four', { categories: `${nfc}, ${nfd}, CAFE\u0301` }),
     });
     const result = build({ seedsDir: dir, config, now: NOW });
+    expect(result.items.find((i) => i.title === 'Story four')!.categories).toEqual([nfc]);
     const cafes = topicsOf(result.items, ['category'], result.log.topics).topics;
-    expect(cafes.map((t) => [t.slug, t.items.length])).toEqual([['café', 3]]);
+    expect(cafes.map((t) => [t.slug, t.items.length])).toEqual([['café', 4]]);
+    const channel = child(parseXml(result.outputs.find((o) => o.path === 'categories/café/feed.xml')!.text), 'channel')!;
+    const ids = children(channel, 'item').map((i) => child(i, 'guid')!.text);
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
     expect(result.outputs.filter((o) => o.path.startsWith('categories/') && o.path.endsWith('/feed.xml')).map((o) => o.path)).toEqual(['categories/café/feed.xml']);
     // A log written when the two spellings were two topics: each known key keeps its place, the composed one its slug.
     const older = { 'category:cafe\u0301': 'café-2', 'category:caf\u00e9': 'café', 'source:asbarez': 'asbarez' };
     const merged = topicsOf(result.items, ['category'], older);
-    expect(merged.topics.map((t) => [t.slug, t.items.length])).toEqual([['café', 3]]);
+    expect(merged.topics.map((t) => [t.slug, t.items.length])).toEqual([['café', 4]]);
     expect(merged.known).toEqual({ 'category:caf\u00e9': 'café', 'source:asbarez': 'asbarez' });
     // Only the decomposed key known: its feed stays where it was.
     expect(topicsOf(result.items, ['category'], { 'category:cafe\u0301': 'cafe-old' }).topics.map((t) => t.slug)).toEqual(['cafe-old']);
