@@ -313,8 +313,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     splices.push(...changes.filter((c) => c.status !== 'unchanged').map((c) => ({ span: log.span(index.entry[c.at]!), text: c.line })));
     const recarded = edits.filter((e) => e.recard);
     if (recarded.length) {
-      // The placement holds whether the seed names its id; a seed that stops naming it may leave it to another.
-      if (idsContested) contested();
+      // The placement holds whether the seed names its id. A seed that stops naming an id another seed names keeps it all
+      // the same (`assignIdentities`: a story on disk keeps its id), so an id contested changes nothing here.
       // The topics they start, before any is placed (topics' places in the index move as one is put in).
       started.push(...startTopics(index, newTopics(recarded.map((e) => e.change.item), index, config)));
       const entryAt = (at: number) => entryOf(log, index, at, seeds[at]!.file);
