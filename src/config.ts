@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Person, SiteConfig, Source } from './model.js';
 import { UsageError, error, type Diagnostic } from './diagnostics.js';
 import { absoluteHttpUrl } from './urls.js';
-import { hasXmlForbidden } from './text.js';
+import { hasXmlForbidden, nameKey } from './text.js';
 
 export const DEFAULT_CONFIG_FILE = 'seedfeed.config.json';
 export const DEFAULT_LIMIT = 50;
@@ -230,8 +230,8 @@ export function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** Finds a configured source by name, ignoring case and how its letters are composed (as topics match names: `topicKey`). */
+/** Finds a configured source by name, as names are matched (`nameKey`: case and composition aside). */
 export function findSource(config: SiteConfig, name: string): Source | undefined {
-  const key = name.trim().normalize('NFC').toLowerCase();
-  return config.sources.find((s) => s.name.normalize('NFC').toLowerCase() === key);
+  const key = nameKey(name.trim());
+  return config.sources.find((s) => nameKey(s.name) === key);
 }

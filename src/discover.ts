@@ -42,19 +42,23 @@ function seedsFolderError(displayRoot: string, e: unknown): Diagnostic {
   return error(SEEDS_FOLDER_RULE, displayRoot, 0, `cannot read the seeds folder (${(e as NodeJS.ErrnoException).code ?? e}); check the path given to --seeds and the folder's permissions`);
 }
 
-/** The seeds folder's error among `diagnostics` (`SEEDS_FOLDER_RULE`), as the usage error (exit 2) a run stops with. */
+/** The usage error (exit 2) a run stops with for the seeds folder's error. */
+function stopsTheRun(folder: Diagnostic): UsageError {
+  return new UsageError(`${folder.file}: ${folder.message}. Nothing was written`, [folder]);
+}
+
+/** The seeds folder's error among `diagnostics` (`SEEDS_FOLDER_RULE`), as the usage error a run stops with. */
 export function seedsFolderUsageError(diagnostics: readonly Diagnostic[]): UsageError | undefined {
   const folder = diagnostics.find((d) => d.rule === SEEDS_FOLDER_RULE);
-  return folder && new UsageError(`${folder.file}: ${folder.message}. Nothing was written`, [folder]);
+  return folder && stopsTheRun(folder);
 }
 
 /** The usage error for a seeds folder that is missing or not a folder, from one stat: a run stops before it takes its lock. */
 export function missingSeedsFolder(root: string, displayRoot = root): UsageError | undefined {
   try {
-    if (statSync(root).isDirectory()) return undefined;
-    return seedsFolderUsageError([seedsFolderError(displayRoot, 'ENOTDIR')]);
+    return statSync(root).isDirectory() ? undefined : stopsTheRun(seedsFolderError(displayRoot, 'ENOTDIR'));
   } catch (e) {
-    return seedsFolderUsageError([seedsFolderError(displayRoot, e)]);
+    return stopsTheRun(seedsFolderError(displayRoot, e));
   }
 }
 

@@ -344,7 +344,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   // (two put in at one place must go in sorted).
   const archiveFiles = archivesStarted.flatMap((f) => FORMATS.map((format) => f.prefix + format.fileName));
   splices.push(...startedInLog(bytes, started, [...changes.filter((c) => c.status === 'new').map((c) => c.item.path), ...archiveFiles]));
-  const topicPlace = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i] as const));
+  const topicPlace = topicPlaces(index);
   const pageTopics = Array.from(pageTopicKeys, (key) => topicPlace.get(key) ?? -1);
   if (pageTopics.includes(-1)) decline('the patch index is damaged');
   // The items the rendered feeds show besides the changed ones (and the home page, the main feed's) are taken from
@@ -530,7 +530,7 @@ function recard(
     const r = list.indexOf(at);
     if (r >= 0) ranks.set(t, r);
   });
-  const topicAt = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i]));
+  const topicAt = topicPlaces(index);
   const named = new Map<number, string>();
   for (const kind of TOPIC_KINDS) {
     if (!config.topics[kind]) continue;
@@ -1100,7 +1100,7 @@ function planAdditions(
     return { at, seed, p, item, entry, identity, diagnostics, bodyDiagnostics };
   });
   const started = startTopics(index, newTopics(made.map((m) => m.item), index, config), startedByEdits);
-  const topicAt = new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i]));
+  const topicAt = topicPlaces(index);
   const topicFeedOf = new Map(index.feeds.filter((f) => f.topic !== undefined).map((f) => [f.topic!, f]));
   const main = index.feeds.find((f) => f.group === 'main');
   const touched = new Set<IndexedFeed>();
@@ -1302,6 +1302,11 @@ function rankIn(list: Int32Array, time: number, id: string, published: Float64Ar
   }
   while (lo < list.length && published[list[lo]!] === time && idAt(list[lo]!) < id) lo++;
   return lo;
+}
+
+/** Each topic's place in `index.topics`, by its key (`topicKey`). */
+function topicPlaces(index: PatchIndex): Map<string, number> {
+  return new Map(index.topics.map((t, i) => [topicKey(t.kind, t.name), i]));
 }
 
 /** Declines (`renamed`) unless the story first in a topic's `list` writes the topic's name as the topic has it (`topicsOf`: as its newest story). */

@@ -8,6 +8,15 @@ const XML_FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](
 /** The same characters without lookarounds, which V8 scans several times faster; any surrogate sends the text on to the exact check. */
 const MAYBE_XML_FORBIDDEN = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
+/**
+ * A name as seedfeed matches names (topics, configured sources): without
+ * regard to case, nor to how its letters are composed (Unicode NFC: "café"
+ * typed as one character or as "e" and a combining accent is one name).
+ */
+export function nameKey(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
 export function hasXmlForbidden(text: string): boolean {
   if (!MAYBE_XML_FORBIDDEN.test(text)) return false;
   XML_FORBIDDEN.lastIndex = 0;

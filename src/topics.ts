@@ -1,5 +1,6 @@
 import type { Item, SiteConfig } from './model.js';
 import { slugify, uniqueSlug } from './slug.js';
+import { nameKey } from './text.js';
 
 export type TopicKind = 'category' | 'source' | 'sharer';
 
@@ -26,13 +27,9 @@ export function namesOf(item: Item, kind: TopicKind): string[] {
   return item.sharedBy ? [item.sharedBy.name] : [];
 }
 
-/**
- * A topic's key: its kind and its name without regard to case, nor to how
- * its letters are composed (Unicode NFC: "café" typed as one character or as
- * "e" and a combining accent is one topic).
- */
+/** A topic's key: its kind and its name as names are matched (`nameKey`). */
 export function topicKey(kind: TopicKind, name: string): string {
-  return `${kind}:${name.normalize('NFC').toLowerCase()}`;
+  return `${kind}:${nameKey(name)}`;
 }
 
 /**
