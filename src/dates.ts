@@ -74,15 +74,20 @@ function buildDate(y: number, mo: number, d: number, h: number, mi: number, s: n
   if (!isCalendarDate(y, mo, d)) {
     return { error: { rule: 'date-invalid', message: `date ${pad(y, 4)}-${pad(mo)}-${pad(d)} is not a calendar date; use YYYY-MM-DD with a real day of that month` } };
   }
-  if (h > 23 || mi > 59 || s > 59) {
+  if (h > 23 || mi > 59 || s > 60) {
     return { error: { rule: 'date-invalid', message: `time ${pad(h)}:${pad(mi)}:${pad(s)} is not a time of day; use HH:MM:SS from 00:00:00 to 23:59:59` } };
   }
   const ms = frac ? Math.floor(+`0.${frac}` * 1000) : 0;
-  const utc = new Date(Date.UTC(2000, mo - 1, d, h, mi, s, ms));
+  // A leap second (RFC 3339 5.7, RFC 5322 3.3) has no place on the timeline of a Date, which counts none: 23:59:60 UTC is read as 23:59:59.
+  const leap = s === 60;
+  const utc = new Date(Date.UTC(2000, mo - 1, d, h, mi, leap ? 59 : s, ms));
   // Date.UTC reads years 0-99 as 1900-1999; set the year itself.
   utc.setUTCFullYear(y, mo - 1, d);
   const date = new Date(utc.getTime() - offsetMinutes * 60_000);
   if (!isValid(date)) return invalid(`${y}-${mo}-${d}`);
+  if (leap && (date.getUTCHours() !== 23 || date.getUTCMinutes() !== 59)) {
+    return { error: { rule: 'date-invalid', message: `time ${pad(h)}:${pad(mi)}:${pad(s)} is not a time of day; a leap second (:60) ends a UTC day only, as 23:59:60Z or its time in another zone` } };
+  }
   // RFC 3339 (Atom, JSON Feed) writes four-digit years only.
   if (date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) {
     return { error: { rule: 'date-invalid', message: `date ${pad(y, 4)}-${pad(mo)}-${pad(d)} is out of range in UTC; use a year from 0001 to 9999` } };

@@ -538,3 +538,21 @@ describe('seed dates against the calendar', () => {
     expect(day('0000-06-15')).toBe('date 0000-06-15 is out of range in UTC; use a year from 0001 to 9999');
   });
 });
+
+describe('leap seconds (RFC 3339 5.7, RFC 5322 3.3)', () => {
+  const read = (text: string) => {
+    const r = parseSeedDate(text);
+    return 'date' in r ? r.date.toISOString() : r.error.message;
+  };
+  it('take 23:59:60 UTC, in any zone, as 23:59:59, the last second a date can name', () => {
+    expect(read('2016-12-31T23:59:60Z')).toBe('2016-12-31T23:59:59.000Z');
+    expect(read('1990-12-31T15:59:60-08:00')).toBe('1990-12-31T23:59:59.000Z');
+    expect(read('2016-12-31T23:59:60.5Z')).toBe('2016-12-31T23:59:59.500Z');
+    expect(read('Sat, 31 Dec 2016 23:59:60 +0000')).toBe('2016-12-31T23:59:59.000Z');
+  });
+  it('refuse :60 anywhere but the end of a UTC day', () => {
+    expect(read('2016-12-31T12:00:60Z')).toMatch(/^time 12:00:60 is not a time of day; a leap second \(:60\) ends a UTC day only/);
+    expect(read('2016-12-31T23:59:60+01:00')).toMatch(/a leap second \(:60\) ends a UTC day only/);
+    expect(read('2016-12-31T23:59:61Z')).toMatch(/^time 23:59:61 is not a time of day; use HH:MM:SS/);
+  });
+});
