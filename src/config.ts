@@ -3,6 +3,7 @@ import type { Person, SiteConfig, Source } from './model.js';
 import { UsageError, error, type Diagnostic } from './diagnostics.js';
 import { absoluteHttpUrl } from './urls.js';
 import { hasXmlForbidden, nameKey } from './text.js';
+import { isLanguageTag } from './language.js';
 
 export const DEFAULT_CONFIG_FILE = 'seedfeed.config.json';
 export const DEFAULT_LIMIT = 50;
@@ -81,7 +82,7 @@ export function checkConfig(input: unknown, file = DEFAULT_CONFIG_FILE): { confi
   }
   if (baseUrl && !baseUrl.endsWith('/')) baseUrl += '/';
   const language = text('language', input.language, 'en');
-  if (language && !/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(language)) problem('language', `expected a language tag such as "en" or "hy-AM", found ${JSON.stringify(language)}`);
+  if (language && !isLanguageTag(language)) problem('language', `expected a language tag such as "en" or "hy-AM" (an ISO 639 code, then any subtags), found ${JSON.stringify(language)}`);
 
   let publisher: Person = { name: title };
   if (input.publisher !== undefined) {

@@ -13,6 +13,7 @@ import type { BoundedCache } from './bounded.js';
 import type { SeedFile } from './discover.js';
 import type { BodyJob } from './parse-pool.js';
 import { topicKey } from './topics.js';
+import { isLanguageTag } from './language.js';
 
 export const MAX_TITLE_LENGTH = 300;
 export const LONG_TITLE = 150;
@@ -104,9 +105,9 @@ export function normalizeSeed(
   }
 
   const source = resolveSource(seed, config, diagnostics);
-  const author = text(fields.author, 'author');
+  const author = personName(text(fields.author, 'author'), file, fields.author?.line, 'author', diagnostics);
   const authors: Person[] = author ? [{ name: author }] : source ? [{ name: source.name, ...(source.url ? { url: source.url } : {}) }] : [];
-  const sharer = text(fields.sharedBy, 'shared_by');
+  const sharer = personName(text(fields.sharedBy, 'shared_by'), file, fields.sharedBy?.line, 'sharer', diagnostics);
 
   const categories: string[] = [];
   // A category named twice (in another case, or composed otherwise) is one topic (`topicKey`): listed once, as first written.
@@ -123,8 +124,8 @@ export function normalizeSeed(
   let language = config.language;
   if (fields.language) {
     const lang = fields.language.value.trim();
-    if (/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(lang)) language = lang;
-    else diagnostics.push(warning('language-invalid', file, fields.language.line, `language "${lang}" is not a language tag such as "en" or "hy-AM"; using ${config.language}`));
+    if (isLanguageTag(lang)) language = lang;
+    else diagnostics.push(warning('language-invalid', file, fields.language.line, `language "${lang}" is not a language tag such as "en" or "hy-AM" (an ISO 639 code, then any subtags); using ${config.language}`));
   }
 
   const published = meta.date ?? identity.firstPublished;
@@ -243,16 +244,34 @@ function resolveSource(seed: SeedHead, config: SiteConfig, diagnostics: Diagnost
   }
   const known = findSource(config, name);
   const source: Source = { name: known?.name ?? name };
-  const url = field?.value.url ?? known?.url;
-  const feed = field?.value.feed ?? known?.feedUrl;
-  for (const [key, value] of [['url', url], ['feed', feed]] as const) {
-    if (value === undefined) continue;
-    const checked = absoluteHttpUrl(value);
-    if (!checked) diagnostics.push(warning('link-invalid', seed.file, field?.line ?? 0, `source ${key} "${value}" is not an absolute http(s) URL; it is left out`));
-    else if (key === 'url') source.url = checked;
+  // The seed's address of the source, else the configured one (checked with the config); a seed's that is no address gives way to the configured one too.
+  for (const [key, value, configured] of [['url', field?.value.url, known?.url], ['feed', field?.value.feed, known?.feedUrl]] as const) {
+    let checked = value === undefined ? undefined : absoluteHttpUrl(value);
+    if (value !== undefined && !checked) {
+      diagnostics.push(warning('link-invalid', seed.file, field?.line ?? 0, `source ${key} "${value}" is not an absolute http(s) URL; ${configured ? `the configured ${configured} is used` : 'it is left out'}`));
+    }
+    checked ??= configured;
+    if (checked === undefined) continue;
+    if (key === 'url') source.url = checked;
     else source.feedUrl = checked;
   }
   return source;
+}
+
+/** A name written as mail writes a sender: `Emma Jilavian <emma@example.org>`, the name in quotes or not. */
+const MAILBOX = /^"?([^"<>]*?)"?\s*<[^<>\s@]+@[^<>\s]+>$/;
+
+/**
+ * A person's name as the feeds show it: from a mailbox (`Name <address>`),
+ * the name alone, with a warning. The address is not published: feeds are
+ * public, the validator flags names holding one, and the same person written
+ * with and without it would be two sharers with two topic feeds.
+ */
+function personName(value: string | undefined, file: string, line: number | undefined, role: string, diagnostics: Diagnostic[]): string | undefined {
+  const name = value && MAILBOX.exec(value)?.[1]?.trim();
+  if (!name) return value;
+  diagnostics.push(warning('person-address', file, line ?? 0, `the ${role} "${value}" holds a mail address; only the name "${name}" is published`));
+  return name;
 }
 
 /** A text field without XML-forbidden characters and surrounding space; a warning names the line when any were removed. */

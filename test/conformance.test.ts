@@ -51,6 +51,8 @@ interface ExpectedItem {
   absent?: string[];
   /** The seed's own language, when it names one other than the site's (`en`). */
   language?: string;
+  /** `rtl` for a story written right to left: its words (not the credit line) are laid out so in the content a reader shows. */
+  direction?: 'rtl';
 }
 
 /** A seed without a date is dated when first published: the build's clock, in whole seconds. */
@@ -128,6 +130,20 @@ const EXPECTED: ExpectedItem[] = [
     id: 'tag:seeds.example.org,2023-01-10:town-clock',
     published: FIRST_PUBLISHED,
     shown: ['For eleven years the clock on the town hall showed twenty past four.', 'Shared by Gohar Manukyan'],
+  },
+  {
+    // A story written right to left, on a left-to-right site.
+    seed: 'garden-opens.txt',
+    title: 'حديقة الحي تفتح أبوابها للجميع',
+    summary: 'متطوعون زرعوا مئة شجرة في أسبوع واحد',
+    tags: ['Gardens'],
+    author: 'Valley Courier',
+    sharedBy: 'Samira Haddad',
+    source: { name: 'Valley Courier' },
+    published: '2023-07-02T09:00:00Z',
+    language: 'ar',
+    direction: 'rtl',
+    shown: ['افتتحت حديقة الحي الجديدة صباح الأحد، بعد أن زرع المتطوعون مئة شجرة خلال أسبوع واحد.', 'Originally published by Valley Courier', 'Shared by Samira Haddad'],
   },
 ];
 
@@ -427,6 +443,12 @@ function checkEntry(format: FeedFormat, entry: ReaderEntry, expected: ExpectedIt
   expect(feedLanguage, `${label}: the feed's language`).toBe('en');
   expect(entry.language ?? feedLanguage, `${label}: the story's language`).toBe(expected.language ?? 'en');
 
+  // The story's own words in their direction, in the HTML a reader keeps after sanitizing it; the credit line after them, in the site's.
+  const html = entry.content[0]!.value;
+  if (expected.direction) {
+    const words = new RegExp(`^<div dir="${expected.direction}" lang="${expected.language}">[^]*</div><p>Originally published by`);
+    expect(html, `${label}: the story's direction`).toMatch(words);
+  } else expect(html, label).not.toContain('dir=');
   const shown = entry.content_text ?? '';
   for (const text of expected.shown) expect(shown, `${label}: shown to the reader`).toContain(text);
   if (!expected.source) expect(shown, label).not.toContain('Originally published by');

@@ -166,10 +166,12 @@ describe('headline: "<Source>: <Title>" when the prefix names a publication', ()
     expect(seed.fields.title).toEqual({ value: 'Choir Tours Five Cities This Spring', line: 1 });
   });
 
-  it('lets a Source: header win over the prefix, keeping its Source-URL', () => {
+  it('lets a Source: header win over the prefix, keeping its Source-URL; a prefix naming another is kept in the title', () => {
     const seed = txt('Source: Meridian Daily\nSource-URL: https://meridian.example/\n\nMeridian Post: Choir Tours\n\nThe choir left.\n');
     expect(seed.fields.source?.value).toEqual({ name: 'Meridian Daily', url: 'https://meridian.example/' });
-    expect(seed.fields.title?.value).toBe('Choir Tours');
+    expect(seed.fields.title?.value).toBe('Meridian Post: Choir Tours');
+    // A prefix naming the header's source, in any case, is taken off.
+    expect(txt('Source: Meridian Daily\n\nMERIDIAN DAILY: Choir Tours\n\nThe choir left.\n').fields.title?.value).toBe('Choir Tours');
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { warning } from '../diagnostics.js';
 import type { Body, Field, Paragraph, SeedFields } from './fields.js';
+import { nameKey } from '../text.js';
 
 /** Header keys a plain-text seed may start with (any case), and the field each fills. */
 const HEADER_KEYS: Record<string, keyof SeedFields | 'source-url'> = {
@@ -71,9 +72,12 @@ export function parsePlainSeed(
   if (headline) {
     const text = joinLines(headline.lines);
     const split = splitHeadline(text, knownSources);
-    // A "Source:" header is explicit and wins over the headline's prefix (its Source-URL stays too).
-    if (split.source && !fields.source?.value.name) fields.source = { value: { ...fields.source?.value, name: split.source }, line: headline.line };
-    fields.title = { value: split.title, line: headline.line };
+    const named = fields.source?.value.name;
+    // A "Source:" header is explicit and wins over the headline's prefix (its Source-URL stays too). The prefix is then
+    // taken off only when it names that source: otherwise it is part of the headline (`Pashinyan: We Are Ready`), kept.
+    if (split.source && !named) fields.source = { value: { ...fields.source?.value, name: split.source }, line: headline.line };
+    const title = split.source && named && nameKey(split.source) !== nameKey(named) ? text.trim() : split.title;
+    fields.title = { value: title, line: headline.line };
   }
 
   const dekCandidate = paragraphs[0];

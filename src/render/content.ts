@@ -1,5 +1,6 @@
 import type { Item } from '../model.js';
 import { escapeHtml } from '../html.js';
+import { rightToLeft } from '../language.js';
 
 /**
  * The credit line, in every format's content: many readers ignore RSS
@@ -34,6 +35,17 @@ export function creditHtml(item: Item): string {
  */
 export function contentHtml(item: Item): string {
   const dek = item.summary ? `<p><strong>${escapeHtml(item.summary)}</strong></p>\n` : '';
-  const html = dek + item.bodyHtml + creditHtml(item);
-  return html || `<p>${escapeHtml(item.title)}</p>`;
+  const html = inOwnDirection(item, dek + item.bodyHtml) + creditHtml(item);
+  return html || inOwnDirection(item, `<p>${escapeHtml(item.title)}</p>`);
+}
+
+/**
+ * The story's own words, in a `<div dir="rtl" lang>` when its language is
+ * written right to left: readers lay a feed's content out left to right
+ * whatever its `dc:language` or `xml:lang` says, so Arabic or Hebrew text
+ * would otherwise run the wrong way (its punctuation at the wrong end).
+ * The credit line stays outside, in the site's words.
+ */
+function inOwnDirection(item: Item, html: string): string {
+  return html && rightToLeft(item.language) ? `<div dir="rtl" lang="${escapeHtml(item.language)}">${html}</div>` : html;
 }

@@ -17,11 +17,13 @@ const GROUPS: { group: PlannedFeed['group']; label: string }[] = [
  * feed and the topic feeds; archive pages are history, not subscriptions),
  * grouped. Each outline points at the feed's RSS document (`type="rss"` is
  * what OPML 2.0 defines for subscription lists), so an import subscribes once
- * per feed rather than once per format.
+ * per feed rather than once per format. The head holds the title alone:
+ * OPML 2.0's optional `<docs>` is an error to the W3C validator ("Undefined
+ * head element"), which knows only OPML 1.0's head.
  */
 export function renderOpml(config: SiteConfig, feeds: readonly PlannedFeed[]): string {
   const attr = (s: string) => escapeHtml(s).replace(/&#39;/g, '&apos;');
-  const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<opml version="2.0">', '    <head>', `        <title>${attr(config.title)}</title>`, '        <docs>http://opml.org/spec2.opml</docs>', '    </head>', '    <body>'];
+  const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<opml version="2.0">', '    <head>', `        <title>${attr(config.title)}</title>`, '    </head>', '    <body>'];
   for (const { group, label } of GROUPS) {
     const members = feeds.filter((f) => f.group === group);
     if (!members.length) continue;

@@ -7,6 +7,7 @@ import { outputFingerprint } from '../fingerprint.js';
 import { escapeHtml } from '../html.js';
 import { MONTH_NAMES } from '../dates.js';
 import { creditHtml } from './content.js';
+import { rightToLeft } from '../language.js';
 import { ownLanguage } from './context.js';
 import { FORMATS, type OutputFormat } from './formats.js';
 import { STYLESHEET, STYLESHEET_PATH } from './style.js';
@@ -210,16 +211,6 @@ function langAttribute(item: Item, site: SiteConfig): string {
   return ` lang="${escapeHtml(language)}"${rtl !== rightToLeft(site.language) ? ` dir="${rtl ? 'rtl' : 'ltr'}"` : ''}`;
 }
 
-/** Scripts written right to left (ISO 15924), and languages written in one of them unless their tag names another script. */
-const RTL_SCRIPTS = new Set(['arab', 'hebr', 'syrc', 'thaa', 'nkoo', 'adlm', 'rohg', 'mand', 'samr']);
-const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'pnb', 'ps', 'sd', 'syr', 'ug', 'ur', 'yi']);
-
-/** Whether text in the language `tag` (BCP 47) runs right to left: by its script subtag when it has one, else by its language. */
-export function rightToLeft(tag: string): boolean {
-  const [language = '', ...rest] = tag.toLowerCase().split('-');
-  const script = rest.find((s) => s.length === 4 && /^[a-z]{4}$/.test(s));
-  return script ? RTL_SCRIPTS.has(script) : RTL_LANGUAGES.has(language);
-}
 
 /** One entry of a list of stories, linking to the story's page. */
 function storyCard(site: SiteConfig, link: (target: string) => string, item: Item): string {

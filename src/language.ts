@@ -1,0 +1,38 @@
+/** Language tags (BCP 47, RFC 5646): which the feeds may carry, and which way their text runs. */
+
+/** A tag's shape: a primary language subtag of 2 or 3 letters (ISO 639), then subtags of 1 to 8 letters or digits. */
+const TAG_SHAPE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+
+/** Language names as this Node's ICU knows them; `of()` gives undefined for a code that names no language. */
+const NAMES = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+/**
+ * Whether `tag` is a language tag the feeds may carry: shaped as BCP 47
+ * says, with a primary subtag that names a language (ISO 639: `en`, `hy`,
+ * `eng`, `ckb`). Words such as `english` or `armenian` have a shape BCP 47
+ * reserves for languages registered later, but none is registered, and the
+ * W3C validator calls them invalid (RSS `language`, `xml:lang`). The
+ * registry checked is the ICU data Node carries, which names the ISO 639
+ * languages; the undetermined (`und`), private-use (`qaa`-`qtz`) and
+ * made-up (`zz`) codes name none.
+ */
+export function isLanguageTag(tag: string): boolean {
+  if (!TAG_SHAPE.test(tag)) return false;
+  const primary = tag.split('-', 1)[0]!.toLowerCase();
+  try {
+    return NAMES.of(primary) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** Scripts written right to left (ISO 15924), and languages written in one of them unless their tag names another script. */
+const RTL_SCRIPTS = new Set(['arab', 'hebr', 'syrc', 'thaa', 'nkoo', 'adlm', 'rohg', 'mand', 'samr']);
+const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'pnb', 'ps', 'sd', 'syr', 'ug', 'ur', 'yi']);
+
+/** Whether text in the language `tag` (BCP 47) runs right to left: by its script subtag when it has one, else by its language. */
+export function rightToLeft(tag: string): boolean {
+  const [language = '', ...rest] = tag.toLowerCase().split('-');
+  const script = rest.find((s) => s.length === 4 && /^[a-z]{4}$/.test(s));
+  return script ? RTL_SCRIPTS.has(script) : RTL_LANGUAGES.has(language);
+}
