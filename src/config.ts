@@ -79,6 +79,14 @@ export function checkConfig(input: unknown, file = DEFAULT_CONFIG_FILE): { confi
   if (/[?#]/.test(baseUrl)) {
     problem('baseUrl', `expected the site's folder URL without "?" or "#", found ${JSON.stringify(baseUrl)}`);
     baseUrl = '';
+  } else if (baseUrl && new URL(baseUrl).username + new URL(baseUrl).password) {
+    // Written into every self link and page: a password would be published.
+    problem('baseUrl', `expected the site's public URL, without a user name or password, found ${JSON.stringify(baseUrl)}`);
+    baseUrl = '';
+  } else if (baseUrl && new URL(baseUrl).hostname.startsWith('[')) {
+    // Ids are tag: URIs on the site's host (RFC 4151), which names a domain, never an IP address in brackets.
+    problem('baseUrl', `expected a host name, not an IPv6 address: ids are tag: URIs that name the site's domain, found ${JSON.stringify(baseUrl)}`);
+    baseUrl = '';
   }
   if (baseUrl && !baseUrl.endsWith('/')) baseUrl += '/';
   const language = text('language', input.language, 'en');

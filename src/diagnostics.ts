@@ -32,9 +32,23 @@ export const error = (rule: string, file: string, line: number, message: string,
 export const warning = (rule: string, file: string, line: number, message: string, column?: number): Diagnostic =>
   diagnostic('warning', rule, file, line, message, column);
 
-/** `seeds/x.txt:3:1 error reason [rule]`, the format of compilers and linters. */
+/**
+ * `seeds/x.txt:3:1 error reason [rule]`, the format of compilers and
+ * linters: one line each, whatever a file name or a quoted value holds (a
+ * newline in a file name would otherwise forge a line of its own), and a
+ * message cut at `MESSAGE_SHOWN` characters (a 500 KB `Date:` line quoted whole).
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column} ${d.severity} ${d.message} [${d.rule}]`;
+  const message = d.message.length > MESSAGE_SHOWN ? `${d.message.slice(0, MESSAGE_SHOWN)}… (${d.message.length - MESSAGE_SHOWN} more characters)` : d.message;
+  return `${oneLine(d.file)}:${d.line}:${d.column} ${d.severity} ${oneLine(message)} [${d.rule}]`;
+}
+
+/** Characters of a message a diagnostic line shows. */
+export const MESSAGE_SHOWN = 1000;
+
+/** Control characters and line separators written as escapes (`\n`, `\u001b`). */
+function oneLine(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { error, warning, compareStrings, UsageError, type Diagnostic } from './diagnostics.js';
 
 export interface SeedFile {
@@ -63,6 +63,37 @@ export function missingSeedsFolder(root: string, displayRoot = root): UsageError
 }
 
 /**
+ * The usage error for a seeds folder and an output folder that overlap (the
+ * same folder, or one inside the other, links resolved): the output folder
+ * is what a web server serves, so seeds in it would be published as they
+ * are, drafts included, and outputs in the seeds folder would be listed with
+ * the seeds. Asked once the seeds folder is known to exist.
+ */
+export function overlappingOutput(seedsDir: string, outDir: string, displayRoot = seedsDir): UsageError | undefined {
+  const seeds = realOrResolved(seedsDir);
+  const out = realOrResolved(outDir);
+  const inside = (a: string, b: string) => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
+  const how = seeds === out ? 'is also the output folder' : inside(seeds, out) ? 'is inside the output folder' : inside(out, seeds) ? 'holds the output folder' : undefined;
+  if (!how) return undefined;
+  return stopsTheRun(error(SEEDS_FOLDER_RULE, displayRoot, 0, `the seeds folder ${how} (${outDir}): a web server serving the output would serve the seeds as they are, drafts included. Keep the two apart`));
+}
+
+/** `path` with its links resolved, as far as it exists: a folder not made yet is resolved from its nearest folder that is. */
+function realOrResolved(path: string): string {
+  const missing: string[] = [];
+  for (let probe = resolve(path); ; ) {
+    try {
+      return join(realpathSync(probe), ...missing.reverse());
+    } catch {
+      const parent = dirname(probe);
+      if (parent === probe) return resolve(path);
+      missing.push(basename(probe));
+      probe = parent;
+    }
+  }
+}
+
+/**
  * Lists the seeds under `root`, sorted by path. Only regular files inside the
  * folder are seeds: a symlink is followed only when it leads to a regular
  * file inside the folder; FIFOs, sockets and devices are skipped with a
@@ -104,6 +135,8 @@ export function discoverSeeds(root: string, displayRoot = root): SeedsFound {
       try {
         st = lstatSync(abs);
       } catch {
+        // A name that is not UTF-8 comes back with U+FFFD in it, which names no file: its seed could never be read.
+        if (name.includes('\uFFFD')) diagnostics.push(warning('unreadable-name', display(abs), 0, 'a name that is not UTF-8 (shown with \uFFFD); skipped, with what it holds. Rename it'));
         continue; // vanished between listing and looking: nothing to publish
       }
       const layout = isSeedName(name);

@@ -238,7 +238,43 @@ export function parseLog(text: string): PublishLog {
   if (parsed?.version !== 1 || !Array.isArray(parsed.entries) || typeof parsed.feedId !== 'string') {
     throw new Error('not a seedfeed publish log (version 1)');
   }
+  const problem = logShapeProblem(parsed);
+  if (problem) throw new Error(problem);
   return parsed;
+}
+
+/**
+ * A page or folder name as the log records it: one path segment that shows,
+ * not hidden. Slugs become paths under the output folder, so a log edited by
+ * hand (`"slug": "../../etc/x"`) must not lead a run to write outside it.
+ */
+const SEGMENT = /^[^/\\\p{Cc}.][^/\\\p{Cc}]{0,199}$/u;
+
+/** What is wrong with the fields of a parsed log that runs use as they are (types, dates, slugs), or undefined. */
+function logShapeProblem(log: PublishLog): string | undefined {
+  const isDate = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+  if (!isDate(log.created)) return '"created" is not a date';
+  for (let i = 0; i < log.entries.length; i++) {
+    const e = log.entries[i] as Partial<Record<keyof LogEntry, unknown>> | null;
+    const at = `entry ${i + 1}`;
+    if (typeof e !== 'object' || e === null) return `${at} is not an object`;
+    for (const key of ['id', 'file', 'hash'] as const) if (typeof e[key] !== 'string' || !e[key]) return `${at}: "${key}" is not a text`;
+    if (typeof e.slug !== 'string' || !SEGMENT.test(e.slug)) return `${at}: "slug" ${JSON.stringify(e.slug)} is not a page name`;
+    if (!isDate(e.firstPublished)) return `${at}: "firstPublished" is not a date`;
+    for (const key of ['edited', 'removed'] as const) if (e[key] !== undefined && !isDate(e[key])) return `${at}: "${key}" is not a date`;
+  }
+  for (const key of ['topics', 'topicNames'] as const) {
+    const map = log[key] as unknown;
+    if (map === undefined) continue;
+    if (typeof map !== 'object' || map === null || Array.isArray(map)) return `"${key}" is not an object`;
+    for (const [name, value] of Object.entries(map)) {
+      if (typeof value !== 'string') return `"${key}" of ${JSON.stringify(name)} is not a text`;
+      if (key === 'topics' && !SEGMENT.test(value)) return `"topics" of ${JSON.stringify(name)}: ${JSON.stringify(value)} is not a folder name`;
+    }
+  }
+  const outputs = log.outputs as unknown;
+  if (outputs !== undefined && (!Array.isArray(outputs) || outputs.some((o) => typeof o !== 'string'))) return '"outputs" is not a list of paths';
+  return undefined;
 }
 
 /** JSON with one entry per line: a log of 100,000 items stays quick to write and to compare, and diffs line by line. */

@@ -6,7 +6,7 @@ import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeOutput, removeStaleTempFiles, removeStaleTempFilesOf, unlinkQuietly } from './write.js';
 import { readLogFile, writeLogWhole } from './log-file.js';
 import { EXIT, StateError, hasErrors, warning } from './diagnostics.js';
-import { missingSeedsFolder, seedsFolderUsageError } from './discover.js';
+import { missingSeedsFolder, overlappingOutput, seedsFolderUsageError } from './discover.js';
 import { FORMATS } from './render/formats.js';
 import { RACY_WINDOW_MS, type SeedListing, checkFastPath, journalPathFor, listSeeds, makeBuildStamp, readBuildStamp, stampPathFor, watchedOutputs } from './fastpath.js';
 import { cacheKey, cacheNotWritten, cachesBeside, outputStamp, cachePathFor, readCache, writeCache } from './cache.js';
@@ -69,7 +69,7 @@ function readLogAndText(statePath: string): { log: PublishLog; text: string; fol
 export async function publish(options: PublishOptions): Promise<PublishReport> {
   const started = performance.now();
   // Checked before the lock, which would make the state folder: a run that cannot see its seeds leaves nothing behind.
-  const missing = missingSeedsFolder(options.seedsDir, options.displayRoot ?? options.seedsDir);
+  const missing = missingSeedsFolder(options.seedsDir, options.displayRoot ?? options.seedsDir) ?? overlappingOutput(options.seedsDir, options.outDir, options.displayRoot ?? options.seedsDir);
   if (missing) throw missing;
   const lock = options.dryRun ? undefined : acquireLock(`${options.statePath}.lock`, options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {});
   /** Gives back what the run holds while it renders (`beginRun`). */

@@ -1,6 +1,7 @@
 import sanitizeHtml from 'sanitize-html';
 import { parseFragment, serialize } from 'parse5';
 import { resolveContentUrl } from './urls.js';
+import { escapeHtml } from './html.js';
 
 /**
  * An allow-list modelled on the Universal Feed Parser's sanitizer: text,
@@ -14,12 +15,55 @@ const ALLOWED_TAGS = [
   'small', 'span', 'strike', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'time', 'tr', 'tt', 'u', 'ul', 'var',
 ];
 
-export function sanitizeBody(html: string, baseUrl: string): string {
+/**
+ * Elements whose content a browser reads as text up to their end tag
+ * (script, style, textarea, title, ...), or that the allow-list drops with
+ * everything in them (object, template, option): one left open holds the
+ * rest of the story, which would be lost.
+ */
+const SWALLOWING = ['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'plaintext', 'template', 'object', 'option'];
+const SWALLOWING_START = new RegExp(`<(${SWALLOWING.join('|')})(?=[\\s/>])[^>]*>`, 'gi');
+
+/**
+ * `html` (a Markdown story as HTML) with each start tag of a `SWALLOWING`
+ * element that its paragraph does not close written as text: "injected a
+ * <script> tag" is prose about a tag, and the words after it stay, where a
+ * browser would take them all, up to an end tag paragraphs later if there is
+ * one, into the element. One closed before its paragraph ends (or in a block
+ * of raw HTML) is left to the allow-list, which drops it with its content.
+ * Writing markup as text is always safe. `tags` names those written as text, in order.
+ */
+export function escapeUnclosed(html: string): { html: string; tags: string[] } {
+  const tags: string[] = [];
+  let out = '';
+  let last = 0;
+  const start = new RegExp(SWALLOWING_START);
+  for (let m = start.exec(html); m; m = start.exec(html)) {
+    const name = m[1]!.toLowerCase();
+    const rest = html.slice(start.lastIndex);
+    // No element of these nests another start tag before its end (a browser reads theirs as text), so the next end tag closes it.
+    const end = name === 'plaintext' ? -1 : rest.search(new RegExp(`</${name}[\\s/>]`, 'i'));
+    const paragraphEnd = rest.search(/<\/p>/i);
+    if (end >= 0 && (paragraphEnd < 0 || end < paragraphEnd)) {
+      start.lastIndex += end;
+      continue;
+    }
+    tags.push(name);
+    out += html.slice(last, m.index) + escapeHtml(m[0]);
+    last = start.lastIndex;
+  }
+  return { html: tags.length ? out + html.slice(last) : html, tags };
+}
+
+/** `html` as readers get it; `unclosed` hears of the start tags written as text (`escapeUnclosed`), if any. */
+export function sanitizeBody(html: string, baseUrl: string, unclosed?: (tags: string[]) => void): string {
+  const escaped = escapeUnclosed(html);
+  if (escaped.tags.length) unclosed?.(escaped.tags);
   // An HTML5 tree builder first: sanitize-html keeps markup as written, so a
   // <div> inside an unclosed <p><b> would reach readers nested where no
   // browser puts it. parse5 builds the tree a browser builds, and its
   // serialization is what the allow-list then filters.
-  return sanitizeHtml(serialize(parseFragment(html)), {
+  return sanitizeHtml(serialize(parseFragment(escaped.html)), {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
       a: ['href', 'title', 'hreflang'],

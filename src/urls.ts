@@ -10,14 +10,31 @@ export function absoluteHttpUrl(value: string): string | undefined {
     const url = new URL(trimmed);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
     if (!url.hostname) return undefined;
-    return url.href;
+    return uriEscaped(url.href);
   } catch {
     return undefined;
   }
 }
 
-/** RFC 4151: `tag:` authority `,` date `:` specific. */
-const TAG_URI = /^tag:[A-Za-z0-9.@_-]+,\d{4}(-\d{2}(-\d{2})?)?:[\x21-\x7e]+$/;
+/**
+ * A WHATWG URL serialization as RFC 3986 allows it: the serializer leaves
+ * `[ ] { } | ^ \` and the backtick as written in a path or query
+ * (`?tags[]=x`), where RFC 3986 (and so Atom's IRIs, and the W3C validator)
+ * allows none of them. They are percent-encoded after the host, which may
+ * itself hold brackets (`[::1]`); the URL means the same.
+ */
+function uriEscaped(href: string): string {
+  const path = href.indexOf('/', href.indexOf('//') + 2);
+  if (path < 0) return href;
+  return href.slice(0, path) + href.slice(path).replace(/[[\]{}|^`\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * RFC 4151: `tag:` authority `,` date `:` specific, where the specific part
+ * is URI path and query characters (`pchar`, `/`, `?`, percent-encodings),
+ * with an optional fragment of the same.
+ */
+const TAG_URI = /^tag:[A-Za-z0-9.@_-]+,\d{4}(-\d{2}(-\d{2})?)?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})+(?:#(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$/;
 
 export function isTagUri(value: string): boolean {
   return TAG_URI.test(value);

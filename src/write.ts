@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, statfsSync, unlinkSync, constants } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, statSync, statfsSync, unlinkSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { release } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from './diagnostics.js';
@@ -127,6 +127,7 @@ export class Staging {
     const folder = dirname(target);
     try {
       if (!this.folders.has(folder)) {
+        this.checkInside(file.path, folder);
         mkdirSync(folder, { recursive: true });
         this.folders.add(folder);
       }
@@ -158,6 +159,23 @@ export class Staging {
     this.inFlight.add(write);
     if (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
     await this.throwFailure();
+  }
+
+  /** The output folder with every link in it resolved, once asked for. */
+  private realDir: string | undefined;
+
+  /**
+   * Throws unless `folder` (of the output `path`) is inside the output folder
+   * (`leavesOutput`). Asked before the folder is made.
+   */
+  private checkInside(path: string, folder: string): void {
+    const root = resolve(this.dir);
+    if (this.realDir === undefined) {
+      mkdirSync(root, { recursive: true });
+      this.realDir = realpathSync(root);
+    }
+    const problem = leavesOutput(root, this.realDir, folder, path);
+    if (problem) throw new Error(problem);
   }
 
   /** Waits for every offered file to be compared, checked and written, then for every staged file to be on disk; rejects with the failure of the file offered first. */
@@ -486,6 +504,33 @@ export function unlinkQuietly(path: string): boolean {
   }
 }
 
+/**
+ * Why `folder`, where the output `path` goes, is not inside the output folder
+ * `root` (whose real path is `realRoot`), or undefined when it is. A path
+ * that climbs out of it (`..`, as a log edited by hand could give a slug), or
+ * a folder in it that is a link to somewhere else (`out/articles ->
+ * /srv/other`), would have a run write or delete files outside it; the
+ * output folder itself may be a link. Asked of `folder`'s nearest folder
+ * that exists.
+ */
+function leavesOutput(root: string, realRoot: string, folder: string, path: string): string | undefined {
+  const within = (p: string, base: string) => p === base || p.startsWith(base.endsWith(sep) ? base : base + sep);
+  let probe = resolve(folder);
+  if (!within(probe, root)) return `${path} is outside the output folder`;
+  for (;;) {
+    let real: string;
+    try {
+      real = realpathSync(probe);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || probe === root) throw e;
+      probe = dirname(probe);
+      continue;
+    }
+    if (within(real, realRoot)) return undefined;
+    return `${relative(root, probe)} in the output folder leads to ${real}, outside it; remove that link: seedfeed writes only inside the output folder`;
+  }
+}
+
 function ioMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -498,7 +543,18 @@ function ioMessage(e: unknown): string {
 export function removeOutput(outDir: string, path: string): boolean {
   const root = resolve(outDir);
   const target = resolve(root, path);
-  if (!target.startsWith(root + sep)) return false;
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  try {
+    // A removed story's page behind a folder that is a link out of the output folder is left alone.
+    if (leavesOutput(root, realRoot, dirname(target), path)) return false;
+  } catch {
+    return false;
+  }
   try {
     unlinkSync(target);
     return true;

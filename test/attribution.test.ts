@@ -89,3 +89,18 @@ describe('a source address in a seed that is no address', () => {
     expect(result.diagnostics.find((d) => d.file === 'seeds/unknown.txt')!.message).toBe('source url "not a url" is not an absolute http(s) URL; it is left out');
   });
 });
+
+describe('a seed naming other addresses for a configured source', () => {
+  const result = buildSeeds({
+    'other.md': '---\ntitle: A Seed With Its Own Addresses for Asbarez\ndate: 2023-05-02\nsource:\n  name: Asbarez\n  url: https://elsewhere.example/\n  feed: https://elsewhere.example/feed\n---\nThe body.\n',
+    'header.txt': 'Date: 2023-05-01\nSource-URL: https://elsewhere.example/\n\nAsbarez: A Header Naming Another Home Page\n\nThe body.\n',
+  });
+
+  it('keeps the configured ones, in every story and on the source\'s page, with a warning for each', () => {
+    for (const item of result.items) expect(item.source, item.title).toEqual({ name: 'Asbarez', url: 'https://asbarez.com/', feedUrl: 'https://asbarez.com/feed/' });
+    expect(diagnosticsOf(result)).toEqual(['seeds/header.txt:2 warning source-configured', 'seeds/other.md:4 warning source-configured', 'seeds/other.md:4 warning source-configured']);
+    expect(result.diagnostics.find((d) => d.file === 'seeds/header.txt')!.message).toBe('source url "https://elsewhere.example/" is not the configured https://asbarez.com/ of Asbarez; the configured one is used. Change it in the config');
+    for (const o of result.outputs.filter((o) => o.kind === 'xml' || o.kind === 'json' || o.kind === 'html')) expect(o.text, o.path).not.toContain('elsewhere.example');
+    expect(result.outputs.find((o) => o.path === 'sources/asbarez/index.html')!.text).toContain('<a href="https://asbarez.com/">');
+  });
+});

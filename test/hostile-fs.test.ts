@@ -5,7 +5,8 @@
  * between listing and reading is a diagnostic, never a crash or a hang.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { error, formatDiagnostic } from '../src/diagnostics.js';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,5 +154,35 @@ describe('file descriptors', () => {
     const result = build({ seedsDir: dir, config: testConfig(), now: NOW });
     expect(result.items).toHaveLength(400);
     expect(open()).toBe(before);
+  });
+});
+
+describe('file names that are not text, or hold line breaks', () => {
+  it('reports a seed whose name is not UTF-8 instead of dropping it silently, run after run, writing nothing new', async () => {
+    const { publish } = await import('../src/publish.js');
+    const root = tempDir();
+    const seeds = join(root, 'seeds');
+    cpSync(GOOD, seeds, { recursive: true });
+    // "bad\xffname.txt": a byte that is no UTF-8, as a name copied from an old system may hold.
+    const badName = Buffer.concat([Buffer.from(`${seeds}/bad`), Buffer.from([0xff]), Buffer.from('name.txt')]);
+    writeFileSync(badName, EXTRA);
+    const past = new Date(Date.now() - 60_000);
+    for (const name of readdirSync(seeds)) if (!name.includes('\uFFFD')) utimesSync(join(seeds, name), past, past);
+    utimesSync(badName, past, past);
+    const run = () => publish({ seedsDir: seeds, outDir: join(root, 'out'), statePath: join(root, 'state', 'log.json'), config: testConfig(), now: NOW, displayRoot: 'seeds' });
+    const first = await run();
+    expect(first.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.rule}: ${d.message}`)).toEqual(['seeds/bad\uFFFDname.txt:0 warning unreadable-name: a name that is not UTF-8 (shown with \uFFFD); skipped, with what it holds. Rename it']);
+    expect(first.counts.published).toBe(GOOD_TITLES.length);
+    // A listing with a problem is a full run's to report (as a FIFO's is), and the run writes nothing new.
+    const second = await run();
+    expect(second.diagnostics).toEqual(first.diagnostics);
+    expect(second.counts.written).toBe(0);
+  });
+
+  it('writes each diagnostic on one line, whatever the file name holds', () => {
+    const forged = 'x.txt:1:1 warning ok\nFORGED: everything is fine [rule]\ny.txt';
+    const line = formatDiagnostic(error('date-invalid', `seeds/${forged}`, 2, `date "${'9'.repeat(5000)}" is not a date`));
+    expect(line.split('\n')).toHaveLength(1);
+    expect(line).toBe(`seeds/x.txt:1:1 warning ok\\nFORGED: everything is fine [rule]\\ny.txt:2:1 error date "${'9'.repeat(994)}… (4021 more characters) [date-invalid]`);
   });
 });

@@ -282,8 +282,20 @@ describe('6. HTML and links', () => {
   });
 
   it('warns about a script link, rejects a script id', () => {
-    expect(places(result)).toEqual(['seeds/script-id.txt:1 error id-invalid', 'seeds/script-link.md:4 warning link-invalid']);
-    expectPublished(result, ['A Link That Is a Script', 'Council <b>Votes</b> & Adjourns']);
+    expect(places(result)).toEqual(['seeds/prose-tags.md:6 warning html-unclosed', 'seeds/script-id.txt:1 error id-invalid', 'seeds/script-link.md:4 warning link-invalid']);
+    expectPublished(result, ['A Link That Is a Script', 'Council <b>Votes</b> & Adjourns', 'How the Council Site Was Defaced']);
+  });
+
+  it('shows a tag named in prose and left open as text, and keeps the words after it', () => {
+    expect(result.diagnostics.find((d) => d.rule === 'html-unclosed')!.message).toBe('<script>, <style>, <title> with no end tag would hide the rest of the story; shown as text. Write it in backticks (`<script>`) to show a tag, or close it');
+    const item = itemTitled(readFeeds(result), 'How the Council Site Was Defaced');
+    for (const html of contents(item)) {
+      expect(html).toContain('slipped a &lt;script&gt; tag into the council page.');
+      expect(html).toContain('through a stray &lt;style&gt; and an odd &lt;title&gt; tag.');
+      expect(html).toContain('every word of this sentence stays.');
+      // A closed script still goes, with what it holds.
+      expect(html).not.toMatch(/<script|alert\(3\)/);
+    }
   });
 
   it('sanitizes the body with an allow-list and resolves relative links against the item', () => {

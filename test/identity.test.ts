@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assignIdentities, emptyLog, parseLog, serializeLog, type PublishLog, type SeedIdentityInput } from '../src/identity.js';
 import { build } from '../src/build.js';
-import { isTagUri } from '../src/urls.js';
+import { absoluteHttpUrl, checkedId, isTagUri } from '../src/urls.js';
 import { tempDir, testConfig, writeTree } from './helpers.js';
 import { child, children, parseXml, type XmlElement } from './xml.js';
 
@@ -528,5 +528,27 @@ describe('build(): identity on disk', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ rule: 'duplicate-id', file: `${seeds}/b.txt`, line: 1 });
     expect(errors[0]!.message).toMatch(/already used by \S*a\.txt/);
+  });
+});
+
+describe('ids and links as RFC 3986 and RFC 4151 allow them', () => {
+  it('takes a tag: URI whose specific part is URI characters, and refuses one holding others', () => {
+    for (const id of ['tag:seeds.example.org,2023:a/b?c=d', "tag:example.org,2023-03-02:x!$&'()*+,;=:@~._-", 'tag:example.org,2023:caf%C3%A9', 'tag:example.org,2023:a#frag']) expect(checkedId(id), id).toBe(id);
+    for (const id of ['tag:seeds.example.org,2023:]]>', 'tag:seeds.example.org,2023:articles/a<script>', 'tag:example.org,2023:a[1]', 'tag:example.org,2023:100%', 'tag:example.org,2023:a b', 'tag:example.org,2023:']) expect(checkedId(id), id).toBeUndefined();
+  });
+
+  it('percent-encodes in a link what RFC 3986 allows nowhere in a path or query, and leaves the host alone', () => {
+    expect(absoluteHttpUrl('https://news.example/search?tags[]=politics&id=5')).toBe('https://news.example/search?tags%5B%5D=politics&id=5');
+    expect(absoluteHttpUrl('https://news.example/a|b/{c}^d`e')).toBe('https://news.example/a%7Cb/%7Bc%7D%5Ed%60e');
+    expect(absoluteHttpUrl('http://[::1]:8080/x[1]')).toBe('http://[::1]:8080/x%5B1%5D');
+    expect(absoluteHttpUrl('https://news.example/plain?q=1#top')).toBe('https://news.example/plain?q=1#top');
+  });
+
+  it('gives a seed with such a link a via link the W3C validator takes as a URI', () => {
+    const seedsDir = writeTree(tempDir(), { 'a.txt': 'Link: https://news.example/search?tags[]=politics&id=5\n\nAsbarez: A Link With Brackets\n\nThe body.\n' });
+    const result = build({ seedsDir, config: testConfig(), now: new Date('2026-11-28T12:00:00Z') });
+    const entry = children(parseXml(result.outputs.find((o) => o.path === 'atom.xml')!.text), 'entry')[0]!;
+    const via = children(entry, 'link').find((l) => l.attributes.rel === 'via')!;
+    expect(via.attributes.href).toBe('https://news.example/search?tags%5B%5D=politics&id=5');
   });
 });

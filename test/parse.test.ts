@@ -67,7 +67,7 @@ describe('header block: known "Key: value" lines at the very top, ended by a bla
       expect: {
         date: '2023-03-02',
         link: 'https://meridian.example/choir',
-        source: { name: 'Meridian Post', url: 'https://meridian.example/' },
+        source: { name: 'Meridian Post', url: 'https://meridian.example/', urlLine: 4 },
         author: 'Ani Petrosyan',
         sharedBy: 'Garo Tashjian',
         id: 'tag:meridian.example,2023-03-02:choir',
@@ -168,7 +168,7 @@ describe('headline: "<Source>: <Title>" when the prefix names a publication', ()
 
   it('lets a Source: header win over the prefix, keeping its Source-URL; a prefix naming another is kept in the title', () => {
     const seed = txt('Source: Meridian Daily\nSource-URL: https://meridian.example/\n\nMeridian Post: Choir Tours\n\nThe choir left.\n');
-    expect(seed.fields.source?.value).toEqual({ name: 'Meridian Daily', url: 'https://meridian.example/' });
+    expect(seed.fields.source?.value).toEqual({ name: 'Meridian Daily', url: 'https://meridian.example/', urlLine: 2 });
     expect(seed.fields.title?.value).toBe('Meridian Post: Choir Tours');
     // A prefix naming the header's source, in any case, is taken off.
     expect(txt('Source: Meridian Daily\n\nMERIDIAN DAILY: Choir Tours\n\nThe choir left.\n').fields.title?.value).toBe('Choir Tours');
@@ -373,6 +373,12 @@ describe('front matter wins over anything read from the text', () => {
 });
 
 describe('front matter: YAML only, checked once', () => {
+  it('reads a date tagged !!timestamp as the instant it names', () => {
+    const seed = md('---\ntitle: Tagged\ndate: !!timestamp 2023-01-12\n---\nBody\n');
+    expect(seed.diagnostics).toEqual([]);
+    expect(seed.fields.date).toEqual({ value: '2023-01-12T00:00:00.000Z', line: 3 });
+  });
+
   it('gives each key the line it is on', () => {
     const fm = splitFrontMatter('---\ntitle: Choir Tours\n\ndate: 2023-03-02\nsource:\n  name: Meridian Post\n---\nBody\n', 'x.md');
     expect(fm.ok).toBe(true);
@@ -524,12 +530,15 @@ describe('the real seed, normalized (SEED-FORMAT.md table)', () => {
   });
 });
 
+/** A seed date as read: the instant in RFC 3339, or the error's message. */
+function dateRead(text: string): string {
+  const r = parseSeedDate(text);
+  return 'date' in r ? r.date.toISOString() : r.error.message;
+}
+
 describe('seed dates against the calendar', () => {
   it('knows leap years, in every century, years before 100 included', () => {
-    const day = (text: string) => {
-      const r = parseSeedDate(text);
-      return 'date' in r ? r.date.toISOString() : r.error.message;
-    };
+    const day = dateRead;
     expect(day('2024-02-29')).toBe('2024-02-29T00:00:00.000Z');
     expect(day('2000-02-29')).toBe('2000-02-29T00:00:00.000Z');
     expect(day('0400-02-29')).toBe('0400-02-29T00:00:00.000Z');
@@ -542,10 +551,7 @@ describe('seed dates against the calendar', () => {
 });
 
 describe('leap seconds (RFC 3339 5.7, RFC 5322 3.3)', () => {
-  const read = (text: string) => {
-    const r = parseSeedDate(text);
-    return 'date' in r ? r.date.toISOString() : r.error.message;
-  };
+  const read = dateRead;
   it('take 23:59:60 UTC, in any zone, as 23:59:59, the last second a date can name', () => {
     expect(read('2016-12-31T23:59:60Z')).toBe('2016-12-31T23:59:59.000Z');
     expect(read('1990-12-31T15:59:60-08:00')).toBe('1990-12-31T23:59:59.000Z');

@@ -164,3 +164,19 @@ describe('topic feeds', () => {
     expect(descendants(parseXml(lonely!.text), 'item')).toHaveLength(0);
   });
 });
+
+describe('a seed naming more categories than a story has', () => {
+  it('keeps the first 50, with a warning naming the file, the line and the rule: its topic feeds stay 50', () => {
+    const names = Array.from({ length: 400 }, (_, i) => `Theme ${i + 1}`);
+    const seedsDir = writeTree(tempDir(), {
+      'many.txt': `Date: 2023-01-01\nCategories: ${names.join(', ')}\n\nAsbarez: A Story Filed Under Four Hundred Themes\n\nThe body.\n`,
+    });
+    const result = build({ seedsDir, config: testConfig(), now: NOW, displayRoot: 'seeds' });
+    expect(result.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.rule}: ${d.message}`)).toEqual(['seeds/many.txt:2 warning too-many-categories: the seed names 400 categories; the first 50 are kept']);
+    expect(result.items[0]!.categories).toEqual(names.slice(0, 50));
+    const categoryFeeds = result.outputs.filter((o) => o.path.startsWith('categories/') && o.path.endsWith('/feed.xml'));
+    expect(categoryFeeds.map((o) => o.path).sort()).toEqual(names.slice(0, 50).map((n) => `categories/${n.toLowerCase().replace(' ', '-')}/feed.xml`).sort());
+    const item = children(child(parseXml(categoryFeeds[0]!.text), 'channel')!, 'item')[0]!;
+    expect(children(item, 'category').map((c) => c.text)).toEqual(names.slice(0, 50));
+  });
+});

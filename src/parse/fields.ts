@@ -8,6 +8,8 @@ export interface SourceField {
   name?: string;
   url?: string;
   feed?: string;
+  /** The line of a `Source-URL:` header, when the source's name comes from another. */
+  urlLine?: number;
 }
 
 export interface SeedFields {

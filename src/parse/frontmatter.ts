@@ -147,6 +147,8 @@ export function frontMatterFields(fm: FrontMatter, file: string): { fields: Seed
   const str = (key: string): string | undefined => {
     const v = data[key];
     if (v === undefined || v === null) return undefined;
+    // A date tagged `!!timestamp` reaches here as a Date: the instant it names.
+    if (key === 'date' && v instanceof Date && !Number.isNaN(v.getTime())) return v.toISOString();
     if (typeof v !== 'string') {
       bad(key, key === 'date' ? 'a date such as 2023-03-02, 2023-03-02T10:00:00Z or Thu, 02 Mar 2023 10:00:00 +0000' : 'text');
       return undefined;
@@ -199,7 +201,7 @@ export function frontMatterFields(fm: FrontMatter, file: string): { fields: Seed
           diagnostics.push(warning('front-matter-unknown-key', file, lineOf('source'), `unknown key "source.${k}" is ignored; known: name, url, feed`));
         } else if (typeof v !== 'string') {
           diagnostics.push(error('front-matter-type', file, lineOf('source'), `front matter "source.${k}" must be text, found ${describe(v)}`));
-        } else value[k as keyof SourceField] = v.trim();
+        } else value[k as 'name' | 'url' | 'feed'] = v.trim();
       }
       set('source', 'source', value);
     } else bad('source', 'a name or {name, url, feed}');

@@ -129,7 +129,7 @@ function applyHeader(fields: SeedFields, key: string, value: string, line: numbe
       fields.source = { value: { ...fields.source?.value, name: value }, line };
       return;
     case 'source-url':
-      fields.source = { value: { ...fields.source?.value, url: value }, line: fields.source?.line ?? line };
+      fields.source = { value: { ...fields.source?.value, url: value, urlLine: line }, line: fields.source?.line ?? line };
       return;
     case 'draft':
       return;
