@@ -65,6 +65,12 @@ export interface BuildStamp {
   repairs?: number;
   /** The run's errors, shown again by every no-op until a seed changes. */
   errors: Diagnostic[];
+  /**
+   * What the listing the build read from had to report (`listingProblems`):
+   * a FIFO, a broken link, a folder that cannot be listed. A no-op may find
+   * the same, as a run that reported them; without it, any is a full run's.
+   */
+  listing?: string;
 }
 
 /** A listing of the seeds folder and the clock just before it was made: a run may build from the listing its no-op check made. */
@@ -227,6 +233,8 @@ export interface StampInput {
   repairs?: number;
   /** The run's diagnostics: the stamp keeps the errors. */
   diagnostics: readonly Diagnostic[];
+  /** The problems of the listing the build read from, when it was listed as a no-op check lists (`listSeeds`). */
+  listingDiagnostics?: readonly Diagnostic[];
   codeDir?: string;
   /**
    * Parts of the last stamp this run found to hold and did not change: its
@@ -262,6 +270,7 @@ export function makeBuildStamp(input: StampInput): BuildStamp | undefined {
     rejectedFiles: [...input.rejected],
     repairs: input.repairs ?? 0,
     errors: input.diagnostics.filter((d) => d.severity === 'error'),
+    ...(input.listingDiagnostics?.length ? { listing: listingProblems(input.listingDiagnostics) } : {}),
   };
 }
 
@@ -283,7 +292,7 @@ export function readBuildStamp(path: string): BuildStamp | undefined {
 }
 
 /** True when the seeds folder lists exactly the stamped seeds, each with the same size and mtime. */
-export function seedsUnchanged(seedsDir: string, stamp: Pick<BuildStamp, 'seeds' | 'seedCount'>): boolean {
+export function seedsUnchanged(seedsDir: string, stamp: Pick<BuildStamp, 'seeds' | 'seedCount' | 'listing'>): boolean {
   return listingUnchanged(listSeeds(seedsDir), stamp);
 }
 
@@ -292,9 +301,14 @@ export function listSeeds(seedsDir: string): SeedListing {
   return { ...discoverSeeds(seedsDir), listedAtMs };
 }
 
-function listingUnchanged(found: SeedListing, stamp: Pick<BuildStamp, 'seeds' | 'seedCount'>): boolean {
-  // A problem discovery reports (an unreadable folder, a FIFO) is for a full run to report.
-  if (found.diagnostics.length) return false;
+/** The problems of a listing, as a stamp holds them: one digest of their files, lines, rules and messages, in order. */
+export function listingProblems(diagnostics: readonly Diagnostic[]): string {
+  return digest(JSON.stringify(diagnostics.map((d) => [d.file, d.line, d.severity, d.rule, d.message])));
+}
+
+function listingUnchanged(found: SeedListing, stamp: Pick<BuildStamp, 'seeds' | 'seedCount' | 'listing'>): boolean {
+  // A problem discovery reports (an unreadable folder, a FIFO) is for a full run to report, unless the run stamped reported the same.
+  if (found.diagnostics.length && listingProblems(found.diagnostics) !== stamp.listing) return false;
   if (found.seeds.length !== stamp.seedCount) return false;
   found.digest ??= seedListDigest(found.seeds);
   return found.digest === stamp.seeds;

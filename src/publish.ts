@@ -207,6 +207,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
         rejected: result.rejected,
         repairs: result.repairs.length,
         diagnostics: result.diagnostics,
+        ...(buildListing ? { listingDiagnostics: buildListing.diagnostics } : {}),
       });
       // The stamp and the cache only save time: failing to write them is a warning, never a failed run.
       const cacheWarning = (path: string, e: unknown) => result.diagnostics.push(cacheNotWritten(path, e));

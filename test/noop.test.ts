@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { publish } from '../src/publish.js';
 import * as buildModule from '../src/build.js';
@@ -96,5 +96,26 @@ describe('the no-op fast path', () => {
     const statePath = join(tempDir(), 'log.json');
     await publish({ seedsDir: seeds, outDir: tempDir(), statePath, config: testConfig(), now: NOW });
     expect(existsSync(stampPathFor(statePath))).toBe(false);
+  });
+});
+
+describe('a seeds folder with something in it that is not a seed', () => {
+  it('is a no-op again once a run has reported it, and a full run when what the listing finds changes', async () => {
+    const { seeds, run } = site();
+    symlinkSync(join(seeds, 'gone.txt'), join(seeds, 'broken.txt'));
+    const first = await run();
+    expect(first.run).toBe('full');
+    expect(first.diagnostics.map((d) => `${d.rule}: ${d.message}`)).toEqual(['not-regular-file: a broken symbolic link; skipped']);
+    const spy = vi.spyOn(buildModule, 'build');
+    const second = await run();
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+    expect(second).toMatchObject({ run: 'no-op', exitCode: 0, counts: { published: 2, written: 0 } });
+    // A second link that leads nowhere: the listing has more to report, and a full run reports it.
+    symlinkSync(join(seeds, 'gone-too.txt'), join(seeds, 'broken-too.txt'));
+    const third = await run();
+    expect(third.run).toBe('full');
+    expect(third.diagnostics.map((d) => d.rule)).toEqual(['not-regular-file', 'not-regular-file']);
+    expect(third.counts.written).toBe(0);
   });
 });
