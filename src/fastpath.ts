@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { discoverSeeds, type SeedFile, type SeedsFound } from './discover.js';
+import { discoverSeeds, type SeedsFound } from './discover.js';
 import { compareStrings, type Diagnostic } from './diagnostics.js';
 import type { SiteConfig } from './model.js';
 

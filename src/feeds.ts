@@ -63,10 +63,14 @@ export function archivePrefix(page: number): string {
 /**
  * RFC 5005 archived feeds. Page membership comes from the publish log's
  * order of first publication (entries of removed items included), so it is
- * append-only: a new item only ever lands on the newest page, an edit or a
- * deletion changes only its own page, and a complete page is not rewritten
- * again except once, when the page after it appears and it gains its
- * `next-archive` link. Every published item is on exactly one page.
+ * append-only. Only full pages are published: RFC 5005 section 4 asks that
+ * the entries of an archive document not change once it is published
+ * (readers may fetch it once and never again), so the entries after the
+ * last full page wait, in the main feed while they are among its newest,
+ * until there are enough of them to fill the next page, which then appears
+ * whole. After that an edit or a deletion changes only its own page, and a
+ * page is not rewritten again except once, when the page after it appears
+ * and it gains its `next-archive` link.
  */
 export function archiveFeeds(config: SiteConfig, log: PublishLog, items: readonly Item[], main: FeedContext): PlannedFeed[] {
   if (!config.archive) return [];
@@ -90,9 +94,9 @@ export function linkArchives(config: SiteConfig, main: FeedContext, pages: numbe
   if (pages > 0) main.history = { archive: false, prevArchive: formatLinks(config, archivePrefix(pages)) };
 }
 
-/** How many archive pages a log of `entries` entries makes; 0 with archives off. */
+/** How many archive pages a log of `entries` entries makes: full ones only; 0 with archives off. */
 export function archivePages(config: SiteConfig, entries: number): number {
-  return config.archive ? Math.ceil(entries / config.archive.pageSize) : 0;
+  return config.archive ? Math.floor(entries / config.archive.pageSize) : 0;
 }
 
 /** Archive page `page` of `pages`, showing `pageItems` (the published items of its entries, in any order). */

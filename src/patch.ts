@@ -4,7 +4,7 @@ import { buildClock, parseSettings } from './build.js';
 import { appendToCache, cacheNotWritten, cachePathFor, outputStamp, seedRecord, type SeedRecord } from './cache.js';
 import { compareStrings, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { RACY_WINDOW_MS, listedPaths, makeBuildStamp, stampMovedBesidesSeeds, stampPathFor, watchedOutputs, type BuildStamp, type SeedListing } from './fastpath.js';
-import { archivePage, archivePages, archivePrefix, formatLinks, linkArchives, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
+import { archivePage, archivePages, formatLinks, linkArchives, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
 import { claimEntry, newEntry, siteTag, type Identity, type LogEntry } from './identity.js';
 import type { Item, SiteConfig } from './model.js';
@@ -284,8 +284,6 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   let removals: Removals | undefined;
   /** Topics the added or edited seeds start (`startTopics`). */
   const started: IndexedTopic[] = [];
-  /** Archive pages the added seeds start. */
-  const archivesStarted: IndexedFeed[] = [];
   /** An item a feed or page shows: a changed one as made, another made from its seed once (`shownItem`). */
   const itemAt = (at: number): Item => {
     let item = items.get(at);
@@ -337,13 +335,11 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     splices.push(additions.entries);
     additions.pageTopics.forEach(pageTopic);
     started.push(...additions.started);
-    archivesStarted.push(...additions.archivesStarted);
     home = true;
   }
   // The log's known topics and list of outputs, for every topic started and every page added, in one splice each
   // (two put in at one place must go in sorted).
-  const archiveFiles = archivesStarted.flatMap((f) => FORMATS.map((format) => f.prefix + format.fileName));
-  splices.push(...startedInLog(bytes, started, [...changes.filter((c) => c.status === 'new').map((c) => c.item.path), ...archiveFiles]));
+  splices.push(...startedInLog(bytes, started, changes.filter((c) => c.status === 'new').map((c) => c.item.path)));
   const topicPlace = topicPlaces(index);
   const pageTopics = Array.from(pageTopicKeys, (key) => topicPlace.get(key) ?? -1);
   if (pageTopics.includes(-1)) decline('the patch index is damaged');
@@ -412,7 +408,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     outputs.push({ path: OPML_FILE, kind: 'xml', text: renderOpml(config, listed) });
   }
   const gone = removals && { entries: removals.entries, paths: removals.paths, repairs: removed.reduce((sum, j) => sum + before.repairs[j]!, 0) };
-  const folders = [...started.map((t) => t.path), ...archivesStarted.map((f) => f.prefix)].reduce<readonly string[]>((list, path) => withFolder(list, path.slice(0, -1)), stamp.outputDirs);
+  const folders = started.map((t) => t.path).reduce<readonly string[]>((list, path) => withFolder(list, path.slice(0, -1)), stamp.outputDirs);
   return { index, changes, outputs, log: { file, splices }, pageTopics, feeds: touched, home, folders, ...(gone ? { removed: gone } : {}) };
 }
 
@@ -1031,8 +1027,6 @@ interface Additions {
   pageTopics: number[];
   /** The topics they start. */
   started: IndexedTopic[];
-  /** The archive pages they start (the last one full). */
-  archivesStarted: IndexedFeed[];
 }
 
 /**
@@ -1110,7 +1104,6 @@ function planAdditions(
   const itemAtAdded = new Map(made.map((m) => [m.at, m.item]));
   const lines: string[] = [];
   const changes: Change[] = [];
-  const archivesStarted: IndexedFeed[] = [];
   for (const { at, seed, p, item, entry, identity, diagnostics, bodyDiagnostics } of made) {
     const keys = duplicateKeys(item);
     for (const key of keysAt(keys, 0)) if (key !== NO_KEY && hasDuplicateKey(index, key)) decline(`${seed.file} may be a story published already`);
@@ -1151,23 +1144,10 @@ function planAdditions(
         }
       }
     }
-    if (config.archive) {
-      // The new entry goes on the last archive page, unless that one is full.
-      const lastPage = archivePages(config, index.entries);
-      let page = index.feeds.find((f) => f.group === 'archive' && f.page === lastPage);
-      if (!page) decline('the patch index is damaged');
-      if (index.entries % config.archive.pageSize === 0) {
-        // A new page after it (RFC 5005): the full one gains a link to it, and the main feed links to it instead.
-        const full = index.feeds.indexOf(page);
-        touched.add(page);
-        if (main) touched.add(main);
-        page = indexedFeed(archivePrefix(lastPage + 1), 'archive', new Int32Array(0), FORMATS.map(() => undefined), undefined, lastPage + 1);
-        index.feeds = [...index.feeds.slice(0, full + 1), page, ...index.feeds.slice(full + 1)];
-        archivesStarted.push(page);
-      }
-      page.shown = inserted(page.shown, rank(page.shown));
-      touched.add(page);
-    }
+    // The new entry waits for the next archive page with the others after the last full one (`archiveFeeds`); the one
+    // that fills it makes that page, of entries the patch has not read, with a link to it from the page before and
+    // from the main feed: a full run makes it.
+    if (config.archive && (index.entries + 1) % config.archive.pageSize === 0) decline('a seed added fills an archive page');
     index.entry[at] = index.entries++;
     index.published[at] = time;
     placeSeed(index, at, placementOf(item, undefined), keys);
@@ -1178,7 +1158,7 @@ function planAdditions(
   wholeTopicPages(pages, config, index, wholePages, (at) => itemAtAdded.get(at)!);
   const lastEnd = log.span(log.count - 1)[1];
   const entries: Splice = { span: [lastEnd, lastEnd], text: lines.map((l) => `,\n${l}`).join('') };
-  return { changes, touched: [...touched], entries, pageTopics: [...pageTopics], started, archivesStarted };
+  return { changes, touched: [...touched], entries, pageTopics: [...pageTopics], started };
 }
 
 /**

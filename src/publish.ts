@@ -5,7 +5,7 @@ import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeOutput, removeStaleTempFiles, removeStaleTempFilesOf, unlinkQuietly } from './write.js';
 import { readLogFile, writeLogWhole } from './log-file.js';
-import { EXIT, StateError, hasErrors, warning } from './diagnostics.js';
+import { EXIT, StateError, hasErrors } from './diagnostics.js';
 import { missingSeedsFolder, overlappingOutput, seedsFolderUsageError } from './discover.js';
 import { FORMATS } from './render/formats.js';
 import { RACY_WINDOW_MS, type SeedListing, checkFastPath, journalPathFor, listSeeds, makeBuildStamp, readBuildStamp, stampPathFor, watchedOutputs } from './fastpath.js';

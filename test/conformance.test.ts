@@ -170,8 +170,11 @@ const MEDIA_TYPES: Record<FeedFormat, string> = {
   json: 'application/feed+json',
 };
 
+/** Archive pages of two: the six stories fill three, so every archive page is checked like the other feeds. */
+const CONFIG = testConfig({ archive: { pageSize: 2 } });
+
 function publishSite(outDir: string, statePath: string, now: Date, seedsDir: string): Promise<PublishReport> {
-  return publish({ seedsDir, outDir, statePath, config: testConfig(), now });
+  return publish({ seedsDir, outDir, statePath, config: CONFIG, now });
 }
 
 /** Every file under `dir`, relative, `/` separators, sorted. */

@@ -161,10 +161,11 @@ describe('patch runs', () => {
     expect(mine.run).toBe('patch');
     expect(mine.patchDeclined).toBeUndefined();
     expect(mine.counts.updated).toBe(1);
-    // Its page, the main feed, its archive page and its topics' feeds: nothing else was even rendered.
+    // Its page, the main feed and its topics' feeds: nothing else was even rendered. It is among the 10 entries after
+    // the last full archive page (90, pages of 20), which wait for the next one: no archive page shows it.
     expect(mine.written).toEqual(twin.written);
     expect(mine.written).toContain('feed.xml');
-    expect(mine.written.some((p) => p.startsWith('archive/'))).toBe(true);
+    expect(mine.written.some((p) => p.startsWith('archive/'))).toBe(false);
     expect(mine.counts.written + mine.counts.unchanged).toBeLessThan(40);
     // As a reader sees it: the new sentence in the item's content, and the item updated at the run's clock.
     const doc = atom(s, 'atom.xml');
@@ -1016,7 +1017,7 @@ describe('patch runs', () => {
     await t.expectFullRunWritesNothing();
   });
 
-  it('patches a seed added that starts an archive page: the full page links it, and the main feed links it instead (RFC 5005)', async () => {
+  it('patches seeds added after the last full archive page, which no archive page shows yet, and makes a full run of the one that fills the next (RFC 5005)', async () => {
     const s = site(testConfig({ limit: 15, archive: { pageSize: 30 } }));
     await s.run();
     const links = (path: string) =>
@@ -1025,29 +1026,33 @@ describe('patch runs', () => {
           .children.filter((c) => c.local === 'link')
           .map((l) => [l.attributes.rel, l.attributes.href]),
       );
-    expect(readdirSync(join(s.out, 'archive')).sort()).toEqual(['1', '2', '3']);
+    const pages = () => readdirSync(join(s.out, 'archive')).sort();
+    expect(pages()).toEqual(['1', '2', '3']);
     expect(links('archive/3/atom.xml')['next-archive']).toBeUndefined();
-    // The log has 90 entries, three full pages: the 91st starts the fourth. It is an old story, which the main feed
-    // does not show: the main feed changes for its link alone.
+    // The log has 90 entries, three full pages: the 91st waits for the fourth. It is an old story, which the main feed
+    // does not show either: no feed of the archive changes.
     s.add(COUNT, (t) => t.replace(/Date: \S+/, 'Date: 2023-05-01T00:00:00Z'));
     const { mine } = await s.runBesideTwin();
     expect(mine.run).toBe('patch');
-    expect(mine.written).toEqual(expect.arrayContaining(['archive/4/feed.xml', 'archive/4/atom.xml', 'archive/4/feed.json', 'archive/3/atom.xml', 'atom.xml']));
-    expect(readdirSync(join(s.out, 'archive')).sort()).toEqual(['1', '2', '3', '4']);
+    expect(mine.written.filter((p) => p.startsWith('archive/') || p === 'atom.xml')).toEqual([]);
+    // 28 more, up to one short of a full page (16 at most in one patch): patched, no archive page written.
+    for (let n = COUNT + 1; n < COUNT + 17; n++) s.add(n);
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    for (let n = COUNT + 17; n < COUNT + 29; n++) s.add(n);
+    const short = await s.runBesideTwin();
+    expect(short.mine.run).toBe('patch');
+    expect(short.mine.written.filter((p) => p.startsWith('archive/'))).toEqual([]);
+    expect(pages()).toEqual(['1', '2', '3']);
+    // The 120th entry fills page 4: a full run publishes it whole, linked from page 3 and from the main feed.
+    s.add(COUNT + 29);
+    const filled = await s.runBesideTwin();
+    expect(filled.mine.run).toBe('full');
+    expect(filled.mine.patchDeclined).toMatch(/a seed added fills an archive page/);
+    expect(pages()).toEqual(['1', '2', '3', '4']);
+    expect(atom(s, 'archive/4/atom.xml').children.filter((c) => c.local === 'entry')).toHaveLength(30);
     expect(links('archive/3/atom.xml')['next-archive']).toBe('https://seeds.example.org/archive/4/atom.xml');
     expect(links('atom.xml')['prev-archive']).toBe('https://seeds.example.org/archive/4/atom.xml');
     expect(links('archive/4/atom.xml')['prev-archive']).toBe('https://seeds.example.org/archive/3/atom.xml');
-    expect(atom(s, 'archive/4/atom.xml').children.filter((c) => c.local === 'entry')).toHaveLength(1);
-    // The next one goes on it; then 30 at once (16 at most in one patch), across the fifth page's start.
-    s.add(COUNT + 1);
-    expect((await s.runBesideTwin()).mine.run).toBe('patch');
-    for (let n = COUNT + 2; n < COUNT + 2 + 16; n++) s.add(n);
-    expect((await s.runBesideTwin()).mine.run).toBe('patch');
-    for (let n = COUNT + 18; n < COUNT + 32; n++) s.add(n);
-    const across = await s.runBesideTwin();
-    expect(across.mine.run).toBe('patch');
-    expect(readdirSync(join(s.out, 'archive')).sort()).toEqual(['1', '2', '3', '4', '5']);
-    expect(atom(s, 'archive/5/atom.xml').children.filter((c) => c.local === 'entry')).toHaveLength(2);
     await s.expectFullRunWritesNothing();
   });
 
