@@ -50,7 +50,7 @@ export function decodeSeed(bytes: Uint8Array, file: string): Decoded {
   let body = bytes;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) body = bytes.subarray(3);
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body), encoding: 'utf-8', diagnostics };
+    return { text: withoutByteOrderMarks(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body)), encoding: 'utf-8', diagnostics };
   } catch {
     const bad = firstInvalidUtf8(body);
     const line = lineOfByte(body, bad);
@@ -70,7 +70,7 @@ export function decodeSeed(bytes: Uint8Array, file: string): Decoded {
 
 function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be', file: string, why: string): Decoded {
   try {
-    const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+    const text = withoutByteOrderMarks(new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes));
     return {
       text,
       encoding,
@@ -79,6 +79,11 @@ function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be', file:
   } catch {
     return { encoding, diagnostics: [error('encoding-invalid', file, 1, `found ${why} but the text is not valid ${encoding.toUpperCase()}; save the file as UTF-8`)] };
   }
+}
+
+/** Text without the byte-order marks left at its start: a file saved twice with one (or copied with one into a file that had one) keeps a second, which would hide the header block. */
+function withoutByteOrderMarks(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.replace(/^\uFEFF+/, '') : text;
 }
 
 /** ASCII text saved as UTF-16 without a BOM: a NUL in every other byte of the start. */

@@ -309,6 +309,7 @@ describe('line endings and byte-order mark', () => {
     ['CRLF', Buffer.from(lines.join('\r\n'))],
     ['CR only', Buffer.from(lines.join('\r'))],
     ['UTF-8 BOM and CRLF', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join('\r\n'))])],
+    ['two UTF-8 BOMs (a file saved twice with one)', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf]), Buffer.from(lines.join('\n'))])],
     ['mixed endings', Buffer.from('Categories: Music\r\n\rMeridian Post: Choir Tours\n\r\nA standfirst\r\rThe choir left\ron Monday.\n\nEmma Jilavian:')],
   ];
   it.each(variants)('%s reads the same fields, body and line numbers', (_name, bytes) => {
