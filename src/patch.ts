@@ -68,12 +68,12 @@ import { isSeedName, type SeedFile } from './discover.js';
  *   lists, pages and feeds, where it leaves its place and joins at its new
  *   one (`moveInTopic`).
  * - An added seed gets a new log entry, appended (`planAdditions`), its
- *   page, a place in the feeds whose newest items it joins and on the last
- *   archive page (or a new one after it, when that one is full: linked
- *   from it and from the main feed), a card on its topics' pages (put into
- *   their text) and a count on the home page; a topic it starts gets its
- *   page, its feeds and a line on the home page and in the OPML
- *   (`startTopics`).
+ *   page, a place in the feeds whose newest items it joins (no archive
+ *   page: it waits with the entries after the last full one, and the seed
+ *   that fills the next page makes a full run, `archiveFeeds`), a card on
+ *   its topics' pages (put into their text) and a count on the home page;
+ *   a topic it starts gets its page, its feeds and a line on the home page
+ *   and in the OPML (`startTopics`).
  * - A removed seed's entry is marked removed (`planRemovals`), its page
  *   deleted, its card taken out of its topics' pages, its place in the
  *   feeds that showed it taken by the next story, and the home page counts
@@ -202,7 +202,7 @@ interface PatchPlan {
   /** The feeds rendered, and whether the home page is. */
   feeds: IndexedFeed[];
   home: boolean;
-  /** The output folder's folders once the patch is written, as the build stamp lists them (`foldersUnder`): new topics' and archive pages' put in, and a new kind's. */
+  /** The output folder's folders once the patch is written, as the build stamp lists them (`foldersUnder`): new topics' put in, and a new kind's. */
   folders: readonly string[];
   /** The seeds removed: their log entries as marked, their pages (deleted), and the repairs the last run counted for them. */
   removed?: { entries: LogEntry[]; paths: string[]; repairs: number };
@@ -1033,11 +1033,11 @@ interface Additions {
  * Added seeds, published as a full run would: each gets a new log entry
  * (the same slug and id `assignIdentities` gives, in its order: by date,
  * then path), its page, a place in the main feed, its topics' feeds and
- * pages, and the last archive page (a new one when that one is full), and a
- * count on the home page. Declined when a full run would do more: a story
- * published already (`dropDuplicateStories`), the bytes of an entry the log
- * has (a seed renamed back, a copy), an id of its own, an error, a draft,
- * or a topic renamed or relinked by its newest story. A story with the date
+ * pages, and a count on the home page. Declined when a full run would do
+ * more: a story published already (`dropDuplicateStories`), the bytes of an
+ * entry the log has (a seed renamed back, a copy), an id of its own, an
+ * error, a draft, a topic renamed or relinked by its newest story, or an
+ * archive page filled (which appears whole). A story with the date
  * of one it is listed beside goes before or after it by id (`rank`).
  */
 function planAdditions(
@@ -1181,7 +1181,7 @@ function newTopics(items: readonly Item[], index: PatchIndex, config: SiteConfig
   return [...starting.values()];
 }
 
-/** The log's changes for `started` topics (their keys and slugs, their page and feeds among the outputs) and for new outputs besides (`files`: item pages, archive pages' feeds). */
+/** The log's changes for `started` topics (their keys and slugs, their page and feeds among the outputs) and for new outputs besides (`files`: item pages). */
 function startedInLog(bytes: Buffer, started: readonly IndexedTopic[], files: readonly string[]): Splice[] {
   const paths = [...files, ...started.flatMap((t) => [t.path + 'index.html', ...FORMATS.map((f) => t.path + f.fileName)])];
   return [
@@ -1621,7 +1621,7 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     config: input.config,
     statePath: input.statePath,
     outDir: input.outDir,
-    // Those of the last run and those this run made (a topic started, an archive page): what a full run would watch.
+    // Those of the last run and those this run made (a topic started): what a full run would watch.
     watched: watchedOutputs([...input.stamp.watched, ...outputs.map((o) => o.path)]),
     exitCode: input.stamp.exitCode,
     published: input.stamp.published + added.length - gone.length,
@@ -1629,7 +1629,7 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     repairs,
     diagnostics: input.stamp.errors,
     // Checked under the lock (`stampMovedBesidesSeeds`). The outputs rendered are in folders the last run left, whose
-    // mtimes have not moved since (a file deleted would have moved its folder's), or in new topics' and archive pages' (`plan.folders`).
+    // mtimes have not moved since (a file deleted would have moved its folder's), or in new topics' (`plan.folders`).
     kept: { code: input.stamp.code, outputDirs: [...plan.folders] },
   });
   // The caches only save time: one not written costs the next run a full build, never a wrong output.
