@@ -4,7 +4,7 @@ import { buildClock, parseSettings } from './build.js';
 import { appendToCache, cacheNotWritten, cachePathFor, outputStamp, seedRecord, type SeedRecord } from './cache.js';
 import { compareStrings, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { RACY_WINDOW_MS, listedPaths, makeBuildStamp, stampMovedBesidesSeeds, stampPathFor, watchedOutputs, type BuildStamp, type SeedListing } from './fastpath.js';
-import { archivePage, archivePages, formatLinks, linkArchives, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
+import { archivePage, archivePages, archivePrefix, formatLinks, linkArchives, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
 import { claimEntry, newEntry, siteTag, type Identity, type LogEntry } from './identity.js';
 import type { Item, SiteConfig } from './model.js';
@@ -69,8 +69,8 @@ import { isSeedName, type SeedFile } from './discover.js';
  *   one (`moveInTopic`).
  * - An added seed gets a new log entry, appended (`planAdditions`), its
  *   page, a place in the feeds whose newest items it joins (no archive
- *   page: it waits with the entries after the last full one, and the seed
- *   that fills the next page makes a full run, `archiveFeeds`), a card on
+ *   page: it waits with the entries after the last full one; the seed that
+ *   fills the next page makes that page whole, `fillArchivePage`), a card on
  *   its topics' pages (put into their text) and a count on the home page;
  *   a topic it starts gets its page, its feeds and a line on the home page
  *   and in the OPML (`startTopics`).
@@ -202,7 +202,7 @@ interface PatchPlan {
   /** The feeds rendered, and whether the home page is. */
   feeds: IndexedFeed[];
   home: boolean;
-  /** The output folder's folders once the patch is written, as the build stamp lists them (`foldersUnder`): new topics' put in, and a new kind's. */
+  /** The output folder's folders once the patch is written, as the build stamp lists them (`foldersUnder`): new topics' and archive pages' put in, and a new kind's. */
   folders: readonly string[];
   /** The seeds removed: their log entries as marked, their pages (deleted), and the repairs the last run counted for them. */
   removed?: { entries: LogEntry[]; paths: string[]; repairs: number };
@@ -284,6 +284,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   let removals: Removals | undefined;
   /** Topics the added or edited seeds start (`startTopics`). */
   const started: IndexedTopic[] = [];
+  /** Archive pages the added seeds fill. */
+  const archivesStarted: IndexedFeed[] = [];
   /** An item a feed or page shows: a changed one as made, another made from its seed once (`shownItem`). */
   const itemAt = (at: number): Item => {
     let item = items.get(at);
@@ -335,11 +337,13 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     splices.push(additions.entries);
     additions.pageTopics.forEach(pageTopic);
     started.push(...additions.started);
+    archivesStarted.push(...additions.archivesStarted);
     home = true;
   }
   // The log's known topics and list of outputs, for every topic started and every page added, in one splice each
   // (two put in at one place must go in sorted).
-  splices.push(...startedInLog(bytes, started, changes.filter((c) => c.status === 'new').map((c) => c.item.path)));
+  const archiveFiles = archivesStarted.flatMap((f) => FORMATS.map((format) => f.prefix + format.fileName));
+  splices.push(...startedInLog(bytes, started, [...changes.filter((c) => c.status === 'new').map((c) => c.item.path), ...archiveFiles]));
   const topicPlace = topicPlaces(index);
   const pageTopics = Array.from(pageTopicKeys, (key) => topicPlace.get(key) ?? -1);
   if (pageTopics.includes(-1)) decline('the patch index is damaged');
@@ -408,7 +412,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
     outputs.push({ path: OPML_FILE, kind: 'xml', text: renderOpml(config, listed) });
   }
   const gone = removals && { entries: removals.entries, paths: removals.paths, repairs: removed.reduce((sum, j) => sum + before.repairs[j]!, 0) };
-  const folders = started.map((t) => t.path).reduce<readonly string[]>((list, path) => withFolder(list, path.slice(0, -1)), stamp.outputDirs);
+  const folders = [...started.map((t) => t.path), ...archivesStarted.map((f) => f.prefix)].reduce<readonly string[]>((list, path) => withFolder(list, path.slice(0, -1)), stamp.outputDirs);
   return { index, changes, outputs, log: { file, splices }, pageTopics, feeds: touched, home, folders, ...(gone ? { removed: gone } : {}) };
 }
 
@@ -1027,17 +1031,19 @@ interface Additions {
   pageTopics: number[];
   /** The topics they start. */
   started: IndexedTopic[];
+  /** The archive pages they fill (`archiveFeeds`). */
+  archivesStarted: IndexedFeed[];
 }
 
 /**
  * Added seeds, published as a full run would: each gets a new log entry
  * (the same slug and id `assignIdentities` gives, in its order: by date,
  * then path), its page, a place in the main feed, its topics' feeds and
- * pages, and a count on the home page. Declined when a full run would do
- * more: a story published already (`dropDuplicateStories`), the bytes of an
- * entry the log has (a seed renamed back, a copy), an id of its own, an
- * error, a draft, a topic renamed or relinked by its newest story, or an
- * archive page filled (which appears whole). A story with the date
+ * pages, the archive page it fills, if it fills one, and a count on the
+ * home page. Declined when a full run would do more: a story published
+ * already (`dropDuplicateStories`), the bytes of an entry the log has (a
+ * seed renamed back, a copy), an id of its own, an error, a draft, or a
+ * topic renamed or relinked by its newest story. A story with the date
  * of one it is listed beside goes before or after it by id (`rank`).
  */
 function planAdditions(
@@ -1104,6 +1110,7 @@ function planAdditions(
   const itemAtAdded = new Map(made.map((m) => [m.at, m.item]));
   const lines: string[] = [];
   const changes: Change[] = [];
+  const archivesStarted: IndexedFeed[] = [];
   for (const { at, seed, p, item, entry, identity, diagnostics, bodyDiagnostics } of made) {
     const keys = duplicateKeys(item);
     for (const key of keysAt(keys, 0)) if (key !== NO_KEY && hasDuplicateKey(index, key)) decline(`${seed.file} may be a story published already`);
@@ -1144,12 +1151,18 @@ function planAdditions(
         }
       }
     }
-    // The new entry waits for the next archive page with the others after the last full one (`archiveFeeds`); the one
-    // that fills it makes that page, of entries the patch has not read, with a link to it from the page before and
-    // from the main feed: a full run makes it.
-    if (config.archive && (index.entries + 1) % config.archive.pageSize === 0) decline('a seed added fills an archive page');
     index.entry[at] = index.entries++;
     index.published[at] = time;
+    // The new entry waits for the next archive page with the others after the last full one (`archiveFeeds`); the one
+    // that fills it makes that page, whole, linked from the page before it and from the main feed.
+    if (config.archive && index.entries % config.archive.pageSize === 0) {
+      const page = fillArchivePage(index, config.archive.pageSize, idAt);
+      archivesStarted.push(page);
+      touched.add(page);
+      const before = index.feeds.find((f) => f.group === 'archive' && f.page === page.page! - 1);
+      if (before) touched.add(before);
+      if (main) touched.add(main);
+    }
     placeSeed(index, at, placementOf(item, undefined), keys);
     const line = JSON.stringify(entry);
     lines.push(line);
@@ -1158,7 +1171,26 @@ function planAdditions(
   wholeTopicPages(pages, config, index, wholePages, (at) => itemAtAdded.get(at)!);
   const lastEnd = log.span(log.count - 1)[1];
   const entries: Splice = { span: [lastEnd, lastEnd], text: lines.map((l) => `,\n${l}`).join('') };
-  return { changes, touched: [...touched], entries, pageTopics: [...pageTopics], started };
+  return { changes, touched: [...touched], entries, pageTopics: [...pageTopics], started, archivesStarted };
+}
+
+/**
+ * The archive page the index's last entry fills (`archiveFeeds`): the
+ * published items of its entries, by date as `archivePage` lists them, put
+ * among the index's feeds after the page before it (or the main feed).
+ */
+function fillArchivePage(index: PatchIndex, pageSize: number, idAt: (at: number) => string): IndexedFeed {
+  const page = index.entries / pageSize;
+  const first = index.entries - pageSize;
+  let shown: Int32Array = new Int32Array(0);
+  index.entry.forEach((e, at) => {
+    if (e >= first) shown = insertedAt(shown, rankIn(shown, index.published[at]!, idAt(at), index.published, idAt), at);
+  });
+  const feed = indexedFeed(archivePrefix(page), 'archive', shown, FORMATS.map(() => undefined), undefined, page);
+  const after = index.feeds.findIndex((f) => (page > 1 ? f.group === 'archive' && f.page === page - 1 : f.group === 'main'));
+  if (after < 0) decline('the patch index is damaged');
+  index.feeds = [...index.feeds.slice(0, after + 1), feed, ...index.feeds.slice(after + 1)];
+  return feed;
 }
 
 /**
@@ -1181,7 +1213,7 @@ function newTopics(items: readonly Item[], index: PatchIndex, config: SiteConfig
   return [...starting.values()];
 }
 
-/** The log's changes for `started` topics (their keys and slugs, their page and feeds among the outputs) and for new outputs besides (`files`: item pages). */
+/** The log's changes for `started` topics (their keys and slugs, their page and feeds among the outputs) and for new outputs besides (`files`: item pages, a filled archive page's feeds). */
 function startedInLog(bytes: Buffer, started: readonly IndexedTopic[], files: readonly string[]): Splice[] {
   const paths = [...files, ...started.flatMap((t) => [t.path + 'index.html', ...FORMATS.map((f) => t.path + f.fileName)])];
   return [
@@ -1621,7 +1653,7 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     config: input.config,
     statePath: input.statePath,
     outDir: input.outDir,
-    // Those of the last run and those this run made (a topic started): what a full run would watch.
+    // Those of the last run and those this run made (a topic started, an archive page filled): what a full run would watch.
     watched: watchedOutputs([...input.stamp.watched, ...outputs.map((o) => o.path)]),
     exitCode: input.stamp.exitCode,
     published: input.stamp.published + added.length - gone.length,
@@ -1629,7 +1661,7 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
     repairs,
     diagnostics: input.stamp.errors,
     // Checked under the lock (`stampMovedBesidesSeeds`). The outputs rendered are in folders the last run left, whose
-    // mtimes have not moved since (a file deleted would have moved its folder's), or in new topics' (`plan.folders`).
+    // mtimes have not moved since (a file deleted would have moved its folder's), or in new topics' and archive pages' (`plan.folders`).
     kept: { code: input.stamp.code, outputDirs: [...plan.folders] },
   });
   // The caches only save time: one not written costs the next run a full build, never a wrong output.

@@ -1017,7 +1017,7 @@ describe('patch runs', () => {
     await t.expectFullRunWritesNothing();
   });
 
-  it('patches seeds added after the last full archive page, which no archive page shows yet, and makes a full run of the one that fills the next (RFC 5005)', async () => {
+  it('patches seeds added after the last full archive page, which no archive page shows yet, and the one that fills the next, which appears whole (RFC 5005)', async () => {
     const s = site(testConfig({ limit: 15, archive: { pageSize: 30 } }));
     await s.run();
     const links = (path: string) =>
@@ -1043,16 +1043,33 @@ describe('patch runs', () => {
     expect(short.mine.run).toBe('patch');
     expect(short.mine.written.filter((p) => p.startsWith('archive/'))).toEqual([]);
     expect(pages()).toEqual(['1', '2', '3']);
-    // The 120th entry fills page 4: a full run publishes it whole, linked from page 3 and from the main feed.
+    // The 120th entry fills page 4, which the patch publishes whole, linked from page 3 and from the main feed.
     s.add(COUNT + 29);
     const filled = await s.runBesideTwin();
-    expect(filled.mine.run).toBe('full');
-    expect(filled.mine.patchDeclined).toMatch(/a seed added fills an archive page/);
+    expect(filled.mine.run).toBe('patch');
+    expect(filled.mine.written.filter((p) => p.startsWith('archive/')).sort()).toEqual(['archive/3/atom.xml', 'archive/3/feed.xml', 'archive/4/atom.xml', 'archive/4/feed.json', 'archive/4/feed.xml']);
     expect(pages()).toEqual(['1', '2', '3', '4']);
     expect(atom(s, 'archive/4/atom.xml').children.filter((c) => c.local === 'entry')).toHaveLength(30);
     expect(links('archive/3/atom.xml')['next-archive']).toBe('https://seeds.example.org/archive/4/atom.xml');
     expect(links('atom.xml')['prev-archive']).toBe('https://seeds.example.org/archive/4/atom.xml');
     expect(links('archive/4/atom.xml')['prev-archive']).toBe('https://seeds.example.org/archive/3/atom.xml');
+    // Then 31 at once (16 at most in one patch): the fifth page fills midway, beside entries after it.
+    for (let n = COUNT + 30; n < COUNT + 46; n++) s.add(n);
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    for (let n = COUNT + 46; n < COUNT + 61; n++) s.add(n);
+    expect((await s.runBesideTwin()).mine.run).toBe('patch');
+    expect(pages()).toEqual(['1', '2', '3', '4', '5']);
+    await s.expectFullRunWritesNothing();
+  });
+
+  it('patches an addition that fills the first archive page', async () => {
+    const s = site(testConfig({ limit: 15, archive: { pageSize: 91 } }));
+    await s.run();
+    expect(existsSync(join(s.out, 'archive'))).toBe(false);
+    s.add(COUNT);
+    const { mine } = await s.runBesideTwin();
+    expect(mine.run).toBe('patch');
+    expect(atom(s, 'archive/1/atom.xml').children.filter((c) => c.local === 'entry')).toHaveLength(91);
     await s.expectFullRunWritesNothing();
   });
 
