@@ -21,7 +21,9 @@ import { forgetFragments } from './render/direct.js';
 
 export { OPML_FILE };
 import { lazyOutput, type Output } from './output.js';
-import { OutputError, warning, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { OutputError, UsageError, warning, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { isLanguageTag } from './language.js';
+import { languageProblem } from './config.js';
 import type { Repair } from './text.js';
 
 export interface BuildOptions {
@@ -85,6 +87,8 @@ export const BODIES_KEPT = 20_000;
 
 export function build(options: BuildOptions): BuildResult {
   const { config } = options;
+  // `checkConfig` checks the language's shape; whether ICU knows it is asked here, by a run that builds (see there).
+  if (!isLanguageTag(config.language)) throw new UsageError(`the config's language: ${languageProblem(config.language)}. Nothing was written`);
   const now = buildClock(options.now);
   const previous = options.log ?? emptyLog(siteTag(config.baseUrl, now.toISOString().slice(0, 10), 'feed'), now);
   const displayRoot = options.displayRoot ?? options.seedsDir;

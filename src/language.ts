@@ -27,13 +27,18 @@ function knownLanguage(code: string): boolean {
  * languages; private-use (`qaa`-`qtz`) and made-up (`zz`) codes name none.
  */
 export function isLanguageTag(tag: string): boolean {
-  if (!TAG_SHAPE.test(tag)) return false;
+  if (!hasLanguageTagShape(tag)) return false;
   const primary = tag.split('-', 1)[0]!.toLowerCase();
   try {
     return knownLanguage(primary);
   } catch {
     return false;
   }
+}
+
+/** Whether `tag` is shaped as a language tag (`isLanguageTag` without asking ICU): `english` is not. */
+export function hasLanguageTagShape(tag: string): boolean {
+  return TAG_SHAPE.test(tag);
 }
 
 /** Scripts written right to left (ISO 15924), and languages written in one of them unless their tag names another script. */

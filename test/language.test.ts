@@ -3,7 +3,11 @@
  * feeds (RSS `dc:language`, Atom `xml:lang`, JSON Feed `language`) only when
  * they name a language, as the W3C validator requires of each.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { publish } from '../src/publish.js';
+import { UsageError } from '../src/diagnostics.js';
 import { build } from '../src/build.js';
 import { checkConfig } from '../src/config.js';
 import { isLanguageTag } from '../src/language.js';
@@ -48,9 +52,18 @@ describe('a seed whose Language: names no language', () => {
 });
 
 describe('a config whose language names no language', () => {
-  it('is refused, naming the key', () => {
+  it('is refused, naming the key, when it is not shaped as a tag', () => {
     const { config, diagnostics } = checkConfig({ title: 'T', baseUrl: 'https://seeds.example.org/', language: 'english' });
     expect(config).toBeUndefined();
     expect(diagnostics.map((d) => d.message)).toEqual(['language: expected a language tag such as "en" or "hy-AM" (an ISO 639 code, then any subtags), found "english"']);
+  });
+
+  it('stops the run that would build with it (exit 2) when it is shaped as one, and nothing is written', async () => {
+    const seedsDir = writeTree(tempDir(), { 'a.txt': 'Asbarez: A Story\n\nIts body.\n' });
+    const outDir = join(tempDir(), 'out');
+    const run = publish({ seedsDir, outDir, statePath: join(tempDir(), 'log.json'), config: testConfig({ language: 'zz' }), now: NOW });
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow('the config\'s language: expected a language tag such as "en" or "hy-AM" (an ISO 639 code, then any subtags), found "zz". Nothing was written');
+    expect(existsSync(outDir)).toBe(false);
   });
 });
