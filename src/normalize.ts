@@ -238,12 +238,20 @@ export function bodyHtml(body: ParsedSeed['body'], link: string, file: string): 
 /** The body as sanitized HTML, links resolved against the item's page. */
 function bodyHtmlOf(body: ParsedSeed['body'], link: string, file: string, diagnostics: Diagnostic[]): string {
   if (body.kind === 'paragraphs') return body.paragraphs.map((p) => `<p>${escapeHtml(p.text)}</p>\n`).join('');
-  const html = sanitizeBody(stripXmlForbidden(body.html), link, (unclosed) => {
+  let noCharacter = false;
+  const raw = stripXmlForbidden(body.html).replace(CHARACTER_REFERENCE, (ref, hex: string | undefined, dec: string | undefined) => {
+    const cp = hex !== undefined ? parseInt(hex, 16) : Number(dec);
+    // HTML reads a reference to NUL, a surrogate or past U+10FFFF as U+FFFD, a character the seed never had: it goes, as the references below do.
+    if (cp !== 0 && !(cp >= 0xd800 && cp <= 0xdfff) && cp <= 0x10ffff) return ref;
+    noCharacter = true;
+    return '';
+  });
+  const html = sanitizeBody(raw, link, (unclosed) => {
     const named = [...new Set(unclosed)].map((t) => `<${t}>`).join(', ');
     diagnostics.push(warning('html-unclosed', file, body.line, `${named} with no end tag would hide the rest of the story; shown as text. Write it in backticks (\`<script>\`) to show a tag, or close it`));
   });
   // Character references in raw HTML ("&#1;", "&#xFFFF;") decode to characters XML forbids.
-  if (!hasXmlForbidden(html)) return html;
+  if (!noCharacter && !hasXmlForbidden(html)) return html;
   diagnostics.push(warning('xml-forbidden-char', file, body.line, 'removed characters XML 1.0 does not allow that character references in the HTML (such as "&#1;") stand for; delete those references'));
   return stripXmlForbidden(html);
 }
@@ -274,6 +282,9 @@ function resolveSource(seed: SeedHead, config: SiteConfig, diagnostics: Diagnost
   }
   return source;
 }
+
+/** A numeric character reference in HTML, its code point in hex or in decimal. */
+const CHARACTER_REFERENCE = /&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?/g;
 
 /** A name written as mail writes a sender: `Emma Jilavian <emma@example.org>`, the name in quotes or not. */
 const MAILBOX = /^"?([^"<>]*?)"?\s*<[^<>\s@]+@[^<>\s]+>$/;

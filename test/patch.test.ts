@@ -843,7 +843,7 @@ describe('patch runs', () => {
     const { mine } = await s.runBesideTwin();
     expect(mine.run).toBe('patch');
     expect(mine.counts.new).toBe(2);
-    // Beside the newest story, one before it and one after it: in the main feed, the corpus feed and the last archive page.
+    // Beside the newest story, one before it and one after it: in the main feed and the corpus feed (the entries after the last full archive page wait for the next).
     datedAs(COUNT + 2, COUNT - 1, 'Aardvarks seen near the station');
     datedAs(COUNT + 3, COUNT - 1, 'Zebras seen near the station');
     const newest = await s.runBesideTwin();
