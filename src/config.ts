@@ -84,7 +84,7 @@ export function checkConfig(input: unknown, file = DEFAULT_CONFIG_FILE): { confi
   if (/[?#]/.test(baseUrl)) {
     problem('baseUrl', `expected the site's folder URL without "?" or "#", found ${JSON.stringify(baseUrl)}`);
     baseUrl = '';
-  } else if (baseUrl && new URL(baseUrl).username + new URL(baseUrl).password) {
+  } else if (baseUrl && (new URL(baseUrl).username || new URL(baseUrl).password)) {
     // Written into every self link and page: a password would be published.
     problem('baseUrl', `expected the site's public URL, without a user name or password, found ${JSON.stringify(baseUrl)}`);
     baseUrl = '';

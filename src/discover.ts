@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { relative, sep } from 'node:path';
+import { realOrResolved, within } from './paths.js';
 import { error, warning, compareStrings, UsageError, type Diagnostic } from './diagnostics.js';
 
 export interface SeedFile {
@@ -72,25 +73,9 @@ export function missingSeedsFolder(root: string, displayRoot = root): UsageError
 export function overlappingOutput(seedsDir: string, outDir: string, displayRoot = seedsDir): UsageError | undefined {
   const seeds = realOrResolved(seedsDir);
   const out = realOrResolved(outDir);
-  const inside = (a: string, b: string) => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
-  const how = seeds === out ? 'is also the output folder' : inside(seeds, out) ? 'is inside the output folder' : inside(out, seeds) ? 'holds the output folder' : undefined;
+  const how = seeds === out ? 'is also the output folder' : within(seeds, out) ? 'is inside the output folder' : within(out, seeds) ? 'holds the output folder' : undefined;
   if (!how) return undefined;
   return stopsTheRun(error(SEEDS_FOLDER_RULE, displayRoot, 0, `the seeds folder ${how} (${outDir}): a web server serving the output would serve the seeds as they are, drafts included. Keep the two apart`));
-}
-
-/** `path` with its links resolved, as far as it exists: a folder not made yet is resolved from its nearest folder that is. */
-function realOrResolved(path: string): string {
-  const missing: string[] = [];
-  for (let probe = resolve(path); ; ) {
-    try {
-      return join(realpathSync(probe), ...missing.reverse());
-    } catch {
-      const parent = dirname(probe);
-      if (parent === probe) return resolve(path);
-      missing.push(basename(probe));
-      probe = parent;
-    }
-  }
 }
 
 /**

@@ -1,9 +1,10 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, statSync, statfsSync, unlinkSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { release } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { OutputError } from './diagnostics.js';
+import { nearestReal, within } from './paths.js';
 import { StagePool } from './stage-pool.js';
 import { readExisting, writeTemp } from './stage-file.js';
 
@@ -514,21 +515,11 @@ export function unlinkQuietly(path: string): boolean {
  * that exists.
  */
 function leavesOutput(root: string, realRoot: string, folder: string, path: string): string | undefined {
-  const within = (p: string, base: string) => p === base || p.startsWith(base.endsWith(sep) ? base : base + sep);
-  let probe = resolve(folder);
-  if (!within(probe, root)) return `${path} is outside the output folder`;
-  for (;;) {
-    let real: string;
-    try {
-      real = realpathSync(probe);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || probe === root) throw e;
-      probe = dirname(probe);
-      continue;
-    }
-    if (within(real, realRoot)) return undefined;
-    return `${relative(root, probe)} in the output folder leads to ${real}, outside it; remove that link: seedfeed writes only inside the output folder`;
-  }
+  const resolved = resolve(folder);
+  if (!within(resolved, root)) return `${path} is outside the output folder`;
+  const { existing, real } = nearestReal(resolved);
+  if (within(real, realRoot)) return undefined;
+  return `${relative(root, existing)} in the output folder leads to ${real}, outside it; remove that link: seedfeed writes only inside the output folder`;
 }
 
 function ioMessage(e: unknown): string {

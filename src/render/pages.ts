@@ -211,7 +211,6 @@ function langAttribute(item: Item, site: SiteConfig): string {
   return ` lang="${escapeHtml(language)}"${rtl !== rightToLeft(site.language) ? ` dir="${rtl ? 'rtl' : 'ltr'}"` : ''}`;
 }
 
-
 /** One entry of a list of stories, linking to the story's page. */
 function storyCard(site: SiteConfig, link: (target: string) => string, item: Item): string {
   const lang = langAttribute(item, site);
