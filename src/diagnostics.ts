@@ -44,7 +44,7 @@ export function formatDiagnostic(d: Diagnostic): string {
 }
 
 /** Characters of a message a diagnostic line shows. */
-export const MESSAGE_SHOWN = 1000;
+const MESSAGE_SHOWN = 1000;
 
 /** Control characters and line separators written as escapes (`\n`, `\u001b`). */
 function oneLine(text: string): string {

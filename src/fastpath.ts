@@ -302,7 +302,7 @@ export function listSeeds(seedsDir: string): SeedListing {
 }
 
 /** The problems of a listing, as a stamp holds them: one digest of their files, lines, rules and messages, in order. */
-export function listingProblems(diagnostics: readonly Diagnostic[]): string {
+function listingProblems(diagnostics: readonly Diagnostic[]): string {
   return digest(JSON.stringify(diagnostics.map((d) => [d.file, d.line, d.severity, d.rule, d.message])));
 }
 

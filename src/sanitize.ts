@@ -33,7 +33,7 @@ const SWALLOWING_START = new RegExp(`<(${SWALLOWING.join('|')})(?=[\\s/>])[^>]*>
  * of raw HTML) is left to the allow-list, which drops it with its content.
  * Writing markup as text is always safe. `tags` names those written as text, in order.
  */
-export function escapeUnclosed(html: string): { html: string; tags: string[] } {
+function escapeUnclosed(html: string): { html: string; tags: string[] } {
   const tags: string[] = [];
   let out = '';
   let last = 0;
