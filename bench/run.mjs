@@ -25,6 +25,8 @@ const USAGE = `usage: node bench/run.mjs [options]
   --runs N          rounds per size (default 5 up to 10k seeds, 3 above)
   --no-hugo         skip Hugo even when it is installed
   --no-archives     skip the separate full build with archive pages
+  --no-hugo-site    skip Hugo building the same site as seedfeed (its pages,
+                    topic pages and feeds: bench/lib/hugo-site.mjs)
   --cli FILE        the seedfeed CLI to measure (default dist/bin/cli.js, the
                     bundle that seedfeed and npm start run)
   --corpora DIR     where corpora are generated and cached (default bench/corpora)
@@ -38,6 +40,7 @@ function parseArgs(argv) {
     runs: undefined,
     hugo: true,
     archives: true,
+    hugoSite: true,
     cli: join(REPO, 'dist', 'bin', 'cli.js'),
     corpora: join(HERE, 'corpora'),
     results: join(HERE, 'RESULTS.md'),
@@ -53,6 +56,7 @@ function parseArgs(argv) {
     else if (arg === '--runs') options.runs = positive(value(), arg);
     else if (arg === '--no-hugo') options.hugo = false;
     else if (arg === '--no-archives') options.archives = false;
+    else if (arg === '--no-hugo-site') options.hugoSite = false;
     else if (arg === '--cli') options.cli = resolve(value());
     else if (arg === '--corpora') options.corpora = resolve(value());
     else if (arg === '--results') options.results = resolve(value());
@@ -154,6 +158,14 @@ function snapshot(dirs) {
   return files;
 }
 
+/** Files and bytes under `dir`. */
+function outputSize(dir) {
+  let bytes = 0;
+  const files = snapshot([dir]);
+  for (const stamp of files.values()) bytes += Number(stamp.split(':')[0]);
+  return { files: files.size, bytes };
+}
+
 function filesWritten(before, after) {
   let n = 0;
   for (const [path, stamp] of after) if (before.get(path) !== stamp) n++;
@@ -186,7 +198,7 @@ async function benchSize(size, options, tools) {
 
   const samples = Object.fromEntries(SCENARIOS.map((s) => [s.key, []]));
   const failures = {};
-  const notes = { filesWritten: {}, items: {}, runs: {} };
+  const notes = { filesWritten: {}, items: {}, runs: {}, output: {} };
   /** Keeps a measurement; a run that failed is noted (with the last line it printed) and is not a sample. Returns whether it worked. */
   const record = (key, result, what) => {
     const line = `  ${key.padEnd(16)} ${(result.wallMs / 1000).toFixed(3).padStart(8)} s ${result.peakKb ? `${(result.peakKb / 1024).toFixed(0).padStart(6)} MB` : ''}`;
@@ -230,6 +242,7 @@ async function benchSize(size, options, tools) {
       rmSync(stateDir, { recursive: true, force: true });
       if (!record('full', seedfeed(configFile, out, state), 'seedfeed full build')) return;
       notes.items.seedfeed ??= countMatches(join(out, 'feed.xml'), /<item>/g);
+      notes.output.seedfeed ??= outputSize(out);
       let before = snapshot([out, stateDir]);
       if (!record('noop', seedfeed(configFile, out, state), 'seedfeed no-op rebuild')) return;
       noteWritten('noop', before);
@@ -261,6 +274,13 @@ async function benchSize(size, options, tools) {
       record('hugo', measure('hugo', ['--quiet', '--source', corpus.hugoDir, '--destination', publicDir, '--cacheDir', join(work, 'hugo-cache')]), 'hugo');
       notes.items.hugo ??= countMatches(join(publicDir, 'index.xml'), /<item>/g);
     },
+    hugoSite() {
+      if (!tools.hugo || !options.hugoSite) return;
+      const publicDir = join(work, 'hugo-site-public');
+      rmSync(publicDir, { recursive: true, force: true });
+      const args = ['--quiet', '--source', corpus.hugoDir, '--config', join(corpus.hugoDir, 'site.toml'), '--destination', publicDir, '--cacheDir', join(work, 'hugo-cache')];
+      if (record('hugoSite', measure('hugo', args), 'hugo, the same site')) notes.output.hugoSite ??= outputSize(publicDir);
+    },
     floors() {
       if (tools.cFloor) record('floorReadC', measure(tools.cFloor, [corpus.seedsDir]), 'C read floor');
       record('floorRead', measure(process.execPath, [join(HERE, 'floors', 'read.mjs'), corpus.seedsDir]), 'Node read floor');
@@ -281,6 +301,7 @@ async function benchSize(size, options, tools) {
   const loadAfter = loadavg()[0];
   rmSync(join(work, 'out-archives'), { recursive: true, force: true });
   rmSync(join(work, 'hugo-public'), { recursive: true, force: true });
+  rmSync(join(work, 'hugo-site-public'), { recursive: true, force: true });
 
   const summary = {};
   for (const s of SCENARIOS) {

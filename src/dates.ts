@@ -9,8 +9,10 @@ const MONTHS = MONTH_NAMES.map((m) => m.slice(0, 3).toLowerCase());
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const ZONES: Record<string, number> = { UT: 0, UTC: 0, GMT: 0, Z: 0, EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-const RFC822 = /^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2}|\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|[A-Za-z]{1,3})$/i;
+/** ISO 8601 extended format: an offset may be hours alone (`+04`), a fraction may follow a comma (`10:00:00,5`). */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+/** RFC 822 and 5322, with the zone's name in a comment after the offset as mail writes it (`+0400 (AMT)`), which is ignored. */
+const RFC822 = /^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2}|\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|[A-Za-z]{1,3})(?:\s*\([^()]{0,64}\))?$/i;
 
 /**
  * A seed's date: ISO 8601 or RFC 822, checked against the calendar
@@ -62,9 +64,10 @@ function invalid(value: string): DateResult {
 
 /** An offset such as +04:00 in minutes; NaN when it is not one (hours over 23 or minutes over 59). */
 function zoneMinutes(zone: string): number {
-  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
-  if (+m[2]! > 23 || +m[3]! > 59) return NaN;
-  return (m[1] === '-' ? -1 : 1) * (+m[2]! * 60 + +m[3]!);
+  const m = /^([+-])(\d{2})(?::?(\d{2}))?$/.exec(zone)!;
+  const [hours, minutes] = [+m[2]!, +(m[3] ?? 0)];
+  if (hours > 23 || minutes > 59) return NaN;
+  return (m[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
 function buildDate(y: number, mo: number, d: number, h: number, mi: number, s: number, frac: string, offsetMinutes: number): DateResult {

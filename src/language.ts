@@ -51,3 +51,18 @@ export function rightToLeft(tag: string): boolean {
   const script = rest.find((s) => s.length === 4 && /^[a-z]{4}$/.test(s));
   return script ? RTL_SCRIPTS.has(script) : RTL_LANGUAGES.has(language);
 }
+
+/** A letter of a script written right to left (those of RTL_SCRIPTS). */
+const RTL_LETTER = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}\p{Script=Mandaic}\p{Script=Samaritan}]/u;
+
+/** Whether most letters of `text` are of scripts written right to left (false for text without letters). */
+export function mostlyRightToLeft(text: string): boolean {
+  let rtl = 0;
+  let letters = 0;
+  for (const [letter] of text.matchAll(/\p{L}/gu)) {
+    letters++;
+    if (RTL_LETTER.test(letter)) rtl++;
+  }
+  return rtl * 2 > letters;
+}
+

@@ -143,7 +143,7 @@ export function normalizeSeed(
 
   const fieldsOfItem = { id: identity.id, file: relativeFile, title: meta.title, categories, authors, published, updated, link, path, language };
   const bodyDiagnostics: Diagnostic[] = [];
-  const html = seed.body ? bodyHtmlOf(seed.body, link, file, bodyDiagnostics) : undefined;
+  const html = seed.body ? bodyHtmlOf(seed.body, linksBase({ link, originalLink }), file, bodyDiagnostics) : undefined;
   let item: Item;
   if (lazy) {
     // The body is kept in the build's bounded memo and read from the seed again when it was dropped.
@@ -185,13 +185,13 @@ class LazyBodyItem {
     const item = this as unknown as Item;
     const memo = this.#bodies.memo;
     let kept = memo.get(item);
-    if (kept === undefined) memo.set(item, (kept = bodyHtml(this.#bodies.reread(this.#seed, this.#hash), item.link, this.#file)));
+    if (kept === undefined) memo.set(item, (kept = bodyHtml(this.#bodies.reread(this.#seed, this.#hash), linksBase(item), this.#file)));
     return kept;
   }
 
-  /** How to read the body again: the seed, the hash of its bytes when listed, and the item's link. */
+  /** How to read the body again: the seed, the hash of its bytes when listed, and what its links resolve against. */
   get job(): BodyJob {
-    return { file: this.#seed, hash: this.#hash, link: (this as unknown as Item).link };
+    return { file: this.#seed, hash: this.#hash, link: linksBase(this as unknown as Item) };
   }
 }
 
@@ -235,7 +235,16 @@ export function bodyHtml(body: ParsedSeed['body'], link: string, file: string): 
   return bodyHtmlOf(body, link, file, []);
 }
 
-/** The body as sanitized HTML, links resolved against the item's page. */
+/**
+ * What the relative links of a story's body resolve against: the original
+ * article when the seed names it (a body copied from there links within
+ * that site), else the story's own page.
+ */
+function linksBase(item: Pick<Item, 'link' | 'originalLink'>): string {
+  return item.originalLink ?? item.link;
+}
+
+/** The body as sanitized HTML, relative links resolved against `link` (see `linksBase`). */
 function bodyHtmlOf(body: ParsedSeed['body'], link: string, file: string, diagnostics: Diagnostic[]): string {
   if (body.kind === 'paragraphs') return body.paragraphs.map((p) => `<p>${escapeHtml(p.text)}</p>\n`).join('');
   let noCharacter = false;
@@ -286,18 +295,29 @@ function resolveSource(seed: SeedHead, config: SiteConfig, diagnostics: Diagnost
 /** A numeric character reference in HTML, its code point in hex or in decimal. */
 const CHARACTER_REFERENCE = /&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?/g;
 
-/** A name written as mail writes a sender: `Emma Jilavian <emma@example.org>`, the name in quotes or not. */
+/** A name written as mail writes a sender: `Emma Jilavian <emma@example.org>`, the name in quotes or not, or none. */
 const MAILBOX = /^"?([^"<>]*?)"?\s*<[^<>\s@]+@[^<>\s]+>$/;
+/** The older form, the name in a comment after the address: `emma@example.org (Emma Jilavian)`. */
+const ADDRESS_COMMENT = /^[^\s<>()@]+@[^\s<>()]+\s*\(([^()]*)\)$/;
+/** A mail address alone. */
+const ADDRESS = /^<?[^\s<>()@]+@[^\s<>()@]+\.[^\s<>()@]+>?$/;
 
 /**
- * A person's name as the feeds show it: from a mailbox (`Name <address>`),
- * the name alone, with a warning. The address is not published: feeds are
- * public, the validator flags names holding one, and the same person written
- * with and without it would be two sharers with two topic feeds.
+ * A person's name as the feeds show it: from a mailbox (`Name <address>` or
+ * `address (Name)`), the name alone, with a warning; an address alone is
+ * not published at all. Feeds are public, the validator flags names holding
+ * an address, and the same person written with and without it would be two
+ * sharers with two topic feeds.
  */
 function personName(value: string | undefined, file: string, line: number | undefined, role: string, diagnostics: Diagnostic[]): string | undefined {
-  const name = value && MAILBOX.exec(value)?.[1]?.trim();
-  if (!name) return value;
+  if (!value) return value;
+  const mailbox = MAILBOX.exec(value) ?? ADDRESS_COMMENT.exec(value);
+  const name = mailbox ? mailbox[1]!.trim() : ADDRESS.test(value) ? '' : undefined;
+  if (name === undefined) return value;
+  if (!name) {
+    diagnostics.push(warning('person-address', file, line ?? 0, `the ${role} "${value}" is a mail address without a name; it is not published. Write the person's name`));
+    return undefined;
+  }
   diagnostics.push(warning('person-address', file, line ?? 0, `the ${role} "${value}" holds a mail address; only the name "${name}" is published`));
   return name;
 }

@@ -7,7 +7,8 @@ import { escapeHtml } from './html.js';
  * An allow-list modelled on the Universal Feed Parser's sanitizer: text,
  * structure and links survive; script, style, iframe, object, embed, forms,
  * `on*` attributes and `javascript:`/`data:` URLs do not. Relative links are
- * resolved against the item's page, so they work in every reader.
+ * resolved (against the original article, or the item's page: see
+ * `linksBase` in normalize.ts), so they work in every reader.
  */
 const ALLOWED_TAGS = [
   'a', 'abbr', 'acronym', 'address', 'b', 'big', 'blockquote', 'br', 'caption', 'cite', 'code', 'dd', 'del', 'dfn', 'div', 'dl', 'dt', 'em',

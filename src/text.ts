@@ -55,14 +55,22 @@ export function decodeSeed(bytes: Uint8Array, file: string): Decoded {
     const bad = firstInvalidUtf8(body);
     const line = lineOfByte(body, bad);
     const cp1252 = cleanWindows1252(body);
-    if (cp1252 !== undefined) {
+    if ('text' in cp1252) {
       diagnostics.push(
         warning('encoding-windows-1252', file, line, `not valid UTF-8 (byte 0x${hex(body[bad])} at offset ${bad}); read as Windows-1252. Save the file as UTF-8 to silence this`),
       );
-      return { text: cp1252, encoding: 'windows-1252', diagnostics };
+      return { text: cp1252.text, encoding: 'windows-1252', diagnostics };
     }
+    // The line to fix is the one that rules out Windows-1252 too: a file that is Windows-1252 but for one byte names that byte.
+    const other = cp1252.badAt;
+    const notWindows = other === bad ? '' : `; not Windows-1252 either: byte 0x${hex(body[other])} at offset ${other} (line ${lineOfByte(body, other)}) is ${body[other] === 0 ? 'a NUL' : 'undefined in Windows-1252'}`;
     diagnostics.push(
-      error('encoding-invalid', file, line, `not valid UTF-8 (byte 0x${hex(body[bad])} at offset ${bad}) and not clean Windows-1252 either; save the file as UTF-8`),
+      error(
+        'encoding-invalid',
+        file,
+        lineOfByte(body, Math.max(bad, other)),
+        `not valid UTF-8 (byte 0x${hex(body[bad])} at offset ${bad}, line ${line})${notWindows || ' and not Windows-1252 either'}; save the file as UTF-8`,
+      ),
     );
     return { encoding: 'utf-8', diagnostics };
   }
@@ -103,12 +111,15 @@ function utf16Guess(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
 }
 
 /** Windows-1252, or undefined when the bytes use its holes or control characters (then it is not text in that encoding). */
-function cleanWindows1252(bytes: Uint8Array): string | undefined {
-  for (const b of bytes) {
-    if (WINDOWS_1252_UNDEFINED.has(b)) return undefined;
-    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return undefined;
-  }
-  return decodeWindows1252(bytes);
+/**
+ * `bytes` read as Windows-1252, or the offset of the first byte that is not
+ * Windows-1252 text: one the encoding leaves undefined, or a NUL, which text
+ * does not hold and binary files do. Other control characters are read as
+ * such (a form feed from a mail digest), for the XML check to remove.
+ */
+function cleanWindows1252(bytes: Uint8Array): { text: string } | { badAt: number } {
+  const badAt = bytes.findIndex((b) => b === 0 || WINDOWS_1252_UNDEFINED.has(b));
+  return badAt === -1 ? { text: decodeWindows1252(bytes) } : { badAt };
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number {
@@ -159,6 +170,14 @@ export interface Repair {
  * the mangled form is certain: the whole word, underscores on both sides.
  */
 const DIGEST_MANGLED = /\b_(expression)_\b/g;
+
+/** `text` with the words a digest sanitizer mangled restored, each restoration pushed to `repairs`. */
+export function restoreDigestWords(text: string, file: string, line: number, repairs: Repair[]): string {
+  return text.replace(DIGEST_MANGLED, (whole, word: string) => {
+    repairs.push({ file, line, rule: 'digest-artifact', from: whole, to: word });
+    return word;
+  });
+}
 
 /** Line endings to LF: CRLF and CR-only text keep every line (and its number). */
 export function normalizeLineEndings(text: string): string {
@@ -227,10 +246,7 @@ export function cleanLines(text: string, file: string, firstLine = 1): CleanLine
   append(repairs, mail.repairs);
   const lines = mail.lines.map((raw, i) => {
     const line = raw.replace(/^[\u00A0\u2007\u202F\t ]+/, (lead) => lead.replace(/[\u00A0\u2007\u202F]/g, ' ')).trimEnd();
-    return line.replace(DIGEST_MANGLED, (whole, word: string) => {
-      repairs.push({ file, line: mail.lineNumbers[i]!, rule: 'digest-artifact', from: whole, to: word });
-      return word;
-    });
+    return restoreDigestWords(line, file, mail.lineNumbers[i]!, repairs);
   });
   return { lines, lineNumbers: mail.lineNumbers, diagnostics, repairs };
 }

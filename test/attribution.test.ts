@@ -70,6 +70,25 @@ describe('a byline or sharer written with a mail address', () => {
   });
 });
 
+describe('a byline or sharer written as an address alone, or with the name in a comment', () => {
+  const result = buildSeeds({
+    'comment.txt': 'Author: ani@example.org (Ani Petrosyan)\nShared-By: emma@example.org (Emma Jilavian)\n\nAsbarez: A Story With Names in Comments\n\nThe body.\n',
+    'address.txt': 'Author: <garo@example.org>\nShared-By: john@example.org\n\nAsbarez: A Story Shared by an Address\n\nThe body.\n',
+  });
+
+  it('publishes the name of the comment, and no address, each with a warning', () => {
+    expect(diagnosticsOf(result)).toEqual(['seeds/address.txt:1 warning person-address', 'seeds/address.txt:2 warning person-address', 'seeds/comment.txt:1 warning person-address', 'seeds/comment.txt:2 warning person-address']);
+    expect(result.diagnostics.find((d) => d.file === 'seeds/address.txt' && d.line === 2)!.message).toBe('the sharer "john@example.org" is a mail address without a name; it is not published. Write the person\'s name');
+    for (const path of ['feed.xml', 'atom.xml', 'feed.json']) expect(result.outputs.find((o) => o.path === path)!.text, path).not.toContain('@example.org');
+    const json = JSON.parse(result.outputs.find((o) => o.path === 'feed.json')!.text) as { items: { title: string; _shared_by?: { name: string }; authors?: { name: string }[] }[] };
+    const byTitle = new Map(json.items.map((i) => [i.title, i]));
+    expect(byTitle.get('A Story With Names in Comments')!._shared_by).toMatchObject({ name: 'Emma Jilavian' });
+    expect(byTitle.get('A Story With Names in Comments')!.authors?.map((a) => a.name)).toContain('Ani Petrosyan');
+    expect(byTitle.get('A Story Shared by an Address')!._shared_by).toBeUndefined();
+    expect(result.outputs.filter((o) => o.path.startsWith('shared-by/') && o.path.endsWith('/feed.xml')).map((o) => o.path)).toEqual(['shared-by/emma-jilavian/feed.xml']);
+  });
+});
+
 describe('a source address in a seed that is no address', () => {
   const result = buildSeeds({
     'bad-url.txt': 'Source-URL: javascript:alert(2)\n\nAsbarez: A Source Address That Is None\n\nThe body.\n',

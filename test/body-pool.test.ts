@@ -45,12 +45,17 @@ function seedsFolder(count: number): string {
 describe('bodies read again on worker threads', () => {
   it('are the bodies the renderer reads itself', async () => {
     const seeds = seedsFolder(30);
+    // A body copied from its original article: its relative link is that site's.
+    writeFileSync(join(seeds, 'zz-original.md'), '---\ntitle: A story from its original\nsource: Asbarez\ndate: 2023-05-02\nlink: https://asbarez.com/news/2023/story/\n---\nSee [the photo](images/1.jpg).\n');
+    const past = new Date(Date.now() - 3_600_000);
+    utimesSync(join(seeds, 'zz-original.md'), past, past);
     const config = testConfig();
     const result = build({ seedsDir: seeds, config, now: NOW, bodiesKept: 5 });
     const missing = result.items.map((item) => [item, result.bodies.missing(item)] as const).filter((m): m is readonly [Item, BodyJob] => m[1] !== undefined);
-    // Five bodies kept, the other 26 let go.
-    expect(missing).toHaveLength(26);
+    // Five bodies kept, the other 27 let go.
+    expect(missing).toHaveLength(27);
     expect(missing.some(([item]) => item.file === 'zz-markdown.md')).toBe(true);
+    expect(missing.some(([item]) => item.file === 'zz-original.md')).toBe(true);
     const reader = BodyReader.start(parseSettings({ config, seedsDir: seeds }), { workerUrl, threads: 2 })!;
     expect(reader).toBeDefined();
     const html = await Promise.all([reader.read(missing.slice(0, 13).map(([, job]) => job)), reader.read(missing.slice(13).map(([, job]) => job))]);
@@ -60,6 +65,7 @@ describe('bodies read again on worker threads', () => {
     const markdown = answers[missing.findIndex(([item]) => item.file === 'zz-markdown.md')];
     expect(markdown).toContain('<em>this</em>');
     expect(markdown).toMatch(/href="https:\/\/seeds\.example\.org\/earlier\.html"/);
+    expect(answers[missing.findIndex(([item]) => item.file === 'zz-original.md')]).toContain('href="https://asbarez.com/news/2023/story/images/1.jpg"');
   });
 
   it('leave a seed edited since it was listed to the renderer, which fails naming it', async () => {

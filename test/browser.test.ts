@@ -107,6 +107,31 @@ describe.skipIf(skipWithout(TOOLS.chromium))('the site in headless Chromium', ()
     await page.screenshot({ path: join(ARTIFACTS, 'index-phone.png'), fullPage: true });
   });
 
+  it('lays a right-to-left site out without sideways scrolling, its skip link hidden until focused', async () => {
+    const dir = tempDir('seedfeed-browser-rtl-');
+    const report = await publish({ seedsDir: SAMPLE_SEEDS, outDir: join(dir, 'out'), statePath: join(dir, 'state', 'log.json'), config: testConfig({ language: 'he' }), now: NOW });
+    expect(report.exitCode).toBe(0);
+    const rtl = await startServer({ root: join(dir, 'out'), port: 0 });
+    try {
+      await page.setViewportSize({ width: 800, height: 740 });
+      await page.goto(`http://127.0.0.1:${(rtl.address() as AddressInfo).port}/`);
+      expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
+      const layout = await page.evaluate<{ scrollWidth: number; innerWidth: number }>('({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })');
+      expect(layout.scrollWidth).toBeLessThanOrEqual(layout.innerWidth);
+      const hidden = await page.locator('.skip').boundingBox();
+      expect(hidden!.width * hidden!.height).toBeLessThanOrEqual(1);
+      await page.keyboard.press('Tab');
+      const focused = await page.locator('.skip').boundingBox();
+      expect(focused!.width).toBeGreaterThan(20);
+      await page.screenshot({ path: join(ARTIFACTS, 'index-rtl.png'), fullPage: true });
+    } finally {
+      await new Promise<void>((resolve) => {
+        rtl.close(() => resolve());
+        rtl.closeAllConnections();
+      });
+    }
+  });
+
   it('loaded every page and resource it asked for', async () => {
     expect(failures).toEqual([]);
   });

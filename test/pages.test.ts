@@ -373,6 +373,12 @@ describe('HTML pages', () => {
 });
 
 describe('the direction of the words', () => {
+  /** The `<html>` start tag and the `<h1>` of the page of the story titled `title`. */
+  const h1Of = (result: ReturnType<typeof build>, title: string) => {
+    const page = result.outputs.find((o) => o.path.startsWith('articles/') && o.text.includes(`>${title}</h1>`))!.text;
+    return { html: /<html[^>]*>/.exec(page)![0], h1: new RegExp(`<h1[^>]*>${title}</h1>`).exec(page)![0] };
+  };
+
   it('knows the right-to-left languages and scripts', () => {
     const cases: [string, boolean][] = [['ar', true], ['he-IL', true], ['fa', true], ['az-Arab', true], ['ar-Latn', false], ['en', false], ['hy', false], ['EN-gb', false], ['ur-PK', true]];
     expect(cases.map(([tag]) => [tag, rightToLeft(tag)])).toEqual(cases);
@@ -384,10 +390,6 @@ describe('the direction of the words', () => {
       'hy.md': '---\ntitle: Պատմություն\nlanguage: hy\nsource: Valley Courier\ndate: 2024-05-02\n---\nՏեքստ։\n',
       'en.md': '---\ntitle: A story in English\nlanguage: en\nsource: Valley Courier\ndate: 2024-05-03\n---\nSome words.\n',
     });
-    const h1Of = (result: ReturnType<typeof build>, title: string) => {
-      const page = result.outputs.find((o) => o.path.startsWith('articles/') && o.text.includes(`>${title}</h1>`))!.text;
-      return { html: /<html[^>]*>/.exec(page)![0], h1: new RegExp(`<h1[^>]*>${title}</h1>`).exec(page)![0] };
-    };
     const en = build({ seedsDir: seeds, config: testConfig({ language: 'en' }), now: NOW });
     expect(h1Of(en, 'عنوان القصة')).toEqual({ html: '<html lang="en">', h1: '<h1 lang="ar" dir="rtl">عنوان القصة</h1>' });
     expect(h1Of(en, 'Պատմություն').h1).toBe('<h1 lang="hy">Պատմություն</h1>');
@@ -396,6 +398,28 @@ describe('the direction of the words', () => {
     const he = build({ seedsDir: seeds, config: testConfig({ language: 'he' }), now: NOW });
     expect(h1Of(he, 'A story in English')).toEqual({ html: '<html lang="he" dir="rtl">', h1: '<h1 lang="en" dir="ltr">A story in English</h1>' });
     expect(h1Of(he, 'عنوان القصة').h1).toBe('<h1 lang="ar">عنوان القصة</h1>');
+  });
+
+  it('lays out a story that names no language in the direction most letters of its title and dek run', () => {
+    const seeds = writeTree(tempDir(), {
+      'ar.txt': 'Date: 2024-05-01\n\nValley Courier: عنوان بلا لغة\n\nنص القصة بالعربية، دون لغة مذكورة!\n',
+      'en.txt': 'Date: 2024-05-02\n\nValley Courier: A Story That Names No Language\n\nSome words.\n',
+      'digits.txt': 'Date: 2024-05-03\n\nValley Courier: 2024\n\nSome words.\n',
+    });
+    const contentOf = (result: ReturnType<typeof build>, title: string) => {
+      const json = JSON.parse(result.outputs.find((o) => o.path === 'feed.json')!.text) as { items: { title: string; content_html: string }[] };
+      return json.items.find((i) => i.title === title)!.content_html;
+    };
+    const en = build({ seedsDir: seeds, config: testConfig({ language: 'en' }), now: NOW });
+    expect(h1Of(en, 'عنوان بلا لغة').h1).toBe('<h1 dir="rtl">عنوان بلا لغة</h1>');
+    expect(contentOf(en, 'عنوان بلا لغة')).toMatch(/^<div dir="rtl"><p>نص القصة بالعربية، دون لغة مذكورة!<\/p>\n<\/div><p>Originally published by/);
+    expect(h1Of(en, 'A Story That Names No Language').h1).toBe('<h1>A Story That Names No Language</h1>');
+    expect(contentOf(en, 'A Story That Names No Language')).toMatch(/^<p>Some words\.<\/p>/);
+    expect(h1Of(en, '2024').h1).toBe('<h1>2024</h1>');
+    const he = build({ seedsDir: seeds, config: testConfig({ language: 'he' }), now: NOW });
+    expect(h1Of(he, 'A Story That Names No Language').h1).toBe('<h1 dir="ltr">A Story That Names No Language</h1>');
+    expect(h1Of(he, 'عنوان بلا لغة').h1).toBe('<h1>عنوان بلا لغة</h1>');
+    expect(h1Of(he, '2024').h1).toBe('<h1>2024</h1>');
   });
 });
 

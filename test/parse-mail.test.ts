@@ -121,6 +121,10 @@ describe('UTF-8 read as Windows-1252 (mojibake)', () => {
     { name: 'a right double quote read as Latin-1', input: 'he said.â€\u009d', output: 'he said.”', repairs: 1 },
     // A non-breaking space is C2 A0: Â and a no-break space.
     { name: 'a non-breaking space', input: 'Price:Â\u00A010', output: 'Price:\u00A010', repairs: 1 },
+    // և (the Armenian word "and") is D6 87: Ö ‡. Alone it would be taken as text; beside Armenian words it is theirs.
+    { name: 'a lone Armenian letter beside Armenian words', input: 'Õ€Õ¡ÕµÕ¥Ö€ Ö‡ Õ¡ÕµÕ¬Õ¶', output: 'Հայեր և այլն', repairs: 3 },
+    // An emoji: F0 9F 98 80.
+    { name: 'an emoji', input: 'Well done ðŸ˜€', output: 'Well done 😀', repairs: 1 },
   ];
   it.each(repaired)('repairs $name', ({ input, output, repairs }) => {
     const r = repairMojibake(input, FILE, 4);
@@ -151,6 +155,10 @@ describe('UTF-8 read as Windows-1252 (mojibake)', () => {
     'Crème brûlée à São Paulo; naïve façade; Învățământ; Ærøskøbing',
     'Ελληνικά, Русский, Հայերեն, 中文 and “quotes” — dashes… ellipses',
     'ÂGE in capitals; Ãgua is not a word',
+    // French typography: a no-break space inside guillemets. à, a no-break space and » would be E0 A0 BB, a Samaritan letter.
+    'Il a dit\u00a0: «\u00a0Je suis là\u00a0». Voilà\u00a0!',
+    // É and … would be C9 85 (Ʌ); É and – or — would be IPA letters; Ø and ° an Arabic letter.
+    'The sign read CAFÉ… and nothing else; CAFÉ–BAR, ÉTÉ—HIVER, Ø° on the dial',
   ])('leaves correct text alone: %s', (text) => {
     expect(repairMojibake(text, FILE, 1)).toEqual({ text, diagnostics: [], repairs: [] });
   });
@@ -167,6 +175,32 @@ describe('Windows-1252 decoding', () => {
     expect(decoded.text).toBe('Meridian Post: Choir Tours\n\n“We sang.”\n');
     expect(decoded.diagnostics).toHaveLength(1);
     expect(decoded.diagnostics[0]).toMatchObject({ file: FILE, line: 3, severity: 'warning', rule: 'encoding-windows-1252' });
+  });
+});
+
+describe('Windows-1252 with control characters, and bytes that are neither UTF-8 nor Windows-1252', () => {
+  const bytesOf = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Uint8Array.from(p))));
+
+  it('reads a form feed in Windows-1252 text as a character for the XML check to remove, not as a reason to reject the seed', () => {
+    const decoded = decodeSeed(bytesOf('Asbarez: Caf', [0xe9], '\n\nDek\n\nBody here.\n', [0x0c], '\nMore.\n'), FILE);
+    expect(decoded.text).toBe('Asbarez: Café\n\nDek\n\nBody here.\n\f\nMore.\n');
+    expect(decoded.diagnostics.map((d) => [d.rule, d.line])).toEqual([['encoding-windows-1252', 1]]);
+  });
+
+  it('names the line of the byte that rules out Windows-1252 too, when it comes after the first that rules out UTF-8', () => {
+    const decoded = decodeSeed(bytesOf('Asbarez: Caf', [0xe9], '\n\nDek\n\nOne.\n\nTwo ', [0x81], ' bytes.\n'), FILE);
+    expect(decoded.text).toBeUndefined();
+    expect(decoded.diagnostics).toHaveLength(1);
+    expect(decoded.diagnostics[0]).toMatchObject({ severity: 'error', rule: 'encoding-invalid', line: 7 });
+    expect(decoded.diagnostics[0]!.message).toBe(
+      'not valid UTF-8 (byte 0xE9 at offset 12, line 1); not Windows-1252 either: byte 0x81 at offset 30 (line 7) is undefined in Windows-1252; save the file as UTF-8',
+    );
+  });
+
+  it('takes a NUL for a sign of a binary file, not of text', () => {
+    const decoded = decodeSeed(bytesOf('Asbarez: Caf', [0xe9], '\n', [0x00], '\n'), FILE);
+    expect(decoded.text).toBeUndefined();
+    expect(decoded.diagnostics[0]!.message).toMatch(/byte 0x00 at offset 14 \(line 2\) is a NUL/);
   });
 });
 

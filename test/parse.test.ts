@@ -201,6 +201,20 @@ describe('dek: the paragraph after the headline when it is one short line withou
     ['He said: “We are ready.”', false],
     ['He said: “We are ready!’', false],
     ['She asked “why?”', false],
+    // Sentence punctuation of other scripts: Armenian (its full stop, or the colon often typed for it), Arabic, Hindi, Japanese.
+    ['Թանգարանը բացվեց երեկ։', false],
+    ['Թանգարանը բացվեց երեկ:', false],
+    ['Թանգարանը բացվեց երեկ', true],
+    ['هل افتتح المتحف؟', false],
+    ['संग्रहालय कल खुला।', false],
+    ['博物館が昨日開館した。', false],
+    ['«Պատրաստ ենք»։', false],
+    ['Yerevan Museum Reopens: the Details', true],
+    // Closing quotes of other typographies: German „…“, French « … » with its no-break spaces, a bracket.
+    ['Er sagte „ja.“', false],
+    ['Il a dit « oui.\u00a0»', false],
+    ['A dek (with parens.)', false],
+    ['Er sagte „ja“', true],
     ['A ' + 'x'.repeat(198), true],
     ['A ' + 'x'.repeat(199), false],
   ])('%j is a dek: %s', (candidate, isOne) => {
@@ -273,6 +287,15 @@ describe('trailer: a bare name and a colon on the last non-blank line is who sha
     expect(paragraphs(seed)).toEqual(['The choir left on Monday.']);
   });
 
+  it('takes it off a seed that is one paragraph, the headline above it, and not off a headline alone', () => {
+    const seed = txt('Meridian Post: Choir Tours\nEmma Jilavian:\n');
+    expect(seed.fields.title?.value).toBe('Choir Tours');
+    expect(seed.fields.sharedBy).toEqual({ value: 'Emma Jilavian', line: 2 });
+    expect(paragraphs(seed)).toEqual([]);
+    expect(txt('Meridian Post: Choir Tours\n').fields.sharedBy).toBeUndefined();
+    expect(txt('Emma Jilavian:\n').fields.sharedBy).toBeUndefined();
+  });
+
   it('leaves a name-like line that is not the last one in the body', () => {
     const seed = txt('Meridian Post: Choir Tours\n\nThe choir left on Monday.\n\nEmma Jilavian:\n\nA closing paragraph.\n');
     expect(seed.fields.sharedBy).toBeUndefined();
@@ -299,6 +322,14 @@ describe('repairs', () => {
     const seed = txt('Meridian Post: Choir Tours   \n\nThe choir left on Monday. \t \n');
     expect(seed.fields.title?.value).toBe('Choir Tours');
     expect(paragraphs(seed)).toEqual(['The choir left on Monday.']);
+  });
+
+  it('restores _expression_ in front matter as in the text: title, dek, categories', () => {
+    const seed = md('---\ntitle: Free _expression_ Week\nsummary: A week of _expression_\ncategories: [_expression_]\n---\nBody of _expression_.\n');
+    expect(seed.fields.title?.value).toBe('Free expression Week');
+    expect(seed.fields.summary?.value).toBe('A week of expression');
+    expect(seed.fields.categories?.value).toEqual(['expression']);
+    expect(seed.repairs.filter((r) => r.rule === 'digest-artifact').map((r) => r.line)).toEqual([2, 3, 4, 6]);
   });
 });
 
@@ -433,6 +464,12 @@ describe('front matter: YAML only, checked once', () => {
     expect(errors[0]!.message).toMatch(message);
   });
 
+  it('takes a lone year, which YAML reads as a number, as one category', () => {
+    const seed = md('---\ntitle: Choir\ncategories: 2023\ntags: [Music, 1915]\n---\nBody\n');
+    expect(seed.ok).toBe(true);
+    expect(seed.fields.categories?.value).toEqual(['2023', 'Music', '1915']);
+  });
+
   it('warns about an unknown key with its line, and still publishes', () => {
     const seed = md('---\ntitle: Choir\nsubtitle: extra\n---\nBody\n');
     expect(seed.ok).toBe(true);
@@ -548,6 +585,19 @@ describe('seed dates against the calendar', () => {
     expect(day('0100-02-29')).toBe('date 0100-02-29 is not a calendar date; use YYYY-MM-DD with a real day of that month');
     expect(day('2023-04-31')).toBe('date 2023-04-31 is not a calendar date; use YYYY-MM-DD with a real day of that month');
     expect(day('0000-06-15')).toBe('date 0000-06-15 is out of range in UTC; use a year from 0001 to 9999');
+  });
+});
+
+describe('date forms mail and ISO 8601 allow', () => {
+  it('read an RFC 822 date with the zone named in a comment after it, as mail clients write it', () => {
+    expect(dateRead('Thu, 2 Mar 2023 10:00:00 +0400 (AMT)')).toBe('2023-03-02T06:00:00.000Z');
+    expect(dateRead('Thu, 02 Mar 2023 10:00:00 +0000 (UTC)')).toBe('2023-03-02T10:00:00.000Z');
+    expect(dateRead('Thu, 02 Mar 2023 10:00:00 +0000 (UTC')).toMatch(/is not a date seedfeed reads/);
+  });
+  it('read an offset of hours alone and a fraction after a comma', () => {
+    expect(dateRead('2023-03-02T10:00:00+04')).toBe('2023-03-02T06:00:00.000Z');
+    expect(dateRead('2023-03-02T10:00:00,5Z')).toBe('2023-03-02T10:00:00.500Z');
+    expect(dateRead('2023-03-02T10:00:00+24')).toMatch(/the time zone offset is not one/);
   });
 });
 

@@ -7,7 +7,7 @@
  * The same articles are also written as a Hugo content folder.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   ADJECTIVES,
   ARMENIAN_CATEGORIES,
@@ -21,6 +21,7 @@ import {
   PLACES,
   VERBS,
 } from './words.mjs';
+import { hugoConfig, hugoSiteConfig, hugoSiteLayouts } from './hugo-site.mjs';
 
 /** Bumped whenever the text of a seed changes, so cached corpora are regenerated. */
 export const CORPUS_VERSION = 3;
@@ -218,34 +219,12 @@ export function hugoPage(a) {
   return `---\n${fm.join('\n')}\n---\n\n${a.paragraphs.join('\n\n')}\n`;
 }
 
-/** A minimal Hugo site: no theme, no templates of its own, only the home page's RSS with `limit` items. */
-export function hugoConfig(limit) {
-  return [
-    'baseURL = "https://seeds.example.org/"',
-    'title = "seedfeed bench"',
-    'languageCode = "en"',
-    'disableKinds = ["taxonomy", "term", "section", "sitemap", "robotsTXT", "404"]',
-    // Hugo before 0.114 reads rssLimit; later versions read services.rss.limit.
-    `rssLimit = ${limit}`,
-    '[services.rss]',
-    `limit = ${limit}`,
-    '[outputs]',
-    'home = ["RSS"]',
-    // Pages are listed (the feed needs them) but get no page of their own.
-    '[[cascade]]',
-    '[cascade._target]',
-    'kind = "page"',
-    '[cascade._build]',
-    'render = "never"',
-    'list = "always"',
-    '',
-  ].join('\n');
-}
-
 /**
  * Makes sure `dir` holds corpus `size`: `seeds/` and, with `hugo`, a Hugo
- * site in `hugo/`. A corpus made by this version is reused; an interrupted
- * or older one is made again. Returns the corpus description.
+ * site in `hugo/` (`config.toml`: the home RSS only; `site.toml`: what
+ * seedfeed builds, see hugo-site.mjs). A corpus made by this version is
+ * reused; an interrupted or older one is made again. Returns the corpus
+ * description.
  */
 export function ensureCorpus(dir, size, { hugo = true, limit = 50, log = () => {} } = {}) {
   const markerPath = join(dir, 'corpus.json');
@@ -288,7 +267,15 @@ export function ensureCorpus(dir, size, { hugo = true, limit = 50, log = () => {
     marker = { ...marker, hugo: true };
     writeFileSync(markerPath, JSON.stringify(marker, null, 2) + '\n');
   }
-  if (hugo) writeFileSync(join(hugoDir, 'config.toml'), hugoConfig(limit));
+  if (hugo) {
+    writeFileSync(join(hugoDir, 'config.toml'), hugoConfig(limit));
+    writeFileSync(join(hugoDir, 'site.toml'), hugoSiteConfig(limit));
+    rmSync(join(hugoDir, 'layouts-site'), { recursive: true, force: true });
+    for (const [path, text] of Object.entries(hugoSiteLayouts(limit))) {
+      mkdirSync(dirname(join(hugoDir, 'layouts-site', path)), { recursive: true });
+      writeFileSync(join(hugoDir, 'layouts-site', path), text);
+    }
+  }
   return { dir, size, seedsDir, hugoDir, bytes: marker.bytes, markdown: marker.markdown };
 }
 

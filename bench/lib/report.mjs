@@ -13,6 +13,7 @@ export const SCENARIOS = [
   { key: 'added', label: 'seedfeed: rebuild, one seed added' },
   { key: 'archives', label: 'seedfeed: full build with archive pages' },
   { key: 'hugo', label: 'Hugo: full build, home RSS only' },
+  { key: 'hugoSite', label: 'Hugo: the same site (story pages, topic pages, three feeds each)' },
   { key: 'floorReadC', label: 'floor: read every file, C' },
   { key: 'floorRead', label: 'floor: read every file, Node sync loop' },
   { key: 'floorStat', label: 'floor: readdir + stat every file, Node' },
@@ -25,6 +26,7 @@ const sizeLabel = (n) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
 const seconds = (ms) => (ms === undefined ? '–' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(3)} s`);
 const megabytes = (kb) => (kb === undefined ? '–' : `${Math.round(kb / 1024)} MB`);
 const ratio = (a, b) => (a === undefined || b === undefined || !b ? undefined : a / b);
+const outputShown = (o) => `${o.files} files, ${Math.round(o.bytes / 2 ** 20)} MiB`;
 const showRatio = (r) => (r === undefined ? '–' : r >= 10 ? `${r.toFixed(0)}x` : `${r.toFixed(2)}x`);
 
 /** Checks a ratio against a target: "0.31x ✗ (≤ 0.25x)". */
@@ -72,6 +74,7 @@ export function resultsMarkdown(all) {
   const rows = [
     ['full build / Hugo', (n) => ratio(wall(n, 'full'), wall(n, 'hugo')), (n) => (n >= 100_000 ? 0.2 : n >= 10_000 ? 0.25 : undefined), '≤ 0.25x at 10k, ≤ 0.2x at 100k (goal 0.1x)'],
     ['full build with archives / Hugo', (n) => ratio(wall(n, 'archives'), wall(n, 'hugo')), () => undefined, 'reported separately'],
+    ['full build / Hugo, the same site', (n) => ratio(wall(n, 'full'), wall(n, 'hugoSite')), () => undefined, 'for comparison on equal terms'],
     ['no-op / stat floor', (n) => ratio(wall(n, 'noop'), wall(n, 'floorStat')), () => 1.5, '≤ 1.5x'],
     ['one changed / no-op', (n) => ratio(wall(n, 'changed'), wall(n, 'noop')), (n) => (n >= 100_000 ? 2 : undefined), '≤ 2x at 100k'],
     ['one added / no-op', (n) => ratio(wall(n, 'added'), wall(n, 'noop')), (n) => (n >= 100_000 ? 2 : undefined), '≤ 2x at 100k'],
@@ -103,7 +106,7 @@ export function resultsMarkdown(all) {
       .join(', ');
     const failed = SCENARIOS.filter((s) => r.scenarios[s.key]?.failed).map((s) => `${s.key}: exit ${r.scenarios[s.key].failed.status}, "${r.scenarios[s.key].failed.message}"`);
     lines.push(
-      `- ${sizeLabel(n)}: ${r.seeds.files} seeds (${r.seeds.markdown} Markdown), ${(r.seeds.bytes / 2 ** 20).toFixed(1)} MiB; ${r.runs} round${r.runs === 1 ? '' : 's'} on ${r.date.slice(0, 16).replace('T', ' ')} UTC; load average ${r.load.before.toFixed(2)} before, ${r.load.after.toFixed(2)} after. Items in the main feed: seedfeed ${r.notes.items.seedfeed ?? '–'}, Hugo ${r.notes.items.hugo ?? '–'}. Files written: changed ${r.notes.filesWritten.changed ?? '–'}, added ${r.notes.filesWritten.added ?? '–'}.${r.notes.runs ? ` Runs (the report's \`run\`): changed ${r.notes.runs.changed?.join('/') ?? '–'}, added ${r.notes.runs.added?.join('/') ?? '–'}.` : ''} Spread: ${spread}.${failed.length ? ` Failed runs: ${failed.join('; ')}.` : ''}`,
+      `- ${sizeLabel(n)}: ${r.seeds.files} seeds (${r.seeds.markdown} Markdown), ${(r.seeds.bytes / 2 ** 20).toFixed(1)} MiB; ${r.runs} round${r.runs === 1 ? '' : 's'} on ${r.date.slice(0, 16).replace('T', ' ')} UTC; load average ${r.load.before.toFixed(2)} before, ${r.load.after.toFixed(2)} after. Items in the main feed: seedfeed ${r.notes.items.seedfeed ?? '–'}, Hugo ${r.notes.items.hugo ?? '–'}.${r.notes.output?.seedfeed ? ` Full build's output: seedfeed ${outputShown(r.notes.output.seedfeed)}${r.notes.output.hugoSite ? `, Hugo's same site ${outputShown(r.notes.output.hugoSite)}` : ''}.` : ''} Files written: changed ${r.notes.filesWritten.changed ?? '–'}, added ${r.notes.filesWritten.added ?? '–'}.${r.notes.runs ? ` Runs (the report's \`run\`): changed ${r.notes.runs.changed?.join('/') ?? '–'}, added ${r.notes.runs.added?.join('/') ?? '–'}.` : ''} Spread: ${spread}.${failed.length ? ` Failed runs: ${failed.join('; ')}.` : ''}`,
     );
   }
   return lines.join('\n');

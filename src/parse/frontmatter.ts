@@ -183,6 +183,8 @@ export function frontMatterFields(fm: FrontMatter, file: string): { fields: Seed
     if (v === undefined || v === null) continue;
     let list: string[] | undefined;
     if (typeof v === 'string') list = v.split(',').map((s) => s.trim()).filter(Boolean);
+    // `categories: 2023`: YAML reads a lone year as a number.
+    else if (typeof v === 'number' && Number.isFinite(v)) list = [String(v)];
     else if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) list = v.map((x) => String(x).trim()).filter(Boolean);
     else bad(key, 'a list of names or a comma-separated string');
     if (list) {

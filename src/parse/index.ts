@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics.js';
 import { error, warning } from '../diagnostics.js';
-import { cleanLines, decodeSeed, prepareText, type Repair } from '../text.js';
+import { cleanLines, decodeSeed, prepareText, restoreDigestWords, type Repair } from '../text.js';
 import { repairMailText } from './mail.js';
 import type { Body, SeedFields } from './fields.js';
 import { frontMatterFields, splitFrontMatter } from './frontmatter.js';
@@ -113,7 +113,7 @@ function limitRepairs(repairs: Repair[], file: string): { repairs: Repair[]; dia
   };
 }
 
-/** Mail artifacts in front-matter text values (encoded words, mojibake), repaired where certain. */
+/** Mail artifacts in front-matter text values (encoded words, mojibake), repaired where certain, and digest artifacts (`_expression_`). */
 function repairFieldText(fields: SeedFields, file: string): { fields: SeedFields; diagnostics: Diagnostic[]; repairs: Repair[] } {
   const diagnostics: Diagnostic[] = [];
   const repairs: Repair[] = [];
@@ -121,7 +121,7 @@ function repairFieldText(fields: SeedFields, file: string): { fields: SeedFields
     const r = repairMailText(text, file, line);
     append(diagnostics, r.diagnostics);
     append(repairs, r.repairs);
-    return r.text;
+    return restoreDigestWords(r.text, file, line, repairs);
   };
   const out: SeedFields = { ...fields };
   for (const key of ['title', 'summary', 'author', 'sharedBy'] as const) {

@@ -345,23 +345,55 @@ function mojibakeByte(ch: string): number {
 }
 
 /**
- * Repairs a run when certain: its bytes decode strictly as UTF-8 to text
- * without controls, and the result fits its place. A letter of another
- * script glued to Latin letters ("café”…" would become "caf锅") is not a
- * repair, nor is a single letter whose last byte is a closing quote at the
- * end of a word ("IRMÃ”" is Portuguese, not "IRMÔ").
+ * What one character of mojibake most often stands for: Latin-1 and Latin
+ * Extended-A letters and signs, punctuation (’ “ ” – — …), currency (€),
+ * letterlike symbols (™ №) and emoji. One character outside these is more
+ * likely real text that looks like mojibake: French `à »` (with its no-break
+ * space) would decode to a Samaritan letter, `CAFÉ…` to `CAFɅ`, `Ø°` to an
+ * Arabic letter.
  */
-function repairRun(text: string, start: number, run: string): string | undefined {
+const COMMON_ALONE = /^[\u00A0-\u017F\u2010-\u205F\u20A0-\u20CF\u2100-\u214F\u{1F000}-\u{1FAFF}]$/u;
+
+/** Scripts whose letters mojibake runs decode to, as far as one is told apart from another here. */
+const SCRIPTS = ['Latin', 'Greek', 'Cyrillic', 'Armenian', 'Hebrew', 'Arabic', 'Syriac', 'Thaana', 'Georgian', 'Devanagari', 'Bengali', 'Thai', 'Han', 'Hiragana', 'Katakana', 'Hangul'].map(
+  (name) => [name, new RegExp(`\\p{Script=${name}}`, 'u')] as const,
+);
+
+/** The scripts of the letters of `text`; `other` for letters of a script not listed. */
+function scriptsOf(text: string): Set<string> {
+  const found = new Set<string>();
+  for (const ch of text) {
+    if (!/\p{L}/u.test(ch)) continue;
+    found.add(SCRIPTS.find(([, re]) => re.test(ch))?.[0] ?? 'other');
+  }
+  return found;
+}
+
+/**
+ * How a run reads: `{ to }` when it is certainly mojibake, repaired to `to`;
+ * `uncertain` when it may be (warned, not repaired); `{ alone }` when it
+ * decodes to one character that is not a common one (repaired only when a longer
+ * run of the same text decodes to letters of that character's script, as
+ * Armenian `և` beside Armenian words, else taken as the text it is).
+ *
+ * A run is certain when its bytes decode strictly as UTF-8 to text without
+ * controls that fits its place: letters of one script, and no letter of
+ * another script glued to Latin letters ("café”…" would become "caf锅"),
+ * nor a single letter whose last byte is a closing quote at the end of a
+ * word ("IRMÃ”" is Portuguese, not "IRMÔ").
+ */
+function readRun(text: string, start: number, run: string): { to: string } | { alone: string } | 'uncertain' {
   const bytes = Uint8Array.from(Array.from(run), mojibakeByte);
   const decoded = decodeStrict(bytes, 'utf-8');
-  if (decoded === undefined || NOT_TEXT.test(decoded)) return undefined;
+  if (decoded === undefined || NOT_TEXT.test(decoded)) return 'uncertain';
   const before = text.slice(Math.max(0, start - 2), start);
   const after = text.slice(start + run.length, start + run.length + 2);
   const latinBefore = /\p{Script=Latin}$/u.test(before);
   const latinAfter = /^\p{Script=Latin}/u.test(after);
-  if ((latinBefore || latinAfter) && /[\p{L}](?<!\p{Script=Latin})/u.test(decoded)) return undefined;
-  if (Array.from(run).length === 2 && CLOSING_QUOTE.test(run.slice(-1)) && !/^[\p{L}\p{N}]/u.test(after)) return undefined;
-  return decoded;
+  if ((latinBefore || latinAfter) && /[\p{L}](?<!\p{Script=Latin})/u.test(decoded)) return 'uncertain';
+  if (Array.from(run).length === 2 && CLOSING_QUOTE.test(run.slice(-1)) && !/^[\p{L}\p{N}]/u.test(after)) return 'uncertain';
+  if (Array.from(decoded).length === 1) return COMMON_ALONE.test(decoded) ? { to: decoded } : { alone: decoded };
+  return scriptsOf(decoded).size > 1 ? 'uncertain' : { to: decoded };
 }
 
 /** Repairs certain mojibake runs (twice over for text that was mis-decoded twice); warns for the rest. */
@@ -372,19 +404,24 @@ export function repairMojibake(text: string, file: string, line: number): Repair
   let current = text;
   const uncertain: { run: string; column: number }[] = [];
   for (let pass = 0; pass < 3; pass++) {
+    const runs = Array.from(current.matchAll(MOJIBAKE), (m) => ({ index: m.index, run: m[0], read: readRun(current, m.index, m[0]) }));
+    // The scripts the longer runs of this text decode to: a lone letter of one of them is repaired with them.
+    const scripts = new Set<string>();
+    for (const { read } of runs) if (typeof read === 'object' && 'to' in read && Array.from(read.to).length > 1) for (const s of scriptsOf(read.to)) scripts.add(s);
     let changed = false;
     let out = '';
     let last = 0;
-    for (const m of current.matchAll(MOJIBAKE)) {
-      const to = repairRun(current, m.index, m[0]);
-      if (to === undefined) {
-        if (pass === 0) uncertain.push({ run: m[0], column: m.index + 1 });
-        continue;
-      }
-      out += current.slice(last, m.index) + to;
-      last = m.index + m[0].length;
-      repairs.push({ file, line, rule: 'mail-mojibake', from: m[0], to });
-      diagnostics.push(warning('mail-mojibake', file, line, `${quote(m[0])} is UTF-8 read as Windows-1252; repaired to ${quote(to)}. Save the text as UTF-8 to silence this`, pass === 0 ? m.index + 1 : 1));
+    for (const { index, run, read } of runs) {
+      let to: string | undefined;
+      if (read === 'uncertain') {
+        if (pass === 0) uncertain.push({ run, column: index + 1 });
+      } else if ('to' in read) to = read.to;
+      else if ([...scriptsOf(read.alone)].some((script) => scripts.has(script))) to = read.alone;
+      if (to === undefined) continue;
+      out += current.slice(last, index) + to;
+      last = index + run.length;
+      repairs.push({ file, line, rule: 'mail-mojibake', from: run, to });
+      diagnostics.push(warning('mail-mojibake', file, line, `${quote(run)} is UTF-8 read as Windows-1252; repaired to ${quote(to)}. Save the text as UTF-8 to silence this`, pass === 0 ? index + 1 : 1));
       changed = true;
     }
     if (!changed) break;

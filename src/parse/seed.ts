@@ -56,9 +56,9 @@ export function parsePlainSeed(
 
   const paragraphs = splitParagraphs(lines, i, lineNo);
 
-  // Trailer: the last non-blank line, when it is a bare name and a colon.
+  // Trailer: the last non-blank line, when it is a bare name and a colon; not the headline's only line.
   const last = paragraphs[paragraphs.length - 1];
-  if (last && paragraphs.length > 1) {
+  if (last && (paragraphs.length > 1 || last.lines.length > 1)) {
     const lastLine = last.lines[last.lines.length - 1]!;
     const name = sharerName(lastLine.text);
     if (name) {
@@ -203,11 +203,22 @@ export function looksLikePublicationName(prefix: string): boolean {
   return true;
 }
 
+/**
+ * What ends a sentence, before any closing quotes or brackets: `.`, `!`, `?`,
+ * `…`, and the full stops and question marks of other scripts (Unicode's
+ * Sentence_Terminal: Armenian `։`, Arabic `؟` and `۔`, Devanagari `।`, CJK
+ * `。`, …). Armenian text is often typed with a colon for its full stop, so a
+ * colon after an Armenian letter ends a sentence too. Any quotes or
+ * brackets may close after it, German `“` and French ` »` (after its space)
+ * among them.
+ */
+const SENTENCE_END = /(?:[\p{Sentence_Terminal}…]|(?<=\p{Script=Armenian}):)["'\p{Pi}\p{Pf}\p{Pe}\s]*$/u;
+
 /** A dek: one line of at most about 200 characters that does not end a sentence. */
 export function isDek(line: string): boolean {
   const text = line.trim();
   if (!text || text.length > 200) return false;
-  return !/[.!?…]["'”’»)\]]*$/.test(text);
+  return !SENTENCE_END.test(text);
 }
 
 /** `Emma Jilavian:`: 1 to 5 words of letters in any script, with `.`, `'` and `-` allowed. */

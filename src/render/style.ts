@@ -38,8 +38,8 @@ a { color: var(--link); }
 a:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
 img { max-width: 100%; height: auto; }
 pre { overflow-x: auto; }
-.skip { position: absolute; left: -999rem; }
-.skip:focus { position: static; }
+.skip { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.skip:focus { position: static; width: auto; height: auto; overflow: visible; clip-path: none; white-space: normal; }
 .site-header { border-bottom: 1px solid var(--rule); margin-bottom: 1.5rem; padding-bottom: 0.5rem; }
 .site-name { font-size: 1.25rem; font-weight: 700; margin: 0; }
 .site-name a { color: inherit; text-decoration: none; }
