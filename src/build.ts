@@ -200,7 +200,7 @@ export function build(options: BuildOptions): BuildResult {
     else if (id.status === 'updated') changes.updated.push(normalized.item);
   }
   sortNewestFirst(items);
-  const { published, dropped } = dropDuplicateStories(items, displayRoot, diagnostics);
+  const { published, dropped } = dropDuplicateStories(items, new Set(changes.new), displayRoot, diagnostics);
   // A repeat is not published, so it is neither new nor updated in what the run reports.
   if (dropped.length) {
     const repeats = new Set(dropped);
@@ -341,13 +341,15 @@ function presentSeeds(found: SeedsFound, log: PublishLog): Set<string> {
 /**
  * The same story shared twice (same source and title, or the same original
  * link) is published once, under the id published first; the other seed gets
- * a warning naming both files.
+ * a warning naming both files. A story published before this run (not in
+ * `fresh`) keeps its id whatever the dates say: a copy made while the clock
+ * is behind would otherwise get an earlier id and take the story's place.
  */
-function dropDuplicateStories(items: Item[], displayRoot: string, diagnostics: Diagnostic[]): { published: Item[]; dropped: Item[] } {
+function dropDuplicateStories(items: Item[], fresh: ReadonlySet<Item>, displayRoot: string, diagnostics: Diagnostic[]): { published: Item[]; dropped: Item[] } {
   const firstByKey = new Map<string, Item>();
   const keep = new Set<Item>();
   const dropped: Item[] = [];
-  const byAge = [...items].sort((a, b) => a.published.getTime() - b.published.getTime() || (a.id < b.id ? -1 : 1));
+  const byAge = [...items].sort((a, b) => Number(fresh.has(a)) - Number(fresh.has(b)) || a.published.getTime() - b.published.getTime() || (a.id < b.id ? -1 : 1));
   for (const item of byAge) {
     const keys = storyKeys(item);
     const first = keys.map((k) => firstByKey.get(k)).find(Boolean);

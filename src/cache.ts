@@ -233,7 +233,9 @@ export function appendToCache(path: string, key: string, seeds: readonly SeedRec
 function appendDurably(path: string, text: string): void {
   const fd = openSync(path, 'a');
   try {
-    writeSync(fd, text);
+    // A write may take less than it is given (a disk filling up): the rest follows, or the error says why.
+    const bytes = Buffer.from(text);
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -12,7 +12,7 @@ export interface SeedFile {
   mtimeMs: number;
   /** Change time: an edit that keeps the mtime (`touch -r`, `cp -p`) still moves it. */
   ctimeMs?: number;
-  /** Device and inode seen when listing: a file swapped for another before reading is not read. */
+  /** Device and inode seen when listing: a file swapped for a link before reading is not read. */
   dev?: number;
   ino?: number;
 }
@@ -184,7 +184,12 @@ export type ReadResult = { bytes: Buffer } | { diagnostic: Diagnostic };
  * Reads one seed with a bounded, synchronous read (one descriptor open at a
  * time, so 100,000 seeds never run out of descriptors). Opened non-blocking
  * and checked again after opening: a file swapped for a FIFO or a device
- * after listing is refused, not waited on or read forever.
+ * after listing is refused, not waited on or read forever. A seed replaced
+ * since it was listed (written to a dotfile and renamed over it, as the
+ * README advises) is read as it now is, when it is a regular file under the
+ * seed's name (a link put there is refused): its new version is published. What
+ * the run records of it keeps the listed size, mtime, ctime and inode, which
+ * the new file does not have, so the next run reads it again.
  */
 export function readSeed(seed: SeedFile, displayFile: string, maxBytes: number): ReadResult {
   let fd: number;
@@ -199,7 +204,17 @@ export function readSeed(seed: SeedFile, displayFile: string, maxBytes: number):
     const st = fstatSync(fd);
     if (!st.isFile()) return { diagnostic: warning('not-regular-file', displayFile, 0, `not a regular file (${kind(st)}); skipped`) };
     if ((seed.dev !== undefined && st.dev !== seed.dev) || (seed.ino !== undefined && st.ino !== seed.ino)) {
-      return { diagnostic: error('unreadable', displayFile, 0, 'the file was replaced by another between listing and reading; it is not published this run. Run again') };
+      // Replaced since it was listed: read only when what was opened is a regular file under that very name, not a
+      // file elsewhere that a link put in its place leads to.
+      let here: Stats | undefined;
+      try {
+        here = lstatSync(seed.absolute);
+      } catch {
+        here = undefined;
+      }
+      if (!here?.isFile() || here.dev !== st.dev || here.ino !== st.ino) {
+        return { diagnostic: error('unreadable', displayFile, 0, 'the file was replaced by a link or by another kind of file between listing and reading; it is not published this run. Run again') };
+      }
     }
     if (st.size > maxBytes) {
       return { diagnostic: error('seed-too-large', displayFile, 0, `the seed is ${st.size} bytes; the limit is ${maxBytes} (config maxSeedBytes)`) };

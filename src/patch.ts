@@ -40,7 +40,7 @@ import { homeCard, homeCardIn, homePageOfCards, itemPageOutput, topicCount, topi
 import { briefItem, noOpReport, roundMs, type PublishReport } from './report.js';
 import { slugify, uniqueSlug } from './slug.js';
 import { TOPIC_FOLDERS, TOPIC_KINDS, namesOf, topicKey, type TopicKind } from './topics.js';
-import { Staging, removeOutput, unlinkQuietly, type FileToWrite } from './write.js';
+import { Staging, setOutputAside, unlinkQuietly, type FileToWrite } from './write.js';
 import { readLogFile, writeLogSplices, type LogFile, type Splice } from './log-file.js';
 import { isSeedName, type SeedFile } from './discover.js';
 
@@ -1611,23 +1611,33 @@ async function applyPatch(input: PatchInput, plan: PatchPlan): Promise<PublishRe
   unlinkQuietly(stampPathFor(input.statePath));
   const staging = new Staging(input.outDir);
   const deleted: string[] = [];
+  const asides: { drop(): void; restore(): void }[] = [];
   try {
     for (const o of outputs) await staging.offer(o);
     await staging.settle();
-    // A removed story's page goes before its entry is marked: a run that dies in between leaves the page listed in
-    // the log's outputs, and the next run (a full one: the stamp is gone) finds it stale and gone.
-    // Out of the log's outputs either way, as in a full run; one that could not be deleted is not reported deleted.
-    for (const path of plan.removed?.paths ?? []) if (removeOutput(input.outDir, path)) deleted.push(path);
+    // A removed story's page is moved aside before its entry is marked, and put back if the log cannot be written: a
+    // run that fails writes nothing and deletes nothing. One that dies in between leaves the page listed in the log's
+    // outputs, and the next run (a full one: the stamp is gone) finds it stale and gone.
+    // Out of the log's outputs either way, as in a full run; one that could not be moved is not reported deleted.
+    for (const path of plan.removed?.paths ?? []) {
+      const aside = setOutputAside(input.outDir, path);
+      if (aside === undefined) continue;
+      deleted.push(path);
+      if (aside) asides.push(aside);
+    }
     const splices = plan.removed ? [...plan.log.splices, ...outputsRemoved(plan.log.file.bytes, plan.removed.paths)] : plan.log.splices;
     // The log before the outputs are renamed into place, as in a full run: its journal appended to, or the log written
     // whole (log-file.ts). Every writer of the log removes the stamp first, so a log rewritten to the same size within
     // its mtime tick is never vouched for by an older stamp.
     writeLogSplices(input.statePath, plan.log.file, splices);
   } catch (e) {
+    for (const aside of asides) aside.restore();
     await staging.abort();
     throw e;
   }
   const { written, unchanged } = staging.commit();
+  // As a full run deletes stale pages: once the outputs that no longer link to them are in place.
+  for (const aside of asides) aside.drop();
   for (const t of plan.pageTopics) index.topicPages[t] = fileStamp(join(input.outDir, index.topics[t]!.path + 'index.html'));
   for (const f of plan.feeds) f.files = FORMATS.map((format) => fileStamp(join(input.outDir, f.prefix + format.fileName)));
   if (plan.home) index.homePage = fileStamp(join(input.outDir, 'index.html'));

@@ -5,8 +5,8 @@ import { parseLog, serializeLog, type PublishLog } from './identity.js';
 import { acquireLock } from './lock.js';
 import { Staging, changedFiles, removeOutput, removeStaleTempFiles, removeStaleTempFilesOf, unlinkQuietly } from './write.js';
 import { readLogFile, writeLogWhole } from './log-file.js';
-import { EXIT, StateError, hasErrors } from './diagnostics.js';
-import { missingSeedsFolder, overlappingOutput, seedsFolderUsageError } from './discover.js';
+import { EXIT, StateError, hasErrors, sortDiagnostics, warning, type Diagnostic } from './diagnostics.js';
+import { joinDisplay, missingSeedsFolder, overlappingOutput, seedsFolderUsageError, type SeedFile } from './discover.js';
 import { FORMATS } from './render/formats.js';
 import { RACY_WINDOW_MS, type SeedListing, checkFastPath, journalPathFor, listSeeds, makeBuildStamp, readBuildStamp, stampPathFor, watchedOutputs } from './fastpath.js';
 import { cacheKey, cacheNotWritten, cachesBeside, outputStamp, cachePathFor, readCache, writeCache } from './cache.js';
@@ -141,6 +141,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
       // A seeds folder that cannot be listed is not a folder without seeds: publishing from it would unpublish every story.
       const unlisted = seedsFolderUsageError(result.diagnostics);
       if (unlisted) throw unlisted;
+      if (!options.dryRun) result.diagnostics = sortDiagnostics([...result.diagnostics, ...modifiedInTheFuture(result.seedFiles, listedAtMs, options.displayRoot ?? options.seedsDir)]);
     } catch (e) {
       await ahead?.stop();
       throw e;
@@ -283,6 +284,23 @@ function exitCodeOf(result: BuildResult): number {
 
 /** Removes files an earlier run published and this one no longer produces (a deleted item's page, say); only paths from the manifest, only inside the output folder. */
 /** Removes the outputs no longer produced, then the folders that left empty (a topic kind turned off leaves none behind). */
+/**
+ * A warning for each seed (the first ten) whose mtime is ahead of the clock:
+ * the build stamp vouches only for seeds modified before the run (see
+ * `makeBuildStamp`), so until the clock passes it every run builds in full.
+ */
+function modifiedInTheFuture(seeds: readonly SeedFile[], listedAtMs: number, displayRoot: string): Diagnostic[] {
+  const ahead = seeds.filter((s) => s.mtimeMs > listedAtMs + RACY_WINDOW_MS);
+  return ahead.slice(0, 10).map((s) =>
+    warning(
+      'mtime-future',
+      joinDisplay(displayRoot, s.file),
+      0,
+      `modified in the future (${new Date(s.mtimeMs).toISOString()}; the clock says ${new Date(listedAtMs).toISOString()}): until the clock passes it, every run builds in full instead of finding nothing to do${ahead.length > 10 ? ` (${ahead.length} seeds in all)` : ''}. Set the file's time (touch it) or the clock right`,
+    ),
+  );
+}
+
 function removeOutputs(outDir: string, paths: readonly string[]): string[] {
   const removed = paths.filter((p) => removeOutput(outDir, p));
   const folders = new Set<string>();

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, statSync, statfsSync, unlinkSync, constants } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, statSync, statfsSync, unlinkSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { release } from 'node:os';
@@ -526,30 +526,62 @@ function ioMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Where the output `path` is, when a run may delete or move it: inside the output folder, not behind a link out of it. */
+function removableTarget(outDir: string, path: string): string | undefined {
+  const root = resolve(outDir);
+  const target = resolve(root, path);
+  try {
+    // A removed story's page behind a folder that is a link out of the output folder is left alone.
+    return leavesOutput(root, realpathSync(root), dirname(target), path) ? undefined : target;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Deletes an output an earlier run published (a removed story's page):
  * only inside the output folder. True when it is gone (or was already),
  * false when it is still there.
  */
 export function removeOutput(outDir: string, path: string): boolean {
-  const root = resolve(outDir);
-  const target = resolve(root, path);
-  let realRoot: string;
-  try {
-    realRoot = realpathSync(root);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT';
-  }
-  try {
-    // A removed story's page behind a folder that is a link out of the output folder is left alone.
-    if (leavesOutput(root, realRoot, dirname(target), path)) return false;
-  } catch {
-    return false;
-  }
+  if (!existsSync(resolve(outDir))) return true;
+  const target = removableTarget(outDir, path);
+  if (target === undefined) return false;
   try {
     unlinkSync(target);
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ENOENT';
   }
+}
+
+/**
+ * An output an earlier run published (a removed story's page), moved aside
+ * to a temporary name beside it until the run has written its log: then
+ * `drop` deletes it, or, if the run fails before, `restore` puts it back, so
+ * that a run that writes nothing deletes nothing either. A run killed in
+ * between leaves a temporary file, which the next run sweeps, and the page
+ * gone, as a deletion would. Null when the output is already gone, undefined
+ * when it stays (behind a link out of the output folder, or not movable).
+ */
+export function setOutputAside(outDir: string, path: string): { drop(): void; restore(): void } | null | undefined {
+  if (!existsSync(resolve(outDir))) return null;
+  const target = removableTarget(outDir, path);
+  if (target === undefined) return undefined;
+  const aside = tempPathFor(target);
+  try {
+    renameSync(target, aside);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? null : undefined;
+  }
+  return {
+    drop: () => void unlinkQuietly(aside),
+    restore: () => {
+      try {
+        renameSync(aside, target);
+      } catch {
+        // Left at its temporary name, for the next run to sweep: the page is gone, as a deletion would leave it.
+      }
+    },
+  };
 }

@@ -121,6 +121,16 @@ describe('reading a seed that changed after it was listed', () => {
     expect('diagnostic' in read && [read.diagnostic.severity, read.diagnostic.rule]).toEqual(['error', 'unreadable']);
   });
 
+  it('reads a seed replaced by rename after listing (written to a dotfile, then renamed over it): its new version', () => {
+    const { dir, seed } = listed({ 'replaced.txt': EXTRA });
+    const before = seed('replaced.txt');
+    const edited = EXTRA.replace('\n\n', '\n\nA new first paragraph.\n\n');
+    writeFileSync(join(dir, '.replaced.txt.new'), edited);
+    renameSync(join(dir, '.replaced.txt.new'), join(dir, 'replaced.txt'));
+    const read = readSeed(before, 'seeds/replaced.txt', 1_000_000);
+    expect('bytes' in read && read.bytes.toString('utf8')).toBe(edited);
+  });
+
   it('does not wait on a file swapped for a FIFO after listing', { timeout: 20_000 }, () => {
     const { dir, seed } = listed({ 'pipe.txt': EXTRA });
     const before = seed('pipe.txt');

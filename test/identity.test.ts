@@ -415,6 +415,21 @@ describe('build(): identity on disk', () => {
     expect(second.changes.removed).toEqual([]);
   });
 
+  it('a copy of a published story made while the clock is behind is the dropped repeat: the story keeps its id, page and date', () => {
+    for (const header of ['', 'Date: 2023-04-02\n\n']) {
+      const seeds = writeTree(tempDir(), { 'z.txt': plainSeed('Talks Resume', 'The body of the story.', header) });
+      const first = build({ seedsDir: seeds, config: config(), now: DAY2 });
+      const before = readFeeds(first).get('Talks Resume')!;
+      const link = child(entryOf(first, 'Talks Resume'), 'link')!.attributes.href;
+      // The copy sorts first by name, and the clock went back: its new id would be dated before the story's.
+      writeFileSync(join(seeds, 'a.txt'), plainSeed('Talks Resume', 'The body of the story.', header));
+      const second = build({ seedsDir: seeds, config: config(), log: first.log, now: DAY1 });
+      expect(readFeeds(second).get('Talks Resume'), header).toEqual(before);
+      expect(child(entryOf(second, 'Talks Resume'), 'link')!.attributes.href).toBe(link);
+      expect(second.diagnostics.filter((d) => d.rule === 'duplicate-story').map((d) => d.file)).toEqual([expect.stringMatching(/a\.txt$/)]);
+    }
+  });
+
   it('a deleted seed leaves the feeds; restored with the same bytes it comes back with the same id and date', () => {
     const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume'), 'b.txt': plainSeed('Border Reopens') });
     const first = build({ seedsDir: seeds, config: config(), now: DAY1 });

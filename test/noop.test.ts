@@ -97,6 +97,23 @@ describe('the no-op fast path', () => {
     await publish({ seedsDir: seeds, outDir: tempDir(), statePath, config: testConfig(), now: NOW });
     expect(existsSync(stampPathFor(statePath))).toBe(false);
   });
+
+  it('says which seed is modified in the future (a clock set back), as it keeps every run from being a no-op', async () => {
+    const { seeds, run } = site();
+    const future = new Date(Date.now() + 86_400_000);
+    utimesSync(join(seeds, 'b.txt'), future, future);
+    const first = await run();
+    expect(first.diagnostics.map((d) => [d.file.split('/').pop(), d.rule])).toEqual([['b.txt', 'mtime-future']]);
+    expect(first.diagnostics[0]!.message).toMatch(/^modified in the future \(\d{4}-.*Z; the clock says .*\): until the clock passes it, every run builds in full/);
+    expect(first.exitCode).toBe(0);
+    const second = await run();
+    expect(second.run).toBe('full');
+    expect(second.written).toEqual([]);
+    // Its time set right, the next run stamps the listing, and the one after it is a no-op.
+    age(seeds);
+    expect((await run()).diagnostics).toEqual([]);
+    expect((await run()).run).toBe('no-op');
+  });
 });
 
 describe('a seeds folder with something in it that is not a seed', () => {

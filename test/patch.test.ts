@@ -8,7 +8,9 @@ import { cacheKey } from '../src/cache.js';
 import { deserialize, serialize } from 'node:v8';
 import { PATCH_MAX_EDITED } from '../src/patch.js';
 import { foldersUnder, journalPathFor, listSeeds, readBuildStamp, stampPathFor, watchedOutputs } from '../src/fastpath.js';
+import * as logFile from '../src/log-file.js';
 import { readLogFile } from '../src/log-file.js';
+import { OutputError } from '../src/diagnostics.js';
 import { fileStamp } from '../src/output-stats.js';
 import { NOW, bytesUnder, tempDir, testConfig } from './helpers.js';
 import { seedName, seedText, writeCorpus } from './support/corpus.js';
@@ -526,6 +528,32 @@ describe('patch runs', () => {
     const back = await s.runBesideTwin();
     expect(back.mine.run).toBe('full');
     await s.expectFullRunWritesNothing();
+  });
+
+  it('deletes nothing when a patch run that removes a seed cannot write the log: the page stays until a run succeeds', async () => {
+    const s = site();
+    await s.run();
+    expect((await s.run()).run).toBe('no-op');
+    const page = `articles/${readdirSync(join(s.out, 'articles')).find((f) => f.endsWith(`-number-${COUNT - 1}.html`))}`;
+    unlinkSync(join(s.seeds, seedName(COUNT - 1)));
+    const before = bytesUnder(s.out);
+    // The journal cannot be written (a full disk, a folder that became read-only), as log-file.ts says when it fails.
+    const write = vi.spyOn(logFile, 'writeLogSplices').mockImplementation(() => {
+      throw new OutputError(`${journalPathFor(s.statePath)} not written, the old file is unchanged: ENOSPC: no space left on device, write`);
+    });
+    // The run fails as the CLI reports with exit code 4 (nothing written).
+    await expect(s.run()).rejects.toThrow(/journal not written, the old file is unchanged/);
+    expect(write).toHaveBeenCalledTimes(1);
+    write.mockRestore();
+    const after = bytesUnder(s.out);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    for (const [path, bytes] of before) expect(after.get(path)?.equals(bytes), path).toBe(true);
+    // Once the log can be written, the removal is made, and the page goes.
+    const next = await s.run();
+    expect(next.exitCode).toBe(0);
+    expect(next.deleted).toEqual([page]);
+    expect(existsSync(join(s.out, page))).toBe(false);
+    expect(readdirSync(join(s.out, 'articles')).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
   it('patches seeds removed and others edited in one run: the removals first, then the edits among the stories they left, with the bytes of a full run', async () => {
