@@ -136,10 +136,10 @@ describe('UTF-8 read as Windows-1252 (mojibake)', () => {
   });
 
   const refused: { name: string; input: string; why: RegExp }[] = [
-    // é ” … would be E9 94 85, the CJK character U+9505, glued to Latin letters: not a repair.
-    { name: 'an accented letter and two punctuation marks', input: '“Our café”… she said', why: /does not decode to text that fits/ },
     // Portuguese IRMÃ and a closing quote: C3 94 would be Ô, but this is a word and its quote.
     { name: 'a capital Ã before a closing quote', input: 'The banner read “IRMÃ”', why: /does not decode to text that fits/ },
+    // MAÇÃ and an ellipsis: C3 85 would be Å.
+    { name: 'a capital Ã before an ellipsis', input: 'The crate read MAÇÃ… and more', why: /does not decode to text that fits/ },
     { name: 'a quote whose last byte was lost', input: 'he said.â€\uFFFD Then', why: /bytes lost/ },
   ];
   it.each(refused)('warns about but does not repair $name', ({ input, why }) => {
@@ -157,6 +157,9 @@ describe('UTF-8 read as Windows-1252 (mojibake)', () => {
     'ÂGE in capitals; Ãgua is not a word',
     // French typography: a no-break space inside guillemets. à, a no-break space and » would be E0 A0 BB, a Samaritan letter.
     'Il a dit\u00a0: «\u00a0Je suis là\u00a0». Voilà\u00a0!',
+    // é ” … would be E9 94 85, the CJK character U+9505; é, a no-break space and » E9 A0 BB, another: one rare character, not even a doubt.
+    '“Our café”… she said',
+    'C’était l’été\u00a0», le café\u00a0» et «\u00a0où\u00a0»; tout est prêt\u00a0»',
     // É and … would be C9 85 (Ʌ); É and – or — would be IPA letters; Ø and ° an Arabic letter.
     'The sign read CAFÉ… and nothing else; CAFÉ–BAR, ÉTÉ—HIVER, Ø° on the dial',
   ])('leaves correct text alone: %s', (text) => {

@@ -337,7 +337,8 @@ const CONT = `[\\u0080-\\u00BF${String.fromCharCode(...WINDOWS_1252_HIGH.filter(
 const MOJIBAKE = new RegExp(`(?:[\\u00C2-\\u00DF]${CONT}|[\\u00E0-\\u00EF]${CONT}{2}|[\\u00F0-\\u00F4]${CONT}{3})+`, 'g');
 /** Traces of mojibake whose bytes were lost or replaced, e.g. "â€" + U+FFFD for a right double quote. */
 const MOJIBAKE_TRACE = new RegExp(`â€(?!${CONT})|[ÂÃâ]\\uFFFD`, 'g');
-const CLOSING_QUOTE = /[’”»›]/;
+/** What may follow a word: a closing quote, an ellipsis, a dash. */
+const CLOSING_PUNCTUATION = /[’”»›…–—]/;
 
 /** The byte behind a character of a mojibake run: Windows-1252, or Latin-1 for the C1 controls. */
 function mojibakeByte(ch: string): number {
@@ -370,30 +371,34 @@ function scriptsOf(text: string): Set<string> {
 }
 
 /**
- * How a run reads: `{ to }` when it is certainly mojibake, repaired to `to`;
- * `uncertain` when it may be (warned, not repaired); `{ alone }` when it
- * decodes to one character that is not a common one (repaired only when a longer
- * run of the same text decodes to letters of that character's script, as
- * Armenian `և` beside Armenian words, else taken as the text it is).
+ * How a run reads: `{ to }` when it is certainly mojibake, repaired to
+ * `to`; `uncertain` when it may be (warned, not repaired); `{ alone }` when
+ * it decodes to one character that is not a common one (repaired only when
+ * a longer run of the same text decodes to letters of that character's
+ * script, as Armenian `և` beside Armenian words, else taken as the text it
+ * is).
  *
  * A run is certain when its bytes decode strictly as UTF-8 to text without
- * controls that fits its place: letters of one script, and no letter of
- * another script glued to Latin letters ("café”…" would become "caf锅"),
- * nor a single letter whose last byte is a closing quote at the end of a
- * word ("IRMÃ”" is Portuguese, not "IRMÔ").
+ * controls that fits its place: letters of one script, no letter of another
+ * script glued to Latin letters (a Latin word's accented letters and
+ * punctuation decoding to Greek or CJK letters), nor a single letter whose
+ * last byte is a closing quote, an ellipsis or a dash at the end of a word
+ * ("IRMÃ”" and "MAÇÃ…" are Portuguese, not "IRMÔ" and "MAÇÅ").
  */
 function readRun(text: string, start: number, run: string): { to: string } | { alone: string } | 'uncertain' {
   const bytes = Uint8Array.from(Array.from(run), mojibakeByte);
   const decoded = decodeStrict(bytes, 'utf-8');
   if (decoded === undefined || NOT_TEXT.test(decoded)) return 'uncertain';
+  // One rare character is more likely the text as written (French `été »` would be a CJK character): not even a doubt.
+  const alone = Array.from(decoded).length === 1;
+  if (alone && !COMMON_ALONE.test(decoded)) return { alone: decoded };
   const before = text.slice(Math.max(0, start - 2), start);
   const after = text.slice(start + run.length, start + run.length + 2);
   const latinBefore = /\p{Script=Latin}$/u.test(before);
   const latinAfter = /^\p{Script=Latin}/u.test(after);
   if ((latinBefore || latinAfter) && /[\p{L}](?<!\p{Script=Latin})/u.test(decoded)) return 'uncertain';
-  if (Array.from(run).length === 2 && CLOSING_QUOTE.test(run.slice(-1)) && !/^[\p{L}\p{N}]/u.test(after)) return 'uncertain';
-  if (Array.from(decoded).length === 1) return COMMON_ALONE.test(decoded) ? { to: decoded } : { alone: decoded };
-  return scriptsOf(decoded).size > 1 ? 'uncertain' : { to: decoded };
+  if (Array.from(run).length === 2 && CLOSING_PUNCTUATION.test(run.slice(-1)) && !/^[\p{L}\p{N}]/u.test(after)) return 'uncertain';
+  return alone || scriptsOf(decoded).size <= 1 ? { to: decoded } : 'uncertain';
 }
 
 /** Repairs certain mojibake runs (twice over for text that was mis-decoded twice); warns for the rest. */
