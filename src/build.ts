@@ -1,5 +1,5 @@
 import type { Item, SiteConfig } from './model.js';
-import { discoverSeeds, joinDisplay, type SeedFile, type SeedsFound } from './discover.js';
+import { discoverSeeds, joinDisplay, replacedWhileRead, SEED_REPLACED, type SeedFile, type SeedsFound } from './discover.js';
 import { PARALLEL_PARSE_MIN, parseInWorkers, rereadBody, runParseJob, type ParseJob, type ParseResult, type ParseSettings } from './parse-pool.js';
 import type { BodyStore } from './body-pool.js';
 import type { SeedHead } from './parse/index.js';
@@ -126,6 +126,8 @@ export function build(options: BuildOptions): BuildResult {
       const parsed = options.parsed?.get(file.file) ?? runParseJob({ file, keepBody }, settings);
       options.parsed?.delete(file.file);
       if ('diagnostic' in parsed) {
+        // A seed replaced since it was listed is not a broken seed: publishing without its story would unpublish it for a run.
+        if (parsed.diagnostic.rule === SEED_REPLACED) throw replacedWhileRead(parsed.diagnostic);
         diagnostics.push(parsed.diagnostic);
         if (parsed.diagnostic.severity === 'error') rejected.add(file.file);
         continue;
@@ -200,7 +202,7 @@ export function build(options: BuildOptions): BuildResult {
     else if (id.status === 'updated') changes.updated.push(normalized.item);
   }
   sortNewestFirst(items);
-  const { published, dropped } = dropDuplicateStories(items, new Set(changes.new), displayRoot, diagnostics);
+  const { published, dropped } = dropDuplicateStories(items, previous.outputs ?? [], displayRoot, diagnostics);
   // A repeat is not published, so it is neither new nor updated in what the run reports.
   if (dropped.length) {
     const repeats = new Set(dropped);
@@ -340,30 +342,44 @@ function presentSeeds(found: SeedsFound, log: PublishLog): Set<string> {
 
 /**
  * The same story shared twice (same source and title, or the same original
- * link) is published once, under the id published first; the other seed gets
- * a warning naming both files. A story published before this run (not in
- * `fresh`) keeps its id whatever the dates say: a copy made while the clock
- * is behind would otherwise get an earlier id and take the story's place.
+ * link) is published once; the other seed gets a warning naming both files.
+ * The one published is the one whose page the last run published (its
+ * page is among `outputsBefore`, the log's outputs), so a story keeps its
+ * id and page whatever a copy of it says or when it was made (a copy dated
+ * earlier, or made while the clock was set back); among new ones, the
+ * oldest story, then the first id.
  */
-function dropDuplicateStories(items: Item[], fresh: ReadonlySet<Item>, displayRoot: string, diagnostics: Diagnostic[]): { published: Item[]; dropped: Item[] } {
+function dropDuplicateStories(items: Item[], outputsBefore: readonly string[], displayRoot: string, diagnostics: Diagnostic[]): { published: Item[]; dropped: Item[] } {
+  const byAge = [...items].sort((a, b) => a.published.getTime() - b.published.getTime() || (a.id < b.id ? -1 : 1));
+  if (!onePerStory(byAge).repeats.length) return { published: items, dropped: [] };
+  // Only when there are repeats: which of them the last run published (a stable sort: by age within each part).
+  const shownBefore = new Set(outputsBefore);
+  const notShown = (item: Item) => Number(!shownBefore.has(item.path));
+  const { kept, repeats } = onePerStory([...byAge].sort((a, b) => notShown(a) - notShown(b)));
+  for (const { item, of } of repeats) {
+    diagnostics.push(
+      warning('duplicate-story', joinDisplay(displayRoot, item.file), 0, `the same story as ${joinDisplay(displayRoot, of.file)} (same ${item.originalLink && of.originalLink === item.originalLink ? 'original link' : 'source and title'}); published once`),
+    );
+  }
+  return { published: items.filter((i) => kept.has(i)), dropped: byAge.filter((i) => !kept.has(i)) };
+}
+
+/** The first item of each story in `ordered`, and each later one with the item it repeats. */
+function onePerStory(ordered: readonly Item[]): { kept: Set<Item>; repeats: { item: Item; of: Item }[] } {
   const firstByKey = new Map<string, Item>();
-  const keep = new Set<Item>();
-  const dropped: Item[] = [];
-  const byAge = [...items].sort((a, b) => Number(fresh.has(a)) - Number(fresh.has(b)) || a.published.getTime() - b.published.getTime() || (a.id < b.id ? -1 : 1));
-  for (const item of byAge) {
+  const kept = new Set<Item>();
+  const repeats: { item: Item; of: Item }[] = [];
+  for (const item of ordered) {
     const keys = storyKeys(item);
-    const first = keys.map((k) => firstByKey.get(k)).find(Boolean);
-    if (first) {
-      diagnostics.push(
-        warning('duplicate-story', joinDisplay(displayRoot, item.file), 0, `the same story as ${joinDisplay(displayRoot, first.file)} (same ${item.originalLink && first.originalLink === item.originalLink ? 'original link' : 'source and title'}); published once`),
-      );
-      dropped.push(item);
+    const of = keys.map((k) => firstByKey.get(k)).find(Boolean);
+    if (of) {
+      repeats.push({ item, of });
       continue;
     }
     keys.forEach((k) => firstByKey.set(k, item));
-    keep.add(item);
+    kept.add(item);
   }
-  return { published: items.filter((i) => keep.has(i)), dropped };
+  return { kept, repeats };
 }
 
 /** The keys under which two items are the same story: its source and title, and its original link when it has one. */

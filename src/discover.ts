@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { realOrResolved, within } from './paths.js';
-import { error, warning, compareStrings, UsageError, type Diagnostic } from './diagnostics.js';
+import { error, warning, compareStrings, OutputError, UsageError, type Diagnostic } from './diagnostics.js';
 
 export interface SeedFile {
   /** Path relative to the seeds folder, with `/` separators. */
@@ -12,7 +12,7 @@ export interface SeedFile {
   mtimeMs: number;
   /** Change time: an edit that keeps the mtime (`touch -r`, `cp -p`) still moves it. */
   ctimeMs?: number;
-  /** Device and inode seen when listing: a file swapped for a link before reading is not read. */
+  /** Device and inode seen when listing: a file swapped for another before reading is not read. */
   dev?: number;
   ino?: number;
 }
@@ -181,15 +181,25 @@ export function joinDisplay(root: string, rel: string): string {
 export type ReadResult = { bytes: Buffer } | { diagnostic: Diagnostic };
 
 /**
+ * The rule of a seed replaced between listing and reading. Not a problem of
+ * the seed: a run that finds one writes nothing (`replacedWhileRead`) rather
+ * than publish without the story, and the next run reads the new file.
+ */
+export const SEED_REPLACED = 'seed-replaced';
+
+/** The error that fails a run which found `diagnostic`, a seed replaced while it was read (`SEED_REPLACED`). */
+export function replacedWhileRead(diagnostic: Diagnostic): OutputError {
+  return new OutputError(`${diagnostic.file}: replaced while this run was reading the seeds; nothing was written, run again`);
+}
+
+/**
  * Reads one seed with a bounded, synchronous read (one descriptor open at a
  * time, so 100,000 seeds never run out of descriptors). Opened non-blocking
  * and checked again after opening: a file swapped for a FIFO or a device
  * after listing is refused, not waited on or read forever. A seed replaced
  * since it was listed (written to a dotfile and renamed over it, as the
- * README advises) is read as it now is, when it is a regular file under the
- * seed's name (a link put there is refused): its new version is published. What
- * the run records of it keeps the listed size, mtime, ctime and inode, which
- * the new file does not have, so the next run reads it again.
+ * README advises, or a folder above it swapped for a link) is not read: it
+ * is `SEED_REPLACED`, which fails the run that would publish without it.
  */
 export function readSeed(seed: SeedFile, displayFile: string, maxBytes: number): ReadResult {
   let fd: number;
@@ -204,17 +214,7 @@ export function readSeed(seed: SeedFile, displayFile: string, maxBytes: number):
     const st = fstatSync(fd);
     if (!st.isFile()) return { diagnostic: warning('not-regular-file', displayFile, 0, `not a regular file (${kind(st)}); skipped`) };
     if ((seed.dev !== undefined && st.dev !== seed.dev) || (seed.ino !== undefined && st.ino !== seed.ino)) {
-      // Replaced since it was listed: read only when what was opened is a regular file under that very name, not a
-      // file elsewhere that a link put in its place leads to.
-      let here: Stats | undefined;
-      try {
-        here = lstatSync(seed.absolute);
-      } catch {
-        here = undefined;
-      }
-      if (!here?.isFile() || here.dev !== st.dev || here.ino !== st.ino) {
-        return { diagnostic: error('unreadable', displayFile, 0, 'the file was replaced by a link or by another kind of file between listing and reading; it is not published this run. Run again') };
-      }
+      return { diagnostic: error(SEED_REPLACED, displayFile, 0, 'the file was replaced by another between listing and reading') };
     }
     if (st.size > maxBytes) {
       return { diagnostic: error('seed-too-large', displayFile, 0, `the seed is ${st.size} bytes; the limit is ${maxBytes} (config maxSeedBytes)`) };

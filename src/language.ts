@@ -55,8 +55,12 @@ export function rightToLeft(tag: string): boolean {
 /** A letter of a script written right to left (those of RTL_SCRIPTS). */
 const RTL_LETTER = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}\p{Script=Mandaic}\p{Script=Samaritan}]/u;
 
+/** The blocks of those scripts: text with none of their characters (nearly all text here) is answered at once. */
+const RTL_BLOCKS = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u{10D00}-\u{10D3F}\u{1E900}-\u{1E95F}]/u;
+
 /** Whether most letters of `text` are of scripts written right to left (false for text without letters). */
 export function mostlyRightToLeft(text: string): boolean {
+  if (!RTL_BLOCKS.test(text)) return false;
   let rtl = 0;
   let letters = 0;
   for (const [letter] of text.matchAll(/\p{L}/gu)) {

@@ -41,6 +41,12 @@ export interface Item {
   /** The original article, when known. */
   originalLink?: string;
   language: string;
+  /**
+   * The direction the story's words run in, when the story names no
+   * language of its own (it has the site's) and its title and dek run the
+   * other way from the site's language: an Arabic story on an English site.
+   */
+  direction?: 'rtl' | 'ltr';
 }
 
 export interface SiteConfig {

@@ -13,7 +13,7 @@ import type { BoundedCache } from './bounded.js';
 import type { SeedFile } from './discover.js';
 import type { BodyJob } from './parse-pool.js';
 import { topicKey } from './topics.js';
-import { isLanguageTag } from './language.js';
+import { isLanguageTag, mostlyRightToLeft, rightToLeft } from './language.js';
 
 export const MAX_TITLE_LENGTH = 300;
 export const LONG_TITLE = 150;
@@ -156,6 +156,8 @@ export function normalizeSeed(
   if (source) item.source = source;
   if (sharer) item.sharedBy = { name: sharer };
   if (originalLink) item.originalLink = originalLink;
+  const direction = language === config.language ? directionAgainst(config.language, `${meta.title} ${summary ?? ''}`) : undefined;
+  if (direction) item.direction = direction;
   return { item, diagnostics: [...diagnostics, ...bodyDiagnostics], bodyDiagnostics };
 }
 
@@ -235,6 +237,13 @@ export function bodyHtml(body: ParsedSeed['body'], link: string, file: string): 
   return bodyHtmlOf(body, link, file, []);
 }
 
+/** The direction `words` run in, when they have letters and run against the direction of `language` (see `Item.direction`). */
+function directionAgainst(language: string, words: string): 'rtl' | 'ltr' | undefined {
+  if (!/\p{L}/u.test(words)) return undefined;
+  const rtl = mostlyRightToLeft(words);
+  return rtl === rightToLeft(language) ? undefined : rtl ? 'rtl' : 'ltr';
+}
+
 /**
  * What the relative links of a story's body resolve against: the original
  * article when the seed names it (a body copied from there links within
@@ -300,7 +309,9 @@ const MAILBOX = /^"?([^"<>]*?)"?\s*<[^<>\s@]+@[^<>\s]+>$/;
 /** The older form, the name in a comment after the address: `emma@example.org (Emma Jilavian)`. */
 const ADDRESS_COMMENT = /^[^\s<>()@]+@[^\s<>()]+\s*\(([^()]*)\)$/;
 /** A mail address alone. */
-const ADDRESS = /^<?[^\s<>()@]+@[^\s<>()@]+\.[^\s<>()@]+>?$/;
+const ADDRESS = /^<?[^\s<>()@]+@[^\s<>()@.]+(?:\.[^\s<>()@.]+)+>?$/;
+/** Longer than any mailbox (an address is at most 254 characters): not read as one, and no regex runs over it. */
+const MAILBOX_MAX = 400;
 
 /**
  * A person's name as the feeds show it: from a mailbox (`Name <address>` or
@@ -310,7 +321,7 @@ const ADDRESS = /^<?[^\s<>()@]+@[^\s<>()@]+\.[^\s<>()@]+>?$/;
  * sharers with two topic feeds.
  */
 function personName(value: string | undefined, file: string, line: number | undefined, role: string, diagnostics: Diagnostic[]): string | undefined {
-  if (!value) return value;
+  if (!value || !value.includes('@') || value.length > MAILBOX_MAX) return value;
   const mailbox = MAILBOX.exec(value) ?? ADDRESS_COMMENT.exec(value);
   const name = mailbox ? mailbox[1]!.trim() : ADDRESS.test(value) ? '' : undefined;
   if (name === undefined) return value;

@@ -89,6 +89,16 @@ describe('a byline or sharer written as an address alone, or with the name in a 
   });
 });
 
+describe('a byline that only looks like an address at first', () => {
+  it('is kept as written, in time linear in its length (300,000 dots after an @)', () => {
+    const byline = `a@${'.'.repeat(300_000)}@`;
+    const result = buildSeeds({ 'dots.txt': `Author: ${byline}\n\nAsbarez: A Story With a Strange Byline\n\nThe body.\n` });
+    expect(result.diagnostics.filter((d) => d.rule === 'person-address')).toEqual([]);
+    const json = JSON.parse(result.outputs.find((o) => o.path === 'feed.json')!.text) as { items: { authors?: { name: string }[] }[] };
+    expect(json.items[0]!.authors?.map((a) => a.name)).toContain(byline);
+  });
+});
+
 describe('a source address in a seed that is no address', () => {
   const result = buildSeeds({
     'bad-url.txt': 'Source-URL: javascript:alert(2)\n\nAsbarez: A Source Address That Is None\n\nThe body.\n',

@@ -6,9 +6,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { error, formatDiagnostic } from '../src/diagnostics.js';
+import { OutputError, error, formatDiagnostic } from '../src/diagnostics.js';
+import { listSeeds } from '../src/fastpath.js';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/build.js';
 import { discoverSeeds, readSeed, type SeedFile } from '../src/discover.js';
@@ -87,7 +88,10 @@ describe('a seeds folder holding every kind of file that is not a seed', () => {
 describe('reading a seed that changed after it was listed', () => {
   function listed(files: Record<string, string>): { dir: string; seed: (name: string) => SeedFile } {
     const dir = tempDir();
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
     const found = discoverSeeds(dir);
     return { dir, seed: (name) => found.seeds.find((s) => s.file === name)! };
   }
@@ -118,17 +122,34 @@ describe('reading a seed that changed after it was listed', () => {
     symlinkSync(outside, link);
     renameSync(link, join(dir, 'swapped.txt'));
     const read = readSeed(before, 'seeds/swapped.txt', 1_000_000);
-    expect('diagnostic' in read && [read.diagnostic.severity, read.diagnostic.rule]).toEqual(['error', 'unreadable']);
+    expect('diagnostic' in read && [read.diagnostic.severity, read.diagnostic.rule]).toEqual(['error', 'seed-replaced']);
   });
 
-  it('reads a seed replaced by rename after listing (written to a dotfile, then renamed over it): its new version', () => {
-    const { dir, seed } = listed({ 'replaced.txt': EXTRA });
+  it('does not read a seed replaced by rename after listing, nor one whose folder was swapped for a link: the run is to fail', () => {
+    const { dir, seed } = listed({ 'replaced.txt': EXTRA, 'sub/a.txt': EXTRA });
     const before = seed('replaced.txt');
-    const edited = EXTRA.replace('\n\n', '\n\nA new first paragraph.\n\n');
-    writeFileSync(join(dir, '.replaced.txt.new'), edited);
+    writeFileSync(join(dir, '.replaced.txt.new'), EXTRA.replace('\n\n', '\n\nA new first paragraph.\n\n'));
     renameSync(join(dir, '.replaced.txt.new'), join(dir, 'replaced.txt'));
     const read = readSeed(before, 'seeds/replaced.txt', 1_000_000);
-    expect('bytes' in read && read.bytes.toString('utf8')).toBe(edited);
+    expect('diagnostic' in read && [read.diagnostic.severity, read.diagnostic.rule]).toEqual(['error', 'seed-replaced']);
+    // A folder above the seed swapped for a link to a folder elsewhere, with a file of that name in it.
+    const inner = seed('sub/a.txt');
+    const elsewhere = tempDir();
+    writeFileSync(join(elsewhere, 'a.txt'), 'Valley Herald: Outside\n\nNot to be read.\n');
+    renameSync(join(dir, 'sub'), join(dir, '.sub-old'));
+    symlinkSync(elsewhere, join(dir, 'sub'));
+    const swapped = readSeed(inner, 'seeds/sub/a.txt', 1_000_000);
+    expect('diagnostic' in swapped && swapped.diagnostic.rule).toBe('seed-replaced');
+  });
+
+  it('fails a build that would publish without a seed replaced after listing: nothing is built, the next run reads it', () => {
+    const { dir } = listed({ 'replaced.txt': EXTRA, 'other.txt': EXTRA.replace('Valley Herald: ', 'Valley Herald: Another ') });
+    const listing = listSeeds(dir);
+    writeFileSync(join(dir, '.replaced.txt.new'), EXTRA);
+    renameSync(join(dir, '.replaced.txt.new'), join(dir, 'replaced.txt'));
+    expect(() => build({ seedsDir: dir, config: testConfig(), now: NOW, listing })).toThrow(OutputError);
+    expect(() => build({ seedsDir: dir, config: testConfig(), now: NOW, listing })).toThrow(/replaced\.txt: replaced while this run was reading the seeds; nothing was written, run again/);
+    expect(build({ seedsDir: dir, config: testConfig(), now: NOW }).items).toHaveLength(2);
   });
 
   it('does not wait on a file swapped for a FIFO after listing', { timeout: 20_000 }, () => {

@@ -423,10 +423,26 @@ describe('build(): identity on disk', () => {
       const link = child(entryOf(first, 'Talks Resume'), 'link')!.attributes.href;
       // The copy sorts first by name, and the clock went back: its new id would be dated before the story's.
       writeFileSync(join(seeds, 'a.txt'), plainSeed('Talks Resume', 'The body of the story.', header));
-      const second = build({ seedsDir: seeds, config: config(), log: first.log, now: DAY1 });
+      // The log as on disk after the first run: with the outputs it published.
+      const second = build({ seedsDir: seeds, config: config(), log: { ...first.log, outputs: first.outputs.map((o) => o.path).sort() }, now: DAY1 });
       expect(readFeeds(second).get('Talks Resume'), header).toEqual(before);
       expect(child(entryOf(second, 'Talks Resume'), 'link')!.attributes.href).toBe(link);
       expect(second.diagnostics.filter((d) => d.rule === 'duplicate-story').map((d) => d.file)).toEqual([expect.stringMatching(/a\.txt$/)]);
+    }
+  });
+
+  it('a copy of a published story dated earlier is the dropped repeat, in the run that finds it and in every run after', () => {
+    const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume', 'The body of the story.', 'Date: 2023-01-05\n\n') });
+    const first = build({ seedsDir: seeds, config: config(), now: DAY1 });
+    const before = readFeeds(first).get('Talks Resume')!;
+    writeFileSync(join(seeds, 'b.txt'), plainSeed('Talks Resume', 'The same story, dated earlier.', 'Date: 2023-01-01\n\n'));
+    let log = first.log;
+    for (const now of [DAY2, DAY3]) {
+      // As the log on disk is after a run: with the outputs it published.
+      const run = build({ seedsDir: seeds, config: config(), log: { ...log, outputs: first.outputs.map((o) => o.path).sort() }, now });
+      expect(readFeeds(run).get('Talks Resume')).toEqual(before);
+      expect(run.diagnostics.filter((d) => d.rule === 'duplicate-story').map((d) => d.file)).toEqual([expect.stringMatching(/b\.txt$/)]);
+      log = run.log;
     }
   });
 

@@ -418,6 +418,9 @@ describe('the direction of the words', () => {
     expect(h1Of(en, '2024').h1).toBe('<h1>2024</h1>');
     const he = build({ seedsDir: seeds, config: testConfig({ language: 'he' }), now: NOW });
     expect(h1Of(he, 'A Story That Names No Language').h1).toBe('<h1 dir="ltr">A Story That Names No Language</h1>');
+    // The feeds lay its words out as its page does.
+    expect(contentOf(he, 'A Story That Names No Language')).toMatch(/^<div dir="ltr"><p>Some words\.<\/p>\n<\/div><p>Originally published by/);
+    expect(contentOf(he, 'عنوان بلا لغة')).toMatch(/^<div dir="rtl" lang="he"><p>/);
     expect(h1Of(he, 'عنوان بلا لغة').h1).toBe('<h1>عنوان بلا لغة</h1>');
     expect(h1Of(he, '2024').h1).toBe('<h1>2024</h1>');
   });

@@ -125,6 +125,11 @@ describe('UTF-8 read as Windows-1252 (mojibake)', () => {
     { name: 'a lone Armenian letter beside Armenian words', input: 'Õ€Õ¡ÕµÕ¥Ö€ Ö‡ Õ¡ÕµÕ¬Õ¶', output: 'Հայեր և այլն', repairs: 3 },
     // An emoji: F0 9F 98 80.
     { name: 'an emoji', input: 'Well done ðŸ˜€', output: 'Well done 😀', repairs: 1 },
+    // Letters and signs past Latin Extended-A, from bytes that do not read as a word and the punctuation after it.
+    { name: 'Romanian ș (C8 99)', input: 'BucureÈ™ti', output: 'București', repairs: 1 },
+    { name: 'Azerbaijani ə (C9 99)', input: 'AzÉ™rbaycan', output: 'Azərbaycan', repairs: 1 },
+    { name: 'Vietnamese ế and ệ (E1 BA BF, E1 BB 87)', input: 'Tiáº¿ng Viá»‡t', output: 'Tiếng Việt', repairs: 2 },
+    { name: 'an arrow, a minus sign and a check mark', input: 'A â†’ B, 5 âˆ’ 3, âœ“', output: 'A → B, 5 − 3, ✓', repairs: 3 },
   ];
   it.each(repaired)('repairs $name', ({ input, output, repairs }) => {
     const r = repairMojibake(input, FILE, 4);

@@ -470,6 +470,14 @@ describe('front matter: YAML only, checked once', () => {
     expect(seed.fields.categories?.value).toEqual(['2023', 'Music', '1915']);
   });
 
+  it('refuses a category YAML reads as a number other than a whole one, which would not be the name as written', () => {
+    for (const yaml of ['categories: 2023.10', 'tags: [Music, 2023.10]']) {
+      const seed = md(`---\ntitle: Choir\n${yaml}\n---\nBody\n`);
+      expect(seed.ok, yaml).toBe(false);
+      expect(seed.diagnostics.find((d) => d.severity === 'error')!.message).toMatch(/such as 2023\.10, in quotes/);
+    }
+  });
+
   it('warns about an unknown key with its line, and still publishes', () => {
     const seed = md('---\ntitle: Choir\nsubtitle: extra\n---\nBody\n');
     expect(seed.ok).toBe(true);

@@ -182,11 +182,13 @@ export function frontMatterFields(fm: FrontMatter, file: string): { fields: Seed
     const v = data[key];
     if (v === undefined || v === null) continue;
     let list: string[] | undefined;
+    // YAML reads a year (`categories: 2023`, `[Politics, 2023]`) as a number, which names the category as written; a
+    // number written otherwise (`2023.10`, which YAML reads as 2023.1) would not, and is to be quoted.
+    const name = (x: unknown) => typeof x === 'string' || (typeof x === 'number' && Number.isSafeInteger(x));
     if (typeof v === 'string') list = v.split(',').map((s) => s.trim()).filter(Boolean);
-    // `categories: 2023`: YAML reads a lone year as a number.
-    else if (typeof v === 'number' && Number.isFinite(v)) list = [String(v)];
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) list = v.map((x) => String(x).trim()).filter(Boolean);
-    else bad(key, 'a list of names or a comma-separated string');
+    else if (typeof v === 'number' && name(v)) list = [String(v)];
+    else if (Array.isArray(v) && v.every(name)) list = v.map((x) => String(x).trim()).filter(Boolean);
+    else bad(key, 'a list of names or a comma-separated string (a name that YAML reads as a number other than a whole one, such as 2023.10, in quotes)');
     if (list) {
       const merged = [...(fields.categories?.value ?? []), ...list];
       fields.categories = { value: merged, line: fields.categories?.line ?? lineOf(key) };

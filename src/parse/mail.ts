@@ -348,12 +348,16 @@ function mojibakeByte(ch: string): number {
 /**
  * What one character of mojibake most often stands for: Latin-1 and Latin
  * Extended-A letters and signs, punctuation (’ “ ” – — …), currency (€),
- * letterlike symbols (™ №) and emoji. One character outside these is more
+ * letterlike symbols (™ №) and emoji. One character outside these, made of
+ * a letter and punctuation that follows words (`AFTER_A_WORD`), is more
  * likely real text that looks like mojibake: French `à »` (with its no-break
- * space) would decode to a Samaritan letter, `CAFÉ…` to `CAFɅ`, `Ø°` to an
+ * space) would decode to a Samaritan mark, `CAFÉ…` to `CAFɅ`, `Ø°` to an
  * Arabic letter.
  */
 const COMMON_ALONE = /^[\u00A0-\u017F\u2010-\u205F\u20A0-\u20CF\u2100-\u214F\u{1F000}-\u{1FAFF}]$/u;
+
+/** What follows a word in text as written: a no-break space, quotes, an ellipsis, dashes, a degree sign, a bullet. */
+const AFTER_A_WORD = /^[\u00A0\u202F«»‹›‘’“”…–—°·•]$/;
 
 /** Scripts whose letters mojibake runs decode to, as far as one is told apart from another here. */
 const SCRIPTS = ['Latin', 'Greek', 'Cyrillic', 'Armenian', 'Hebrew', 'Arabic', 'Syriac', 'Thaana', 'Georgian', 'Devanagari', 'Bengali', 'Thai', 'Han', 'Hiragana', 'Katakana', 'Hangul'].map(
@@ -389,9 +393,10 @@ function readRun(text: string, start: number, run: string): { to: string } | { a
   const bytes = Uint8Array.from(Array.from(run), mojibakeByte);
   const decoded = decodeStrict(bytes, 'utf-8');
   if (decoded === undefined || NOT_TEXT.test(decoded)) return 'uncertain';
-  // One rare character is more likely the text as written (French `été »` would be a CJK character): not even a doubt.
+  // One rare character from a letter and punctuation that follows words is the text as written (French `été »` would
+  // be a CJK character, `CAFÉ…` `CAFɅ`): not even a doubt. From other bytes (`È™`, `âˆ’`) it is mojibake of `ș`, `−`.
   const alone = Array.from(decoded).length === 1;
-  if (alone && !COMMON_ALONE.test(decoded)) return { alone: decoded };
+  if (alone && !COMMON_ALONE.test(decoded) && Array.from(run).slice(1).every((ch) => AFTER_A_WORD.test(ch))) return { alone: decoded };
   const before = text.slice(Math.max(0, start - 2), start);
   const after = text.slice(start + run.length, start + run.length + 2);
   const latinBefore = /\p{Script=Latin}$/u.test(before);

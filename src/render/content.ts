@@ -1,6 +1,6 @@
 import type { Item } from '../model.js';
 import { escapeHtml } from '../html.js';
-import { mostlyRightToLeft, rightToLeft } from '../language.js';
+import { rightToLeft } from '../language.js';
 
 /**
  * The credit line, in every format's content: many readers ignore RSS
@@ -44,13 +44,13 @@ export function contentHtml(item: Item): string {
  * written right to left: readers lay a feed's content out left to right
  * whatever its `dc:language` or `xml:lang` says, so Arabic or Hebrew text
  * would otherwise run the wrong way (its punctuation at the wrong end).
- * A story in a left-to-right language whose title and dek are mostly in a
- * right-to-left script (an Arabic story without a `Language:` header, which
- * takes the site's language) gets `<div dir="rtl">`, its language unknown.
+ * A story that names no language but runs against the site's direction
+ * (`Item.direction`: an Arabic story on an English site, an English one on a
+ * Hebrew site) gets a `<div dir>` of its own, its language unknown.
  * The credit line stays outside, in the site's words.
  */
 function inOwnDirection(item: Item, html: string): string {
   if (!html) return html;
-  if (rightToLeft(item.language)) return `<div dir="rtl" lang="${escapeHtml(item.language)}">${html}</div>`;
-  return mostlyRightToLeft(`${item.title} ${item.summary ?? ''}`) ? `<div dir="rtl">${html}</div>` : html;
+  if (item.direction) return `<div dir="${item.direction}">${html}</div>`;
+  return rightToLeft(item.language) ? `<div dir="rtl" lang="${escapeHtml(item.language)}">${html}</div>` : html;
 }

@@ -7,7 +7,7 @@ import { outputFingerprint } from '../fingerprint.js';
 import { escapeHtml } from '../html.js';
 import { MONTH_NAMES } from '../dates.js';
 import { creditHtml } from './content.js';
-import { mostlyRightToLeft, rightToLeft } from '../language.js';
+import { rightToLeft } from '../language.js';
 import { ownLanguage } from './context.js';
 import { FORMATS, type OutputFormat } from './formats.js';
 import { STYLESHEET, STYLESHEET_PATH } from './style.js';
@@ -205,11 +205,8 @@ function page(p: PageParts): string {
  */
 function langAttribute(item: Item, site: SiteConfig): string {
   const language = ownLanguage(item, site);
-  if (!language) {
-    // A story in the site's language as far as it says, whose title and dek run the other way: its own direction, its language unknown.
-    const rtl = mostlyRightToLeft(`${item.title} ${item.summary ?? ''}`);
-    return rtl !== rightToLeft(site.language) && /\p{L}/u.test(item.title + (item.summary ?? '')) ? ` dir="${rtl ? 'rtl' : 'ltr'}"` : '';
-  }
+  // A story in the site's language as far as it says, whose title and dek run the other way: its own direction, its language unknown.
+  if (!language) return item.direction ? ` dir="${item.direction}"` : '';
   // A story written right to left on a left-to-right site (or the other way round) is laid out in its own direction.
   const rtl = rightToLeft(language);
   return ` lang="${escapeHtml(language)}"${rtl !== rightToLeft(site.language) ? ` dir="${rtl ? 'rtl' : 'ltr'}"` : ''}`;
