@@ -6,13 +6,13 @@ import { hasXmlForbidden, nameKey } from './text.js';
 import { hasLanguageTagShape } from './language.js';
 
 export const DEFAULT_CONFIG_FILE = 'seedfeed.config.json';
+export const DEFAULT_LIMIT = 50;
+export const DEFAULT_MAX_SEED_BYTES = 2_000_000;
 
 /** What is wrong with the config's `language`. */
 export function languageProblem(language: string): string {
   return `expected a language tag such as "en" or "hy-AM" (an ISO 639 code, then any subtags), found ${JSON.stringify(language)}`;
 }
-export const DEFAULT_LIMIT = 50;
-export const DEFAULT_MAX_SEED_BYTES = 2_000_000;
 
 /** What a config file may hold; `checkConfig` turns it into a `SiteConfig` or says what is wrong. */
 export interface ConfigInput {

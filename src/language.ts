@@ -69,4 +69,3 @@ export function mostlyRightToLeft(text: string): boolean {
   }
   return rtl * 2 > letters;
 }
-

@@ -278,12 +278,6 @@ function outputStamps(outDir: string, outputs: BuildResult['outputs'], known: Re
   return stamps;
 }
 
-function exitCodeOf(result: BuildResult): number {
-  return result.rejected.length || hasErrors(result.diagnostics) ? EXIT.rejected : EXIT.ok;
-}
-
-/** Removes files an earlier run published and this one no longer produces (a deleted item's page, say); only paths from the manifest, only inside the output folder. */
-/** Removes the outputs no longer produced, then the folders that left empty (a topic kind turned off leaves none behind). */
 /**
  * A warning for each seed (the first ten) whose mtime is ahead of the clock:
  * the build stamp vouches only for seeds modified before the run (see
@@ -301,6 +295,16 @@ function modifiedInTheFuture(seeds: readonly SeedFile[], listedAtMs: number, dis
   );
 }
 
+function exitCodeOf(result: BuildResult): number {
+  return result.rejected.length || hasErrors(result.diagnostics) ? EXIT.rejected : EXIT.ok;
+}
+
+/**
+ * Removes the outputs an earlier run published and this one no longer
+ * produces (a deleted item's page, say), only paths from the manifest and
+ * only inside the output folder, then the folders that left empty (a topic
+ * kind turned off leaves none behind).
+ */
 function removeOutputs(outDir: string, paths: readonly string[]): string[] {
   const removed = paths.filter((p) => removeOutput(outDir, p));
   const folders = new Set<string>();

@@ -110,7 +110,6 @@ function utf16Guess(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   return undefined;
 }
 
-/** Windows-1252, or undefined when the bytes use its holes or control characters (then it is not text in that encoding). */
 /**
  * `bytes` read as Windows-1252, or the offset of the first byte that is not
  * Windows-1252 text: one the encoding leaves undefined, or a NUL, which text

@@ -544,15 +544,9 @@ function removableTarget(outDir: string, path: string): string | undefined {
  * false when it is still there.
  */
 export function removeOutput(outDir: string, path: string): boolean {
-  if (!existsSync(resolve(outDir))) return true;
-  const target = removableTarget(outDir, path);
-  if (target === undefined) return false;
-  try {
-    unlinkSync(target);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT';
-  }
+  const aside = setOutputAside(outDir, path);
+  aside?.drop();
+  return aside !== undefined;
 }
 
 /**

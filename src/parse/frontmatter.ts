@@ -137,6 +137,16 @@ const FRONT_MATTER_KEYS = ['title', 'date', 'source', 'categories', 'tags', 'aut
  * pipeline trusts its types. `title: 1984` is a number, not a title: the seed
  * is rejected with the key's line and what was expected.
  */
+/**
+ * A category's name as YAML gives it: text, or a whole number, as YAML reads
+ * a year (`categories: 2023`, `[Politics, 2023]`), which names the category
+ * as written. A number written otherwise (`2023.10`, which YAML reads as
+ * 2023.1) would not, and is to be quoted.
+ */
+function isCategoryName(x: unknown): boolean {
+  return typeof x === 'string' || (typeof x === 'number' && Number.isSafeInteger(x));
+}
+
 export function frontMatterFields(fm: FrontMatter, file: string): { fields: SeedFields; diagnostics: Diagnostic[] } {
   const fields: SeedFields = {};
   const diagnostics: Diagnostic[] = [];
@@ -182,12 +192,9 @@ export function frontMatterFields(fm: FrontMatter, file: string): { fields: Seed
     const v = data[key];
     if (v === undefined || v === null) continue;
     let list: string[] | undefined;
-    // YAML reads a year (`categories: 2023`, `[Politics, 2023]`) as a number, which names the category as written; a
-    // number written otherwise (`2023.10`, which YAML reads as 2023.1) would not, and is to be quoted.
-    const name = (x: unknown) => typeof x === 'string' || (typeof x === 'number' && Number.isSafeInteger(x));
     if (typeof v === 'string') list = v.split(',').map((s) => s.trim()).filter(Boolean);
-    else if (typeof v === 'number' && name(v)) list = [String(v)];
-    else if (Array.isArray(v) && v.every(name)) list = v.map((x) => String(x).trim()).filter(Boolean);
+    else if (typeof v === 'number' && isCategoryName(v)) list = [String(v)];
+    else if (Array.isArray(v) && v.every(isCategoryName)) list = v.map((x) => String(x).trim()).filter(Boolean);
     else bad(key, 'a list of names or a comma-separated string (a name that YAML reads as a number other than a whole one, such as 2023.10, in quotes)');
     if (list) {
       const merged = [...(fields.categories?.value ?? []), ...list];

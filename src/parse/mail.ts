@@ -390,19 +390,19 @@ function scriptsOf(text: string): Set<string> {
  * ("IRMÃ”" and "MAÇÃ…" are Portuguese, not "IRMÔ" and "MAÇÅ").
  */
 function readRun(text: string, start: number, run: string): { to: string } | { alone: string } | 'uncertain' {
-  const bytes = Uint8Array.from(Array.from(run), mojibakeByte);
-  const decoded = decodeStrict(bytes, 'utf-8');
+  const chars = Array.from(run);
+  const decoded = decodeStrict(Uint8Array.from(chars, mojibakeByte), 'utf-8');
   if (decoded === undefined || NOT_TEXT.test(decoded)) return 'uncertain';
   // One rare character from a letter and punctuation that follows words is the text as written (French `été »` would
   // be a CJK character, `CAFÉ…` `CAFɅ`): not even a doubt. From other bytes (`È™`, `âˆ’`) it is mojibake of `ș`, `−`.
   const alone = Array.from(decoded).length === 1;
-  if (alone && !COMMON_ALONE.test(decoded) && Array.from(run).slice(1).every((ch) => AFTER_A_WORD.test(ch))) return { alone: decoded };
+  if (alone && !COMMON_ALONE.test(decoded) && chars.slice(1).every((ch) => AFTER_A_WORD.test(ch))) return { alone: decoded };
   const before = text.slice(Math.max(0, start - 2), start);
   const after = text.slice(start + run.length, start + run.length + 2);
   const latinBefore = /\p{Script=Latin}$/u.test(before);
   const latinAfter = /^\p{Script=Latin}/u.test(after);
   if ((latinBefore || latinAfter) && /[\p{L}](?<!\p{Script=Latin})/u.test(decoded)) return 'uncertain';
-  if (Array.from(run).length === 2 && CLOSING_PUNCTUATION.test(run.slice(-1)) && !/^[\p{L}\p{N}]/u.test(after)) return 'uncertain';
+  if (chars.length === 2 && CLOSING_PUNCTUATION.test(run.slice(-1)) && !/^[\p{L}\p{N}]/u.test(after)) return 'uncertain';
   return alone || scriptsOf(decoded).size <= 1 ? { to: decoded } : 'uncertain';
 }
 
