@@ -3,12 +3,13 @@ import { discoverSeeds, joinDisplay, replacedWhileRead, SEED_REPLACED, type Seed
 import { PARALLEL_PARSE_MIN, parseInWorkers, rereadBody, runParseJob, type ParseJob, type ParseResult, type ParseSettings } from './parse-pool.js';
 import type { BodyStore } from './body-pool.js';
 import type { SeedHead } from './parse/index.js';
-import type { Body } from './parse/fields.js';
+import type { Body, SeedFields } from './parse/fields.js';
 import { seedRecord, type SeedRecord } from './cache.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
 import { BoundedCache } from './bounded.js';
-import { bodyJobOf, normalizeSeed, readsBodyAgain, seedMeta, type BodySource, type SeedMeta } from './normalize.js';
-import { assignIdentities, emptyLog, siteTag, type LogEntry, type PublishLog } from './identity.js';
+import { bodyJobOf, normalizeSeed, readsBodyAgain, seedMeta, seedStory, storyKeys, type BodySource, type SeedMeta } from './normalize.js';
+import { duplicateKeys, keysAt, NO_KEY } from './patch-index.js';
+import { assignIdentities, emptyLog, siteTag, type LogEntry, type PublishLog, type StoryMatch } from './identity.js';
 import { FORMATS, type OutputFormat, type Renderer } from './render/formats.js';
 import type { FeedContext } from './render/context.js';
 import { renderPages } from './render/pages.js';
@@ -178,6 +179,7 @@ export function build(options: BuildOptions): BuildResult {
     now,
     presentSeeds(found, previous),
     (file) => joinDisplay(displayRoot, file),
+    storyMatch(candidates, previous, config),
   );
   for (const d of identity.diagnostics) {
     diagnostics.push({ ...d, file: joinDisplay(displayRoot, d.file) });
@@ -202,7 +204,13 @@ export function build(options: BuildOptions): BuildResult {
     else if (id.status === 'updated') changes.updated.push(normalized.item);
   }
   sortNewestFirst(items);
-  const { published, dropped } = dropDuplicateStories(items, previous.outputs ?? [], displayRoot, diagnostics);
+  // Each entry records the story its item tells, by which a seed renamed and edited in one go is found again.
+  const entryById = new Map(identity.log.entries.map((e) => [e.id, e]));
+  for (const item of items) entryById.get(item.id)!.story = duplicateKeys(item);
+  // A seed's fields by its file, made only when a warning names a line of one.
+  let fieldsByFile: Map<string, SeedFields> | undefined;
+  const fieldsOf = (item: Item) => (fieldsByFile ??= new Map(candidates.map((c) => [c.rel, c.seed.fields]))).get(item.file);
+  const { published, dropped } = dropDuplicateStories(items, previous.outputs ?? [], displayRoot, diagnostics, fieldsOf);
   // A repeat is not published, so it is neither new nor updated in what the run reports.
   if (dropped.length) {
     const repeats = new Set(dropped);
@@ -341,6 +349,26 @@ function presentSeeds(found: SeedsFound, log: PublishLog): Set<string> {
 }
 
 /**
+ * How `assignIdentities` tells a story renamed and edited in one go (or moved
+ * by a copy and a deletion) from a new one: by the story each seed tells and
+ * the one each entry told when last published (its `story`), as duplicate
+ * keys (patch-index.ts). A seed's is worked out only when asked, which is
+ * only when a published entry's file is gone.
+ */
+function storyMatch(candidates: readonly { rel: string; seed: SeedHead; meta: SeedMeta }[], previous: PublishLog, config: SiteConfig): StoryMatch {
+  let byFile: Map<string, { seed: SeedHead; meta: SeedMeta }> | undefined;
+  let published: Set<string> | undefined;
+  return {
+    ofSeed: (file) => {
+      const c = (byFile ??= new Map(candidates.map((c) => [c.rel, c]))).get(file);
+      return c && duplicateKeys(seedStory(c.seed, c.meta, config));
+    },
+    keysOf: (story) => keysAt(story, 0).filter((k) => k !== NO_KEY),
+    published: (entry) => (published ??= new Set(previous.outputs ?? [])).has(`articles/${entry.slug}.html`),
+  };
+}
+
+/**
  * The same story shared twice (same source and title, or the same original
  * link) is published once; the other seed gets a warning naming both files.
  * The one published is the one whose page the last run published (its
@@ -349,7 +377,13 @@ function presentSeeds(found: SeedsFound, log: PublishLog): Set<string> {
  * earlier, or made while the clock was set back); among new ones, the
  * oldest story, then the first id.
  */
-function dropDuplicateStories(items: Item[], outputsBefore: readonly string[], displayRoot: string, diagnostics: Diagnostic[]): { published: Item[]; dropped: Item[] } {
+function dropDuplicateStories(
+  items: Item[],
+  outputsBefore: readonly string[],
+  displayRoot: string,
+  diagnostics: Diagnostic[],
+  fieldsOf: (item: Item) => SeedFields | undefined,
+): { published: Item[]; dropped: Item[] } {
   const byAge = [...items].sort((a, b) => a.published.getTime() - b.published.getTime() || (a.id < b.id ? -1 : 1));
   if (!onePerStory(byAge).repeats.length) return { published: items, dropped: [] };
   // Only when there are repeats: which of them the last run published (a stable sort: by age within each part).
@@ -357,9 +391,11 @@ function dropDuplicateStories(items: Item[], outputsBefore: readonly string[], d
   const notShown = (item: Item) => Number(!shownBefore.has(item.path));
   const { kept, repeats } = onePerStory([...byAge].sort((a, b) => notShown(a) - notShown(b)));
   for (const { item, of } of repeats) {
-    diagnostics.push(
-      warning('duplicate-story', joinDisplay(displayRoot, item.file), 0, `the same story as ${joinDisplay(displayRoot, of.file)} (same ${item.originalLink && of.originalLink === item.originalLink ? 'original link' : 'source and title'}); published once`),
-    );
+    const byLink = Boolean(item.originalLink && of.originalLink === item.originalLink);
+    // The line of what makes it the same story: its original link, or its headline (title).
+    const fields = fieldsOf(item);
+    const line = (byLink ? fields?.link?.line : fields?.title?.line) ?? 1;
+    diagnostics.push(warning('duplicate-story', joinDisplay(displayRoot, item.file), line, `the same story as ${joinDisplay(displayRoot, of.file)} (same ${byLink ? 'original link' : 'source and title'}); published once`));
   }
   return { published: items.filter((i) => kept.has(i)), dropped: byAge.filter((i) => !kept.has(i)) };
 }
@@ -380,13 +416,6 @@ function onePerStory(ordered: readonly Item[]): { kept: Set<Item>; repeats: { it
     kept.add(item);
   }
   return { kept, repeats };
-}
-
-/** The keys under which two items are the same story: its source and title, and its original link when it has one. */
-export function storyKeys(item: Item): string[] {
-  const keys = [`t:${(item.source?.name ?? '').toLowerCase()}\u0000${item.title.toLowerCase()}`];
-  if (item.originalLink) keys.push(`l:${item.originalLink}`);
-  return keys;
 }
 
 /** One feed in every format; `prefix` is its folder under the output ('' for the main feed). */

@@ -69,8 +69,8 @@ export function parseArguments(argv: string[]): Command_ {
       };
     });
   const check = program.command('check').description('report every problem in the seeds; write nothing');
-  withPaths(check, ['seeds', 'config']).action((opts: Record<string, unknown>) => {
-    parsed = { command: 'check', seeds: opts.seeds as string, config: opts.config as string };
+  withPaths(check, ['seeds', 'state', 'config']).action((opts: Record<string, unknown>) => {
+    parsed = { command: 'check', seeds: opts.seeds as string, state: opts.state as string, config: opts.config as string };
   });
   const serve = program
     .command('serve')

@@ -92,6 +92,10 @@ export function checkConfig(input: unknown, file = DEFAULT_CONFIG_FILE): { confi
     // Ids are tag: URIs on the site's host (RFC 4151), which names a domain, never an IP address in brackets.
     problem('baseUrl', `expected a host name, not an IPv6 address: ids are tag: URIs that name the site's domain, found ${JSON.stringify(baseUrl)}`);
     baseUrl = '';
+  } else if (baseUrl && new URL(baseUrl).hostname.endsWith('.')) {
+    // The root's dot (`example.org.`) has no place in a tag: URI's domain (RFC 4151: DNScomp *("." DNScomp)).
+    problem('baseUrl', `expected the host name without a dot at its end: ids are tag: URIs that name the site's domain, found ${JSON.stringify(baseUrl)}`);
+    baseUrl = '';
   }
   if (baseUrl && !baseUrl.endsWith('/')) baseUrl += '/';
   const language = text('language', input.language, 'en');

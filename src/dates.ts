@@ -9,8 +9,13 @@ const MONTHS = MONTH_NAMES.map((m) => m.slice(0, 3).toLowerCase());
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const ZONES: Record<string, number> = { UT: 0, UTC: 0, GMT: 0, Z: 0, EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420 };
 
-/** ISO 8601 extended format: an offset may be hours alone (`+04`), a fraction may follow a comma (`10:00:00,5`). */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+/**
+ * ISO 8601 extended format: an offset may be hours alone (`+04`), a fraction
+ * may follow a comma (`10:00:00,5`). As RFC 3339 allows, a space may stand for
+ * the `T`; and, as YAML's timestamps and Jekyll's and Hugo's front matter
+ * write them, one space may come before the offset (`2023-06-02 10:00:00 +0400`).
+ */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 /** RFC 822 and 5322, with the zone's name in a comment after the offset as mail writes it (`+0400 (AMT)`), which is ignored. */
 const RFC822 = /^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2}|\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|[A-Za-z]{1,3})(?:\s*\([^()]{0,64}\))?$/i;
 

@@ -34,13 +34,15 @@ export const warning = (rule: string, file: string, line: number, message: strin
 
 /**
  * `seeds/x.txt:3:1 error reason [rule]`, the format of compilers and
- * linters: one line each, whatever a file name or a quoted value holds (a
+ * linters (`seeds/x.txt: error reason [rule]` for the file as a whole): one line each, whatever a file name or a quoted value holds (a
  * newline in a file name would otherwise forge a line of its own), and a
  * message cut at `MESSAGE_SHOWN` characters (a 500 KB `Date:` line quoted whole).
  */
 export function formatDiagnostic(d: Diagnostic): string {
   const message = d.message.length > MESSAGE_SHOWN ? `${d.message.slice(0, MESSAGE_SHOWN)}… (${d.message.length - MESSAGE_SHOWN} more characters)` : d.message;
-  return `${oneLine(d.file)}:${d.line}:${d.column} ${d.severity} ${oneLine(message)} [${d.rule}]`;
+  // Line 0 is the file as a whole (one that cannot be read, a config key): no line to point at.
+  const where = d.line > 0 ? `${oneLine(d.file)}:${d.line}:${d.column}` : `${oneLine(d.file)}:`;
+  return `${where} ${d.severity} ${oneLine(message)} [${d.rule}]`;
 }
 
 /** Characters of a message a diagnostic line shows. */

@@ -25,6 +25,14 @@ export function isSeedName(name: string): 'txt' | 'md' | undefined {
   return undefined;
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export interface SeedsFound {
   seeds: SeedFile[];
   diagnostics: Diagnostic[];
@@ -120,8 +128,18 @@ export function discoverSeeds(root: string, displayRoot = root): SeedsFound {
       try {
         st = lstatSync(abs);
       } catch {
-        // A name that is not UTF-8 comes back with U+FFFD in it, which names no file: its seed could never be read.
-        if (name.includes('\uFFFD')) diagnostics.push(warning('unreadable-name', display(abs), 0, 'a name that is not UTF-8 (shown with \uFFFD); skipped, with what it holds. Rename it'));
+        // A name that is not UTF-8 comes back with U+FFFD in it, which names no file: its seed could never be read. An
+        // error, as a folder that cannot be listed is: what it holds leaves the feeds (a folder renamed so takes its
+        // published stories with it), and a person must rename it; its seeds keep their ids when it is.
+        if (name.includes('\uFFFD')) {
+          // A seed's name, or one without an ending (a folder, maybe): what it holds would be published. Another file is not a seed anyway.
+          const mayHoldSeeds = isSeedName(name) !== undefined || !/\.[A-Za-z0-9]{1,10}$/.test(name);
+          diagnostics.push(
+            mayHoldSeeds
+              ? error('unreadable-name', display(abs), 0, 'a name that is not UTF-8 (shown with \uFFFD); skipped, with what it holds, which is not published. Rename it')
+              : warning('unreadable-name', display(abs), 0, 'a name that is not UTF-8 (shown with \uFFFD); skipped. Rename it'),
+          );
+        }
         continue; // vanished between listing and looking: nothing to publish
       }
       const layout = isSeedName(name);
@@ -133,7 +151,12 @@ export function discoverSeeds(root: string, displayRoot = root): SeedsFound {
         walk(abs, `${prefix}${name}/`);
         continue;
       }
-      if (!layout) continue;
+      if (!layout) {
+        // A link to a folder is not followed (inside the seeds folder it would list seeds twice; outside, read what is not
+        // the curators'); said, as a folder replaced by one would otherwise take its stories out of the feeds unnoticed.
+        if (st.isSymbolicLink() && isFolder(abs)) diagnostics.push(warning('not-regular-file', display(abs), 0, 'a symbolic link to a folder; not followed, so no seed in it is read'));
+        continue;
+      }
       if (st.isSymbolicLink()) {
         let target: string;
         try {

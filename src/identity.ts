@@ -15,6 +15,14 @@ export interface LogEntry {
   file: string;
   /** SHA-256 of the seed file's bytes. */
   hash: string;
+  /**
+   * The story the seed told when it was last published: its item's
+   * duplicate keys (`duplicateKeys`, patch-index.ts: a digest of its source
+   * and title, and one of its original link). A seed renamed and edited in
+   * one go is found by it (`assignIdentities`, 3b). Absent in entries that no
+   * run has published since this field came in.
+   */
+  story?: string;
   /** When seedfeed first published the item (the date of seeds that name none). */
   firstPublished: string;
   /** When seedfeed last saw the seed's text change, if it ever did. */
@@ -60,6 +68,21 @@ export interface Identity {
   status: 'new' | 'updated' | 'unchanged';
 }
 
+/**
+ * What tells one story from another, for a seed renamed and edited between
+ * two runs (no file or hash to match it by): the story each of this run's
+ * seeds tells, to compare with the one an entry told when last published
+ * (its `story`); and whether an entry's page is published (the log's
+ * `outputs`).
+ */
+export interface StoryMatch {
+  /** The story a seed of this run tells, as an entry's `story` records it. */
+  ofSeed(file: string): string | undefined;
+  /** A story's keys, each of which alone makes two stories one (`dropDuplicateStories`): source and title, original link. */
+  keysOf(story: string): readonly string[];
+  published(entry: LogEntry): boolean;
+}
+
 export interface IdentityResult {
   identities: Map<string, Identity>;
   log: PublishLog;
@@ -84,6 +107,7 @@ export function assignIdentities(
   now: Date,
   presentFiles: ReadonlySet<string> = new Set(seeds.map((s) => s.file)),
   display: (file: string) => string = (file) => file,
+  stories?: StoryMatch,
 ): IdentityResult {
   const entries = previous.entries.map((e) => ({ ...e }));
   const byId = new Map(entries.map((e) => [e.id, e]));
@@ -142,10 +166,13 @@ export function assignIdentities(
 
   // 2. Same file as before (possibly edited).
   const unmatched: SeedIdentityInput[] = [];
+  const byFile: { seed: SeedIdentityInput; entry: LogEntry }[] = [];
   for (const seed of pending) {
     const entry = liveByFile.get(seed.file);
-    if (entry && !claimedBy.has(entry.id) && !entry.removed) claim(seed, entry, false);
-    else unmatched.push(seed);
+    if (entry && !claimedBy.has(entry.id) && !entry.removed) {
+      claim(seed, entry, false);
+      byFile.push({ seed, entry });
+    } else unmatched.push(seed);
   }
 
   // 3. Renamed (or restored) files: same bytes as an entry whose file is gone.
@@ -156,11 +183,47 @@ export function assignIdentities(
     list.push(e);
     byHash.set(e.hash, list);
   }
-  const fresh: SeedIdentityInput[] = [];
+  let fresh: SeedIdentityInput[] = [];
   for (const seed of unmatched) {
     const entry = byHash.get(seed.hash)?.find((e) => !claimedBy.has(e.id));
     if (entry) claim(seed, entry, false);
     else fresh.push(seed);
+  }
+
+  // 3b. The same story, renamed and edited in one go, or moved as a copy made one run and the original deleted the
+  // next: a published entry whose file is gone goes to the first seed (in path order) that tells its story (the same
+  // source, title and original link) and has no published entry of its own: a new seed, or one whose entry was never
+  // published (dropped as a repeat). Not to a seed that repeats a story published and still there: that one stays.
+  /** Entries let go by the seeds that took a published one: removed, but never published, so not reported. */
+  const letGo = new Set<LogEntry>();
+  if (stories) {
+    const vanished = new Map<string, LogEntry>();
+    for (const e of entries) {
+      if (e.removed || claimedBy.has(e.id) || presentFiles.has(e.file) || !e.story || !stories.published(e)) continue;
+      if (!vanished.has(e.story)) vanished.set(e.story, e);
+    }
+    if (vanished.size) {
+      const taken = new Set<SeedIdentityInput>();
+      const unpublished = byFile.filter(({ entry }) => !stories.published(entry));
+      // The keys of the stories published and still there, which a seed taking a vanished entry must not share.
+      const stillShown = new Set<string>();
+      for (const { entry } of byFile) if (entry.story && stories.published(entry)) for (const key of stories.keysOf(entry.story)) stillShown.add(key);
+      const ownOf = new Map(unpublished.map(({ seed, entry }) => [seed, entry]));
+      for (const seed of [...fresh, ...ownOf.keys()].sort((a, b) => compareStrings(a.file, b.file))) {
+        const story = stories.ofSeed(seed.file);
+        const entry = story === undefined ? undefined : vanished.get(story);
+        if (!entry || claimedBy.has(entry.id) || stories.keysOf(story!).some((key) => stillShown.has(key))) continue;
+        // The seed's own unpublished entry, if any, is let go: removed below, as an entry whose file holds another id.
+        const own = ownOf.get(seed);
+        if (own) {
+          claimedBy.delete(own.id);
+          letGo.add(own);
+        }
+        claim(seed, entry, false);
+        taken.add(seed);
+      }
+      fresh = fresh.filter((seed) => !taken.has(seed));
+    }
   }
 
   // 4. New seeds: a tag: URI (RFC 4151) on the site's host, dated the day of first publication.
@@ -184,7 +247,7 @@ export function assignIdentities(
   for (const e of entries) {
     if (!claimedBy.has(e.id) && !e.removed && (!presentFiles.has(e.file) || identities.has(e.file))) {
       e.removed = nowIso;
-      removed.push(e);
+      if (!letGo.has(e)) removed.push(e);
     }
   }
   // Stable: entries first published in the same run keep the order they went in.
@@ -252,16 +315,23 @@ const SEGMENT = /^[^/\\\p{Cc}.][^/\\\p{Cc}]{0,199}$/u;
 
 /** What is wrong with the fields of a parsed log that runs use as they are (types, dates, slugs), or undefined. */
 function logShapeProblem(log: PublishLog): string | undefined {
-  const isDate = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v));
-  if (!isDate(log.created)) return '"created" is not a date';
+  if (!isLogDate(log.created)) return '"created" is not a date';
+  // An id or a page is one story's: two entries with one would publish two stories under it (a log edited by hand).
+  const ids = new Set<string>();
+  const slugs = new Set<string>();
   for (let i = 0; i < log.entries.length; i++) {
     const e = log.entries[i] as Partial<Record<keyof LogEntry, unknown>> | null;
     const at = `entry ${i + 1}`;
     if (typeof e !== 'object' || e === null) return `${at} is not an object`;
     for (const key of ['id', 'file', 'hash'] as const) if (typeof e[key] !== 'string' || !e[key]) return `${at}: "${key}" is not a text`;
     if (typeof e.slug !== 'string' || !SEGMENT.test(e.slug)) return `${at}: "slug" ${JSON.stringify(e.slug)} is not a page name`;
-    if (!isDate(e.firstPublished)) return `${at}: "firstPublished" is not a date`;
-    for (const key of ['edited', 'removed'] as const) if (e[key] !== undefined && !isDate(e[key])) return `${at}: "${key}" is not a date`;
+    if (ids.has(e.id as string)) return `${at}: "id" ${JSON.stringify(e.id)} is another entry's too`;
+    if (slugs.has(e.slug)) return `${at}: "slug" ${JSON.stringify(e.slug)} is another entry's too`;
+    ids.add(e.id as string);
+    slugs.add(e.slug);
+    if (e.story !== undefined && typeof e.story !== 'string') return `${at}: "story" is not a text`;
+    if (!isLogDate(e.firstPublished)) return `${at}: "firstPublished" is not a date`;
+    for (const key of ['edited', 'removed'] as const) if (e[key] !== undefined && !isLogDate(e[key])) return `${at}: "${key}" is not a date`;
   }
   for (const key of ['topics', 'topicNames'] as const) {
     const map = log[key] as unknown;
@@ -277,10 +347,39 @@ function logShapeProblem(log: PublishLog): string | undefined {
   return undefined;
 }
 
+/**
+ * A date as the log writes them (`toISOString`), or one a person typed that
+ * names a real day: `Date.parse` takes 2024-02-30 for March 1, which would
+ * publish a date the log does not say.
+ */
+function isLogDate(v: unknown): boolean {
+  if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) return false;
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
+  if (!day) return true;
+  const [y, m, d] = [+day[1]!, +day[2]!, +day[3]!];
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d);
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/**
+ * An entry's line in the log: its keys always in one order, whichever run
+ * (full or patch) set them in whichever order, so that the same entry is
+ * the same bytes.
+ */
+export function entryLine(e: LogEntry): string {
+  const ordered: Record<string, string> = { id: e.id, slug: e.slug, file: e.file, hash: e.hash };
+  if (e.story !== undefined) ordered.story = e.story;
+  ordered.firstPublished = e.firstPublished;
+  if (e.edited !== undefined) ordered.edited = e.edited;
+  if (e.removed !== undefined) ordered.removed = e.removed;
+  return JSON.stringify(ordered);
+}
+
 /** JSON with one entry per line: a log of 100,000 items stays quick to write and to compare, and diffs line by line. */
 export function serializeLog(log: PublishLog): string {
   const { entries, ...rest } = log;
   const head = JSON.stringify(rest, null, 1).slice(0, -2);
-  const lines = entries.map((e, i) => JSON.stringify(e) + (i < entries.length - 1 ? ',' : ''));
+  const lines = entries.map((e, i) => entryLine(e) + (i < entries.length - 1 ? ',' : ''));
   return `${head},\n "entries": [\n${lines.join('\n')}${lines.length ? '\n' : ''} ]\n}\n`;
 }

@@ -45,7 +45,7 @@ export function seedMeta(seed: SeedHead, now: Date): SeedMeta {
   // Spaces and format characters alone (a zero-width space, a joiner) show as a blank title.
   if (!title || !VISIBLE.test(title)) {
     // A seed already rejected (unreadable front matter, a title of the wrong type) has its cause reported.
-    if (seed.ok) diagnostics.push(error('no-title', seed.file, seed.fields.title?.line ?? 0, seed.layout === 'md' ? 'no title: add "title: ..." to the front matter' : 'no headline: the first paragraph after the header block is the headline ("Source: Title")'));
+    if (seed.ok) diagnostics.push(error('no-title', seed.file, seed.fields.title?.line ?? 1, seed.layout === 'md' ? 'no title: add "title: ..." to the front matter' : 'no headline: the first paragraph after the header block is the headline ("Source: Title")'));
     meta.ok = false;
   } else if (Array.from(title).length > MAX_TITLE_LENGTH) {
     diagnostics.push(error('title-too-long', seed.file, seed.fields.title!.line, `the title is ${Array.from(title).length} characters; the limit is ${MAX_TITLE_LENGTH}. Is the headline missing its blank line?`));
@@ -274,11 +274,28 @@ function bodyHtmlOf(body: ParsedSeed['body'], link: string, file: string, diagno
   return stripXmlForbidden(html);
 }
 
+/** The keys under which two items are the same story: its source and title, and its original link when it has one. */
+export function storyKeys(item: Pick<Item, 'source' | 'title' | 'originalLink'>): string[] {
+  const keys = [`t:${(item.source?.name ?? '').toLowerCase()}\u0000${item.title.toLowerCase()}`];
+  if (item.originalLink) keys.push(`l:${item.originalLink}`);
+  return keys;
+}
+
+/** What tells the story of the item a seed gives (its source, title and original link as `normalizeSeed` makes them), before it has an identity. */
+export function seedStory(seed: SeedHead, meta: Pick<SeedMeta, 'title'>, config: SiteConfig): Pick<Item, 'source' | 'title' | 'originalLink'> {
+  const source = resolveSource(seed, config, []);
+  const originalLink = seed.fields.link ? absoluteHttpUrl(seed.fields.link.value) : undefined;
+  return { title: meta.title, ...(source ? { source } : {}), ...(originalLink ? { originalLink } : {}) };
+}
+
 function resolveSource(seed: SeedHead, config: SiteConfig, diagnostics: Diagnostic[]): Source | undefined {
   const field = seed.fields.source;
   const name = cleanField(field?.value.name !== undefined ? { value: field.value.name, line: field.line } : undefined, seed.file, 'source', diagnostics) ?? config.defaultSource;
   if (!name) {
-    diagnostics.push(warning('no-source', seed.file, seed.fields.title?.line ?? 0, 'no source publication: start the headline with "Source: ", add a "Source:" header, or set defaultSource in the config'));
+    const how = seed.layout === 'md' ? 'add "source: Name" (or {name, url, feed}) to the front matter' : 'start the headline with "Source: ", add a "Source:" header';
+    // A source given by its addresses alone names no publication: they are not published either.
+    const addressesOnly = field && (field.value.url !== undefined || field.value.feed !== undefined) ? ` (the source's url and feed are not published without its name)` : '';
+    diagnostics.push(warning('no-source', seed.file, field?.line ?? seed.fields.title?.line ?? 1, `no source publication${addressesOnly}: ${how}, or set defaultSource in the config`));
     return undefined;
   }
   const known = findSource(config, name);

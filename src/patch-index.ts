@@ -12,7 +12,7 @@ import type { Repair } from './text.js';
 import type { Topic, TopicKind } from './topics.js';
 import { unlinkQuietly, writeFileAtomically } from './write.js';
 import { listedPaths, serializeBuildStamp, stampPathFor, type BuildStamp } from './fastpath.js';
-import { storyKeys } from './build.js';
+import { storyKeys } from './normalize.js';
 import { FORMATS } from './render/formats.js';
 
 /**
@@ -163,7 +163,7 @@ export const NO_KEY = '-'.repeat(KEY_LENGTH);
  * twice (`dropDuplicateStories`): its source and title, and its original
  * link; `NO_KEY` for an item without one.
  */
-export function duplicateKeys(item: Item): string {
+export function duplicateKeys(item: Pick<Item, 'source' | 'title' | 'originalLink'>): string {
   const digest = (key: string) => hash('sha1', key, 'base64').slice(0, KEY_LENGTH);
   const [title, link] = storyKeys(item);
   return digest(title!) + (link === undefined ? NO_KEY : digest(link));

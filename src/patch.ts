@@ -6,7 +6,7 @@ import { compareStrings, hasErrors, sortDiagnostics, type Diagnostic } from './d
 import { RACY_WINDOW_MS, listedPaths, makeBuildStamp, stampMovedBesidesSeeds, stampPathFor, watchedOutputs, type BuildStamp, type SeedListing } from './fastpath.js';
 import { archivePage, archivePages, archivePrefix, formatLinks, linkArchives, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
-import { claimEntry, newEntry, siteTag, type Identity, type LogEntry } from './identity.js';
+import { claimEntry, entryLine, newEntry, siteTag, type Identity, type LogEntry } from './identity.js';
 import type { Item, SiteConfig } from './model.js';
 import { normalizeSeed, seedMeta, type SeedMeta } from './normalize.js';
 import { fileStamp } from './output-stats.js';
@@ -214,6 +214,8 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   const moved = stampMovedBesidesSeeds(stamp, input);
   if (moved) decline(moved);
   if (listing.diagnostics.length) decline('the seeds folder has problems to report');
+  // A full run names such a seed (`mtime-future`), from the first run that lists it on.
+  if (listing.seeds.some((s) => s.mtimeMs > listing.listedAtMs + RACY_WINDOW_MS)) decline('a seed is modified in the future');
   let index = readPatchIndex(indexPathFor(input.statePath), input.key);
   if (!index) decline('no patch index of this config and code');
   read.index = index;
@@ -330,7 +332,9 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   if (added.length) {
     // After the edits: the additions are placed among the stories as the edits left them, and put their cards into the
     // topic pages as the edits left them.
-    const additions = planAdditions(added, seeds, index, bytes, log, settings, config, now, input.outDir, pages, started);
+    // The removed seeds' stories: a new seed telling one may be that seed renamed and edited (`assignIdentities` 3b).
+    const removedKeys = new Set(removed.flatMap((j) => keysAt(before.dedupe, j)).filter((k) => k !== NO_KEY));
+    const additions = planAdditions(added, seeds, index, bytes, log, settings, config, now, input.outDir, pages, started, removedKeys);
     for (const c of additions.changes) items.set(c.at, c.item);
     changes = [...changes, ...additions.changes];
     touched = [...new Set([...touched, ...additions.touched])];
@@ -436,7 +440,8 @@ function editOf(at: number, seed: SeedFile, index: PatchIndex, log: EntryLines, 
   const identity = claimEntry(next, { file: seed.file, hash: parsed.hash }, now.toISOString());
   const { item, diagnostics, bodyDiagnostics } = itemOf(seed, parsed, meta, identity, config);
   if (hasErrors(diagnostics)) decline(`${seed.file} now gives an error`);
-  const change = { at, seed, parsed, item, line: JSON.stringify(next), status: identity.status, diagnostics, bodyDiagnostics };
+  next.story = duplicateKeys(item);
+  const change = { at, seed, parsed, item, line: entryLine(next), status: identity.status, diagnostics, bodyDiagnostics };
   const placement = placementOf(item, meta.explicitId);
   return placement === placementAt(index, at) ? { change } : { change, recard: { entry, placement } };
 }
@@ -890,7 +895,7 @@ function filesOf(index: PatchIndex): string[] {
 /** `log` with the entries of renamed seeds under their new names, as `claimEntry` leaves them (the key in its place). */
 function withEntriesRenamed(log: EntryLines, before: PatchIndex, renamed: ReadonlyMap<number, number>, seeds: readonly SeedFile[]): EntryLines {
   const files = filesOf(before);
-  const texts = new Map([...renamed].map(([j, i]) => [before.entry[j]!, JSON.stringify({ ...entryOf(log, before, j, files[j]!), file: seeds[i]!.file })] as const));
+  const texts = new Map([...renamed].map(([j, i]) => [before.entry[j]!, entryLine({ ...entryOf(log, before, j, files[j]!), file: seeds[i]!.file })] as const));
   return { ...log, text: (k) => texts.get(k) ?? log.text(k) };
 }
 
@@ -946,7 +951,7 @@ function planRemovals(
       if (key !== NO_KEY && hasDuplicateKey({ dedupe: before.dropped }, key)) decline(`${file} was removed, and a story dropped as its repeat may now be published`);
     }
     const marked: LogEntry = { ...entry, removed: nowIso };
-    splices.push({ span: log.span(before.entry[j]!), text: JSON.stringify(marked) });
+    splices.push({ span: log.span(before.entry[j]!), text: entryLine(marked) });
     entries.push(marked);
     pathOf.set(j, `articles/${entry.slug}.html`);
   }
@@ -1059,6 +1064,8 @@ function planAdditions(
   pages: Map<string, string>,
   /** The topics the edits of this patch started. */
   startedByEdits: readonly IndexedTopic[],
+  /** The duplicate keys of the seeds this patch removes. */
+  removedKeys: ReadonlySet<string>,
 ): Additions {
   const nowIso = now.toISOString();
   if (index.entries === 0) decline('the publish log has no entries yet');
@@ -1114,6 +1121,7 @@ function planAdditions(
   for (const { at, seed, p, item, entry, identity, diagnostics, bodyDiagnostics } of made) {
     const keys = duplicateKeys(item);
     for (const key of keysAt(keys, 0)) if (key !== NO_KEY && hasDuplicateKey(index, key)) decline(`${seed.file} may be a story published already`);
+    for (const key of keysAt(keys, 0)) if (removedKeys.has(key)) decline(`${seed.file} tells the story of a removed seed, and may be that seed renamed and edited`);
     const time = item.published.getTime();
     const rank = (list: Int32Array) => rankIn(list, time, item.id, index.published, idAt);
     const inserted = (list: Int32Array, r: number, limit = Infinity) => insertedAt(list, r, at, limit);
@@ -1164,7 +1172,8 @@ function planAdditions(
       if (main) touched.add(main);
     }
     placeSeed(index, at, placementOf(item, undefined), keys);
-    const line = JSON.stringify(entry);
+    entry.story = keys;
+    const line = entryLine(entry);
     lines.push(line);
     changes.push({ at, seed, parsed: p, item, line, status: identity.status, diagnostics, bodyDiagnostics });
   }

@@ -63,5 +63,16 @@ describe('the benchmark, as a smoke test', () => {
     ];
     for (const row of rows) expect(table, row).toContain(`| ${row}`);
     expect(table).toMatch(/\| \| 200 \|/);
+
+    // Where a full build's time goes, by phase, on the same corpus and config.
+    const phases = spawnSync(process.execPath, [join(REPO, 'bench', 'phases.mjs'), '--size', '200', '--sample', '50', '--corpora', join(dir, 'corpora')], { encoding: 'utf8', timeout: 120_000 });
+    expect(phases.status, phases.stderr).toBe(0);
+    expect(phases.stdout).toMatch(/^Full build of 200 seeds, by phase/);
+    for (const row of ['list the seeds', 'read and parse', 'build: normalize', 'render every output']) expect(phases.stdout, row).toContain(`| ${row}`);
+    // Every output the full build wrote is rendered once and counted under its kind.
+    const counted = [...phases.stdout.matchAll(/^\| (main feeds|topic feeds|item pages|home and topic pages|archive pages|other) \| (\d+) \|/gm)];
+    expect(counted.map((m) => m[1])).toEqual(expect.arrayContaining(['main feeds', 'topic feeds', 'item pages', 'home and topic pages']));
+    expect(counted.reduce((sum, m) => sum + Number(m[2]), 0)).toBe(measured.notes.output.seedfeed.files);
+    expect(phases.stdout).toMatch(/Reading and parsing one seed on one thread: \d+\.\d{3} ms \(mean over the first 50\)/);
   }, 300_000);
 });

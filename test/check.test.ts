@@ -1,5 +1,5 @@
 /**
- * `seedfeed check [--seeds DIR] [--config FILE]`: every diagnostic, nothing
+ * `seedfeed check [--seeds DIR] [--state FILE] [--config FILE]`: every diagnostic, nothing
  * written, exit 1 when a seed would be rejected.
  */
 import { cpSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCheck } from '../src/commands/check.js';
 import { main } from '../src/cli.js';
 import { EXIT, UsageError } from '../src/diagnostics.js';
+import { loadConfig } from '../src/config.js';
 import { NOW, REPO, tempDir } from './helpers.js';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'hostile');
@@ -51,9 +52,9 @@ describe('runCheck', () => {
       'seeds/february-30.md:3 error date-invalid',
       'seeds/future.md:3 warning date-implausible',
       'seeds/id-second.txt:1 error duplicate-id',
-      'seeds/link-again.md:0 warning duplicate-story',
+      'seeds/link-again.md:5 warning duplicate-story',
       'seeds/slashed.txt:1 error date-ambiguous',
-      'seeds/story-again.txt:0 warning duplicate-story',
+      'seeds/story-again.txt:3 warning duplicate-story',
       'seeds/wrong-weekday.txt:2 warning date-weekday',
     ]);
   });
@@ -84,6 +85,32 @@ describe('runCheck', () => {
   it('throws a usage error for a config that cannot be read', async () => {
     const ws = workspace();
     await expect(runCheck({ seeds: ws.seeds, config: join(ws.root, 'missing.json') })).rejects.toThrow(UsageError);
+  });
+});
+
+describe('runCheck with the publish log (--state)', () => {
+  it('lays a problem between two seeds at the one a build would blame, not at the one already published', async () => {
+    const { publish } = await import('../src/publish.js');
+    const ws = workspace();
+    const state = join(ws.root, 'state', 'publish-log.json');
+    const config = loadConfig(ws.config);
+    // Published first under its own id, and a story of its own.
+    writeFileSync(join(ws.seeds, 'zz-first.txt'), 'Id: tag:seeds.example.org,2024:keep-me\n\nValley Herald: The Original Owner of an Id\n\nBody one.\n');
+    writeFileSync(join(ws.seeds, 'zz-story.txt'), 'Valley Herald: A Story Told Once\n\nBody one.\n');
+    await publish({ seedsDir: ws.seeds, outDir: join(ws.root, 'out'), statePath: state, config, now: NOW });
+    // Then two newcomers, whose names come first: one claims the id, one tells the story again.
+    writeFileSync(join(ws.seeds, 'aa-claim.txt'), 'Id: tag:seeds.example.org,2024:keep-me\n\nValley Herald: A Newcomer Claiming the Id\n\nBody two.\n');
+    writeFileSync(join(ws.seeds, 'aa-story.txt'), 'Valley Herald: A Story Told Once\n\nBody two.\n');
+    const blamed = (diagnostics: { file: string; rule: string }[]) => diagnostics.filter((d) => ['duplicate-id', 'duplicate-story'].includes(d.rule)).map((d) => `${d.file.split('/').pop()} ${d.rule}`);
+
+    const build = await publish({ seedsDir: ws.seeds, outDir: join(ws.root, 'out'), statePath: state, config, now: NOW, dryRun: true });
+    expect(blamed(build.diagnostics)).toEqual(['aa-claim.txt duplicate-id', 'aa-story.txt duplicate-story']);
+    const checked = await runCheck({ seeds: ws.seeds, config: ws.config, state, now: NOW });
+    expect(blamed(checked.diagnostics)).toEqual(blamed(build.diagnostics));
+    // Without the log, check cannot know which is published: the first in path order keeps them.
+    expect(blamed((await runCheck({ seeds: ws.seeds, config: ws.config, now: NOW })).diagnostics)).toEqual(['zz-first.txt duplicate-id', 'zz-story.txt duplicate-story']);
+    // A missing log is no log.
+    expect(blamed((await runCheck({ seeds: ws.seeds, config: ws.config, state: join(ws.root, 'none.json'), now: NOW })).diagnostics)).toEqual(['zz-first.txt duplicate-id', 'zz-story.txt duplicate-story']);
   });
 });
 

@@ -30,8 +30,8 @@ describe('parseArguments: argv to a typed command', () => {
     { argv: ['build', '--limit=5'], expected: { ...BUILD_DEFAULTS, limit: 5 } },
     { argv: ['build', '-q', '--dry-run'], expected: { ...BUILD_DEFAULTS, quiet: true, dryRun: true } },
     { argv: ['build', '--report', 'report.json', '--wait', '2.5'], expected: { ...BUILD_DEFAULTS, report: 'report.json', wait: 2.5 } },
-    { argv: ['check'], expected: { command: 'check', seeds: 'seeds', config: 'seedfeed.config.json' } },
-    { argv: ['check', '--seeds', 'in', '--config', 'site.json'], expected: { command: 'check', seeds: 'in', config: 'site.json' } },
+    { argv: ['check'], expected: { command: 'check', seeds: 'seeds', state: '.seedfeed/publish-log.json', config: 'seedfeed.config.json' } },
+    { argv: ['check', '--seeds', 'in', '--state', 'log.json', '--config', 'site.json'], expected: { command: 'check', seeds: 'in', state: 'log.json', config: 'site.json' } },
     { argv: ['serve'], expected: { command: 'serve', out: 'out', port: 8080, host: '127.0.0.1', watch: false, seeds: 'seeds', state: '.seedfeed/publish-log.json', config: 'seedfeed.config.json' } },
     {
       argv: ['serve', '--port', '9000', '--watch', '--seeds', 'inbox', '--config', 'site.json', '--state', 'log.json'],
@@ -183,7 +183,7 @@ describe('seedfeed build (compiled, in a child process)', () => {
     const run = seedfeed(dir, 'build');
     expect(run.status).toBe(2);
     expect(run.stdout).toEqual([]);
-    expect(run.stderr).toContain('seedfeed.config.json:0:0 error sources.Asbarez.feed: expected an absolute http(s) URL, found "asbarez.com/feed/" [config]');
+    expect(run.stderr).toContain('seedfeed.config.json: error sources.Asbarez.feed: expected an absolute http(s) URL, found "asbarez.com/feed/" [config]');
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 

@@ -90,6 +90,7 @@ describe('checkConfig: every problem names its key path', () => {
     { what: 'a base URL with a fragment', input: { ...MINIMAL, baseUrl: 'https://news.example.org/#top' }, paths: ['baseUrl'] },
     { what: 'a base URL with a user name and password (every self link would publish them)', input: { ...MINIMAL, baseUrl: 'https://editor:secret@news.example.org/' }, paths: ['baseUrl'] },
     { what: 'a base URL on an IPv6 address (no tag: URI can name it)', input: { ...MINIMAL, baseUrl: 'https://[::1]:8080/' }, paths: ['baseUrl'] },
+    { what: 'a base URL whose host ends in the root\'s dot (no tag: URI can name it)', input: { ...MINIMAL, baseUrl: 'https://seeds.example.org./news/' }, paths: ['baseUrl'] },
     { what: 'a language that is not a tag', input: { ...MINIMAL, language: 'English!' }, paths: ['language'] },
     { what: 'a language that is not a string', input: { ...MINIMAL, language: 7 }, paths: ['language'] },
     { what: 'a zero limit', input: { ...MINIMAL, limit: 0 }, paths: ['limit'] },

@@ -438,7 +438,7 @@ describe('exit codes', () => {
     } else run = await build(site, '--quiet', '--report', join(site.root, 'report.json'));
     chmodSync(join(site.seeds, 'sub'), 0o755);
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stderr).toMatch(/seeds\/sub:0:0 error cannot list this folder \(EACCES\).*\[unreadable\]/);
+    expect(run.stderr).toMatch(/seeds\/sub: error cannot list this folder \(EACCES\).*\[unreadable\]/);
     const report = readReport(join(site.root, 'report.json'));
     expect(report.removed).toEqual([]);
     expect(mainFeedIds(site.out).atom).not.toContain(inner.id);

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { OutputError, error, formatDiagnostic } from '../src/diagnostics.js';
+import { EXIT, OutputError, error, formatDiagnostic } from '../src/diagnostics.js';
 import { listSeeds } from '../src/fastpath.js';
 import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -54,6 +54,13 @@ describe('a seeds folder holding every kind of file that is not a seed', () => {
     mkdirSync(join(seeds, '.drafts'));
     writeFileSync(join(seeds, '.drafts', 'footbridge.txt'), EXTRA);
     symlinkSync(join(seeds, '.drafts', 'footbridge.txt'), join(seeds, 'footbridge.txt'));
+    // A link to a folder, outside or inside, is not followed; a link to some other file is no seed, as the file is not.
+    const elsewhere = tempDir();
+    writeFileSync(join(elsewhere, 'far.txt'), EXTRA);
+    symlinkSync(elsewhere, join(seeds, 'linked-folder'));
+    symlinkSync(join(seeds, '.drafts'), join(seeds, 'drafts'));
+    writeFileSync(join(elsewhere, 'notes.pdf'), 'not a seed');
+    symlinkSync(join(elsewhere, 'notes.pdf'), join(seeds, 'notes.pdf'));
   });
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -62,7 +69,9 @@ describe('a seeds folder holding every kind of file that is not a seed', () => {
     const result = build({ seedsDir: seeds, config: testConfig(), now: NOW, displayRoot: 'seeds' });
     expect(result.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.rule}`)).toEqual([
       'seeds/broken.txt:0 warning not-regular-file',
+      'seeds/drafts:0 warning not-regular-file',
       'seeds/folder.txt:0 warning not-regular-file',
+      'seeds/linked-folder:0 warning not-regular-file',
       'seeds/outside.txt:0 warning not-regular-file',
       'seeds/pipe.txt:0 warning not-regular-file',
       'seeds/socket.txt:0 warning not-regular-file',
@@ -75,6 +84,7 @@ describe('a seeds folder holding every kind of file that is not a seed', () => {
     expect(why['seeds/outside.txt']).toBe('a symbolic link that leads outside the seeds folder; skipped');
     expect(why['seeds/broken.txt']).toBe('a broken symbolic link; skipped');
     expect(why['seeds/folder.txt']).toMatch(/^a folder named like a seed file; skipped/);
+    for (const link of ['seeds/drafts', 'seeds/linked-folder']) expect(why[link], link).toBe('a symbolic link to a folder; not followed, so no seed in it is read');
 
     const expected = [...GOOD_TITLES, 'Footbridge Painted Green'].sort();
     const out = (path: string) => result.outputs.find((o) => o.path === path)!.text;
@@ -202,12 +212,23 @@ describe('file names that are not text, or hold line breaks', () => {
     utimesSync(badName, past, past);
     const run = () => publish({ seedsDir: seeds, outDir: join(root, 'out'), statePath: join(root, 'state', 'log.json'), config: testConfig(), now: NOW });
     const first = await run();
-    expect(first.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.rule}: ${d.message}`)).toEqual([`${seeds}/bad\uFFFDname.txt:0 warning unreadable-name: a name that is not UTF-8 (shown with \uFFFD); skipped, with what it holds. Rename it`]);
+    const reported = [`${seeds}/bad\uFFFDname.txt:0 error unreadable-name: a name that is not UTF-8 (shown with \uFFFD); skipped, with what it holds, which is not published. Rename it`];
+    expect(first.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.rule}: ${d.message}`)).toEqual(reported);
+    // An error, as for a folder that cannot be listed: cron mails it, even with --quiet (exit 1); the others publish.
+    expect(first.exitCode).toBe(EXIT.rejected);
     expect(first.counts.published).toBe(GOOD_TITLES.length);
-    // The same listing, with the same problem, is a no-op: the run that found it reported it.
+    // The same listing, with the same problem, is a no-op that says it again, with the same exit code.
     const second = await run();
     expect(second.run).toBe('no-op');
     expect(second.counts.written).toBe(0);
+    expect(second.exitCode).toBe(EXIT.rejected);
+    expect(second.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity} ${d.rule}: ${d.message}`)).toEqual(reported);
+    // A file that is no seed anyway (a picture), its name not UTF-8 either: a warning, and the runs go on with exit 0.
+    rmSync(badName);
+    writeFileSync(Buffer.concat([Buffer.from(`${seeds}/photo-caf`), Buffer.from([0xe9]), Buffer.from('.jpg')]), 'not a seed');
+    const third = await run();
+    expect(third.diagnostics.map((d) => `${d.severity} ${d.rule}: ${d.message}`)).toEqual(['warning unreadable-name: a name that is not UTF-8 (shown with \uFFFD); skipped. Rename it']);
+    expect(third.exitCode).toBe(EXIT.ok);
   });
 
   it('writes each diagnostic on one line, whatever the file name holds', () => {

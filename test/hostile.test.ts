@@ -43,6 +43,7 @@ interface JsonItem {
   tags?: string[];
   date_published: string;
   external_url?: string;
+  _source?: { name: string; home_page_url?: string };
 }
 
 interface Feeds {
@@ -333,7 +334,7 @@ describe('7. sizes', () => {
       'seeds/invisible-title.md:2 error no-title',
       'seeds/long-title.txt:1 error title-too-long',
       'seeds/longish-title.txt:1 warning title-long',
-      'seeds/no-title.md:0 error no-title',
+      'seeds/no-title.md:1 error no-title',
     ]);
     expect(message(result, 'seeds/huge.txt', 'seed-too-large')).toBe('the seed is 5234 bytes; the limit is 4096 (config maxSeedBytes)');
     expect(message(result, 'seeds/long-title.txt', 'title-too-long')).toMatch(/^the title is 318 characters; the limit is 300\./);
@@ -389,8 +390,8 @@ describe('9. duplicates', () => {
     const result = buildSeeds(seedsWith('duplicates'));
     expect(places(result)).toEqual([
       'seeds/id-second.txt:1 error duplicate-id',
-      'seeds/link-again.md:0 warning duplicate-story',
-      'seeds/story-again.txt:0 warning duplicate-story',
+      'seeds/link-again.md:5 warning duplicate-story',
+      'seeds/story-again.txt:3 warning duplicate-story',
     ]);
     expect(message(result, 'seeds/id-second.txt', 'duplicate-id')).toContain('id-first.txt');
     expect(message(result, 'seeds/story-again.txt', 'duplicate-story')).toContain('seeds/story-first.txt');
@@ -447,6 +448,24 @@ describe('11. never a broken feed', () => {
     const feeds = expectPublished(result, ['Headline Without a Story']);
     expect(child(itemTitled(feeds, 'Headline Without a Story').rss, 'dc:creator')?.text).toBe('Ani Sargsyan');
     for (const out of result.outputs.filter((o) => o.kind === 'xml')) expect(() => parseXml(out.text), out.path).not.toThrow();
+  });
+});
+
+describe('11. never a broken feed: a story without a source', () => {
+  it('publishes it, with a warning that says where a seed of its layout names one', () => {
+    const dir = seedsWith();
+    writeFileSync(join(dir, 'plain.txt'), 'Categories: Notices\n\nA Headline Without Its Paper\n\nThe body.\n');
+    writeFileSync(join(dir, 'bare.md'), '---\ntitle: Front Matter Without a Source\n---\nThe body.\n');
+    writeFileSync(join(dir, 'addresses.md'), '---\ntitle: A Source by Its Address Alone\nsource: {url: "https://paper.example/"}\n---\nThe body.\n');
+    const result = buildSeeds(dir);
+    expect(places(result)).toEqual(['seeds/addresses.md:3 warning no-source', 'seeds/bare.md:2 warning no-source', 'seeds/plain.txt:3 warning no-source']);
+    expect(message(result, 'seeds/plain.txt', 'no-source')).toBe('no source publication: start the headline with "Source: ", add a "Source:" header, or set defaultSource in the config');
+    expect(message(result, 'seeds/bare.md', 'no-source')).toBe('no source publication: add "source: Name" (or {name, url, feed}) to the front matter, or set defaultSource in the config');
+    expect(message(result, 'seeds/addresses.md', 'no-source')).toBe(
+      'no source publication (the source\'s url and feed are not published without its name): add "source: Name" (or {name, url, feed}) to the front matter, or set defaultSource in the config',
+    );
+    const feeds = expectPublished(result, ['A Headline Without Its Paper', 'A Source by Its Address Alone', 'Front Matter Without a Source']);
+    expect(itemTitled(feeds, 'A Source by Its Address Alone').json._source).toBeUndefined();
   });
 });
 

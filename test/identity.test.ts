@@ -415,6 +415,79 @@ describe('build(): identity on disk', () => {
     expect(second.changes.removed).toEqual([]);
   });
 
+  /** The log as on disk after a run: with the outputs it published. */
+  const onDisk = (result: ReturnType<typeof build>) => ({ ...result.log, outputs: result.outputs.map((o) => o.path).sort() });
+
+  it('a seed renamed and edited in one go keeps its id, page and date: its entry is found by the story it told', () => {
+    const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume'), 'b.txt': plainSeed('Border Reopens') });
+    const first = build({ seedsDir: seeds, config: config(), now: DAY1 });
+    const before = readFeeds(first).get('Talks Resume')!;
+    const link = child(entryOf(first, 'Talks Resume'), 'link')!.attributes.href;
+    // The log records the story each entry tells.
+    expect(first.log.entries.map((e) => e.story)).toEqual([expect.stringMatching(/^[A-Za-z0-9+/]{16}-{16}$/), expect.stringMatching(/^[A-Za-z0-9+/]{16}-{16}$/)]);
+    // Moved into a folder, corrected, and saved with Windows line endings: neither its name nor its bytes are the same.
+    rmSync(join(seeds, 'a.txt'));
+    writeTree(seeds, { 'politics/talks.txt': plainSeed('Talks Resume', 'The body, corrected as it moved.').replace(/\n/g, '\r\n') });
+    const second = build({ seedsDir: seeds, config: config(), log: onDisk(first), now: DAY2 });
+    expect(readFeeds(second).get('Talks Resume')).toEqual({ ...before, updated: DAY2.toISOString() });
+    expect(child(entryOf(second, 'Talks Resume'), 'link')!.attributes.href).toBe(link);
+    expect([second.changes.new, second.changes.removed]).toEqual([[], []]);
+    expect(second.changes.updated.map((i) => i.file)).toEqual(['politics/talks.txt']);
+    // Another story under a new name is new, as before; so is one whose entry told no story (a log of an older seedfeed).
+    rmSync(join(seeds, 'b.txt'));
+    writeTree(seeds, { 'c.txt': plainSeed('Border Reopens at Dawn') });
+    const third = build({ seedsDir: seeds, config: config(), log: onDisk(second), now: DAY3 });
+    expect(third.changes.new.map((i) => i.file)).toEqual(['c.txt']);
+    expect(third.changes.removed.map((e) => e.file)).toEqual(['b.txt']);
+    const older = onDisk(first);
+    older.entries = older.entries.map(({ story: _s, ...e }) => e);
+    expect(build({ seedsDir: seeds, config: config(), log: older, now: DAY2 }).changes.new.map((i) => i.file)).toEqual(['c.txt', 'politics/talks.txt']);
+  });
+
+  it('a seed takes a gone story\'s entry only when it tells that story whole (source, title and link), and never from a story still there', () => {
+    const linked = (title: string, link: string, date: string, body = 'The body of the story.') => plainSeed(title, body, `Date: ${date}\nLink: ${link}\n\n`);
+    const seeds = writeTree(tempDir(), {
+      'r.txt': linked('Talks Resume', 'https://example.org/talks', '2024-01-01'),
+      'p.txt': linked('Daily Roundup', 'https://example.org/roundup', '2024-02-01'),
+      'w.txt': plainSeed('Weekly Notes', 'The first week.'),
+    });
+    const first = build({ seedsDir: seeds, config: config(), now: DAY1 });
+    const ids = new Map([...readFeeds(first)].map(([title, seen]) => [title, seen.id]));
+    // R renamed and retitled as P's story, keeping R's link: it tells neither story whole. P, still there, keeps its id
+    // and stays published; the newcomer is P's repeat, dropped; R is removed.
+    rmSync(join(seeds, 'r.txt'));
+    writeTree(seeds, { 'x.txt': linked('Daily Roundup', 'https://example.org/talks', '2024-01-01', 'Edited as it moved.') });
+    // The weekly notes removed, and the next week's, under another name and with another link: a new story.
+    rmSync(join(seeds, 'w.txt'));
+    writeTree(seeds, { 'w2.txt': plainSeed('Weekly Notes', 'The second week.', 'Link: https://example.org/week-2\n\n') });
+    const second = build({ seedsDir: seeds, config: config(), log: onDisk(first), now: DAY2 });
+    const after = readFeeds(second);
+    expect(after.get('Daily Roundup')!.id).toBe(ids.get('Daily Roundup'));
+    expect(after.has('Talks Resume')).toBe(false);
+    expect(second.changes.removed.map((e) => e.id).sort()).toEqual([ids.get('Talks Resume'), ids.get('Weekly Notes')].sort());
+    expect(second.changes.new.map((i) => i.file)).toEqual(['w2.txt']);
+    expect(after.get('Weekly Notes')!.id).not.toBe(ids.get('Weekly Notes'));
+    expect(second.diagnostics.filter((d) => d.rule === 'duplicate-story').map((d) => d.file)).toEqual([expect.stringMatching(/x\.txt$/)]);
+  });
+
+  it('a story moved by a copy made one run and the original deleted the next keeps its id, page and date', () => {
+    const seeds = writeTree(tempDir(), { 'story.txt': plainSeed('Talks Resume') });
+    const first = build({ seedsDir: seeds, config: config(), now: DAY1 });
+    const before = readFeeds(first).get('Talks Resume')!;
+    const link = child(entryOf(first, 'Talks Resume'), 'link')!.attributes.href;
+    writeTree(seeds, { 'archive/story.txt': plainSeed('Talks Resume') });
+    const second = build({ seedsDir: seeds, config: config(), log: onDisk(first), now: DAY2 });
+    expect(second.diagnostics.filter((d) => d.rule === 'duplicate-story').map((d) => d.file)).toEqual([expect.stringMatching(/archive\/story\.txt$/)]);
+    rmSync(join(seeds, 'story.txt'));
+    const third = build({ seedsDir: seeds, config: config(), log: onDisk(second), now: DAY3 });
+    expect(readFeeds(third).get('Talks Resume')).toEqual(before);
+    expect(child(entryOf(third, 'Talks Resume'), 'link')!.attributes.href).toBe(link);
+    // Nothing new, and nothing removed that readers saw.
+    expect([third.changes.new, third.changes.removed]).toEqual([[], []]);
+    // The copy's own entry, never published, is let go and stays reserved.
+    expect(third.log.entries.filter((e) => !e.removed).map((e) => [e.id, e.file])).toEqual([[before.id, 'archive/story.txt']]);
+  });
+
   it('a copy of a published story made while the clock is behind is the dropped repeat: the story keeps its id, page and date', () => {
     for (const header of ['', 'Date: 2023-04-02\n\n']) {
       const seeds = writeTree(tempDir(), { 'z.txt': plainSeed('Talks Resume', 'The body of the story.', header) });

@@ -114,6 +114,19 @@ describe('the no-op fast path', () => {
     expect((await run()).diagnostics).toEqual([]);
     expect((await run()).run).toBe('no-op');
   });
+
+  it('says so from the first run that finds it, when that run could have patched the seed in', async () => {
+    const { seeds, run } = site();
+    expect((await run()).run).toBe('full');
+    // An edit saved with a clock set forward: a run that patches would publish it without a word.
+    writeFileSync(join(seeds, 'b.txt'), seed('Second story, corrected'));
+    const future = new Date(Date.now() + 86_400_000);
+    utimesSync(join(seeds, 'b.txt'), future, future);
+    const first = await run();
+    expect(first.run).toBe('full');
+    expect(first.diagnostics.map((d) => [d.file.split('/').pop(), d.rule])).toEqual([['b.txt', 'mtime-future']]);
+    expect(first.counts.updated).toBe(1);
+  });
 });
 
 describe('a seeds folder with something in it that is not a seed', () => {

@@ -93,12 +93,21 @@ describe('a publish log edited by hand', () => {
     ['topics that are null', (log: Record<string, any>) => (log.topics = null), '"topics" is not an object'],
     ['outputs that are not paths', (log: Record<string, any>) => (log.outputs = [1, 2]), '"outputs" is not a list of paths'],
     ['a first publication that is no date', (log: Record<string, any>) => (log.entries[0].firstPublished = 'garbage'), 'entry 1: "firstPublished" is not a date'],
+    // Date.parse would take February 30 for March 1.
+    ['a first publication on a day no calendar has', (log: Record<string, any>) => (log.entries[0].firstPublished = '2024-02-30T10:00:00.000Z'), 'entry 1: "firstPublished" is not a date'],
+    ['an edit on February 29 of a year that has none', (log: Record<string, any>) => (log.entries[1].edited = '2023-02-29T10:00:00.000Z'), 'entry 2: "edited" is not a date'],
+    ['two entries with one id', (log: Record<string, any>) => (log.entries[1].id = log.entries[0].id), `entry 2: "id" ${'$'}{ID} is another entry's too`],
+    ['two entries with one page', (log: Record<string, any>) => (log.entries[1].slug = log.entries[0].slug), `entry 2: "slug" ${'$'}{SLUG} is another entry's too`],
   ])('with %s is damaged: exit 5, nothing written', async (_what, edit, problem) => {
-    const s = await editedLog(edit);
+    let first: Record<string, any> = {};
+    const s = await editedLog((log) => {
+      first = { ...log.entries[0] };
+      edit(log);
+    });
     const before = filesUnder(s.root).map((f) => [f, readFileSync(join(s.root, f), 'utf8')]);
     const run = s.run();
     await expect(run).rejects.toThrow(StateError);
-    await expect(run).rejects.toThrow(`the publish log is damaged (${problem})`);
+    await expect(run).rejects.toThrow(`the publish log is damaged (${problem.replace('${ID}', JSON.stringify(first.id)).replace('${SLUG}', JSON.stringify(first.slug))})`);
     expect(filesUnder(s.root).map((f) => [f, readFileSync(join(s.root, f), 'utf8')])).toEqual(before);
   });
 });

@@ -6,7 +6,7 @@ import { parseSeed, type ParsedSeed } from '../src/parse/index.js';
 import { splitFrontMatter, MAX_FRONT_MATTER_BYTES } from '../src/parse/frontmatter.js';
 import { isDek, looksLikePublicationName, sharerName, splitHeadline } from '../src/parse/seed.js';
 import { htmlNestingDepth, MAX_HTML_DEPTH } from '../src/sanitize.js';
-import { SAMPLE_SEEDS } from './helpers.js';
+import { REPO, SAMPLE_SEEDS } from './helpers.js';
 
 /**
  * Table-driven tests of SEED-FORMAT.md, one block per rule. Every input is
@@ -296,6 +296,25 @@ describe('trailer: a bare name and a colon on the last non-blank line is who sha
     expect(txt('Emma Jilavian:\n').fields.sharedBy).toBeUndefined();
   });
 
+  it('yields to a Shared-By header, which is explicit, and warns when the two name different people', () => {
+    const seed = txt('Shared-By: Garo Tashjian\n\nMeridian Post: Choir Tours\n\nThe choir left on Monday.\n\nEmma Jilavian:\n');
+    expect(seed.fields.sharedBy).toEqual({ value: 'Garo Tashjian', line: 1 });
+    // The trailer is still a sharer line, not the body's last words.
+    expect(paragraphs(seed)).toEqual(['The choir left on Monday.']);
+    expect(rules(seed)).toEqual(['warning sharer-conflict 7']);
+    expect(seed.diagnostics[0]!.message).toBe('the sharer is named "Emma Jilavian" here and "Garo Tashjian" by the Shared-By header (line 1); "Garo Tashjian" is published. Keep one of them');
+    // The same person, in another case or with an address (which is not published), is no conflict.
+    for (const header of ['emma jilavian', 'Emma Jilavian <emma@example.org>', 'emma@example.org (Emma Jilavian)']) {
+      const same = txt(`Shared-By: ${header}\n\nMeridian Post: Choir Tours\n\nThe choir left on Monday.\n\nEmma Jilavian:\n`);
+      expect(same.fields.sharedBy?.value, header).toBe(header);
+      expect(rules(same), header).toEqual([]);
+    }
+    // A header with an address alone publishes no one: the trailer's name is the sharer.
+    const addressOnly = txt('Shared-By: emma@example.org\n\nMeridian Post: Choir Tours\n\nThe choir left on Monday.\n\nEmma Jilavian:\n');
+    expect(addressOnly.fields.sharedBy).toEqual({ value: 'Emma Jilavian', line: 7 });
+    expect(rules(addressOnly)).toEqual([]);
+  });
+
   it('leaves a name-like line that is not the last one in the body', () => {
     const seed = txt('Meridian Post: Choir Tours\n\nThe choir left on Monday.\n\nEmma Jilavian:\n\nA closing paragraph.\n');
     expect(seed.fields.sharedBy).toBeUndefined();
@@ -451,7 +470,8 @@ describe('front matter: YAML only, checked once', () => {
     { name: 'a list where text belongs', yaml: 'title: Choir\nauthor: [Ani, Garo]', line: 3, message: /"author" must be text, found a list/ },
     { name: 'draft: "yes" is text', yaml: 'title: Choir\ndraft: "yes"', line: 3, message: /"draft" must be true or false/ },
     { name: 'a date that is a number', yaml: 'title: Choir\ndate: 20230302', line: 3, message: /"date" must be a date such as 2023-03-02/ },
-    { name: 'categories of objects', yaml: 'title: Choir\ncategories: [{a: 1}]', line: 3, message: /"categories" must be a list of names/ },
+    { name: 'categories of objects', yaml: 'title: Choir\ncategories: [Music, {a: 1}]', line: 3, message: /^front matter "categories": entry 2 is not a name, found an object; write each entry as text$/ },
+    { name: 'categories as an object', yaml: 'title: Choir\ncategories: {a: 1}', line: 3, message: /"categories" must be a list of names/ },
     { name: 'source as a number', yaml: 'title: Choir\nsource: 7', line: 3, message: /"source" must be a name or \{name, url, feed\}/ },
     { name: 'source.url as a list', yaml: 'title: Choir\nsource: {name: M, url: [a]}', line: 3, message: /"source.url" must be text/ },
   ];
@@ -475,6 +495,8 @@ describe('front matter: YAML only, checked once', () => {
       const seed = md(`---\ntitle: Choir\n${yaml}\n---\nBody\n`);
       expect(seed.ok, yaml).toBe(false);
       expect(seed.diagnostics.find((d) => d.severity === 'error')!.message).toMatch(/such as 2023\.10, in quotes/);
+      // In a list, the entry is named.
+      if (yaml.startsWith('tags')) expect(seed.diagnostics.find((d) => d.severity === 'error')!.message).toMatch(/^front matter "tags": entry 2 is not a name, found number 2023\.1;/);
     }
   });
 
@@ -576,6 +598,44 @@ describe('the real seed, normalized (SEED-FORMAT.md table)', () => {
   });
 });
 
+describe("the README's example seeds", () => {
+  // The seeds "Writing a seed" shows, as a reader of the README would copy them into a file.
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const example = (after: string, fence: string) => {
+    const start = readme.indexOf('```' + fence + '\n', readme.indexOf(after)) + fence.length + 4;
+    return readme.slice(start, readme.indexOf('```', start));
+  };
+
+  it('plain text: header block, headline, dek, body, trailer, each as the text around it says', () => {
+    const seed = txt(example('**Plain text**', ''));
+    expect(seed.diagnostics).toEqual([]);
+    expect(seed.fields.categories?.value).toEqual(['Politics', '2023']);
+    expect(seed.fields.date?.value).toBe('2023-03-02');
+    expect(seed.fields.link?.value).toBe('https://example.org/original-story');
+    expect(seed.fields.source?.value.name).toBe('Asbarez');
+    expect(seed.fields.title?.value).toBe('The headline of the story, after its source');
+    expect(seed.fields.summary?.value).toBe('The dek: one short line that does not end a sentence');
+    expect(paragraphs(seed)).toEqual(['The body. Paragraphs are separated by blank lines; the lines of a paragraph are joined, so hard-wrapped mail text is fine.', 'Another paragraph.']);
+    expect(seed.fields.sharedBy?.value).toBe('Emma Jilavian');
+  });
+
+  it('Markdown: every front-matter key it shows', () => {
+    const seed = md(example('**Markdown**', 'markdown'));
+    expect(seed.diagnostics).toEqual([]);
+    expect(seed.fields).toMatchObject({
+      title: { value: 'The headline' },
+      date: { value: '2023-03-02' },
+      source: { value: { name: 'Asbarez', url: 'https://asbarez.com/', feed: 'https://asbarez.com/feed/' } },
+      categories: { value: ['Politics', '2023'] },
+      author: { value: "The story's byline" },
+      sharedBy: { value: 'Emma Jilavian' },
+      link: { value: 'https://example.org/original-story' },
+      summary: { value: 'The dek' },
+    });
+    expect(seed.body).toMatchObject({ kind: 'html', html: '<p>The body, in <strong>Markdown</strong>. Raw HTML is sanitized.</p>\n' });
+  });
+});
+
 /** A seed date as read: the instant in RFC 3339, or the error's message. */
 function dateRead(text: string): string {
   const r = parseSeedDate(text);
@@ -606,6 +666,15 @@ describe('date forms mail and ISO 8601 allow', () => {
     expect(dateRead('2023-03-02T10:00:00+04')).toBe('2023-03-02T06:00:00.000Z');
     expect(dateRead('2023-03-02T10:00:00,5Z')).toBe('2023-03-02T10:00:00.500Z');
     expect(dateRead('2023-03-02T10:00:00+24')).toMatch(/the time zone offset is not one/);
+  });
+  it('read a date and time as YAML timestamps and Jekyll front matter write them: a space before the offset', () => {
+    expect(dateRead('2023-06-02 10:00:00 +04:00')).toBe('2023-06-02T06:00:00.000Z');
+    expect(dateRead('2023-06-02 10:00:00 +0400')).toBe('2023-06-02T06:00:00.000Z');
+    expect(dateRead('2023-06-02 10:00:00 -05')).toBe('2023-06-02T15:00:00.000Z');
+    expect(dateRead('2023-06-02 10:00 Z')).toBe('2023-06-02T10:00:00.000Z');
+    // One space, between a time and its offset only.
+    expect(dateRead('2023-06-02 10:00:00  +04:00')).toMatch(/is not a date seedfeed reads/);
+    expect(dateRead('2023-06-02 +04:00')).toMatch(/is not a date seedfeed reads/);
   });
 });
 

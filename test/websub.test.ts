@@ -32,10 +32,10 @@ afterAll(async () => {
 
 const seed = (title: string, category: string) => `Categories: ${category}\n\nAsbarez: ${title}\n\nA dek for the hub test\n\nBody text of the hub test.\n\nHub Tester:\n`;
 
-function site(hubAddress: string, ping: boolean) {
+function site(hubAddress: string, ping: boolean, more: Record<string, unknown> = {}) {
   const dir = tempDir();
   const config = join(dir, 'seedfeed.config.json');
-  writeFileSync(config, JSON.stringify({ title: 'Hub test', baseUrl: 'https://seeds.example.org/', hub: hubAddress, ping }));
+  writeFileSync(config, JSON.stringify({ title: 'Hub test', baseUrl: 'https://seeds.example.org/', hub: hubAddress, ping, ...more }));
   const seeds = writeTree(join(dir, 'seeds'), { 'a.txt': seed('First hub story', 'Alpha'), 'b.txt': seed('Second hub story', 'Beta') });
   const cmd: BuildCommand = { command: 'build', seeds, out: join(dir, 'out'), state: join(dir, 'log.json'), config, quiet: true, dryRun: false, ping: false };
   return { dir, seeds, cmd };
@@ -54,6 +54,23 @@ describe('WebSub', () => {
     expect(atomLinks).toContainEqual(expect.objectContaining({ rel: 'self', href: 'https://seeds.example.org/atom.xml' }));
     const json = JSON.parse(readFileSync(join(cmd.out, 'feed.json'), 'utf8'));
     expect(json.hubs).toEqual([{ type: 'WebSub', url: hubUrl }]);
+  });
+
+  it('names no hub on archive pages, which no one subscribes to and the hub is never told of; topic feeds name it', async () => {
+    const { cmd } = site(hubUrl, false, { archive: { pageSize: 1 } });
+    await runBuild(cmd);
+    const hubsIn = (prefix: string) => {
+      const rss = child(parseXml(readFileSync(join(cmd.out, prefix, 'feed.xml'), 'utf8')), 'channel')!;
+      const atom = parseXml(readFileSync(join(cmd.out, prefix, 'atom.xml'), 'utf8'));
+      const json = JSON.parse(readFileSync(join(cmd.out, prefix, 'feed.json'), 'utf8'));
+      return [children(rss, 'atom:link').filter((l) => l.attributes.rel === 'hub').length, children(atom, 'link').filter((l) => l.attributes.rel === 'hub').length, json.hubs?.length ?? 0];
+    };
+    for (const page of ['archive/1', 'archive/2']) {
+      // Still the archive page it was: marked so, linking the current feed.
+      expect(readFileSync(join(cmd.out, page, 'atom.xml'), 'utf8'), page).toContain('<link rel="current"');
+      expect(hubsIn(page), page).toEqual([0, 0, 0]);
+    }
+    for (const feed of ['', 'categories/alpha']) expect(hubsIn(feed), feed).toEqual([1, 1, 1]);
   });
 
   it('notifies the hub of changed feeds only', async () => {

@@ -2,13 +2,20 @@ import { beginRun, build, parseAhead, parseJobs, parseSettings } from '../build.
 import { BODIES_AHEAD_MIN, eachWithBodiesAhead } from '../body-pool.js';
 import { listSeeds } from '../fastpath.js';
 import { loadConfig } from '../config.js';
-import { error, EXIT, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
+import { error, EXIT, hasErrors, sortDiagnostics, StateError, type Diagnostic } from '../diagnostics.js';
 import { seedsFolderUsageError } from '../discover.js';
 import { checkOutputText } from '../readback.js';
+import { readLog } from '../publish.js';
 
 export interface CheckCommandOptions {
   seeds: string;
   config: string;
+  /**
+   * The publish log builds keep (read, never written): with it, a problem
+   * between two seeds (one id, one story) is laid at the one a build would
+   * blame, not at the one already published. Absent or missing: none.
+   */
+  state?: string;
   /** The clock for "date in the future" warnings (default: now). */
   now?: Date;
   /** As `BuildOptions.bodiesKept` (default `BODIES_KEPT`). */
@@ -27,7 +34,24 @@ export interface CheckCommandOptions {
  */
 export async function runCheck(options: CheckCommandOptions): Promise<{ diagnostics: Diagnostic[]; exitCode: number }> {
   const config = loadConfig(options.config);
-  const buildOptions = { seedsDir: options.seeds, config, ...(options.now ? { now: options.now } : {}), ...(options.bodiesKept !== undefined ? { bodiesKept: options.bodiesKept } : {}) };
+  // A damaged log stops the check as it stops a build (exit 5). Check takes no lock: read once more what a run
+  // writing the log and its journal meanwhile may have left between two states for a moment.
+  const readState = (path: string) => {
+    try {
+      return readLog(path);
+    } catch (e) {
+      if (!(e instanceof StateError)) throw e;
+      return readLog(path);
+    }
+  };
+  const log = options.state ? readState(options.state) : undefined;
+  const buildOptions = {
+    seedsDir: options.seeds,
+    config,
+    ...(log ? { log } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.bodiesKept !== undefined ? { bodiesKept: options.bodiesKept } : {}),
+  };
   // A large folder is read and parsed on worker threads, and the bodies the build lets go read again there, as `publish` does.
   const listing = listSeeds(options.seeds);
   // A seeds folder that cannot be read is a usage error, as for a build (exit 2), not a rejected seed.

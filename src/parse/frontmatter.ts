@@ -195,7 +195,14 @@ export function frontMatterFields(fm: FrontMatter, file: string): { fields: Seed
     if (typeof v === 'string') list = v.split(',').map((s) => s.trim()).filter(Boolean);
     else if (typeof v === 'number' && isCategoryName(v)) list = [String(v)];
     else if (Array.isArray(v) && v.every(isCategoryName)) list = v.map((x) => String(x).trim()).filter(Boolean);
-    else bad(key, 'a list of names or a comma-separated string (a name that YAML reads as a number other than a whole one, such as 2023.10, in quotes)');
+    else if (Array.isArray(v)) {
+      // Name the entry that is not a name, not the list.
+      const at = v.findIndex((x) => !isCategoryName(x));
+      const entry = v[at];
+      diagnostics.push(
+        error('front-matter-type', file, lineOf(key), `front matter "${key}": entry ${at + 1} is not a name, found ${describe(entry)}; write each entry as text${typeof entry === 'number' ? ' (a name that YAML reads as a number other than a whole one, such as 2023.10, in quotes)' : ''}`),
+      );
+    } else bad(key, 'a list of names or a comma-separated string (a name that YAML reads as a number other than a whole one, such as 2023.10, in quotes)');
     if (list) {
       const merged = [...(fields.categories?.value ?? []), ...list];
       fields.categories = { value: merged, line: fields.categories?.line ?? lineOf(key) };

@@ -62,7 +62,11 @@ export function parsePlainSeed(
     const lastLine = last.lines[last.lines.length - 1]!;
     const name = sharerName(lastLine.text);
     if (name) {
-      fields.sharedBy = { value: name, line: lastLine.line };
+      // A "Shared-By:" header is explicit and wins, as a "Source:" header does (unless it holds an address alone, which
+      // is not published); a trailer naming someone else is warned of.
+      const header = fields.sharedBy;
+      if (!header || !sharerKey(header.value)) fields.sharedBy = { value: name, line: lastLine.line };
+      else if (sharerKey(header.value) !== sharerKey(name)) diagnostics.push(sharerConflict(file, lastLine.line, name, header));
       last.lines.pop();
       if (!last.lines.length) paragraphs.pop();
     }
@@ -88,6 +92,18 @@ export function parsePlainSeed(
 
   const body: Paragraph[] = paragraphs.map((p) => ({ text: joinLines(p.lines), line: p.line }));
   return { fields, body: { kind: 'paragraphs', paragraphs: body }, diagnostics };
+}
+
+/** A sharer as two namings of one person compare: the name without a mail address, as published (normalize.ts). */
+function sharerKey(value: string): string {
+  const comment = /^\s*\S+@\S+\s*\(([^()]*)\)\s*$/.exec(value);
+  const name = comment ? comment[1]! : value.replace(/<[^<>]*>|\S+@\S+/g, ' ');
+  return nameKey(name.replace(/\s+/g, ' ').trim());
+}
+
+/** A seed whose trailer names another sharer than its Shared-By header: the header's, `kept`, is published. */
+function sharerConflict(file: string, line: number, dropped: string, kept: { value: string; line: number }): Diagnostic {
+  return warning('sharer-conflict', file, line, `the sharer is named "${dropped}" here and "${kept.value}" by the Shared-By header (line ${kept.line}); "${kept.value}" is published. Keep one of them`);
 }
 
 interface HeaderEntry {

@@ -1,5 +1,5 @@
 import { Feed } from 'feed';
-import { HISTORY_NAMESPACE, historyLinks, ownLanguage, type FeedContext } from './context.js';
+import { HISTORY_NAMESPACE, historyLinks, hubOf, ownLanguage, type FeedContext } from './context.js';
 import type { Item } from '../model.js';
 import { contentHtml } from './content.js';
 import { GENERATOR } from './rss.js';
@@ -16,7 +16,7 @@ export function renderAtom(ctx: FeedContext): string {
     updated: ctx.updated,
     generator: GENERATOR,
     feedLinks: { atom: ctx.links.atom },
-    ...(ctx.site.hub ? { hub: ctx.site.hub } : {}),
+    ...(hubOf(ctx) ? { hub: hubOf(ctx) } : {}),
     author: { name: armor(publisher.name), ...(publisher.email ? { email: armor(publisher.email) } : {}), ...(publisher.url ? { link: publisher.url } : {}) },
   });
   for (const item of ctx.items) {

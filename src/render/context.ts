@@ -40,6 +40,17 @@ export interface FeedHistory {
 }
 
 /**
+ * The WebSub hub a feed names (`rel="hub"`, JSON Feed `hubs`): the site's,
+ * except on archive documents. Those are not subscribed to (RFC 5005 keeps
+ * their entries still), and the hub is told of changes to the subscription
+ * feeds only (websub.ts), so a hub named on them would promise notices that
+ * never come (WebSub 6: the publisher informs the hubs it names).
+ */
+export function hubOf(ctx: Pick<FeedContext, 'site' | 'history'>): string | undefined {
+  return ctx.history?.archive ? undefined : ctx.site.hub;
+}
+
+/**
  * The story's own language when it is not the site's (language tags compare
  * ignoring case, BCP 47 2.1.1): what each format marks on the item, since the
  * feed as a whole is in the site's language.

@@ -34,7 +34,7 @@
  */
 import { BoundedCache } from '../bounded.js';
 import type { Item, Person, SiteConfig } from '../model.js';
-import { HISTORY_NAMESPACE, historyLinks, ownLanguage, type FeedContext } from './context.js';
+import { HISTORY_NAMESPACE, historyLinks, hubOf, ownLanguage, type FeedContext } from './context.js';
 import { contentHtml } from './content.js';
 import { GENERATOR } from './rss.js';
 import { escapeHtml } from '../html.js';
@@ -132,7 +132,7 @@ function rssDocument(ctx: FeedContext, items: readonly string[]): string {
   if (selfLinked) sanitizedUrl(ctx.links.rss);
   const atomLinks = [
     { href: ctx.links.rss, rel: 'self', type: 'application/rss+xml' },
-    ...(ctx.site.hub ? [{ href: ctx.site.hub, rel: 'hub' }] : []),
+    ...(hubOf(ctx) ? [{ href: hubOf(ctx)!, rel: 'hub' }] : []),
     ...historyLinks(ctx.history, 'rss').map((l) => ({ ...l, type: 'application/rss+xml' })),
   ]
     .map((attributes) => `${DEPTH2}<atom:link${Object.entries(attributes).map(([k, v]) => ` ${k}="${escapeText(v)}"`).join('')}/>`)
@@ -207,7 +207,8 @@ function atomDocument(ctx: FeedContext, entries: readonly string[]): string {
   // appendToAtomHead puts the history right after the self link, so before the hub link, and fails without one.
   if (ctx.links.atom) xml += `${DEPTH1}<link rel="self" href="${xmlJsAttribute(sanitizedUrl(ctx.links.atom))}"/>` + history.join('');
   else if (history.length) throw new Error('renderAtomDirect: history links need the feed\'s self link to follow');
-  if (ctx.site.hub) xml += `${DEPTH1}<link rel="hub" href="${xmlJsAttribute(sanitizedUrl(ctx.site.hub))}"/>`;
+  const hub = hubOf(ctx);
+  if (hub) xml += `${DEPTH1}<link rel="hub" href="${xmlJsAttribute(sanitizedUrl(hub))}"/>`;
   if (ctx.description) xml += `${DEPTH1}<subtitle>${escapeText(ctx.description)}</subtitle>`;
   for (const entry of entries) xml += entry;
   return xml + '\n</feed>\n';
@@ -299,7 +300,8 @@ function jsonDocument(ctx: FeedContext, items: readonly string[]): string {
   head.author = author;
   const older = ctx.history?.prevArchive?.json;
   if (older) head.next_url = older;
-  if (ctx.site.hub) head.hubs = [{ type: 'WebSub', url: ctx.site.hub }];
+  const hub = hubOf(ctx);
+  if (hub) head.hubs = [{ type: 'WebSub', url: hub }];
   // The head without its closing "\n}", then the items as JSON.stringify(…, null, 2) would place them.
   const open = JSON.stringify(head, null, 2).slice(0, -2);
   return `${open},${JSON_ITEMS}${items.length ? `[\n${items.join(',\n')}\n  ]` : '[]'}\n}\n`;

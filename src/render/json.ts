@@ -1,5 +1,5 @@
 import { Feed, type Extension } from 'feed';
-import { ownLanguage, type FeedContext } from './context.js';
+import { hubOf, ownLanguage, type FeedContext } from './context.js';
 import type { Item } from '../model.js';
 import { contentHtml } from './content.js';
 import { upgradeJsonFeed } from './feed-gaps.js';
@@ -44,7 +44,7 @@ export function renderJson(ctx: FeedContext): string {
   // hubs lists the WebSub hub.
   const { items, ...head } = upgraded;
   const older = ctx.history?.prevArchive?.json;
-  const document = { ...head, ...(older ? { next_url: older } : {}), ...(ctx.site.hub ? { hubs: [{ type: 'WebSub', url: ctx.site.hub }] } : {}), items };
+  const document = { ...head, ...(older ? { next_url: older } : {}), ...(hubOf(ctx) ? { hubs: [{ type: 'WebSub', url: hubOf(ctx) }] } : {}), items };
   return JSON.stringify(document, null, 2) + '\n';
 }
 
