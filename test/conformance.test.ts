@@ -446,12 +446,15 @@ function checkEntry(format: FeedFormat, entry: ReaderEntry, expected: ExpectedIt
   expect(feedLanguage, `${label}: the feed's language`).toBe('en');
   expect(entry.language ?? feedLanguage, `${label}: the story's language`).toBe(expected.language ?? 'en');
 
-  // The story's own words in their direction, in the HTML a reader keeps after sanitizing it; the credit line after them, in the site's.
+  // The story's own words in their direction, in the HTML a reader keeps after sanitizing it; the credit line after
+  // them, in its own words: English, left to right.
   const html = entry.content[0]!.value;
   if (expected.direction) {
-    const words = new RegExp(`^<div dir="${expected.direction}" lang="${expected.language}">[^]*</div><p>Originally published by`);
+    const words = new RegExp(`^<div dir="${expected.direction}" lang="${expected.language}">[^]*</div><p dir="ltr" lang="en">Originally published by`);
     expect(html, `${label}: the story's direction`).toMatch(words);
   } else expect(html, label).not.toContain('dir=');
+  // A credit line in a story of another language is marked as English (speech, hyphenation); in an English one it needs nothing.
+  if (expected.source) expect(html, `${label}: the credit line's language`).toContain(/^en(-|$)/.test(expected.language ?? 'en') ? '<p>Originally published by' : 'lang="en">Originally published by');
   const shown = entry.content_text ?? '';
   for (const text of expected.shown) expect(shown, `${label}: shown to the reader`).toContain(text);
   if (!expected.source) expect(shown, label).not.toContain('Originally published by');

@@ -419,7 +419,8 @@ describe('the direction of the words', () => {
     const he = build({ seedsDir: seeds, config: testConfig({ language: 'he' }), now: NOW });
     expect(h1Of(he, 'A Story That Names No Language').h1).toBe('<h1 dir="ltr">A Story That Names No Language</h1>');
     // The feeds lay its words out as its page does.
-    expect(contentOf(he, 'A Story That Names No Language')).toMatch(/^<div dir="ltr"><p>Some words\.<\/p>\n<\/div><p>Originally published by/);
+    // On a Hebrew site the credit line is English, left to right, as said.
+    expect(contentOf(he, 'A Story That Names No Language')).toMatch(/^<div dir="ltr"><p>Some words\.<\/p>\n<\/div><p dir="ltr" lang="en">Originally published by/);
     expect(contentOf(he, 'عنوان بلا لغة')).toMatch(/^<div dir="rtl" lang="he"><p>/);
     expect(h1Of(he, 'عنوان بلا لغة').h1).toBe('<h1>عنوان بلا لغة</h1>');
     expect(h1Of(he, '2024').h1).toBe('<h1>2024</h1>');

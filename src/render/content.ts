@@ -24,7 +24,18 @@ export function creditHtml(item: Item): string {
     parts.push(`<a href="${escapeHtml(item.originalLink)}">Read the original article</a>.`);
   }
   if (item.sharedBy) parts.push(`Shared by ${escapeHtml(item.sharedBy.name)}.`);
-  return parts.length ? `<p>${parts.join(' ')}</p>` : '';
+  return parts.length ? `<p${creditLanguage(item)}>${parts.join(' ')}</p>` : '';
+}
+
+/**
+ * The credit line's words are English, whatever the story's language: in a
+ * story of another language (whose item, entry or page says so) they are
+ * marked as English, so that speech and hyphenation read them as such, and,
+ * after a story written right to left, as running left to right.
+ */
+function creditLanguage(item: Item): string {
+  if (/^en(-|$)/i.test(item.language)) return '';
+  return rightToLeft(item.language) ? ' dir="ltr" lang="en"' : ' lang="en"';
 }
 
 /**
