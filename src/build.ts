@@ -166,6 +166,9 @@ export function build(options: BuildOptions): BuildResult {
     },
   };
 
+  // A candidate by its seed's path, made only when asked: by story matching (a published seed gone) or a warning's line.
+  let byRel: Map<string, Candidate> | undefined;
+  const candidateOf = (rel: string) => (byRel ??= new Map(candidates.map((c) => [c.rel, c]))).get(rel);
   const identity = assignIdentities(
     candidates.map((c) => ({
       file: c.rel,
@@ -179,7 +182,7 @@ export function build(options: BuildOptions): BuildResult {
     now,
     presentSeeds(found, previous),
     (file) => joinDisplay(displayRoot, file),
-    storyMatch(candidates, previous, config),
+    storyMatch(candidateOf, previous, config),
   );
   for (const d of identity.diagnostics) {
     diagnostics.push({ ...d, file: joinDisplay(displayRoot, d.file) });
@@ -207,10 +210,7 @@ export function build(options: BuildOptions): BuildResult {
   // Each entry records the story its item tells, by which a seed renamed and edited in one go is found again.
   const entryById = new Map(identity.log.entries.map((e) => [e.id, e]));
   for (const item of items) entryById.get(item.id)!.story = duplicateKeys(item);
-  // A seed's fields by its file, made only when a warning names a line of one.
-  let fieldsByFile: Map<string, SeedFields> | undefined;
-  const fieldsOf = (item: Item) => (fieldsByFile ??= new Map(candidates.map((c) => [c.rel, c.seed.fields]))).get(item.file);
-  const { published, dropped } = dropDuplicateStories(items, previous.outputs ?? [], displayRoot, diagnostics, fieldsOf);
+  const { published, dropped } = dropDuplicateStories(items, previous.outputs ?? [], displayRoot, diagnostics, (item) => candidateOf(item.file)?.seed.fields);
   // A repeat is not published, so it is neither new nor updated in what the run reports.
   if (dropped.length) {
     const repeats = new Set(dropped);
@@ -355,12 +355,11 @@ function presentSeeds(found: SeedsFound, log: PublishLog): Set<string> {
  * keys (patch-index.ts). A seed's is worked out only when asked, which is
  * only when a published entry's file is gone.
  */
-function storyMatch(candidates: readonly { rel: string; seed: SeedHead; meta: SeedMeta }[], previous: PublishLog, config: SiteConfig): StoryMatch {
-  let byFile: Map<string, { seed: SeedHead; meta: SeedMeta }> | undefined;
+function storyMatch(candidateOf: (rel: string) => { seed: SeedHead; meta: SeedMeta } | undefined, previous: PublishLog, config: SiteConfig): StoryMatch {
   let published: Set<string> | undefined;
   return {
     ofSeed: (file) => {
-      const c = (byFile ??= new Map(candidates.map((c) => [c.rel, c]))).get(file);
+      const c = candidateOf(file);
       return c && duplicateKeys(seedStory(c.seed, c.meta, config));
     },
     keysOf: (story) => keysAt(story, 0).filter((k) => k !== NO_KEY),

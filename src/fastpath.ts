@@ -28,6 +28,11 @@ export const BUILD_STAMP_VERSION = 1;
  */
 export const RACY_WINDOW_MS = 3000;
 
+/** Whether a seed's mtime is ahead of the clock of a listing made at `listedAtMs` (a clock set back): no stamp can vouch for it. */
+export function modifiedAhead(seed: { mtimeMs: number }, listedAtMs: number): boolean {
+  return seed.mtimeMs > listedAtMs + RACY_WINDOW_MS;
+}
+
 /** What a seed looked like when a build listed it (`SeedFile` of discover.ts is one). */
 export interface SeedStamp {
   file: string;

@@ -6,7 +6,7 @@ import { error, warning, type Diagnostic } from './diagnostics.js';
 import { findSource } from './config.js';
 import { implausibleDate, parseSeedDate } from './dates.js';
 import { absoluteHttpUrl, checkedId } from './urls.js';
-import { hasXmlForbidden, stripXmlForbidden } from './text.js';
+import { hasXmlForbidden, mailboxName, stripXmlForbidden } from './text.js';
 import { sanitizeBody } from './sanitize.js';
 import { escapeHtml } from './html.js';
 import type { BoundedCache } from './bounded.js';
@@ -321,15 +321,6 @@ function resolveSource(seed: SeedHead, config: SiteConfig, diagnostics: Diagnost
 /** A numeric character reference in HTML, its code point in hex or in decimal. */
 const CHARACTER_REFERENCE = /&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?/g;
 
-/** A name written as mail writes a sender: `Emma Jilavian <emma@example.org>`, the name in quotes or not, or none. */
-const MAILBOX = /^"?([^"<>]*?)"?\s*<[^<>\s@]+@[^<>\s]+>$/;
-/** The older form, the name in a comment after the address: `emma@example.org (Emma Jilavian)`. */
-const ADDRESS_COMMENT = /^[^\s<>()@]+@[^\s<>()]+\s*\(([^()]*)\)$/;
-/** A mail address alone. */
-const ADDRESS = /^<?[^\s<>()@]+@[^\s<>()@.]+(?:\.[^\s<>()@.]+)+>?$/;
-/** Longer than any mailbox (an address is at most 254 characters): not read as one, and no regex runs over it. */
-const MAILBOX_MAX = 400;
-
 /**
  * A person's name as the feeds show it: from a mailbox (`Name <address>` or
  * `address (Name)`), the name alone, with a warning; an address alone is
@@ -338,9 +329,8 @@ const MAILBOX_MAX = 400;
  * sharers with two topic feeds.
  */
 function personName(value: string | undefined, file: string, line: number | undefined, role: string, diagnostics: Diagnostic[]): string | undefined {
-  if (!value || !value.includes('@') || value.length > MAILBOX_MAX) return value;
-  const mailbox = MAILBOX.exec(value) ?? ADDRESS_COMMENT.exec(value);
-  const name = mailbox ? mailbox[1]!.trim() : ADDRESS.test(value) ? '' : undefined;
+  if (!value) return value;
+  const name = mailboxName(value);
   if (name === undefined) return value;
   if (!name) {
     diagnostics.push(warning('person-address', file, line ?? 0, `the ${role} "${value}" is a mail address without a name; it is not published. Write the person's name`));

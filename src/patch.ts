@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildClock, parseSettings } from './build.js';
 import { appendToCache, cacheNotWritten, cachePathFor, outputStamp, seedRecord, type SeedRecord } from './cache.js';
 import { compareStrings, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { RACY_WINDOW_MS, listedPaths, makeBuildStamp, stampMovedBesidesSeeds, stampPathFor, watchedOutputs, type BuildStamp, type SeedListing } from './fastpath.js';
+import { RACY_WINDOW_MS, listedPaths, modifiedAhead, makeBuildStamp, stampMovedBesidesSeeds, stampPathFor, watchedOutputs, type BuildStamp, type SeedListing } from './fastpath.js';
 import { archivePage, archivePages, archivePrefix, formatLinks, linkArchives, mainFeed, topicFeeds, type PlannedFeed } from './feeds.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
 import { claimEntry, entryLine, newEntry, siteTag, type Identity, type LogEntry } from './identity.js';
@@ -215,7 +215,7 @@ function planPatch(input: PatchInput, read: { index?: PatchIndex }): PatchPlan {
   if (moved) decline(moved);
   if (listing.diagnostics.length) decline('the seeds folder has problems to report');
   // A full run names such a seed (`mtime-future`), from the first run that lists it on.
-  if (listing.seeds.some((s) => s.mtimeMs > listing.listedAtMs + RACY_WINDOW_MS)) decline('a seed is modified in the future');
+  if (listing.seeds.some((s) => modifiedAhead(s, listing.listedAtMs))) decline('a seed is modified in the future');
   let index = readPatchIndex(indexPathFor(input.statePath), input.key);
   if (!index) decline('no patch index of this config and code');
   read.index = index;

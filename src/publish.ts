@@ -8,7 +8,7 @@ import { readLogFile, writeLogWhole } from './log-file.js';
 import { EXIT, StateError, hasErrors, sortDiagnostics, warning, type Diagnostic } from './diagnostics.js';
 import { joinDisplay, missingSeedsFolder, overlappingOutput, seedsFolderUsageError, type SeedFile } from './discover.js';
 import { FORMATS } from './render/formats.js';
-import { RACY_WINDOW_MS, type SeedListing, checkFastPath, journalPathFor, listSeeds, makeBuildStamp, readBuildStamp, stampPathFor, watchedOutputs } from './fastpath.js';
+import { RACY_WINDOW_MS, type SeedListing, checkFastPath, modifiedAhead, journalPathFor, listSeeds, makeBuildStamp, readBuildStamp, stampPathFor, watchedOutputs } from './fastpath.js';
 import { cacheKey, cacheNotWritten, cachesBeside, outputStamp, cachePathFor, readCache, writeCache } from './cache.js';
 import { briefItem, noOpReport, roundMs, type PublishReport } from './report.js';
 import { patch } from './patch.js';
@@ -284,7 +284,7 @@ function outputStamps(outDir: string, outputs: BuildResult['outputs'], known: Re
  * `makeBuildStamp`), so until the clock passes it every run builds in full.
  */
 function modifiedInTheFuture(seeds: readonly SeedFile[], listedAtMs: number, displayRoot: string): Diagnostic[] {
-  const ahead = seeds.filter((s) => s.mtimeMs > listedAtMs + RACY_WINDOW_MS);
+  const ahead = seeds.filter((s) => modifiedAhead(s, listedAtMs));
   return ahead.slice(0, 10).map((s) =>
     warning(
       'mtime-future',

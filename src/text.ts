@@ -17,6 +17,26 @@ export function nameKey(name: string): string {
   return name.normalize('NFC').toLowerCase();
 }
 
+/** A name written as mail writes a sender: `Emma Jilavian <emma@example.org>`, the name in quotes or not, or none. */
+const MAILBOX = /^"?([^"<>]*?)"?\s*<[^<>\s@]+@[^<>\s]+>$/;
+/** The older form, the name in a comment after the address: `emma@example.org (Emma Jilavian)`. */
+const ADDRESS_COMMENT = /^[^\s<>()@]+@[^\s<>()]+\s*\(([^()]*)\)$/;
+/** A mail address alone. */
+const ADDRESS = /^<?[^\s<>()@]+@[^\s<>()@.]+(?:\.[^\s<>()@.]+)+>?$/;
+/** Longer than any mailbox (an address is at most 254 characters): not read as one, and no regex runs over it. */
+const MAILBOX_MAX = 400;
+
+/**
+ * The name a person written as mail writes a sender goes by: the name of
+ * `Name <address>` or `address (Name)`, '' for an address alone, undefined
+ * for what is no mailbox (a name as it is).
+ */
+export function mailboxName(value: string): string | undefined {
+  if (!value.includes('@') || value.length > MAILBOX_MAX) return undefined;
+  const mailbox = MAILBOX.exec(value) ?? ADDRESS_COMMENT.exec(value);
+  return mailbox ? mailbox[1]!.trim() : ADDRESS.test(value) ? '' : undefined;
+}
+
 export function hasXmlForbidden(text: string): boolean {
   if (!MAYBE_XML_FORBIDDEN.test(text)) return false;
   XML_FORBIDDEN.lastIndex = 0;

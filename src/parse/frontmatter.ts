@@ -129,14 +129,8 @@ export function splitFrontMatter(text: string, file: string): FrontMatter {
   return { data, lines: keyLines, body, bodyFirstLine, diagnostics, ok: true };
 }
 
-
 const FRONT_MATTER_KEYS = ['title', 'date', 'source', 'categories', 'tags', 'author', 'shared_by', 'link', 'summary', 'id', 'language', 'draft'];
 
-/**
- * Type-checks the known front-matter keys once, here, so the rest of the
- * pipeline trusts its types. `title: 1984` is a number, not a title: the seed
- * is rejected with the key's line and what was expected.
- */
 /**
  * A category's name as YAML gives it: text, or a whole number, as YAML reads
  * a year (`categories: 2023`, `[Politics, 2023]`), which names the category
@@ -147,6 +141,11 @@ function isCategoryName(x: unknown): boolean {
   return typeof x === 'string' || (typeof x === 'number' && Number.isSafeInteger(x));
 }
 
+/**
+ * Type-checks the known front-matter keys once, here, so the rest of the
+ * pipeline trusts its types. `title: 1984` is a number, not a title: the seed
+ * is rejected with the key's line and what was expected.
+ */
 export function frontMatterFields(fm: FrontMatter, file: string): { fields: SeedFields; diagnostics: Diagnostic[] } {
   const fields: SeedFields = {};
   const diagnostics: Diagnostic[] = [];

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { warning } from '../diagnostics.js';
 import type { Body, Field, Paragraph, SeedFields } from './fields.js';
-import { nameKey } from '../text.js';
+import { mailboxName, nameKey } from '../text.js';
 
 /** Header keys a plain-text seed may start with (any case), and the field each fills. */
 const HEADER_KEYS: Record<string, keyof SeedFields | 'source-url'> = {
@@ -94,11 +94,10 @@ export function parsePlainSeed(
   return { fields, body: { kind: 'paragraphs', paragraphs: body }, diagnostics };
 }
 
-/** A sharer as two namings of one person compare: the name without a mail address, as published (normalize.ts). */
+/** A sharer as two namings of one person compare: the name without a mail address, as published (`mailboxName`). */
 function sharerKey(value: string): string {
-  const comment = /^\s*\S+@\S+\s*\(([^()]*)\)\s*$/.exec(value);
-  const name = comment ? comment[1]! : value.replace(/<[^<>]*>|\S+@\S+/g, ' ');
-  return nameKey(name.replace(/\s+/g, ' ').trim());
+  const trimmed = value.trim();
+  return nameKey((mailboxName(trimmed) ?? trimmed).replace(/\s+/g, ' '));
 }
 
 /** A seed whose trailer names another sharer than its Shared-By header: the header's, `kept`, is published. */
