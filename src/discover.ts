@@ -17,9 +17,19 @@ export interface SeedFile {
   ino?: number;
 }
 
+/**
+ * A README: `README*` as SEED-FORMAT.md writes it (`README`, `README.md`,
+ * `README-first.txt`), or `readme` in another case with no more to its name
+ * than an extension (`Readme.md`, `readme.txt`). A seed whose name only starts
+ * with the word (`readme-notes.txt`, `readmes-from-the-archive.md`) is a seed.
+ */
+function isReadme(name: string): boolean {
+  return name.startsWith('README') || /^readme(?:\.[^.]*)?$/i.test(name);
+}
+
 /** Files that are not seeds: dotfiles, READMEs, editor backups. */
 export function isSeedName(name: string): 'txt' | 'md' | undefined {
-  if (name.startsWith('.') || /^readme/i.test(name) || name.endsWith('~') || /\.(swp|swo|swx|bak|tmp|orig)$/i.test(name) || /^#.*#$/.test(name)) return undefined;
+  if (name.startsWith('.') || isReadme(name) || name.endsWith('~') || /\.(swp|swo|swx|bak|tmp|orig)$/i.test(name) || /^#.*#$/.test(name)) return undefined;
   if (/\.txt$/i.test(name)) return 'txt';
   if (/\.(md|markdown)$/i.test(name)) return 'md';
   return undefined;

@@ -7,7 +7,7 @@ import { findSource } from './config.js';
 import { implausibleDate, parseSeedDate } from './dates.js';
 import { absoluteHttpUrl, checkedId } from './urls.js';
 import { hasXmlForbidden, mailboxName, stripXmlForbidden } from './text.js';
-import { sanitizeBody } from './sanitize.js';
+import { sanitizeBody, unclosedTags } from './sanitize.js';
 import { escapeHtml } from './html.js';
 import type { BoundedCache } from './bounded.js';
 import type { SeedFile } from './discover.js';
@@ -228,6 +228,15 @@ export interface LazyBody {
 /** The warnings a body gives when normalized (they do not depend on the page its links resolve against). */
 export function bodyDiagnostics(body: ParsedSeed['body'], file: string, baseUrl: string): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  // Paragraphs of text are escaped, never warned of: only an HTML body has warnings to take.
+  if (body.kind === 'paragraphs') return diagnostics;
+  // HTML with no numeric character reference and no character XML forbids cannot come out of the sanitizer holding one
+  // (no named reference stands for one): its only warning is for the tags left open, found without sanitizing it.
+  if (!body.html.includes('&#') && !hasXmlForbidden(body.html)) {
+    const tags = unclosedTags(body.html);
+    if (tags.length) diagnostics.push(unclosedWarning(tags, file, body.line));
+    return diagnostics;
+  }
   bodyHtmlOf(body, baseUrl, file, diagnostics);
   return diagnostics;
 }
@@ -264,14 +273,17 @@ function bodyHtmlOf(body: ParsedSeed['body'], link: string, file: string, diagno
     noCharacter = true;
     return '';
   });
-  const html = sanitizeBody(raw, link, (unclosed) => {
-    const named = [...new Set(unclosed)].map((t) => `<${t}>`).join(', ');
-    diagnostics.push(warning('html-unclosed', file, body.line, `${named} with no end tag would hide the rest of the story; shown as text. Write it in backticks (\`<script>\`) to show a tag, or close it`));
-  });
+  const html = sanitizeBody(raw, link, (unclosed) => diagnostics.push(unclosedWarning(unclosed, file, body.line)));
   // Character references in raw HTML ("&#1;", "&#xFFFF;") decode to characters XML forbids.
   if (!noCharacter && !hasXmlForbidden(html)) return html;
   diagnostics.push(warning('xml-forbidden-char', file, body.line, 'removed characters XML 1.0 does not allow that character references in the HTML (such as "&#1;") stand for; delete those references'));
   return stripXmlForbidden(html);
+}
+
+/** Start tags of a body left open, written as text (`sanitizeBody`). */
+function unclosedWarning(tags: readonly string[], file: string, line: number): Diagnostic {
+  const named = [...new Set(tags)].map((t) => `<${t}>`).join(', ');
+  return warning('html-unclosed', file, line, `${named} with no end tag would hide the rest of the story; shown as text. Write it in backticks (\`<script>\`) to show a tag, or close it`);
 }
 
 /** The keys under which two items are the same story: its source and title, and its original link when it has one. */

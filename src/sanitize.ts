@@ -56,6 +56,11 @@ function escapeUnclosed(html: string): { html: string; tags: string[] } {
   return { html: tags.length ? out + html.slice(last) : html, tags };
 }
 
+/** The start tags `sanitizeBody` would write as text in `html` (`escapeUnclosed`), without sanitizing it. */
+export function unclosedTags(html: string): string[] {
+  return escapeUnclosed(html).tags;
+}
+
 /** `html` as readers get it; `unclosed` hears of the start tags written as text (`escapeUnclosed`), if any. */
 export function sanitizeBody(html: string, baseUrl: string, unclosed?: (tags: string[]) => void): string {
   const escaped = escapeUnclosed(html);

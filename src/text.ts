@@ -244,31 +244,48 @@ export interface CleanLines {
 }
 
 /**
- * Line-level repairs of SEED-FORMAT.md "Repairs": CRLF and CR line endings,
- * trailing spaces, non-breaking spaces used as indentation, characters XML
- * forbids (removed, with a warning naming the line), known mail artifacts
- * (see parse/mail.ts) and digest artifacts. `firstLine` is the file line of
+ * Line-level repairs of SEED-FORMAT.md "Repairs" of text `prepareText` gave
+ * (LF line endings, no character XML forbids), or a part of it: trailing
+ * spaces, non-breaking spaces used as indentation, known mail artifacts (see
+ * parse/mail.ts) and digest artifacts. `firstLine` is the file line of
  * `text`'s first line.
  */
 export function cleanLines(text: string, file: string, firstLine = 1): CleanLines {
-  const prepared = prepareText(text, file);
-  const diagnostics: Diagnostic[] = prepared.diagnostics.map((d) => ({ ...d, line: d.line + firstLine - 1 }));
+  const diagnostics: Diagnostic[] = [];
   const repairs: Repair[] = [];
   // trimEnd, not /\s+$/: that regex takes quadratic time on a long run of spaces that does not end the line.
-  const trimmed = prepared.text.split('\n').map((line) => line.trimEnd());
-  const mail = repairMailArtifacts(
-    trimmed,
-    trimmed.map((_, i) => firstLine + i),
-    file,
-  );
+  const trimmed = text.split('\n').map((line) => line.trimEnd());
+  const lineNumbers = trimmed.map((_, i) => firstLine + i);
+  // Most seeds hold no character any mail repair starts from: their lines are as repairMailArtifacts would leave them.
+  const rare = RARE.test(text);
+  const mail = rare && MAIL_ARTIFACT_START.test(text) ? repairMailArtifacts(trimmed, lineNumbers, file) : { lines: trimmed, lineNumbers, diagnostics: [], repairs: [] };
   append(diagnostics, mail.diagnostics);
   append(repairs, mail.repairs);
+  // The same for the indentation and digest repairs, whose regexes would otherwise run on every line (the mail repairs
+  // can make what they look for: `=C2=A0` is a no-break space).
+  const repaired = mail.lines !== trimmed;
+  const indented = repaired || (rare && NBSP_LIKE.test(text));
+  const digest = repaired || text.includes(DIGEST_MARK);
   const lines = mail.lines.map((raw, i) => {
-    const line = raw.replace(/^[\u00A0\u2007\u202F\t ]+/, (lead) => lead.replace(/[\u00A0\u2007\u202F]/g, ' ')).trimEnd();
-    return restoreDigestWords(line, file, mail.lineNumbers[i]!, repairs);
+    const line = indented ? raw.replace(/^[\u00A0\u2007\u202F\t ]+/, (lead) => lead.replace(NBSP_LIKE_ALL, ' ')).trimEnd() : raw.trimEnd();
+    return digest ? restoreDigestWords(line, file, mail.lineNumbers[i]!, repairs) : line;
   });
   return { lines, lineNumbers: mail.lineNumbers, diagnostics, repairs };
 }
+
+/**
+ * Characters every repair of parse/mail.ts starts from: `=` (encoded words,
+ * quoted-printable), C1 controls and DEL, and the first characters of UTF-8
+ * read as Windows-1252 (`repairMojibake`). Text without any is left as it is.
+ */
+const MAIL_ARTIFACT_START = /[=\x7F-\x9F\u00C2-\u00F4]/;
+/** `MAIL_ARTIFACT_START` and `NBSP_LIKE` in one scan, which most seeds pass. */
+const RARE = /[=\x7F-\x9F\u00A0\u00C2-\u00F4\u2007\u202F]/;
+/** Spaces that do not break, which indentation may be made of. */
+const NBSP_LIKE = /[\u00A0\u2007\u202F]/;
+const NBSP_LIKE_ALL = /[\u00A0\u2007\u202F]/g;
+/** What every mangled word of `DIGEST_MANGLED` holds. */
+const DIGEST_MARK = '_expression_';
 
 /** Appends without spreading: a seed can carry more diagnostics or repairs than a call's argument limit. */
 function append<T>(target: T[], items: readonly T[]): void {

@@ -1,5 +1,5 @@
 import { appendFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { NOW, tempDir, testConfig } from './helpers.js';
@@ -249,4 +249,44 @@ describe('bodies read again on worker threads', () => {
     // Each of the 81 seeds parsed once when listed; the 41 bodies let go were read again on the workers only.
     expect(withWorkers.parsedHere).toBe(81);
   }, 60_000);
+});
+
+describe("a body's warnings when the build lets the body go", () => {
+  // Markdown bodies with each warning a body can give, and bodies close to them that give none.
+  const bodies: Record<string, string> = {
+    'open-script.md': 'The council found an injected <script> tag in the form.\n\nThe rest of the story stays.\n',
+    'open-two.md': 'An <style> and a <textarea> with no end.\n',
+    'closed-script.md': 'A paragraph <script>alert(1)</script> closed in place.\n',
+    'plaintext.md': 'Before <plaintext> after.\n',
+    'control-reference.md': '<div>A reference &#1; to a control.</div>\n',
+    'noncharacter-reference.md': '<p>A reference &#xFFFE; to a noncharacter.</p>\n',
+    // In Markdown text, markdown-it reads the reference as U+FFFD itself.
+    'noncharacter-in-text.md': 'A reference &#xFFFE; to a noncharacter, in text.\n',
+    'nul-reference.md': '<p>A &#0; and a &#xD800; too.</p>\n',
+    'c1-reference.md': '<p>A &#128; that HTML reads as the euro sign.</p>\n',
+    'named-references.md': '<p>&amp; &lt; &Tab; &NewLine; &nbsp; &copy; and &notin; are fine.</p>\n',
+    'clean.md': 'Nothing *odd* here, [a link](https://example.org/?a=1&b=2).\n',
+    'raw-html.md': '<table><tr><td>Cell</td></tr></table>\n\n<p>A <b>bold <i>nest</b> left open\n',
+  };
+
+  it('are the warnings it gives when the build keeps it', () => {
+    const seeds = join(tempDir('seedfeed-body-warnings-'), 'seeds');
+    mkdirSync(seeds, { recursive: true });
+    const past = new Date(Date.now() - 3_600_000);
+    Object.entries(bodies).forEach(([name, body], i) => {
+      writeFileSync(join(seeds, name), `---\ntitle: Story ${i}\nsource: Asbarez\ndate: 2023-05-${String(i + 1).padStart(2, '0')}\n---\n${body}`);
+      utimesSync(join(seeds, name), past, past);
+    });
+    const config = testConfig();
+    const warnings = (bodiesKept: number) =>
+      build({ seedsDir: seeds, config, now: NOW, bodiesKept })
+        .diagnostics.map((d) => `${basename(d.file)}:${d.line} ${d.rule} ${d.message}`)
+        .sort();
+    const kept = warnings(100);
+    expect(warnings(0)).toEqual(kept);
+    // The comparison covers both warnings, where they are due and nowhere else.
+    const files = (rule: string) => [...new Set(kept.filter((w) => w.includes(` ${rule} `)).map((w) => w.slice(0, w.indexOf(':'))))].sort();
+    expect(files('html-unclosed')).toEqual(['open-script.md', 'open-two.md', 'plaintext.md']);
+    expect(files('xml-forbidden-char')).toEqual(['control-reference.md', 'noncharacter-reference.md', 'nul-reference.md']);
+  });
 });

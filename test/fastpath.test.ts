@@ -88,6 +88,22 @@ describe('the no-op fast path', () => {
     expect(reason(site.input())).toBe('the seeds changed');
   });
 
+  it('takes READMEs for what SEED-FORMAT.md says (README*, any case with an extension alone), and a seed named after the word for a seed', () => {
+    const dir = tempDir('seedfeed-readme-');
+    const story = 'Meridian Post: Choir Tours\n\nThe choir left on Monday.\n';
+    writeTree(dir, {
+      'README': story,
+      'README.md': story,
+      'README-first.txt': story,
+      'Readme.md': story,
+      'readme.txt': story,
+      'readme-notes.txt': story,
+      'readmes-from-the-archive.md': story,
+      'ReadMe-Later.TXT': story,
+    });
+    expect(discoverSeeds(dir).seeds.map((s) => s.file).sort()).toEqual(['ReadMe-Later.TXT', 'readme-notes.txt', 'readmes-from-the-archive.md']);
+  });
+
   it('ignores files that are not seeds', () => {
     const site = builtSite();
     writeTree(site.seedsDir, { 'README.md': 'notes', '.a.txt.swp': 'x', 'a.txt~': 'backup', 'image.png': 'png' });

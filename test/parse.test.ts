@@ -152,12 +152,31 @@ describe('headline: "<Source>: <Title>" when the prefix names a publication', ()
     { headline: 'Bridge Reopens After Repairs', source: undefined, title: 'Bridge Reopens After Repairs' },
     { headline: 'Asbarez:Bridge Reopens', source: undefined, title: 'Asbarez:Bridge Reopens' },
     { headline: '2023: Bridge Reopens', source: undefined, title: '2023: Bridge Reopens' },
+    // A source and a colon alone: the source, and no title (an error, below), not the title "Asbarez:".
+    { headline: 'Asbarez:', source: 'Asbarez', title: '' },
+    { headline: 'asbarez:', known: ['Asbarez'], source: 'Asbarez', title: '' },
+    { headline: 'Dr. Sarkisian Says:', source: undefined, title: 'Dr. Sarkisian Says:' },
   ];
   it.each(cases)('$headline', ({ headline, known, source, title }) => {
     expect(splitHeadline(headline, known)).toEqual(source === undefined ? { title } : { source, title });
     const seed = txt(`${headline}\n\nThe bridge carried traffic again on Friday.\n`, known);
     expect(seed.fields.source?.value.name).toBe(source);
     expect(seed.fields.title?.value).toBe(title);
+  });
+
+  it('rejects a headline that names its source and stops, naming its line, unless the front matter gives the title', () => {
+    const seed = txt('Categories: 2023\n\nAsbarez:\n\nThe bridge carried traffic again on Friday.\n\nEmma Jilavian:\n');
+    expect(seed.ok).toBe(false);
+    expect(rules(seed)).toEqual(['error no-title 3']);
+    expect(seed.diagnostics[0]!.message).toContain('"Asbarez:" names the source but no title');
+    const titled = txt('---\ntitle: Bridge Reopens\n---\nAsbarez:\n\nThe bridge carried traffic again on Friday.\n');
+    expect(titled.ok).toBe(true);
+    expect(titled.fields.title?.value).toBe('Bridge Reopens');
+    expect(titled.fields.source?.value.name).toBe('Asbarez');
+    // The title on the headline's next line is one hard-wrapped headline.
+    const wrapped = txt('Asbarez:\nBridge Reopens\n\nThe bridge carried traffic again on Friday.\n');
+    expect(wrapped.ok).toBe(true);
+    expect([wrapped.fields.source?.value.name, wrapped.fields.title?.value]).toEqual(['Asbarez', 'Bridge Reopens']);
   });
 
   it('joins a hard-wrapped headline before splitting it', () => {

@@ -52,6 +52,7 @@ export function parseSeed(bytes: Uint8Array, file: string, layout: 'txt' | 'md',
   const frontMatter = repairFieldText(fromFrontMatter.fields, file);
   append(diagnostics, frontMatter.diagnostics);
   append(repairs, frontMatter.repairs);
+  // The body is a part of the prepared text: cleanLines does not prepare it again.
   const cleaned = cleanLines(fm.body, file, fm.bodyFirstLine);
   append(diagnostics, cleaned.diagnostics);
   append(repairs, cleaned.repairs);
@@ -61,6 +62,7 @@ export function parseSeed(bytes: Uint8Array, file: string, layout: 'txt' | 'md',
   if (layout === 'txt') {
     const plain = parsePlainSeed(cleaned.lines, file, fm.bodyFirstLine, knownSources, cleaned.lineNumbers);
     append(diagnostics, plain.diagnostics);
+    if (plain.untitled && !frontMatter.fields.title) diagnostics.push(plain.untitled);
     fields = mergeFields(plain.fields, frontMatter.fields);
     body = plain.body;
   } else {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics.js';
-import { warning } from '../diagnostics.js';
+import { error, warning } from '../diagnostics.js';
 import type { Body, Field, Paragraph, SeedFields } from './fields.js';
 import { mailboxName, nameKey } from '../text.js';
 
@@ -24,6 +24,8 @@ export interface PlainSeed {
   fields: SeedFields;
   body: Body;
   diagnostics: Diagnostic[];
+  /** A headline that names its source and stops there (`Asbarez:`): an error unless the front matter gives the title. */
+  untitled?: Diagnostic;
 }
 
 /**
@@ -73,6 +75,7 @@ export function parsePlainSeed(
   }
 
   const headline = paragraphs.shift();
+  let untitled: Diagnostic | undefined;
   if (headline) {
     const text = joinLines(headline.lines);
     const split = splitHeadline(text, knownSources);
@@ -82,6 +85,7 @@ export function parsePlainSeed(
     if (split.source && !named) fields.source = { value: { ...fields.source?.value, name: split.source }, line: headline.line };
     const title = split.source && named && nameKey(split.source) !== nameKey(named) ? text.trim() : split.title;
     fields.title = { value: title, line: headline.line };
+    if (split.source && !title) untitled = untitledHeadline(file, headline.line, text.trim());
   }
 
   const dekCandidate = paragraphs[0];
@@ -91,7 +95,12 @@ export function parsePlainSeed(
   }
 
   const body: Paragraph[] = paragraphs.map((p) => ({ text: joinLines(p.lines), line: p.line }));
-  return { fields, body: { kind: 'paragraphs', paragraphs: body }, diagnostics };
+  return { fields, body: { kind: 'paragraphs', paragraphs: body }, diagnostics, ...(untitled ? { untitled } : {}) };
+}
+
+/** A headline that is a source and a colon alone: published, its title would read "Asbarez:". */
+function untitledHeadline(file: string, line: number, headline: string): Diagnostic {
+  return error('no-title', file, line, `the headline "${headline}" names the source but no title; write the title after the colon, on the same line ("${headline} The title")`);
 }
 
 /** A sharer as two namings of one person compare: the name without a mail address, as published (`mailboxName`). */
@@ -197,15 +206,26 @@ function joinLines(lines: { text: string }[]): string {
  * sentence punctuation). The title may itself contain colons.
  */
 export function splitHeadline(headline: string, knownSources: readonly string[] = []): { source?: string; title: string } {
+  const whole = headline.trim();
+  // `Asbarez:` alone: a source whose title is missing (parsePlainSeed reports it), not a title that reads "Asbarez:".
+  if (whole.endsWith(':') && !whole.includes(': ')) {
+    const named = sourceNamed(whole.slice(0, -1).trim(), knownSources);
+    if (named) return { source: named, title: '' };
+  }
   const at = headline.indexOf(': ');
   if (at <= 0) return { title: headline.trim() };
   const prefix = headline.slice(0, at).trim();
   const title = headline.slice(at + 2).trim();
   if (!title) return { title: headline.trim() };
+  const source = sourceNamed(prefix, knownSources);
+  return source ? { source, title } : { title: headline.trim() };
+}
+
+/** The publication a headline's prefix names: a configured source (as configured), or a prefix that looks like a name. */
+function sourceNamed(prefix: string, knownSources: readonly string[]): string | undefined {
   const known = knownSources.find((s) => s.toLowerCase() === prefix.toLowerCase());
-  if (known) return { source: known, title };
-  if (looksLikePublicationName(prefix)) return { source: prefix, title };
-  return { title: headline.trim() };
+  if (known) return known;
+  return looksLikePublicationName(prefix) ? prefix : undefined;
 }
 
 export function looksLikePublicationName(prefix: string): boolean {
