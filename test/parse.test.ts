@@ -467,6 +467,11 @@ describe('front matter: YAML only, checked once', () => {
     { name: 'closed by "---" with text after it', input: '---\ntitle: x\n--- more\nBody\n', rule: 'front-matter-unclosed', line: 3, message: /"---" alone/ },
     { name: 'an anchor and alias', input: '---\ntitle: x\nbase: &b [1, 2]\nmore: *b\n---\nBody\n', rule: 'front-matter-alias', line: 3, message: /anchors and aliases/ },
     { name: 'a duplicate key', input: '---\ntitle: x\ntitle: y\n---\nBody\n', rule: 'front-matter-yaml', line: 3, message: /not valid YAML/ },
+    // The parser finds the quote missing where the front matter ends: the line named is the one that opens it.
+    { name: 'a quote never closed', input: '---\ntitle: "Choir Tours\nsource: Asbarez\ndate: 2023-03-02\n---\nBody\n', rule: 'front-matter-yaml', line: 2, message: /Missing closing "quote/ },
+    { name: 'a single quote never closed', input: "---\nsource: Asbarez\ntitle: 'Choir Tours\ndate: 2023-03-02\n---\nBody\n", rule: 'front-matter-yaml', line: 3, message: /Missing closing 'quote/ },
+    // Reported twice by the parser, at one place: listed once.
+    { name: 'a colon in a value', input: '---\ntitle: Asbarez: Talks: resume\n---\nBody\n', rule: 'front-matter-yaml', line: 2, message: /Nested mappings .*; a value that holds ": " goes in quotes/ },
     { name: 'not a mapping', input: '---\n- a\n- b\n---\nBody\n', rule: 'front-matter-type', line: 2, message: /mapping/ },
     { name: 'over the size cap', input: `---\ntitle: x\nsummary: "${'y'.repeat(MAX_FRONT_MATTER_BYTES)}"\n---\nBody\n`, rule: 'front-matter-size', line: 1, message: new RegExp(`limit is ${MAX_FRONT_MATTER_BYTES} bytes`) },
   ];

@@ -1,5 +1,5 @@
 import matter from 'gray-matter';
-import { parseDocument, LineCounter, visit, isMap, isPair, isScalar, type Document } from 'yaml';
+import { parseDocument, LineCounter, visit, isMap, isPair, isScalar, type Document, type YAMLError } from 'yaml';
 import { error, warning, type Diagnostic } from '../diagnostics.js';
 import type { SeedFields, SourceField } from './fields.js';
 import { describe, isRecord } from '../config.js';
@@ -22,6 +22,24 @@ export interface FrontMatter {
 }
 
 const OPEN = /^---[ \t]*([^\s-][^\n]*)?\n/;
+
+/**
+ * Where a YAML error is to be looked for. A quote never closed is reported
+ * where the text it takes in ends (the end of the front matter); the line
+ * to fix is the one that opens it.
+ */
+function errorStart(document: Document.Parsed, e: YAMLError): number {
+  const at = e.pos[0];
+  if (e.code !== 'MISSING_CHAR' || !/quote/i.test(e.message)) return at;
+  let start = at;
+  visit(document, {
+    Scalar(_, node) {
+      const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+      if (quoted && node.range && node.range[0] < at && node.range[1] >= at) start = node.range[0];
+    },
+  });
+  return start;
+}
 
 /**
  * Splits YAML front matter off a seed whose line endings are already LF
@@ -89,9 +107,16 @@ export function splitFrontMatter(text: string, file: string): FrontMatter {
   const bodyFirstLine = closeIndex + 2;
   if (!document) return { ...none, body, bodyFirstLine };
 
+  const reported = new Set<string>();
   for (const e of document.errors) {
-    const reason = /call stack/i.test(e.message) ? 'it nests too deeply' : e.message.split('\n')[0];
-    diagnostics.push(error('front-matter-yaml', file, lineOf(e.pos[0]), `front matter is not valid YAML: ${reason}`));
+    let reason = /call stack/i.test(e.message) ? 'it nests too deeply' : e.message.split('\n')[0]!;
+    // Most often a title with a colon in it, written bare.
+    if (/nested mappings/i.test(reason)) reason += '; a value that holds ": " goes in quotes (title: "Asbarez: Talks Resume")';
+    const found = error('front-matter-yaml', file, lineOf(errorStart(document, e)), `front matter is not valid YAML: ${reason}`);
+    // The parser can report one problem twice, at one place.
+    const key = `${found.line}\u0000${found.message}`;
+    if (!reported.has(key)) diagnostics.push(found);
+    reported.add(key);
   }
   if (diagnostics.length) return { ...none, body, bodyFirstLine, diagnostics, ok: false };
 
