@@ -173,6 +173,8 @@ describe('headline: "<Source>: <Title>" when the prefix names a publication', ()
     expect(titled.ok).toBe(true);
     expect(titled.fields.title?.value).toBe('Bridge Reopens');
     expect(titled.fields.source?.value.name).toBe('Asbarez');
+    // A Source: header naming another publication does not make "Asbarez:" a title.
+    expect(rules(txt('Source: Azatutyun\n\nAsbarez:\n\nThe bridge carried traffic again on Friday.\n'))).toEqual(['error no-title 3']);
     // The title on the headline's next line is one hard-wrapped headline.
     const wrapped = txt('Asbarez:\nBridge Reopens\n\nThe bridge carried traffic again on Friday.\n');
     expect(wrapped.ok).toBe(true);

@@ -85,7 +85,7 @@ export function parsePlainSeed(
     if (split.source && !named) fields.source = { value: { ...fields.source?.value, name: split.source }, line: headline.line };
     const title = split.source && named && nameKey(split.source) !== nameKey(named) ? text.trim() : split.title;
     fields.title = { value: title, line: headline.line };
-    if (split.source && !title) untitled = untitledHeadline(file, headline.line, text.trim());
+    if (split.source && !split.title) untitled = untitledHeadline(file, headline.line, text.trim());
   }
 
   const dekCandidate = paragraphs[0];
