@@ -20,11 +20,12 @@ export interface SeedFile {
 /**
  * A README: `README*` as SEED-FORMAT.md writes it (`README`, `README.md`,
  * `README-first.txt`), or `readme` in another case with no more to its name
- * than an extension (`Readme.md`, `readme.txt`). A seed whose name only starts
- * with the word (`readme-notes.txt`, `readmes-from-the-archive.md`) is a seed.
+ * than extensions (`Readme.md`, `readme.txt`, `readme.md.txt`). A seed whose
+ * name only starts with the word in another case (`readme-notes.txt`,
+ * `readmes-from-the-archive.md`) is a seed.
  */
 function isReadme(name: string): boolean {
-  return name.startsWith('README') || /^readme(?:\.[^.]*)?$/i.test(name);
+  return name.startsWith('README') || /^readme(?:\..*)?$/i.test(name);
 }
 
 /** Files that are not seeds: dotfiles, READMEs, editor backups. */

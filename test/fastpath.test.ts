@@ -97,6 +97,7 @@ describe('the no-op fast path', () => {
       'README-first.txt': story,
       'Readme.md': story,
       'readme.txt': story,
+      'readme.md.txt': story,
       'readme-notes.txt': story,
       'readmes-from-the-archive.md': story,
       'ReadMe-Later.TXT': story,

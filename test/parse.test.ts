@@ -152,9 +152,11 @@ describe('headline: "<Source>: <Title>" when the prefix names a publication', ()
     { headline: 'Bridge Reopens After Repairs', source: undefined, title: 'Bridge Reopens After Repairs' },
     { headline: 'Asbarez:Bridge Reopens', source: undefined, title: 'Asbarez:Bridge Reopens' },
     { headline: '2023: Bridge Reopens', source: undefined, title: '2023: Bridge Reopens' },
-    // A source and a colon alone: the source, and no title (an error, below), not the title "Asbarez:".
-    { headline: 'Asbarez:', source: 'Asbarez', title: '' },
+    // A configured source and a colon alone: the source, and no title (an error, below), not the title "Asbarez:".
     { headline: 'asbarez:', known: ['Asbarez'], source: 'Asbarez', title: '' },
+    // Another name and a colon alone may be a headline of its own: the title (with a warning, below).
+    { headline: 'Asbarez:', source: undefined, title: 'Asbarez:' },
+    { headline: 'The Week Ahead:', known: ['Asbarez'], source: undefined, title: 'The Week Ahead:' },
     { headline: 'Dr. Sarkisian Says:', source: undefined, title: 'Dr. Sarkisian Says:' },
   ];
   it.each(cases)('$headline', ({ headline, known, source, title }) => {
@@ -164,21 +166,38 @@ describe('headline: "<Source>: <Title>" when the prefix names a publication', ()
     expect(seed.fields.title?.value).toBe(title);
   });
 
-  it('rejects a headline that names its source and stops, naming its line, unless the front matter gives the title', () => {
-    const seed = txt('Categories: 2023\n\nAsbarez:\n\nThe bridge carried traffic again on Friday.\n\nEmma Jilavian:\n');
+  it('rejects a headline that is its configured source and a colon, naming its line, unless the front matter gives the title', () => {
+    const seed = txt('Categories: 2023\n\nAsbarez:\n\nThe bridge carried traffic again on Friday.\n\nEmma Jilavian:\n', ['Asbarez']);
     expect(seed.ok).toBe(false);
     expect(rules(seed)).toEqual(['error no-title 3']);
     expect(seed.diagnostics[0]!.message).toContain('"Asbarez:" names the source but no title');
-    const titled = txt('---\ntitle: Bridge Reopens\n---\nAsbarez:\n\nThe bridge carried traffic again on Friday.\n');
+    const titled = txt('---\ntitle: Bridge Reopens\n---\nAsbarez:\n\nThe bridge carried traffic again on Friday.\n', ['Asbarez']);
     expect(titled.ok).toBe(true);
     expect(titled.fields.title?.value).toBe('Bridge Reopens');
     expect(titled.fields.source?.value.name).toBe('Asbarez');
-    // A Source: header naming another publication does not make "Asbarez:" a title.
-    expect(rules(txt('Source: Azatutyun\n\nAsbarez:\n\nThe bridge carried traffic again on Friday.\n'))).toEqual(['error no-title 3']);
     // The title on the headline's next line is one hard-wrapped headline.
     const wrapped = txt('Asbarez:\nBridge Reopens\n\nThe bridge carried traffic again on Friday.\n');
     expect(wrapped.ok).toBe(true);
+    expect(rules(wrapped)).toEqual([]);
     expect([wrapped.fields.source?.value.name, wrapped.fields.title?.value]).toEqual(['Asbarez', 'Bridge Reopens']);
+  });
+
+  it('rejects a headline that is the source of its Source: header and a colon, and warns of any other name and a colon, published as the title', () => {
+    expect(rules(txt('Source: Asbarez\n\nASBAREZ:\n\nThe bridge carried traffic again on Friday.\n'))).toEqual(['error no-title 3']);
+    for (const [input, line] of [
+      ['The Week Ahead:\n\nThe bridge carried traffic again on Friday.\n', 1],
+      ['Source: Azatutyun\n\nAsbarez:\n\nThe bridge carried traffic again on Friday.\n', 3],
+    ] as const) {
+      const seed = txt(input);
+      expect(seed.ok).toBe(true);
+      expect(rules(seed)).toEqual([`warning headline-colon ${line}`]);
+      expect(seed.fields.title?.value).toMatch(/:$/);
+    }
+    // Nor when the front matter gives the title.
+    expect(rules(txt('---\ntitle: Bridge Reopens\n---\nThe Week Ahead:\n\nThe bridge carried traffic again on Friday.\n'))).toEqual([]);
+    // A headline with a colon of its own, or a sentence, is not warned of.
+    expect(rules(txt('Asbarez: Bridge Reopens:\n\nThe bridge carried traffic again on Friday.\n'))).toEqual([]);
+    expect(rules(txt('Why did the bridge close? Here is what we know:\n\nThe bridge carried traffic again on Friday.\n'))).toEqual([]);
   });
 
   it('joins a hard-wrapped headline before splitting it', () => {
@@ -483,6 +502,13 @@ describe('front matter: YAML only, checked once', () => {
     expect(seed.diagnostics).toHaveLength(1);
     expect(seed.diagnostics[0]).toMatchObject({ file: 'seeds/story.md', severity: 'error', rule, line });
     expect(seed.diagnostics[0]!.message).toMatch(message);
+  });
+
+  it('gives no hint about quotes for a key indented under a value, which the parser reports as the same error', () => {
+    const seed = md('---\ntitle: Talks\n  source: Asbarez\n---\nBody\n');
+    expect(seed.ok).toBe(false);
+    expect(seed.diagnostics.map((d) => d.message)).toContain('front matter is not valid YAML: Nested mappings are not allowed in compact mappings');
+    expect(seed.diagnostics.every((d) => d.rule === 'front-matter-yaml' && !d.message.includes('quotes'))).toBe(true);
   });
 
   it('does not take a first line "--- Some words ---" for front matter', () => {

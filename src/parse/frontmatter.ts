@@ -23,6 +23,9 @@ export interface FrontMatter {
 
 const OPEN = /^---[ \t]*([^\s-][^\n]*)?\n/;
 
+/** `key: value` whose value, not in quotes nor a list or mapping, holds another `: ` (or ends in `:`). */
+const BARE_COLON_VALUE = /^\s*[^\s:#][^:]*:[ \t]+[^\s"'[{|>#][^#]*:(?:\s|$)/;
+
 /**
  * Where a YAML error is to be looked for. A quote never closed is reported
  * where the text it takes in ends (the end of the front matter); the line
@@ -110,9 +113,10 @@ export function splitFrontMatter(text: string, file: string): FrontMatter {
   const reported = new Set<string>();
   for (const e of document.errors) {
     let reason = /call stack/i.test(e.message) ? 'it nests too deeply' : e.message.split('\n')[0]!;
+    const line = lineOf(errorStart(document, e));
     // Most often a title with a colon in it, written bare.
-    if (/nested mappings/i.test(reason)) reason += '; a value that holds ": " goes in quotes (title: "Asbarez: Talks Resume")';
-    const found = error('front-matter-yaml', file, lineOf(errorStart(document, e)), `front matter is not valid YAML: ${reason}`);
+    if (/nested mappings/i.test(reason) && BARE_COLON_VALUE.test(lines[line - 1] ?? '')) reason += '; a value that holds ": " goes in quotes (title: "Asbarez: Talks Resume")';
+    const found = error('front-matter-yaml', file, line, `front matter is not valid YAML: ${reason}`);
     // The parser can report one problem twice, at one place.
     const key = `${found.line}\u0000${found.message}`;
     if (!reported.has(key)) diagnostics.push(found);

@@ -62,7 +62,7 @@ export function parseSeed(bytes: Uint8Array, file: string, layout: 'txt' | 'md',
   if (layout === 'txt') {
     const plain = parsePlainSeed(cleaned.lines, file, fm.bodyFirstLine, knownSources, cleaned.lineNumbers);
     append(diagnostics, plain.diagnostics);
-    if (plain.untitled && !frontMatter.fields.title) diagnostics.push(plain.untitled);
+    if (plain.colonAlone && !frontMatter.fields.title) diagnostics.push(plain.colonAlone);
     fields = mergeFields(plain.fields, frontMatter.fields);
     body = plain.body;
   } else {

@@ -24,8 +24,8 @@ export interface PlainSeed {
   fields: SeedFields;
   body: Body;
   diagnostics: Diagnostic[];
-  /** A headline that names its source and stops there (`Asbarez:`): an error unless the front matter gives the title. */
-  untitled?: Diagnostic;
+  /** A headline that is a name and a colon alone (`Asbarez:`): an error or a warning, unless the front matter gives the title. */
+  colonAlone?: Diagnostic;
 }
 
 /**
@@ -75,7 +75,7 @@ export function parsePlainSeed(
   }
 
   const headline = paragraphs.shift();
-  let untitled: Diagnostic | undefined;
+  let colonProblem: Diagnostic | undefined;
   if (headline) {
     const text = joinLines(headline.lines);
     const split = splitHeadline(text, knownSources);
@@ -85,7 +85,12 @@ export function parsePlainSeed(
     if (split.source && !named) fields.source = { value: { ...fields.source?.value, name: split.source }, line: headline.line };
     const title = split.source && named && nameKey(split.source) !== nameKey(named) ? text.trim() : split.title;
     fields.title = { value: title, line: headline.line };
-    if (split.source && !split.title) untitled = untitledHeadline(file, headline.line, text.trim());
+    // A headline that is a name and a colon alone: certainly a source without its title when the config or the Source:
+    // header names that publication (an error); else perhaps a headline of its own ("The Week Ahead:"), published, warned.
+    const alone = colonAlone(text);
+    if (split.source && !split.title) colonProblem = untitledHeadline(file, headline.line, text.trim());
+    else if (alone !== undefined && named && nameKey(alone) === nameKey(named)) colonProblem = untitledHeadline(file, headline.line, text.trim());
+    else if (alone !== undefined && looksLikePublicationName(alone)) colonProblem = colonWarning(file, headline.line, text.trim(), alone);
   }
 
   const dekCandidate = paragraphs[0];
@@ -95,12 +100,23 @@ export function parsePlainSeed(
   }
 
   const body: Paragraph[] = paragraphs.map((p) => ({ text: joinLines(p.lines), line: p.line }));
-  return { fields, body: { kind: 'paragraphs', paragraphs: body }, diagnostics, ...(untitled ? { untitled } : {}) };
+  return { fields, body: { kind: 'paragraphs', paragraphs: body }, diagnostics, ...(colonProblem ? { colonAlone: colonProblem } : {}) };
 }
 
 /** A headline that is a source and a colon alone: published, its title would read "Asbarez:". */
 function untitledHeadline(file: string, line: number, headline: string): Diagnostic {
-  return error('no-title', file, line, `the headline "${headline}" names the source but no title; write the title after the colon, on the same line ("${headline} The title")`);
+  return error('no-title', file, line, `the headline "${headline}" names the source but no title; write the title after the colon, on the same line or the next ("${headline} The title")`);
+}
+
+/** A headline that is a name and a colon alone, which is not known to name a publication: published as it is. */
+function colonWarning(file: string, line: number, headline: string, name: string): Diagnostic {
+  return warning('headline-colon', file, line, `the headline "${headline}" ends in a colon with nothing after it; it is published as the title. If "${name}" is the publication, write the title after the colon, on the same line or the next`);
+}
+
+/** `Asbarez` of a headline `Asbarez:` (a colon at the end and no other ": "); undefined for any other headline. */
+function colonAlone(headline: string): string | undefined {
+  const whole = headline.trim();
+  return whole.endsWith(':') && !whole.includes(': ') ? whole.slice(0, -1).trim() || undefined : undefined;
 }
 
 /** A sharer as two namings of one person compare: the name without a mail address, as published (`mailboxName`). */
@@ -206,12 +222,10 @@ function joinLines(lines: { text: string }[]): string {
  * sentence punctuation). The title may itself contain colons.
  */
 export function splitHeadline(headline: string, knownSources: readonly string[] = []): { source?: string; title: string } {
-  const whole = headline.trim();
-  // `Asbarez:` alone: a source whose title is missing (parsePlainSeed reports it), not a title that reads "Asbarez:".
-  if (whole.endsWith(':') && !whole.includes(': ')) {
-    const named = sourceNamed(whole.slice(0, -1).trim(), knownSources);
-    if (named) return { source: named, title: '' };
-  }
+  // A configured source and a colon alone (`Asbarez:`): that source, its title missing (parsePlainSeed reports it).
+  const alone = colonAlone(headline);
+  const configured = alone !== undefined ? configuredSource(alone, knownSources) : undefined;
+  if (configured) return { source: configured, title: '' };
   const at = headline.indexOf(': ');
   if (at <= 0) return { title: headline.trim() };
   const prefix = headline.slice(0, at).trim();
@@ -223,9 +237,12 @@ export function splitHeadline(headline: string, knownSources: readonly string[] 
 
 /** The publication a headline's prefix names: a configured source (as configured), or a prefix that looks like a name. */
 function sourceNamed(prefix: string, knownSources: readonly string[]): string | undefined {
-  const known = knownSources.find((s) => s.toLowerCase() === prefix.toLowerCase());
-  if (known) return known;
-  return looksLikePublicationName(prefix) ? prefix : undefined;
+  return configuredSource(prefix, knownSources) ?? (looksLikePublicationName(prefix) ? prefix : undefined);
+}
+
+/** The configured source `prefix` names, in any case, as configured. */
+function configuredSource(prefix: string, knownSources: readonly string[]): string | undefined {
+  return knownSources.find((s) => s.toLowerCase() === prefix.toLowerCase());
 }
 
 export function looksLikePublicationName(prefix: string): boolean {

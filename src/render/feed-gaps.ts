@@ -12,7 +12,7 @@
  *    `unarmor()` the serialized XML, escaping for the place each character
  *    lands: entities outside CDATA, raw characters inside it with every `]]>`
  *    split. The markers are U+FFFF plus a letter; U+FFFF is not an XML
- *    character, and `cleanLines`/normalize remove it from all input, so a
+ *    character, and `prepareText`/normalize remove it from all input, so a
  *    marker can only come from `armor()`.
  * 2. Atom text constructs. `feed` writes entry titles and summaries as
  *    `type="html"` CDATA; seedfeed's titles and deks are plain text, so they
