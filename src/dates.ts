@@ -108,7 +108,7 @@ function buildDate(y: number, mo: number, d: number, h: number, mi: number, s: n
  * proleptic Gregorian calendar. date-fns' `isExists` builds a local `Date`,
  * which reads years 0 to 99 as 1900 to 1999 and so calls 0050-06-15 no date.
  */
-function isCalendarDate(y: number, mo: number, d: number): boolean {
+export function isCalendarDate(y: number, mo: number, d: number): boolean {
   if (mo < 1 || mo > 12 || d < 1) return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   return d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;

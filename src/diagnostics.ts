@@ -34,9 +34,10 @@ export const warning = (rule: string, file: string, line: number, message: strin
 
 /**
  * `seeds/x.txt:3:1 error reason [rule]`, the format of compilers and
- * linters (`seeds/x.txt: error reason [rule]` for the file as a whole): one line each, whatever a file name or a quoted value holds (a
- * newline in a file name would otherwise forge a line of its own), and a
- * message cut at `MESSAGE_SHOWN` characters (a 500 KB `Date:` line quoted whole).
+ * linters (`seeds/x.txt: error reason [rule]` for the file as a whole): one
+ * line each, whatever a file name or a quoted value holds (a newline in a
+ * file name would otherwise forge a line of its own), and a message cut at
+ * `MESSAGE_SHOWN` characters (a 500 KB `Date:` line quoted whole).
  */
 export function formatDiagnostic(d: Diagnostic): string {
   const message = d.message.length > MESSAGE_SHOWN ? `${d.message.slice(0, MESSAGE_SHOWN)}… (${d.message.length - MESSAGE_SHOWN} more characters)` : d.message;

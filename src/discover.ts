@@ -36,7 +36,8 @@ export function isSeedName(name: string): 'txt' | 'md' | undefined {
   return undefined;
 }
 
-function isFolder(path: string): boolean {
+/** Whether `path` is a folder, or a link to one; false for anything else, or nothing there. */
+export function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

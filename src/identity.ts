@@ -1,5 +1,6 @@
 import { slugify, uniqueSlug } from './slug.js';
 import { compareStrings, error, type Diagnostic } from './diagnostics.js';
+import { isCalendarDate } from './dates.js';
 
 /**
  * The publish log: what was published, under which id, since when. It is
@@ -355,11 +356,7 @@ function logShapeProblem(log: PublishLog): string | undefined {
 function isLogDate(v: unknown): boolean {
   if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) return false;
   const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
-  if (!day) return true;
-  const [y, m, d] = [+day[1]!, +day[2]!, +day[3]!];
-  const date = new Date(0);
-  date.setUTCFullYear(y, m - 1, d);
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  return !day || isCalendarDate(+day[1]!, +day[2]!, +day[3]!);
 }
 
 /**

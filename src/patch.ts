@@ -1120,8 +1120,11 @@ function planAdditions(
   const archivesStarted: IndexedFeed[] = [];
   for (const { at, seed, p, item, entry, identity, diagnostics, bodyDiagnostics } of made) {
     const keys = duplicateKeys(item);
-    for (const key of keysAt(keys, 0)) if (key !== NO_KEY && hasDuplicateKey(index, key)) decline(`${seed.file} may be a story published already`);
-    for (const key of keysAt(keys, 0)) if (removedKeys.has(key)) decline(`${seed.file} tells the story of a removed seed, and may be that seed renamed and edited`);
+    for (const key of keysAt(keys, 0)) {
+      if (key === NO_KEY) continue;
+      if (hasDuplicateKey(index, key)) decline(`${seed.file} may be a story published already`);
+      if (removedKeys.has(key)) decline(`${seed.file} tells the story of a removed seed, and may be that seed renamed and edited`);
+    }
     const time = item.published.getTime();
     const rank = (list: Int32Array) => rankIn(list, time, item.id, index.published, idAt);
     const inserted = (list: Int32Array, r: number, limit = Infinity) => insertedAt(list, r, at, limit);

@@ -257,17 +257,16 @@ export function cleanLines(text: string, file: string, firstLine = 1): CleanLine
   const trimmed = text.split('\n').map((line) => line.trimEnd());
   const lineNumbers = trimmed.map((_, i) => firstLine + i);
   // Most seeds hold no character any mail repair starts from: their lines are as repairMailArtifacts would leave them.
-  const rare = RARE.test(text);
-  const mail = rare && MAIL_ARTIFACT_START.test(text) ? repairMailArtifacts(trimmed, lineNumbers, file) : { lines: trimmed, lineNumbers, diagnostics: [], repairs: [] };
+  const mail = MAIL_ARTIFACT_START.test(text) ? repairMailArtifacts(trimmed, lineNumbers, file) : { lines: trimmed, lineNumbers, diagnostics: [], repairs: [] };
   append(diagnostics, mail.diagnostics);
   append(repairs, mail.repairs);
   // The same for the indentation and digest repairs, whose regexes would otherwise run on every line (the mail repairs
   // can make what they look for: `=C2=A0` is a no-break space).
   const repaired = mail.lines !== trimmed;
-  const indented = repaired || (rare && NBSP_LIKE.test(text));
+  const indented = repaired || NBSP_LIKE.test(text);
   const digest = repaired || text.includes(DIGEST_MARK);
   const lines = mail.lines.map((raw, i) => {
-    const line = indented ? raw.replace(/^[\u00A0\u2007\u202F\t ]+/, (lead) => lead.replace(NBSP_LIKE_ALL, ' ')).trimEnd() : raw.trimEnd();
+    const line = indented ? raw.replace(INDENTATION, (lead) => lead.replace(NBSP_LIKE_ALL, ' ')).trimEnd() : raw.trimEnd();
     return digest ? restoreDigestWords(line, file, mail.lineNumbers[i]!, repairs) : line;
   });
   return { lines, lineNumbers: mail.lineNumbers, diagnostics, repairs };
@@ -279,11 +278,12 @@ export function cleanLines(text: string, file: string, firstLine = 1): CleanLine
  * read as Windows-1252 (`repairMojibake`). Text without any is left as it is.
  */
 const MAIL_ARTIFACT_START = /[=\x7F-\x9F\u00C2-\u00F4]/;
-/** `MAIL_ARTIFACT_START` and `NBSP_LIKE` in one scan, which most seeds pass. */
-const RARE = /[=\x7F-\x9F\u00A0\u00C2-\u00F4\u2007\u202F]/;
 /** Spaces that do not break, which indentation may be made of. */
-const NBSP_LIKE = /[\u00A0\u2007\u202F]/;
-const NBSP_LIKE_ALL = /[\u00A0\u2007\u202F]/g;
+const NBSP_LIKE_CHARS = '\u00A0\u2007\u202F';
+const NBSP_LIKE = new RegExp(`[${NBSP_LIKE_CHARS}]`);
+const NBSP_LIKE_ALL = new RegExp(`[${NBSP_LIKE_CHARS}]`, 'g');
+/** A line's indentation: spaces, tabs and those. */
+const INDENTATION = new RegExp(`^[${NBSP_LIKE_CHARS}\\t ]+`);
 /** What every mangled word of `DIGEST_MANGLED` holds. */
 const DIGEST_MARK = '_expression_';
 

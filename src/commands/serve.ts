@@ -1,4 +1,4 @@
-import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import { publish } from '../publish.js';
 import { DEFAULT_STATE_FILE, summaryLine } from '../report.js';
 import { EXIT, LockedError, SeedfeedError, UsageError, formatDiagnostic } from '../diagnostics.js';
 import { startServer } from '../serve.js';
+import { isFolder } from '../discover.js';
 
 export interface ServeCommandOptions {
   out: string;
@@ -168,10 +169,6 @@ async function watchAndRebuild(options: ServeCommandOptions, stdout: Writable, s
     watchers.forEach((w) => w.close());
     await running;
   };
-}
-
-function isFolder(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
 }
 
 function isLoopback(host: string): boolean {

@@ -88,9 +88,11 @@ export function parsePlainSeed(
     // A headline that is a name and a colon alone: certainly a source without its title when the config or the Source:
     // header names that publication (an error); else perhaps a headline of its own ("The Week Ahead:"), published, warned.
     const alone = colonAlone(text);
-    if (split.source && !split.title) colonProblem = untitledHeadline(file, headline.line, text.trim());
-    else if (alone !== undefined && named && nameKey(alone) === nameKey(named)) colonProblem = untitledHeadline(file, headline.line, text.trim());
-    else if (alone !== undefined && looksLikePublicationName(alone)) colonProblem = colonWarning(file, headline.line, text.trim(), alone);
+    if (alone !== undefined) {
+      const certain = (split.source && !split.title) || (named && nameKey(alone) === nameKey(named));
+      if (certain) colonProblem = untitledHeadline(file, headline.line, text.trim());
+      else if (looksLikePublicationName(alone)) colonProblem = colonWarning(file, headline.line, text.trim(), alone);
+    }
   }
 
   const dekCandidate = paragraphs[0];

@@ -8,6 +8,7 @@ import { appendToAtomEntries, appendToAtomHead, armor, atomLanguages, atomTextCo
 /** Atom 1.0 (RFC 4287): plain-text titles, the sharer as contributor, `<source>` and `link rel="via"` for the original, `xml:lang` for the feed and for a story in another language. */
 export function renderAtom(ctx: FeedContext): string {
   const publisher = ctx.site.publisher;
+  const hub = hubOf(ctx);
   const feed = new Feed({
     id: ctx.id,
     title: armor(ctx.title),
@@ -16,7 +17,7 @@ export function renderAtom(ctx: FeedContext): string {
     updated: ctx.updated,
     generator: GENERATOR,
     feedLinks: { atom: ctx.links.atom },
-    ...(hubOf(ctx) ? { hub: hubOf(ctx) } : {}),
+    ...(hub ? { hub } : {}),
     author: { name: armor(publisher.name), ...(publisher.email ? { email: armor(publisher.email) } : {}), ...(publisher.url ? { link: publisher.url } : {}) },
   });
   for (const item of ctx.items) {

@@ -130,9 +130,10 @@ function rssDocument(ctx: FeedContext, items: readonly string[]): string {
   const selfLinked = Boolean(ctx.links.rss);
   // `feed` serializes its own self link before the atom:link extension replaces it, and so throws on one that is not a URL.
   if (selfLinked) sanitizedUrl(ctx.links.rss);
+  const hub = hubOf(ctx);
   const atomLinks = [
     { href: ctx.links.rss, rel: 'self', type: 'application/rss+xml' },
-    ...(hubOf(ctx) ? [{ href: hubOf(ctx)!, rel: 'hub' }] : []),
+    ...(hub ? [{ href: hub, rel: 'hub' }] : []),
     ...historyLinks(ctx.history, 'rss').map((l) => ({ ...l, type: 'application/rss+xml' })),
   ]
     .map((attributes) => `${DEPTH2}<atom:link${Object.entries(attributes).map(([k, v]) => ` ${k}="${escapeText(v)}"`).join('')}/>`)

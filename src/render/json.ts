@@ -44,7 +44,8 @@ export function renderJson(ctx: FeedContext): string {
   // hubs lists the WebSub hub.
   const { items, ...head } = upgraded;
   const older = ctx.history?.prevArchive?.json;
-  const document = { ...head, ...(older ? { next_url: older } : {}), ...(hubOf(ctx) ? { hubs: [{ type: 'WebSub', url: hubOf(ctx) }] } : {}), items };
+  const hub = hubOf(ctx);
+  const document = { ...head, ...(older ? { next_url: older } : {}), ...(hub ? { hubs: [{ type: 'WebSub', url: hub }] } : {}), items };
   return JSON.stringify(document, null, 2) + '\n';
 }
 

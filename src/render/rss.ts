@@ -28,7 +28,8 @@ export function renderRss(ctx: FeedContext): string {
   // One atom:link list: self, the WebSub hub (W3C WebSub 4: rel="hub" with
   // rel="self") and the RFC 5005 history links. `feed` writes only self and
   // hub, and an extension of the same name replaces its list, so all go here.
-  const atomLinks = [{ href: ctx.links.rss, rel: 'self', type: 'application/rss+xml' }, ...(hubOf(ctx) ? [{ href: hubOf(ctx)!, rel: 'hub' }] : []), ...historyLinks(ctx.history, 'rss').map((l) => ({ ...l, type: 'application/rss+xml' }))];
+  const hub = hubOf(ctx);
+  const atomLinks = [{ href: ctx.links.rss, rel: 'self', type: 'application/rss+xml' }, ...(hub ? [{ href: hub, rel: 'hub' }] : []), ...historyLinks(ctx.history, 'rss').map((l) => ({ ...l, type: 'application/rss+xml' }))];
   feed.addExtension({ name: 'atom:link', objects: atomLinks.map((l) => ({ _attributes: Object.fromEntries(Object.entries(l).map(([k, v]) => [k, armor(v)])) })) as unknown as Record<string, unknown> });
   if (ctx.history?.archive) feed.addExtension({ name: 'fh:archive', objects: { _attributes: { 'xmlns:fh': HISTORY_NAMESPACE } } });
   for (const item of ctx.items) {
