@@ -46,7 +46,7 @@ export function parseArguments(argv: string[]): Command_ {
   const build = program.command('build').description('read the seeds, write the feeds that changed');
   withPaths(build, ['seeds', 'out', 'state', 'config'])
     .option('--base-url <url>', 'site base URL (overrides the config)')
-    .option('--limit <n>', 'items in the main feeds (overrides the config)', positiveInteger)
+    .option('--limit <n>', 'items in each feed, newest first (overrides the config)', positiveInteger)
     .option('-q, --quiet', 'print nothing unless something is wrong', false)
     .option('--dry-run', 'report what would change, write nothing', false)
     .option('--report <file>', 'write a JSON report of the run')

@@ -1,3 +1,4 @@
+import { isCalendarDate } from './dates.js';
 /**
  * Links and ids in the output are absolute http(s) URLs, `tag:` URIs or (ids
  * only) `urn:uuid:` URNs:
@@ -32,12 +33,16 @@ function uriEscaped(href: string): string {
 /**
  * RFC 4151: `tag:` authority `,` date `:` specific, where the specific part
  * is URI path and query characters (`pchar`, `/`, `?`, percent-encodings),
- * with an optional fragment of the same.
+ * with an optional fragment of the same. The date is one the calendar has
+ * (a month 01 to 12, a day of that month).
  */
-const TAG_URI = /^tag:[A-Za-z0-9.@_-]+,\d{4}(-\d{2}(-\d{2})?)?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})+(?:#(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$/;
+const TAG_URI = /^tag:[A-Za-z0-9.@_-]+,(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})+(?:#(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$/;
 
 export function isTagUri(value: string): boolean {
-  return TAG_URI.test(value);
+  const m = TAG_URI.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), m[2] === undefined ? 1 : Number(m[2]), m[3] === undefined ? 1 : Number(m[3])];
+  return isCalendarDate(year, month, day);
 }
 
 /** RFC 4122 section 3: a UUID URN, which Atom publishers often use as an id (RFC 4287 4.2.6). */

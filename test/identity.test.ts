@@ -641,6 +641,11 @@ describe('ids and links as RFC 3986 and RFC 4151 allow them', () => {
     for (const id of ['tag:seeds.example.org,2023:]]>', 'tag:seeds.example.org,2023:articles/a<script>', 'tag:example.org,2023:a[1]', 'tag:example.org,2023:100%', 'tag:example.org,2023:a b', 'tag:example.org,2023:']) expect(checkedId(id), id).toBeUndefined();
   });
 
+  it("takes a tag: URI's date only when the calendar has it (RFC 4151 2.1: a month 01 to 12, a day of that month)", () => {
+    for (const id of ['tag:example.org,2024-02-29:x', 'tag:example.org,2023-12:x', 'tag:example.org,2023-01-31:x']) expect(checkedId(id), id).toBe(id);
+    for (const id of ['tag:example.org,2023-13-45:x', 'tag:example.org,2023-00:x', 'tag:example.org,2023-02-29:x', 'tag:example.org,2023-04-31:x', 'tag:example.org,2023-01-00:x']) expect(checkedId(id), id).toBeUndefined();
+  });
+
   it('percent-encodes in a link what RFC 3986 allows nowhere in a path or query, and leaves the host alone', () => {
     expect(absoluteHttpUrl('https://news.example/search?tags[]=politics&id=5')).toBe('https://news.example/search?tags%5B%5D=politics&id=5');
     expect(absoluteHttpUrl('https://news.example/a|b/{c}^d`e')).toBe('https://news.example/a%7Cb/%7Bc%7D%5Ed%60e');

@@ -158,6 +158,11 @@ describe('headline: "<Source>: <Title>" when the prefix names a publication', ()
     { headline: 'Asbarez:', source: undefined, title: 'Asbarez:' },
     { headline: 'The Week Ahead:', known: ['Asbarez'], source: undefined, title: 'The Week Ahead:' },
     { headline: 'Dr. Sarkisian Says:', source: undefined, title: 'Dr. Sarkisian Says:' },
+    // The labels newspapers put before a headline are part of its title, unless the config names such a publication.
+    { headline: 'Exclusive: Bridge Reopens', source: undefined, title: 'Exclusive: Bridge Reopens' },
+    { headline: 'LIVE UPDATES: Bridge Reopens', source: undefined, title: 'LIVE UPDATES: Bridge Reopens' },
+    { headline: 'Q&A: Why the Bridge Reopens', source: undefined, title: 'Q&A: Why the Bridge Reopens' },
+    { headline: 'Analysis: Bridge Reopens', known: ['Analysis'], source: 'Analysis', title: 'Bridge Reopens' },
   ];
   it.each(cases)('$headline', ({ headline, known, source, title }) => {
     expect(splitHeadline(headline, known)).toEqual(source === undefined ? { title } : { source, title });
@@ -311,6 +316,13 @@ describe('trailer: a bare name and a colon on the last non-blank line is who sha
     { trailer: 'Call 555-0100:', sharedBy: undefined },
     { trailer: 'Contact: the editor', sharedBy: undefined },
     { trailer: 'Emma Jilavian', sharedBy: undefined },
+    // Labels and phrases a story may end with are not names; a name typed in lower case is.
+    { trailer: 'Read more:', sharedBy: undefined },
+    { trailer: 'The demands:', sharedBy: undefined },
+    { trailer: 'Related:', sharedBy: undefined },
+    { trailer: 'See also:', sharedBy: undefined },
+    { trailer: 'emma jilavian:', sharedBy: 'emma jilavian' },
+    { trailer: 'Ludwig van Beethoven:', sharedBy: 'Ludwig van Beethoven' },
   ];
   it.each(cases)('$trailer', ({ trailer, sharedBy }) => {
     expect(sharerName(trailer)).toBe(sharedBy);
@@ -359,6 +371,146 @@ describe('trailer: a bare name and a colon on the last non-blank line is who sha
     const seed = txt('Meridian Post: Choir Tours\n\nThe choir left on Monday.\n\nEmma Jilavian:\n\nA closing paragraph.\n');
     expect(seed.fields.sharedBy).toBeUndefined();
     expect(paragraphs(seed)).toEqual(['The choir left on Monday.', 'Emma Jilavian:', 'A closing paragraph.']);
+  });
+});
+
+describe("a mail's traces around the story: headers, quoting, signature", () => {
+  it('drops the headers of a mail saved with the story, its Date: among them, and warns once', () => {
+    const seed = txt(
+      [
+        'From: Anna Petrosyan <anna@example.org>',
+        'Date: Thu, 02 Mar 2023 10:00:00 +0400',
+        'Subject: Fwd: Meridian Post: Choir Tours',
+        'To: list@example.org,',
+        '  board@example.org',
+        '',
+        'Meridian Post: Choir Tours Five Cities',
+        '',
+        'The choir left on Monday.',
+      ].join('\n'),
+    );
+    expect(rules(seed)).toEqual(['warning mail-headers 1']);
+    expect(seed.diagnostics[0]!.message).toContain('(From, Date, Subject, To)');
+    expect(seed.fields.title?.value).toBe('Choir Tours Five Cities');
+    expect(seed.fields.source?.value.name).toBe('Meridian Post');
+    expect(seed.fields.date).toBeUndefined();
+    // No address anywhere in what is published.
+    expect(JSON.stringify([seed.fields, paragraphs(seed)])).not.toContain('@');
+  });
+
+  it('drops a forwarded mail\'s mark and headers, and keeps a header of the seed\'s own among them', () => {
+    const seed = txt(
+      [
+        '---------- Forwarded message ---------',
+        'From: Anna Petrosyan <anna@example.org>',
+        'Subject: Choir Tours',
+        'Categories: Music',
+        '',
+        'Meridian Post: Choir Tours Five Cities',
+        '',
+        'The choir left on Monday.',
+      ].join('\n'),
+    );
+    expect(rules(seed)).toEqual(['warning mail-headers 1']);
+    expect(seed.fields.categories?.value).toEqual(['Music']);
+    expect(seed.fields.title?.value).toBe('Choir Tours Five Cities');
+  });
+
+  it('keeps a Date: header that no mail header stands beside', () => {
+    const seed = txt('Date: 2023-03-02\n\nMeridian Post: Choir Tours\n\nThe choir left.\n');
+    expect(seed.fields.date).toEqual({ value: '2023-03-02', line: 1 });
+    expect(seed.diagnostics).toEqual([]);
+  });
+
+  it('takes the quoting off a seed saved from a reply, every line quoted, blank lines too', () => {
+    const seed = txt('> Meridian Post: Choir Tours\n>\n> A standfirst\n>\n> The choir left\n> on Monday.\n>\n> Second paragraph.\n>\n> Emma Jilavian:\n');
+    expect(rules(seed)).toEqual(['warning mail-quoted 1']);
+    expect(seed.fields.source?.value.name).toBe('Meridian Post');
+    expect(seed.fields.title?.value).toBe('Choir Tours');
+    expect(seed.fields.summary?.value).toBe('A standfirst');
+    expect(paragraphs(seed)).toEqual(['The choir left on Monday.', 'Second paragraph.']);
+    expect(seed.fields.sharedBy).toEqual({ value: 'Emma Jilavian', line: 10 });
+  });
+
+  it('leaves a quoted paragraph inside a story as the story wrote it', () => {
+    const seed = txt('Meridian Post: Choir Tours\n\nThe conductor wrote to the choir.\n\n> We sang.\n');
+    expect(paragraphs(seed)).toEqual(['The conductor wrote to the choir.', '> We sang.']);
+    expect(seed.diagnostics).toEqual([]);
+  });
+
+  it('drops a signature under "-- " and a "Sent from" line, and finds the sharer above them', () => {
+    const signed = txt('Meridian Post: Choir Tours\n\nThe choir left on Monday.\n\nAnna Petrosyan:\n-- \nAnna P.\nSent from my phone\n');
+    expect(rules(signed)).toEqual(['warning mail-signature 6']);
+    expect(signed.fields.sharedBy).toEqual({ value: 'Anna Petrosyan', line: 5 });
+    expect(paragraphs(signed)).toEqual(['The choir left on Monday.']);
+    const sent = txt('Meridian Post: Choir Tours\n\nThe choir left on Monday.\n\nSent from my iPhone\n');
+    expect(rules(sent)).toEqual(['warning mail-signature 5']);
+    expect(paragraphs(sent)).toEqual(['The choir left on Monday.']);
+  });
+
+  it("reads a sharer's line that ends the signature as who shared the story", () => {
+    const seed = txt('Meridian Post: Choir Tours\n\nThe choir left on Monday.\n\n-- \nEmma Jilavian:\n');
+    expect(rules(seed)).toEqual(['warning mail-signature 5']);
+    expect(seed.diagnostics[0]!.message).toContain('the last line is read as who shared the story');
+    expect(seed.fields.sharedBy).toEqual({ value: 'Emma Jilavian', line: 6 });
+    expect(paragraphs(seed)).toEqual(['The choir left on Monday.']);
+  });
+
+  it('keeps "--" followed by more than a signature\'s few lines: a part of the story', () => {
+    const story = ['Meridian Post: Choir Tours', '', 'First part.', '', '--', '', ...Array.from({ length: 9 }, (_, i) => `Paragraph ${i + 1}.\n`)].join('\n');
+    const seed = txt(story);
+    expect(seed.diagnostics).toEqual([]);
+    expect(paragraphs(seed)).toHaveLength(11);
+  });
+});
+
+describe('header block: folded lines, quoted names, repeated and draft headers', () => {
+  it('reads a line that starts with a space as the header above it, continued', () => {
+    const seed = txt('Categories: Politics, Armenia,\n  Diaspora, Economy\nDate: 2023-03-02\n\nHetq: Folded Header Story\n\nBody.\n');
+    expect(seed.fields.categories).toEqual({ value: ['Politics', 'Armenia', 'Diaspora', 'Economy'], line: 1 });
+    expect(seed.fields.title?.value).toBe('Folded Header Story');
+    expect(seed.diagnostics).toEqual([]);
+  });
+
+  it.each([
+    ['"Politics, Armenia", Diaspora', ['Politics, Armenia', 'Diaspora']],
+    ['[Politics, Armenia]', ['Politics', 'Armenia']],
+    ['"Politics"', ['Politics']],
+    ["Women's Rights, 'Culture'", ["Women's Rights", 'Culture']],
+    ['“Arts, Crafts”, «Ինչ, որ»', ['Arts, Crafts', 'Ինչ, որ']],
+    // A quote never closed quotes nothing: split at every comma, the stray quote left for the curator to see.
+    ['"Unclosed, Quote', ['"Unclosed', 'Quote']],
+  ])('Categories: %s', (value, names) => {
+    const seed = txt(`Categories: ${value}\n\nHetq: A Story\n\nBody.\n`);
+    expect(seed.fields.categories?.value).toEqual(names);
+  });
+
+  it('warns of a header given twice with two values, and uses the last', () => {
+    const seed = txt('Link: https://a.example/one\nURL: https://a.example/two\nDate: 2023-03-02\nDate: 2023-03-02\n\nHetq: A Story\n\nBody.\n');
+    expect(rules(seed)).toEqual(['warning header-repeated 2']);
+    expect(seed.diagnostics[0]!.message).toContain('link is given again here, otherwise than on line 1');
+    expect(seed.fields.link?.value).toBe('https://a.example/two');
+  });
+
+  it.each([
+    ['true', true, []],
+    ['Yes', true, []],
+    ['no', false, []],
+    ['maybe', true, ['error draft-invalid 1']],
+  ])('Draft: %s', (value, draft, expected) => {
+    const seed = txt(`Draft: ${value}\n\nHetq: Secret Story\n\nBody.\n`);
+    expect(seed.fields.draft?.value).toBe(draft);
+    expect(seed.fields.title?.value).toBe('Secret Story');
+    expect(rules(seed)).toEqual(expected);
+  });
+
+  it('reads a Source: that is an address as its host, with a warning, and a name beside an address as both', () => {
+    const address = txt('Source: https://www.asbarez.com/artsakh-calls/\n\nArtsakh Calls for Talks\n\nBody.\n');
+    expect(address.fields.source?.value).toEqual({ name: 'asbarez.com', url: 'https://www.asbarez.com/', urlLine: 1 });
+    expect(rules(address)).toEqual(['warning source-address 1']);
+    const beside = txt('Source: Asbarez (https://asbarez.com/)\n\nArtsakh Calls for Talks\n\nBody.\n', ['Asbarez']);
+    expect(beside.fields.source?.value).toEqual({ name: 'Asbarez', url: 'https://asbarez.com/', urlLine: 1 });
+    expect(beside.diagnostics).toEqual([]);
   });
 });
 
@@ -446,7 +598,9 @@ describe('front matter wins over anything read from the text', () => {
         'Emma Jilavian:',
       ].join('\n'),
     );
-    expect(seed.diagnostics).toEqual([]);
+    // The trailer names another sharer than the front matter: its own is published, the other warned of, as beside a Shared-By header.
+    expect(rules(seed)).toEqual(['warning sharer-conflict 15']);
+    expect(seed.diagnostics[0]!.message).toContain('"Emma Jilavian" here and "Garo Tashjian" by the front matter\'s shared_by (line 5)');
     expect(seed.fields).toEqual({
       title: { value: 'Choir Tours Six Cities', line: 2 },
       summary: { value: 'A corrected standfirst', line: 3 },
@@ -455,6 +609,15 @@ describe('front matter wins over anything read from the text', () => {
       source: { value: { name: 'Meridian Post' }, line: 9 },
     });
     expect(paragraphs(seed)).toEqual(['The choir left on Monday.']);
+  });
+
+  it("takes the headline's prefix off only when it names the front matter's source, as beside a Source: header", () => {
+    const other = txt('---\nsource: Hetq\n---\nPashinyan: We Are Ready\n\nThe talks resumed.\n');
+    expect(other.fields.source?.value.name).toBe('Hetq');
+    expect(other.fields.title?.value).toBe('Pashinyan: We Are Ready');
+    const same = txt('---\nsource: Hetq\n---\nHETQ: Bridge Reopens\n\nThe bridge carried traffic.\n');
+    expect(same.fields.source?.value.name).toBe('Hetq');
+    expect(same.fields.title?.value).toBe('Bridge Reopens');
   });
 
   it('merges a source object over the source read from the headline', () => {

@@ -3,6 +3,7 @@ import { parseDocument, LineCounter, visit, isMap, isPair, isScalar, type Docume
 import { error, warning, type Diagnostic } from '../diagnostics.js';
 import type { SeedFields, SourceField } from './fields.js';
 import { describe, isRecord } from '../config.js';
+import { splitList } from './seed.js';
 
 /** Front matter larger than this is refused: it is metadata, not a payload. */
 export const MAX_FRONT_MATTER_BYTES = 64 * 1024;
@@ -220,7 +221,7 @@ export function frontMatterFields(fm: FrontMatter, file: string): { fields: Seed
     const v = data[key];
     if (v === undefined || v === null) continue;
     let list: string[] | undefined;
-    if (typeof v === 'string') list = v.split(',').map((s) => s.trim()).filter(Boolean);
+    if (typeof v === 'string') list = splitList(v);
     else if (typeof v === 'number' && isCategoryName(v)) list = [String(v)];
     else if (Array.isArray(v) && v.every(isCategoryName)) list = v.map((x) => String(x).trim()).filter(Boolean);
     else if (Array.isArray(v)) {

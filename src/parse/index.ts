@@ -60,7 +60,11 @@ export function parseSeed(bytes: Uint8Array, file: string, layout: 'txt' | 'md',
   let fields: SeedFields;
   let body: Body;
   if (layout === 'txt') {
-    const plain = parsePlainSeed(cleaned.lines, file, fm.bodyFirstLine, knownSources, cleaned.lineNumbers);
+    const named = frontMatter.fields;
+    const plain = parsePlainSeed(cleaned.lines, file, fm.bodyFirstLine, knownSources, cleaned.lineNumbers, {
+      ...(named.source?.value.name !== undefined ? { source: named.source.value.name } : {}),
+      ...(named.sharedBy ? { sharedBy: named.sharedBy } : {}),
+    });
     append(diagnostics, plain.diagnostics);
     if (plain.colonAlone && !frontMatter.fields.title) diagnostics.push(plain.colonAlone);
     fields = mergeFields(plain.fields, frontMatter.fields);

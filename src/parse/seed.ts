@@ -16,7 +16,23 @@ const HEADER_KEYS: Record<string, keyof SeedFields | 'source-url'> = {
   'shared-by': 'sharedBy',
   id: 'id',
   language: 'language',
+  draft: 'draft',
 };
+
+/**
+ * The headers of a mail, left at the top of a seed saved from a mailbox or
+ * forwarded: not the story's. Read as headers (so that the headline is found
+ * after them) and dropped, with a warning: `From:` and `To:` hold addresses,
+ * which are never published. A `Date:` among them is the mail's, not the
+ * story's, and is dropped too.
+ */
+const MAIL_HEADER_KEYS = new Set([
+  'from', 'to', 'cc', 'bcc', 'subject', 'sent', 'reply-to', 'sender', 'return-path', 'delivered-to', 'message-id',
+  'in-reply-to', 'references', 'mime-version', 'content-type', 'content-transfer-encoding', 'importance', 'organization',
+  'thread-topic', 'thread-index', 'user-agent', 'x-mailer',
+]);
+/** The line a mail program puts above the headers of a forwarded mail (Gmail, Thunderbird, Outlook, Apple Mail). */
+const FORWARDED_MARK = /^(?:-{2,}\s*(?:forwarded message|original message)\s*-{2,}|begin forwarded message:)$/i;
 
 const HEADER_LINE = /^([A-Za-z][A-Za-z-]*):[ \t]*(.*)$/;
 
@@ -34,7 +50,8 @@ export interface PlainSeed {
  * trailer. `lines` are already cleaned; `firstLine` is the file line of
  * `lines[0]` (front matter may sit above it), or `lineNumbers` gives the
  * file line of each (when repairs joined lines). `knownSources` are the
- * configured publication names.
+ * configured publication names. `frontMatter` holds the source and sharer
+ * the seed's front matter names, which win as a header's would.
  */
 export function parsePlainSeed(
   lines: string[],
@@ -42,21 +59,45 @@ export function parsePlainSeed(
   firstLine = 1,
   knownSources: readonly string[] = [],
   lineNumbers: readonly number[] = lines.map((_, i) => firstLine + i),
+  frontMatter: { source?: string; sharedBy?: Field<string> } = {},
 ): PlainSeed {
   const diagnostics: Diagnostic[] = [];
   const fields: SeedFields = {};
   let i = 0;
   const lineNo = (index: number) => lineNumbers[index] ?? firstLine + index;
+  const quoted = unquotedMail(lines);
+  if (quoted) {
+    lines = quoted.lines;
+    diagnostics.push(warning('mail-quoted', file, lineNo(quoted.first), `every line of the seed is quoted as a reply quotes a mail ("> "); the quoting was taken off. Save the story without it`));
+  }
 
   // Header block: known "Key: value" lines at the very top, ended by a blank line.
   const headers = readHeaderBlock(lines);
-  for (const h of headers.entries) applyHeader(fields, h.key, h.value, lineNo(h.index));
+  markMailDate(headers.entries);
+  const mail = headers.entries.filter((h) => h.mail);
+  if (mail.length) diagnostics.push(mailHeaders(file, lineNo(mail[0]!.index), mail));
+  for (const h of headers.entries) {
+    if (h.mail) continue;
+    const before = headerValue(fields, h.key);
+    const problem = applyHeader(fields, h.key, h.value, lineNo(h.index), file);
+    if (problem) diagnostics.push(problem);
+    const after = headerValue(fields, h.key);
+    if (before && after && before.value !== after.value) diagnostics.push(repeatedHeader(file, lineNo(h.index), h.key, before.line));
+  }
   i = headers.end;
   if (headers.entries.length && headers.unterminated) {
     diagnostics.push(warning('header-blank-line', file, lineNo(i), 'the header block should end with a blank line; read the next line as the headline'));
   }
 
-  const paragraphs = splitParagraphs(lines, i, lineNo);
+  const signature = mailSignature(lines, i);
+  const paragraphs = splitParagraphs(lines, i, signature?.start ?? lines.length, lineNo);
+  if (signature) {
+    // A sharer's line as the signature's last (`-- ` then `Emma Jilavian:`) is the trailer still.
+    const signed = sharerName(lines[signature.last]!) !== undefined;
+    if (signed) paragraphs.push({ line: lineNo(signature.last), lines: [{ text: lines[signature.last]!, line: lineNo(signature.last) }] });
+    const rest = signed ? '; the last line is read as who shared the story' : '';
+    diagnostics.push(warning('mail-signature', file, lineNo(signature.start), `${signature.what} at the end of the seed is a mail's, not the story's; it is not published${rest}. Delete it`));
+  }
 
   // Trailer: the last non-blank line, when it is a bare name and a colon; not the headline's only line.
   const last = paragraphs[paragraphs.length - 1];
@@ -67,8 +108,12 @@ export function parsePlainSeed(
       // A "Shared-By:" header is explicit and wins, as a "Source:" header does (unless it holds an address alone, which
       // is not published); a trailer naming someone else is warned of.
       const header = fields.sharedBy;
-      if (!header || !sharerKey(header.value)) fields.sharedBy = { value: name, line: lastLine.line };
-      else if (sharerKey(header.value) !== sharerKey(name)) diagnostics.push(sharerConflict(file, lastLine.line, name, header));
+      const named = frontMatter.sharedBy && sharerKey(frontMatter.sharedBy.value) ? frontMatter.sharedBy : undefined;
+      if (named) {
+        // The front matter's sharer is published (it wins over the text), and a trailer naming someone else warned of.
+        if (sharerKey(named.value) !== sharerKey(name)) diagnostics.push(sharerConflict(file, lastLine.line, name, named, "the front matter's shared_by"));
+      } else if (!header || !sharerKey(header.value)) fields.sharedBy = { value: name, line: lastLine.line };
+      else if (sharerKey(header.value) !== sharerKey(name)) diagnostics.push(sharerConflict(file, lastLine.line, name, header, 'the Shared-By header'));
       last.lines.pop();
       if (!last.lines.length) paragraphs.pop();
     }
@@ -79,9 +124,10 @@ export function parsePlainSeed(
   if (headline) {
     const text = joinLines(headline.lines);
     const split = splitHeadline(text, knownSources);
-    const named = fields.source?.value.name;
-    // A "Source:" header is explicit and wins over the headline's prefix (its Source-URL stays too). The prefix is then
-    // taken off only when it names that source: otherwise it is part of the headline (`Pashinyan: We Are Ready`), kept.
+    const named = fields.source?.value.name ?? frontMatter.source;
+    // A "Source:" header (or the front matter's source) is explicit and wins over the headline's prefix (its Source-URL
+    // stays too). The prefix is then taken off only when it names that source: otherwise it is part of the headline
+    // (`Pashinyan: We Are Ready`), kept.
     if (split.source && !named) fields.source = { value: { ...fields.source?.value, name: split.source }, line: headline.line };
     const title = split.source && named && nameKey(split.source) !== nameKey(named) ? text.trim() : split.title;
     fields.title = { value: title, line: headline.line };
@@ -127,17 +173,24 @@ function sharerKey(value: string): string {
   return nameKey((mailboxName(trimmed) ?? trimmed).replace(/\s+/g, ' '));
 }
 
-/** A seed whose trailer names another sharer than its Shared-By header: the header's, `kept`, is published. */
-function sharerConflict(file: string, line: number, dropped: string, kept: { value: string; line: number }): Diagnostic {
-  return warning('sharer-conflict', file, line, `the sharer is named "${dropped}" here and "${kept.value}" by the Shared-By header (line ${kept.line}); "${kept.value}" is published. Keep one of them`);
+/** A seed whose trailer names another sharer than its Shared-By header or front matter (`by`): theirs, `kept`, is published. */
+function sharerConflict(file: string, line: number, dropped: string, kept: { value: string; line: number }, by: string): Diagnostic {
+  return warning('sharer-conflict', file, line, `the sharer is named "${dropped}" here and "${kept.value}" by ${by} (line ${kept.line}); "${kept.value}" is published. Keep one of them`);
 }
 
 interface HeaderEntry {
   key: string;
   value: string;
   index: number;
+  /** A mail's header (`MAIL_HEADER_KEYS`), or the line above a forwarded mail's headers: dropped. */
+  mail?: boolean;
 }
 
+/**
+ * The header block: known `Key: value` lines at the very top, and a mail's
+ * headers; a line that starts with a space or tab continues the header above
+ * it (RFC 5322 folding: `Categories: Politics,` then `  Diaspora`).
+ */
 export function readHeaderBlock(lines: string[]): { entries: HeaderEntry[]; end: number; unterminated: boolean } {
   const entries: HeaderEntry[] = [];
   // Blank lines above the block (left by copy and paste) are not the blank line that ends it.
@@ -148,43 +201,192 @@ export function readHeaderBlock(lines: string[]): { entries: HeaderEntry[]; end:
     if (line.trim() === '') {
       return { entries, end: entries.length ? i + 1 : i, unterminated: false };
     }
+    const previous = entries[entries.length - 1];
+    if (previous && /^[ \t]/.test(line)) {
+      previous.value = `${previous.value} ${line.trim()}`.trim();
+      continue;
+    }
+    if (FORWARDED_MARK.test(line.trim()) && entries.every((e) => e.mail)) {
+      entries.push({ key: 'forwarded', value: line.trim(), index: i, mail: true });
+      continue;
+    }
     const m = HEADER_LINE.exec(line);
     const key = m?.[1]?.toLowerCase();
-    if (!m || !key || !Object.hasOwn(HEADER_KEYS, key)) return { entries, end: i, unterminated: entries.length > 0 };
-    entries.push({ key, value: m[2]!.trim(), index: i });
+    const mail = key !== undefined && MAIL_HEADER_KEYS.has(key);
+    if (!m || !key || (!mail && !Object.hasOwn(HEADER_KEYS, key))) return { entries, end: i, unterminated: entries.length > 0 };
+    entries.push({ key, value: m[2]!.trim(), index: i, ...(mail ? { mail } : {}) });
   }
   return { entries, end: i, unterminated: false };
 }
 
-function applyHeader(fields: SeedFields, key: string, value: string, line: number): void {
+/** A mail's `Date:` is when the mail was sent: among a mail's headers it is dropped with them. */
+function markMailDate(entries: HeaderEntry[]): void {
+  if (!entries.some((e) => e.mail)) return;
+  for (const e of entries) if (e.key === 'date') e.mail = true;
+}
+
+/** The warning for a mail's headers at the top of a seed, which are dropped. */
+function mailHeaders(file: string, line: number, entries: readonly HeaderEntry[]): Diagnostic {
+  const names = [...new Set(entries.filter((e) => e.key !== 'forwarded').map((e) => e.key.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase())))];
+  const listed = names.length ? ` (${names.join(', ')})` : '';
+  return warning('mail-headers', file, line, `the seed starts with a mail's headers${listed}: they are not the story's and are not published (addresses never are); delete them, and write the story's date as a Date: header of its own`);
+}
+
+/** A header given twice with different values (`Link:` and `URL:`, two `Date:` lines): the last is used. */
+function repeatedHeader(file: string, line: number, key: string, first: number): Diagnostic {
+  const target = HEADER_KEYS[key]!;
+  const what = target === 'sharedBy' ? 'sharer' : target === 'source-url' ? "source's URL" : target;
+  return warning('header-repeated', file, line, `the ${what} is given again here, otherwise than on line ${first}; this line's is used. Keep one of them`);
+}
+
+function applyHeader(fields: SeedFields, key: string, value: string, line: number, file: string): Diagnostic | undefined {
   // A header line with nothing after its key ("Id:" left from a template) says nothing, as an empty front-matter value does.
-  if (value === '') return;
+  if (value === '') return undefined;
   const target = HEADER_KEYS[key]!;
   switch (target) {
     case 'categories': {
       const list = splitList(value);
       const merged = [...(fields.categories?.value ?? []), ...list];
       fields.categories = { value: merged, line: fields.categories?.line ?? line };
-      return;
+      return undefined;
     }
-    case 'source':
-      fields.source = { value: { ...fields.source?.value, name: value }, line };
-      return;
+    case 'source': {
+      const named = sourceWithUrl(value);
+      fields.source = { value: { ...fields.source?.value, ...named }, line };
+      if (named.url !== undefined && fields.source.value.urlLine === undefined) fields.source.value.urlLine = line;
+      return /^https?:\/\//i.test(value) && named.name !== value ? sourceAddress(file, line, value, named.name) : undefined;
+    }
     case 'source-url':
       fields.source = { value: { ...fields.source?.value, url: value, urlLine: line }, line: fields.source?.line ?? line };
-      return;
-    case 'draft':
-      return;
+      return undefined;
+    case 'draft': {
+      const answer = DRAFT_VALUES[value.toLowerCase()];
+      // A draft marked in words seedfeed does not know is kept back all the same: publishing it cannot be taken back.
+      fields.draft = { value: answer ?? true, line };
+      return answer === undefined ? error('draft-invalid', file, line, `Draft: expected true or false (yes or no), found "${value}"; the story is not published until it says which`) : undefined;
+    }
     default:
       (fields as Record<string, Field<string>>)[target] = { value, line };
+      return undefined;
   }
 }
 
+/**
+ * A `Source:` header's name, and the address it gives beside it:
+ * `Asbarez (https://asbarez.com/)` or `Asbarez <https://asbarez.com/>` gives
+ * both; an address alone (`https://asbarez.com/a-story`) gives its host as the
+ * name (`asbarez.com`) and the address of its home page.
+ */
+function sourceWithUrl(value: string): { name: string; url?: string } {
+  const beside = /^(.*?)\s*[(<]\s*(https?:\/\/[^\s()<>]+)\s*[)>]$/i.exec(value);
+  if (beside && beside[1]) return { name: beside[1], url: beside[2]! };
+  if (!/^https?:\/\/\S+$/i.test(value)) return { name: value };
+  try {
+    const url = new URL(value);
+    const host = url.hostname.replace(/^www\./i, '');
+    return host ? { name: host, url: url.origin + '/' } : { name: value };
+  } catch {
+    return { name: value };
+  }
+}
+
+/** A `Source:` header that is an address (or a name and an address): the name taken, `name`. */
+function sourceAddress(file: string, line: number, value: string, name: string): Diagnostic {
+  return warning('source-address', file, line, `Source: "${value}" is read as the publication "${name}" and its home page; write its name (and the address on a Source-URL: line), or list it in the config's sources`);
+}
+
+/** The values of a `Draft:` header. */
+const DRAFT_VALUES: Record<string, boolean> = { true: true, yes: true, false: false, no: false };
+
+/** A header's value as another line of the same field would replace it; undefined for the headers whose lines add up. */
+function headerValue(fields: SeedFields, key: string): { value: string; line: number } | undefined {
+  const target = HEADER_KEYS[key]!;
+  if (target === 'categories') return undefined;
+  if (target === 'source') return fields.source?.value.name !== undefined ? { value: fields.source.value.name, line: fields.source.line } : undefined;
+  if (target === 'source-url') return fields.source?.value.url !== undefined ? { value: fields.source.value.url, line: fields.source.value.urlLine ?? fields.source.line } : undefined;
+  const field = fields[target] as Field<unknown> | undefined;
+  return field ? { value: String(field.value), line: field.line } : undefined;
+}
+
+/**
+ * A comma-separated list (`Categories:`, `Tags:`). A name with a comma in it
+ * is quoted (`"Politics, Armenia", Diaspora`); quotes around a name and
+ * brackets around the list (`[Politics, Armenia]`, as YAML writes one) are
+ * not part of the names.
+ */
 export function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const whole = value.trim();
+  const list = whole.startsWith('[') && whole.endsWith(']') ? whole.slice(1, -1) : whole;
+  const names: string[] = [];
+  let current = '';
+  let closing: string | undefined;
+  for (const c of list) {
+    if (closing !== undefined) {
+      if (c === closing) closing = undefined;
+      current += c;
+    } else if (c === ',') {
+      names.push(current);
+      current = '';
+    } else {
+      // A quote opens only at the start of a name: the apostrophe of "Women's Rights" does not.
+      if (current.trim() === '' && Object.hasOwn(QUOTE_PAIRS, c)) closing = QUOTE_PAIRS[c];
+      current += c;
+    }
+  }
+  names.push(current);
+  // A quote never closed quotes nothing: the list is split at every comma.
+  return (closing === undefined ? names : list.split(',')).map(unquoted).filter(Boolean);
+}
+
+/** The quotes a name in a list may stand in, each with the quote that closes it. */
+const QUOTE_PAIRS: Record<string, string> = { '"': '"', "'": "'", '“': '”', '„': '“', '«': '»', '‘': '’' };
+
+/** A name without the quotes around it, when they pair. */
+function unquoted(name: string): string {
+  const text = name.trim();
+  const close = QUOTE_PAIRS[text[0] ?? ''];
+  return close !== undefined && text.length > 1 && text.endsWith(close) ? text.slice(1, -1).trim() : text;
+}
+
+/**
+ * A seed saved from a reply: every non-blank line quoted (`> `, or `>` alone
+ * for a blank line), perhaps more than once. The lines with the quoting taken
+ * off, and the index of the first; undefined when any line is not quoted (a
+ * quoted paragraph inside a story is the story's).
+ */
+function unquotedMail(lines: readonly string[]): { lines: string[]; first: number } | undefined {
+  const first = lines.findIndex((line) => line.trim() !== '');
+  if (first === -1 || !lines.every((line) => line.trim() === '' || /^[ \t]*>/.test(line))) return undefined;
+  let out = [...lines];
+  while (out.some((line) => line.trim() !== '') && out.every((line) => line.trim() === '' || /^[ \t]*>/.test(line))) {
+    out = out.map((line) => line.replace(/^[ \t]*> ?/, ''));
+  }
+  return { lines: out, first };
+}
+
+/** At most this many lines under a signature's `-- ` line: a longer part is the story's, not a signature. */
+const SIGNATURE_MAX_LINES = 8;
+/** The line a phone or mail program adds to every mail. */
+const SENT_FROM = /^(?:sent from my [\p{L}\p{N} .'-]{1,40}|sent from (?:yahoo )?mail for [\p{L}\p{N} .'-]{1,20}|get outlook for [\p{L}\p{N} .'-]{1,20})$/iu;
+
+/**
+ * A mail's signature at the end of a seed, from `start` on: the lines from a
+ * `-- ` line (the signature separator, its space trimmed) when a few follow
+ * it, or a last line such as "Sent from my phone". Where it starts, its last
+ * non-blank line and what it is, for the warning; undefined when there is
+ * none.
+ */
+function mailSignature(lines: readonly string[], start: number): { start: number; last: number; what: string } | undefined {
+  let last = lines.length - 1;
+  while (last >= start && lines[last]!.trim() === '') last--;
+  if (last < start) return undefined;
+  let nonBlank = 0;
+  for (let j = last; j >= start && nonBlank <= SIGNATURE_MAX_LINES; j--) {
+    const text = lines[j]!.trim();
+    if (text === '--') return j > start ? { start: j, last, what: 'the signature under "-- "' } : undefined;
+    if (text !== '') nonBlank++;
+  }
+  return last > start && SENT_FROM.test(lines[last]!.trim()) ? { start: last, last, what: `the line "${lines[last]!.trim()}"` } : undefined;
 }
 
 interface RawParagraph {
@@ -192,10 +394,10 @@ interface RawParagraph {
   lines: { text: string; line: number }[];
 }
 
-function splitParagraphs(lines: string[], start: number, lineNo: (index: number) => number): RawParagraph[] {
+function splitParagraphs(lines: string[], start: number, end: number, lineNo: (index: number) => number): RawParagraph[] {
   const out: RawParagraph[] = [];
   let current: RawParagraph | undefined;
-  for (let i = start; i < lines.length; i++) {
+  for (let i = start; i < end; i++) {
     const text = lines[i]!;
     if (text.trim() === '') {
       current = undefined;
@@ -237,10 +439,23 @@ export function splitHeadline(headline: string, knownSources: readonly string[] 
   return source ? { source, title } : { title: headline.trim() };
 }
 
-/** The publication a headline's prefix names: a configured source (as configured), or a prefix that looks like a name. */
+/**
+ * The publication a headline's prefix names: a configured source (as
+ * configured), or a prefix that looks like a name and is not one of the
+ * labels newspapers put before a headline (`Exclusive:`, `Analysis:`).
+ */
 function sourceNamed(prefix: string, knownSources: readonly string[]): string | undefined {
-  return configuredSource(prefix, knownSources) ?? (looksLikePublicationName(prefix) ? prefix : undefined);
+  return configuredSource(prefix, knownSources) ?? (looksLikePublicationName(prefix) && !HEADLINE_LABELS.has(nameKey(prefix)) ? prefix : undefined);
 }
+
+/** Labels (kickers) newspapers put before a headline and a colon: part of the title, not a publication's name. */
+const HEADLINE_LABELS = new Set([
+  'exclusive', 'analysis', 'news analysis', 'opinion', 'op-ed', 'editorial', 'commentary', 'column', 'guest column', 'essay',
+  'perspective', 'explainer', 'explained', 'interview', 'q&a', 'update', 'updated', 'breaking', 'breaking news', 'just in',
+  'developing', 'alert', 'watch', 'video', 'photos', 'in pictures', 'podcast', 'listen', 'live', 'live updates', 'review',
+  'factbox', 'fact check', 'fact-check', 'timeline', 'obituary', 'profile', 'feature', 'special report', 'insight',
+  'correction', 'letter', 'letters', 'poll', 'quiz', 'report',
+]);
 
 /** The configured source `prefix` names, in any case, as configured. */
 function configuredSource(prefix: string, knownSources: readonly string[]): string | undefined {
@@ -285,5 +500,26 @@ export function sharerName(line: string): string | undefined {
   const words = name.split(/\s+/);
   if (words.length < 1 || words.length > 5) return undefined;
   if (!words.every((w) => /^[\p{L}\p{M}][\p{L}\p{M}.'’-]*$/u.test(w))) return undefined;
+  if (TRAILER_LABELS.has(nameKey(name)) || readsAsWords(words)) return undefined;
   return name;
+}
+
+/** Labels a story may end with before a colon: not a person's name. */
+const TRAILER_LABELS = new Set([
+  'note', 'notes', 'update', 'updates', 'source', 'sources', 'related', 'contact', 'contacts', 'photo', 'photos', 'video',
+  'link', 'links', 'via', 'credit', 'credits', 'tags', 'categories', 'see also', 'disclaimer', 'subscribe', 'share',
+  'correction', 'corrections', 'addendum', 'references', 'footnotes', 'more',
+]);
+
+/** Words of a name that start in lower case but do not begin the name: `van`, `de la`, `bin`. */
+const NAME_PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'da', 'di', 'del', 'della', 'dos', 'das', 'du', 'des', 'la', 'le', 'al', 'el', 'bin', 'ibn', 'ter', 'ten', 'y', 'e', 'and', 'und', 'et']);
+
+/**
+ * Words after a capital that go on in lower case (`Read more`, `The demands`):
+ * a phrase, not a name. A name written all in lower case (`emma jilavian`)
+ * and scripts without case are names as they stand.
+ */
+function readsAsWords(words: readonly string[]): boolean {
+  if (!/^\p{Lu}/u.test(words[0]!)) return false;
+  return words.slice(1).some((w) => /^\p{Ll}/u.test(w) && !NAME_PARTICLES.has(w.toLowerCase()));
 }
