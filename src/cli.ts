@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, CommanderError } from 'commander';
-import { resolve } from 'node:path';
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadConfig, DEFAULT_CONFIG_FILE } from './config.js';
 import { summaryLine, noOpReport, DEFAULT_STATE_FILE, type PublishReport } from './report.js';
 import { checkFastPath, readBuildStamp, stampPathFor, type SeedListing } from './fastpath.js';
@@ -36,11 +36,26 @@ export interface BuildCommand {
   ping: boolean;
 }
 
+/** seedfeed's version, from the package.json above this module (dist/ or dist/bin/, the bundle). */
+function version(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 3; up++, dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'seedfeed' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // Not here: one folder up.
+    }
+  }
+  return 'unknown';
+}
+
 /** Arguments to a typed command; commander does the parsing, nothing runs here. */
 export function parseArguments(argv: string[]): Command_ {
   let parsed: Command_ | undefined;
   const program = new Command('seedfeed')
     .description('Publish seed articles as RSS 2.0, Atom 1.0 and JSON Feed 1.1 with source attribution')
+    .version(version(), '-V, --version', 'print the version of seedfeed')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const build = program.command('build').description('read the seeds, write the feeds that changed');

@@ -76,7 +76,8 @@ export function acquireLock(path: string, options: LockOptions = {}): Lock {
       }
     }
     const left = deadline - Date.now();
-    if (left <= 0) throw new LockedError(`another seedfeed run holds ${path} (${describeHolder(seen)}); try again later or pass --wait SECONDS`);
+    const advice = options.waitSeconds ? `waited ${options.waitSeconds} s; try again later or pass a longer --wait` : 'try again later or pass --wait SECONDS';
+    if (left <= 0) throw new LockedError(`another seedfeed run holds ${path} (${describeHolder(seen)}); ${advice}`);
     sleep(Math.min(100, left));
   }
 }

@@ -101,6 +101,14 @@ describe('parseArguments: usage errors', () => {
     expect(await main(['--help'])).toBe(0);
     expect(printed.stdout).toMatch(/build/);
   });
+
+  it('--version prints the version package.json gives (exit 0)', async () => {
+    quiet();
+    expect(await main(['--version'])).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+    expect(pkg.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(printed.stdout).toBe(`${pkg.version}\n`);
+  });
 });
 
 // ---------------------------------------------------------------------------

@@ -377,6 +377,7 @@ describe('7. sizes: seeds near the size cap built to be slow', () => {
       'seeds/deep-html.md:5 error html-too-deep',
       'seeds/soft-breaks.txt:0 warning repairs-not-listed',
       'seeds/soft-breaks.txt:3 warning mail-quoted-printable',
+      'seeds/spaces.txt:1 warning no-body',
     ]);
     expect(message(result, 'seeds/deep-html.md', 'html-too-deep')).toBe("the body's HTML nests 300000 elements deep; the limit is 200. Close the tags you open");
     const feeds = expectPublished(result, ['Every Line Soft-Broken', 'One Long Line of Spaces', 'Tags Never Closed']);
@@ -444,7 +445,7 @@ describe('11. never a broken feed', () => {
     const dir = seedsWith();
     writeFileSync(join(dir, 'headline-only.txt'), 'Categories: Notices\nAuthor: Ani Sargsyan\n\nHeadline Without a Story\n');
     const result = buildSeeds(dir);
-    expect(places(result)).toEqual(['seeds/headline-only.txt:4 warning no-source']);
+    expect(places(result)).toEqual(['seeds/headline-only.txt:4 warning no-body', 'seeds/headline-only.txt:4 warning no-source']);
     const feeds = expectPublished(result, ['Headline Without a Story']);
     expect(child(itemTitled(feeds, 'Headline Without a Story').rss, 'dc:creator')?.text).toBe('Ani Sargsyan');
     for (const out of result.outputs.filter((o) => o.kind === 'xml')) expect(() => parseXml(out.text), out.path).not.toThrow();

@@ -132,7 +132,10 @@ describe('acquireLock', () => {
     const path = lockPath();
     const lock = acquireLock(path);
     const started = Date.now();
-    expect(lockedError(() => acquireLock(path, { waitSeconds: 0.3 })).message).toContain(`pid ${process.pid}`);
+    const message = lockedError(() => acquireLock(path, { waitSeconds: 0.3 })).message;
+    expect(message).toContain(`pid ${process.pid}`);
+    // It says how long it waited, and asks for a longer wait rather than for the option it was given.
+    expect(message).toMatch(/; waited 0\.3 s; try again later or pass a longer --wait$/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     lock.release();
   });

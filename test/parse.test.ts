@@ -464,6 +464,55 @@ describe("a mail's traces around the story: headers, quoting, signature", () => 
   });
 });
 
+describe("a hurried curator's slips: a misspelled header, a missing blank line or colon, no body", () => {
+  it.each([
+    ['Categries: Sports, Sevan\nDate: 2024-06-18\n\nValley Times: Rowing Club Wins\n\nThe club won.\n', 'error header-misspelled 1', '"Categries:" is not a header seedfeed reads; did you mean "Categories:"?'],
+    ['Categories: Sports\nDat: 2024-06-18\n\nValley Times: Rowing Club Wins\n\nThe club won.\n', 'error header-misspelled 2', 'did you mean "Date:"?'],
+    ['Catgeories: Sports\nLink: https://a.example/x\n\nValley Times: Rowing Club Wins\n\nThe club won.\n', 'error header-misspelled 1', 'did you mean "Categories:"?'],
+    ['Link https://valleytimes.example.org/x\n\nValley Times: Rowing Club Wins\n\nThe club won.\n', 'error header-misspelled 1', 'the header "Link" has no colon after it'],
+    ['Date 2024-06-18\n\nValley Times: Rowing Club Wins\n\nThe club won.\n', 'error header-misspelled 1', 'write "Date: …"'],
+  ])('rejects %j, naming the key it most likely meant', (text, rule, message) => {
+    const seed = txt(text);
+    expect(seed.ok).toBe(false);
+    expect(rules(seed)).toEqual([rule]);
+    expect(seed.diagnostics[0]!.message).toContain(message);
+  });
+
+  it('only warns of a first line alone that may be a headline, and says nothing of a name no header resembles', () => {
+    const maybe = txt('Data: Exports Rose\n\nThe ministry published the figures.\n');
+    expect(maybe.ok).toBe(true);
+    expect(rules(maybe)).toEqual(['warning header-misspelled 1']);
+    expect(maybe.fields.title?.value).toBe('Exports Rose');
+    for (const text of ['Categories: Sports\nAsbarez: Rowing Club Wins\n\nThe club won.\n', 'Asbarez: Rowing Club Wins\n\nThe club won.\n', 'Date night: A Guide\n\nThe club won.\n']) {
+      expect(rules(txt(text)).filter((r) => r.includes('header-misspelled')), text).toEqual([]);
+    }
+  });
+
+  it('warns of a short headline with a line under it (the dek, no blank line between), not of a headline mail wrapped', () => {
+    const run = txt('Valley Times: Rowing Club Six\nThe dek without a blank line\n\nThe club won.\n');
+    expect(rules(run)).toEqual(['warning headline-lines 2']);
+    expect(run.fields.title?.value).toBe('Rowing Club Six The dek without a blank line');
+    const wrapped = txt('Valley Times: The Rowing Club of the Lake Wins the Regional Regatta on\nIts Home Water\n\nThe club won.\n');
+    expect(wrapped.diagnostics).toEqual([]);
+    const colon = txt('Valley Times:\nRowing Club Wins\n\nThe club won.\n');
+    expect(colon.diagnostics).toEqual([]);
+  });
+
+  it('warns of a last line that is a name without its colon, and not of a closing phrase', () => {
+    const seed = txt('Valley Times: Rowing Club Wins\n\nThe club won.\n\nDavit Hakobyan\n');
+    expect(rules(seed)).toEqual(['warning trailer-colon 5']);
+    expect(seed.fields.sharedBy).toBeUndefined();
+    for (const end of ['The end', 'more to come', 'Davit Hakobyan.', 'Hakobyan']) {
+      expect(rules(txt(`Valley Times: Rowing Club Wins\n\nThe club won.\n\n${end}\n`)), end).toEqual([]);
+    }
+  });
+
+  it('warns of a headline with no story under it', () => {
+    expect(rules(txt('new story\n'))).toEqual(['warning no-body 1']);
+    expect(rules(txt('Valley Times: Rowing Club Wins\n\nA dek alone\n'))).toEqual(['warning no-body 1']);
+  });
+});
+
 describe('header block: folded lines, quoted names, repeated and draft headers', () => {
   it('reads a line that starts with a space as the header above it, continued', () => {
     const seed = txt('Categories: Politics, Armenia,\n  Diaspora, Economy\nDate: 2023-03-02\n\nHetq: Folded Header Story\n\nBody.\n');

@@ -85,7 +85,9 @@ export function parsePlainSeed(
     if (before && after && before.value !== after.value) diagnostics.push(repeatedHeader(file, lineNo(h.index), h.key, before.line));
   }
   i = headers.end;
-  if (headers.entries.length && headers.unterminated) {
+  const misspelled = misspelledHeader(lines, headers);
+  if (misspelled) diagnostics.push(misspelledDiagnostic(file, lineNo(misspelled.index), misspelled));
+  else if (headers.entries.length && headers.unterminated) {
     diagnostics.push(warning('header-blank-line', file, lineNo(i), 'the header block should end with a blank line; read the next line as the headline'));
   }
 
@@ -123,6 +125,13 @@ export function parsePlainSeed(
   let colonProblem: Diagnostic | undefined;
   if (headline) {
     const text = joinLines(headline.lines);
+    // Mail wraps a long headline near the end of a line; a short first line with more under it is a headline and the
+    // dek (or the body) with no blank line between them, unless it ends in the colon after a source (`Asbarez:`, the
+    // title on the next line).
+    const first = headline.lines[0]!.text.trim();
+    if (headline.lines.length > 1 && first.length < HEADLINE_WRAP_MIN && !first.endsWith(':') && !misspelled?.certain) {
+      diagnostics.push(warning('headline-lines', file, headline.lines[1]!.line, `the headline "${first}" goes on on this line, and the two are published as one title; if this line is the dek or the story, put a blank line above it`));
+    }
     const split = splitHeadline(text, knownSources);
     const named = fields.source?.value.name ?? frontMatter.source;
     // A "Source:" header (or the front matter's source) is explicit and wins over the headline's prefix (its Source-URL
@@ -147,9 +156,20 @@ export function parsePlainSeed(
     paragraphs.shift();
   }
 
+  // A last paragraph that is a name alone, without the colon that makes it the trailer: most likely the sharer.
+  const end = paragraphs[paragraphs.length - 1];
+  if (end && paragraphs.length > 1 && end.lines.length === 1 && !fields.sharedBy && !frontMatter.sharedBy) {
+    const text = end.lines[0]!.text.trim();
+    if (/\s/.test(text) && !/[:.!?]$/.test(text) && sharerName(`${text}:`) && capitalized(text)) diagnostics.push(warning('trailer-colon', file, end.line, `the last line "${text}" looks like the name of who shared the story, without its colon; it is published as the story's last paragraph. If it names the sharer, write "${text}:"`));
+  }
+  if (headline && !paragraphs.length) diagnostics.push(warning('no-body', file, headline.line, 'the seed has a headline but no body: readers get the title alone. Write the story under the headline, after a blank line'));
+
   const body: Paragraph[] = paragraphs.map((p) => ({ text: joinLines(p.lines), line: p.line }));
   return { fields, body: { kind: 'paragraphs', paragraphs: body }, diagnostics, ...(colonProblem ? { colonAlone: colonProblem } : {}) };
 }
+
+/** A headline's first line shorter than this, with another line under it, was not wrapped by mail (which fills lines to ~72 characters). */
+const HEADLINE_WRAP_MIN = 50;
 
 /** A headline that is a source and a colon alone: published, its title would read "Asbarez:". */
 function untitledHeadline(file: string, line: number, headline: string): Diagnostic {
@@ -219,6 +239,86 @@ export function readHeaderBlock(lines: string[]): { entries: HeaderEntry[]; end:
   return { entries, end: i, unterminated: false };
 }
 
+/** A header key as it stands, with what it most likely meant. */
+interface Misspelled {
+  index: number;
+  written: string;
+  meant: string;
+  /** Certainly a header (it stands among others, or lacks only its colon): the seed is not published. */
+  certain: boolean;
+  /** A known key without its colon. */
+  colonless?: boolean;
+}
+
+/**
+ * A header whose key is misspelled (`Categries:`, `Dat:`) or lacks its colon
+ * (`Link https://…`), where the header block stops: read as it is, it would be
+ * published as the headline, its key as the source. Certain, and an error,
+ * when it stands beside a header that is read (above it, or below it without
+ * a blank line) or lacks only its colon before an address or a date; a
+ * warning when it is alone on the seed's first line (`Data: Exports Rose`
+ * may be a headline).
+ */
+function misspelledHeader(lines: readonly string[], headers: { entries: readonly HeaderEntry[]; end: number; unterminated: boolean }): Misspelled | undefined {
+  const index = headers.entries.length ? (headers.unterminated ? headers.end : -1) : lines.findIndex((line) => line.trim() !== '');
+  const line = index >= 0 ? lines[index] : undefined;
+  if (line === undefined) return undefined;
+  const withColon = HEADER_LINE.exec(line);
+  if (withColon) {
+    const meant = closestHeaderKey(withColon[1]!);
+    if (!meant) return undefined;
+    const next = HEADER_LINE.exec(lines[index + 1] ?? '');
+    const beside = headers.entries.length > 0 || (next !== null && Object.hasOwn(HEADER_KEYS, next[1]!.toLowerCase()));
+    return { index, written: `${withColon[1]}:`, meant, certain: beside };
+  }
+  const noColon = /^([A-Za-z][A-Za-z-]*)[ \t]+(\S+)$/.exec(line.trim());
+  const key = noColon?.[1]!.toLowerCase();
+  if (!noColon || !key || !Object.hasOwn(HEADER_KEYS, key)) return undefined;
+  const target = HEADER_KEYS[key];
+  const value = noColon[2]!;
+  const fits = target === 'link' || target === 'source-url' ? /^https?:\/\//i.test(value) : target === 'date' ? /^\d{4}-\d{2}-\d{2}/.test(value) : false;
+  return fits ? { index, written: noColon[1]!, meant: `${headerName(key)}:`, certain: true, colonless: true } : undefined;
+}
+
+/** A header key (in lower case) as it is written: `Shared-By`, `Id`, `URL`, `Source-URL`, `Message-ID`, `MIME-Version`. */
+function headerName(key: string): string {
+  return key.replace(/(^|-)([a-z]+)/g, (_, dash: string, word: string) =>
+    dash + (word === 'url' || word === 'mime' || (dash && word === 'id') ? word.toUpperCase() : word[0]!.toUpperCase() + word.slice(1)),
+  );
+}
+
+/** The known header key `key` misspells (one letter wrong, missing, extra or two swapped; two for longer keys), as written in the README. */
+function closestHeaderKey(key: string): string | undefined {
+  const lower = key.toLowerCase();
+  if (Object.hasOwn(HEADER_KEYS, lower) || MAIL_HEADER_KEYS.has(lower) || lower.length < 3) return undefined;
+  for (const known of Object.keys(HEADER_KEYS)) {
+    if (known.length < 3) continue;
+    if (editDistance(lower, known) <= (known.length > 5 ? 2 : 1)) return `${headerName(known)}:`;
+  }
+  return undefined;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of two neighbours. */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = d;
+    }
+  }
+  return rows[a.length]![b.length]!;
+}
+
+function misspelledDiagnostic(file: string, line: number, m: Misspelled): Diagnostic {
+  if (m.colonless) return error('header-misspelled', file, line, `the header "${m.written}" has no colon after it; write "${m.meant} …" (the story is not published until then: read as it stands, it would be the headline)`);
+  if (m.certain) return error('header-misspelled', file, line, `"${m.written}" is not a header seedfeed reads; did you mean "${m.meant}"? Correct it (the story is not published until then: read as it stands, it would be the headline)`);
+  return warning('header-misspelled', file, line, `the headline starts with "${m.written}", which looks like the header "${m.meant}" misspelled; it is published as the headline. If it is a header, correct it and end the header block with a blank line`);
+}
+
 /** A mail's `Date:` is when the mail was sent: among a mail's headers it is dropped with them. */
 function markMailDate(entries: HeaderEntry[]): void {
   if (!entries.some((e) => e.mail)) return;
@@ -227,7 +327,7 @@ function markMailDate(entries: HeaderEntry[]): void {
 
 /** The warning for a mail's headers at the top of a seed, which are dropped. */
 function mailHeaders(file: string, line: number, entries: readonly HeaderEntry[]): Diagnostic {
-  const names = [...new Set(entries.filter((e) => e.key !== 'forwarded').map((e) => e.key.replace(/(^|-)[a-z]/g, (c) => c.toUpperCase())))];
+  const names = [...new Set(entries.filter((e) => e.key !== 'forwarded').map((e) => headerName(e.key)))];
   const listed = names.length ? ` (${names.join(', ')})` : '';
   return warning('mail-headers', file, line, `the seed starts with a mail's headers${listed}: they are not the story's and are not published (addresses never are); delete them, and write the story's date as a Date: header of its own`);
 }
@@ -513,6 +613,11 @@ const TRAILER_LABELS = new Set([
 
 /** Words of a name that start in lower case but do not begin the name: `van`, `de la`, `bin`. */
 const NAME_PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'da', 'di', 'del', 'della', 'dos', 'das', 'du', 'des', 'la', 'le', 'al', 'el', 'bin', 'ibn', 'ter', 'ten', 'y', 'e', 'and', 'und', 'et']);
+
+/** Every word starts with a capital (or is in a script without case, or a name particle): as a name is written. */
+function capitalized(text: string): boolean {
+  return text.split(/\s+/).every((w) => !/^\p{Ll}/u.test(w) || NAME_PARTICLES.has(w.toLowerCase()));
+}
 
 /**
  * Words after a capital that go on in lower case (`Read more`, `The demands`):
