@@ -5,7 +5,7 @@ import type { Identity } from './identity.js';
 import { error, warning, type Diagnostic } from './diagnostics.js';
 import { findSource } from './config.js';
 import { implausibleDate, parseSeedDate } from './dates.js';
-import { absoluteHttpUrl, checkedId } from './urls.js';
+import { absoluteHttpUrl, checkedId, tagDateExists } from './urls.js';
 import { hasXmlForbidden, mailboxName, stripXmlForbidden } from './text.js';
 import { sanitizeBody, unclosedTags } from './sanitize.js';
 import { escapeHtml } from './html.js';
@@ -78,6 +78,7 @@ export function seedMeta(seed: SeedHead, now: Date): SeedMeta {
     } else {
       meta.explicitId = id;
       meta.explicitIdLine = idField.line;
+      if (!tagDateExists(id)) diagnostics.push(warning('id-invalid', seed.file, idField.line, `id "${id}" names a day the calendar does not have (RFC 4151 wants a real date, YYYY, YYYY-MM or YYYY-MM-DD); it is used as it is, since a published id never changes. Give new seeds' ids a real date`));
     }
   }
   return meta;

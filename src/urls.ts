@@ -33,16 +33,25 @@ function uriEscaped(href: string): string {
 /**
  * RFC 4151: `tag:` authority `,` date `:` specific, where the specific part
  * is URI path and query characters (`pchar`, `/`, `?`, percent-encodings),
- * with an optional fragment of the same. The date is one the calendar has
- * (a month 01 to 12, a day of that month).
+ * with an optional fragment of the same. Whether the date is one the
+ * calendar has is `tagDateExists`'s question.
  */
 const TAG_URI = /^tag:[A-Za-z0-9.@_-]+,(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})+(?:#(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$/;
 
 export function isTagUri(value: string): boolean {
-  const m = TAG_URI.exec(value);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), m[2] === undefined ? 1 : Number(m[2]), m[3] === undefined ? 1 : Number(m[3])];
-  return isCalendarDate(year, month, day);
+  return TAG_URI.test(value);
+}
+
+/**
+ * Whether a `tag:` URI's date is a day the calendar has (RFC 4151 2.1: a
+ * month 01 to 12, a day of that month); true for any other id. An id that
+ * fails it is still taken (it may be published already, and an id never
+ * changes): the seed is warned of.
+ */
+export function tagDateExists(id: string): boolean {
+  const m = TAG_URI.exec(id);
+  if (!m) return true;
+  return isCalendarDate(Number(m[1]), m[2] === undefined ? 1 : Number(m[2]), m[3] === undefined ? 1 : Number(m[3]));
 }
 
 /** RFC 4122 section 3: a UUID URN, which Atom publishers often use as an id (RFC 4287 4.2.6). */

@@ -369,6 +369,9 @@ describe('7. sizes: seeds near the size cap built to be slow', () => {
       'deep-html.md': `---\ntitle: Deep Markup\nsource: Valley Herald\n---\n${'<div>'.repeat(300_000)}x\n`,
       'open-tags.md': `---\ntitle: Tags Never Closed\nsource: Valley Herald\n---\n<div>\n${'<a '.repeat(600_000)}x\n`,
       'spaces.txt': `Valley Herald: One Long Line of Spaces\n\n${' '.repeat(1_900_000)}x\n`,
+      // A Source: header of spaces (its name and an address beside it are looked for), and a header folded line after line.
+      'source-spaces.txt': `Source: Valley${' '.repeat(1_900_000)}Herald\n\nA Source Made of Spaces\n\nThe body.\n`,
+      'folded.txt': `Categories: Notices,\n${' Notices,\n'.repeat(180_000)}\nValley Herald: A Header Folded Many Times\n\nThe body.\n`,
       'soft-breaks.txt': `Valley Herald: Every Line Soft-Broken\n\n${'The garden=E2=80=99s gate opens at nine on Sunday mornings for all visi=\n'.repeat(27_000)}tors.\n`,
     };
     for (const [name, text] of Object.entries(big)) writeFileSync(join(dir, name), text);
@@ -380,7 +383,7 @@ describe('7. sizes: seeds near the size cap built to be slow', () => {
       'seeds/spaces.txt:1 warning no-body',
     ]);
     expect(message(result, 'seeds/deep-html.md', 'html-too-deep')).toBe("the body's HTML nests 300000 elements deep; the limit is 200. Close the tags you open");
-    const feeds = expectPublished(result, ['Every Line Soft-Broken', 'One Long Line of Spaces', 'Tags Never Closed']);
+    const feeds = expectPublished(result, ['A Header Folded Many Times', 'A Source Made of Spaces', 'Every Line Soft-Broken', 'One Long Line of Spaces', 'Tags Never Closed']);
     // The spaces are trimmed away; the "x" that ends the line is a one-line paragraph after the headline: the dek.
     expect(itemTitled(feeds, 'One Long Line of Spaces').json.summary).toBe('x');
   });

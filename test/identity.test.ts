@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assignIdentities, emptyLog, parseLog, serializeLog, type PublishLog, type SeedIdentityInput } from '../src/identity.js';
 import { build } from '../src/build.js';
-import { absoluteHttpUrl, checkedId, isTagUri } from '../src/urls.js';
+import { absoluteHttpUrl, checkedId, isTagUri, tagDateExists } from '../src/urls.js';
 import { tempDir, testConfig, writeTree } from './helpers.js';
 import { child, children, parseXml, type XmlElement } from './xml.js';
 
@@ -587,6 +587,14 @@ describe('build(): identity on disk', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.rule, d.line])).toEqual([['id-invalid', 1]]);
   });
 
+  it('a tag: id with a day the calendar lacks is published under that id, with a warning', () => {
+    const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume', 'Body.', 'Id: tag:seeds.example.org,2023-13-45:talks\n\n') });
+    const result = build({ seedsDir: seeds, config: config(), now: DAY1 });
+    expect(result.rejected).toEqual([]);
+    expect(readFeeds(result).get('Talks Resume')!.id).toBe('tag:seeds.example.org,2023-13-45:talks');
+    expect(result.diagnostics.map((d) => [d.severity, d.rule, d.line])).toEqual([['warning', 'id-invalid', 1]]);
+  });
+
   it('a seed rejected for a run keeps its id and date when fixed', () => {
     const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume'), 'b.txt': plainSeed('Border Reopens') });
     const first = build({ seedsDir: seeds, config: config(), now: DAY1 });
@@ -641,9 +649,13 @@ describe('ids and links as RFC 3986 and RFC 4151 allow them', () => {
     for (const id of ['tag:seeds.example.org,2023:]]>', 'tag:seeds.example.org,2023:articles/a<script>', 'tag:example.org,2023:a[1]', 'tag:example.org,2023:100%', 'tag:example.org,2023:a b', 'tag:example.org,2023:']) expect(checkedId(id), id).toBeUndefined();
   });
 
-  it("takes a tag: URI's date only when the calendar has it (RFC 4151 2.1: a month 01 to 12, a day of that month)", () => {
-    for (const id of ['tag:example.org,2024-02-29:x', 'tag:example.org,2023-12:x', 'tag:example.org,2023-01-31:x']) expect(checkedId(id), id).toBe(id);
-    for (const id of ['tag:example.org,2023-13-45:x', 'tag:example.org,2023-00:x', 'tag:example.org,2023-02-29:x', 'tag:example.org,2023-04-31:x', 'tag:example.org,2023-01-00:x']) expect(checkedId(id), id).toBeUndefined();
+  it("tells a tag: URI's date the calendar has (RFC 4151 2.1: a month 01 to 12, a day of that month) from one it has not, and keeps both", () => {
+    for (const id of ['tag:example.org,2024-02-29:x', 'tag:example.org,2023-12:x', 'tag:example.org,2023-01-31:x', 'urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66']) expect(tagDateExists(id), id).toBe(true);
+    for (const id of ['tag:example.org,2023-13-45:x', 'tag:example.org,2023-00:x', 'tag:example.org,2023-02-29:x', 'tag:example.org,2023-04-31:x', 'tag:example.org,2023-01-00:x']) {
+      expect(tagDateExists(id), id).toBe(false);
+      // Such an id may be published already: it is taken as it is, and the seed warned of.
+      expect(checkedId(id), id).toBe(id);
+    }
   });
 
   it('percent-encodes in a link what RFC 3986 allows nowhere in a path or query, and leaves the host alone', () => {

@@ -323,6 +323,11 @@ describe('trailer: a bare name and a colon on the last non-blank line is who sha
     { trailer: 'See also:', sharedBy: undefined },
     { trailer: 'emma jilavian:', sharedBy: 'emma jilavian' },
     { trailer: 'Ludwig van Beethoven:', sharedBy: 'Ludwig van Beethoven' },
+    { trailer: 'Mohammed al-Fayed:', sharedBy: 'Mohammed al-Fayed' },
+    { trailer: "D'Arcy o'Brien:", sharedBy: "D'Arcy o'Brien" },
+    { trailer: "Lorenzo de' Medici:", sharedBy: "Lorenzo de' Medici" },
+    { trailer: 'Carlos de los Santos:', sharedBy: 'Carlos de los Santos' },
+    { trailer: 'Aisha binti Ahmad:', sharedBy: 'Aisha binti Ahmad' },
   ];
   it.each(cases)('$trailer', ({ trailer, sharedBy }) => {
     expect(sharerName(trailer)).toBe(sharedBy);
@@ -456,6 +461,38 @@ describe("a mail's traces around the story: headers, quoting, signature", () => 
     expect(paragraphs(seed)).toEqual(['The choir left on Monday.']);
   });
 
+  it('keeps a "--" that is not a signature separator: long lines under it, no blank line above it, or no story above it', () => {
+    const long = `In other news, the parliament met on Tuesday to discuss the budget for next year, which many deputies called too small.`;
+    const longUnder = txt(`Asbarez: Talks Resume\n\nThe talks resumed on Monday.\n\n--\n\n${long}\n\nThe opposition walked out.\n\nEmma Jilavian:\n`);
+    expect(longUnder.diagnostics).toEqual([]);
+    expect(paragraphs(longUnder)).toEqual(['The talks resumed on Monday.', '--', long, 'The opposition walked out.']);
+    expect(longUnder.fields.sharedBy?.value).toBe('Emma Jilavian');
+    const wrapped = txt('Asbarez: Talks Resume\n\nThe talks went on\n--\nuntil late.\n');
+    expect(paragraphs(wrapped)).toEqual(['The talks went on -- until late.']);
+    const onlyDek = txt('Asbarez: Talks Resume\n\nA dek line\n\n--\n\nThe talks resumed.\n');
+    expect(onlyDek.fields.summary?.value).toBe('A dek line');
+    expect(paragraphs(onlyDek)).toEqual(['--', 'The talks resumed.']);
+  });
+
+  it('reads a forward whose mark has a blank line under it, and the seed\'s own headers under the mail\'s', () => {
+    const apple = txt('Begin forwarded message:\n\nFrom: Anna <anna@example.org>\nSubject: Talks\n\nAsbarez: Talks Resume\n\nThe talks resumed.\n');
+    expect(rules(apple)).toEqual(['warning mail-headers 1']);
+    expect(apple.fields.title?.value).toBe('Talks Resume');
+    const own = txt('From: Anna <anna@example.org>\nDate: Mon, 3 Apr 2023 09:00:00 +0000\nSubject: Talks\n\nDate: 2023-04-01\nSource: Asbarez\n\nTalks Resume in Vienna\n\nThe talks resumed.\n');
+    expect(rules(own)).toEqual(['warning mail-headers 1']);
+    expect(own.fields.date).toEqual({ value: '2023-04-01', line: 5 });
+    expect(own.fields.source?.value.name).toBe('Asbarez');
+    expect(own.fields.title?.value).toBe('Talks Resume in Vienna');
+  });
+
+  it('reads a headline that starts like a mail header, alone and with no address, as the headline', () => {
+    for (const headline of ['To: the Editor of Asbarez', 'Sent: Armenia\'s Letter to the UN', 'Organization: OSCE Minsk Group Disbanded']) {
+      const seed = txt(`${headline}\n\nThe letter was published on Monday.\n`);
+      expect(seed.diagnostics, headline).toEqual([]);
+      expect(seed.fields.title?.value, headline).toBe(headline.slice(headline.indexOf(': ') + 2));
+    }
+  });
+
   it('keeps "--" followed by more than a signature\'s few lines: a part of the story', () => {
     const story = ['Meridian Post: Choir Tours', '', 'First part.', '', '--', '', ...Array.from({ length: 9 }, (_, i) => `Paragraph ${i + 1}.\n`)].join('\n');
     const seed = txt(story);
@@ -514,11 +551,24 @@ describe("a hurried curator's slips: a misspelled header, a missing blank line o
 });
 
 describe('header block: folded lines, quoted names, repeated and draft headers', () => {
-  it('reads a line that starts with a space as the header above it, continued', () => {
+  it('reads a line that starts with a space as the header above it continued, after a comma', () => {
     const seed = txt('Categories: Politics, Armenia,\n  Diaspora, Economy\nDate: 2023-03-02\n\nHetq: Folded Header Story\n\nBody.\n');
     expect(seed.fields.categories).toEqual({ value: ['Politics', 'Armenia', 'Diaspora', 'Economy'], line: 1 });
     expect(seed.fields.title?.value).toBe('Folded Header Story');
     expect(seed.diagnostics).toEqual([]);
+  });
+
+  it('reads an indented line under a header that does not end in a comma as the headline, left without its blank line', () => {
+    const seed = txt('Categories: Politics\n  Asbarez: Talks Resume\n\nThe talks resumed.\n');
+    expect(seed.fields.categories?.value).toEqual(['Politics']);
+    expect(seed.fields.title?.value).toBe('Talks Resume');
+    expect(rules(seed)).toEqual(['warning header-blank-line 2']);
+  });
+
+  it('takes a headline label off when the Source: header names that publication', () => {
+    const seed = txt('Source: Insight\n\nInsight: Talks Resume\n\nThe talks resumed.\n');
+    expect(seed.fields.source?.value.name).toBe('Insight');
+    expect(seed.fields.title?.value).toBe('Talks Resume');
   });
 
   it.each([
@@ -534,6 +584,16 @@ describe('header block: folded lines, quoted names, repeated and draft headers',
     expect(seed.fields.categories?.value).toEqual(names);
   });
 
+  it('does not warn of a header given twice that says the same twice: a name in another case, one instant', () => {
+    const seed = txt('Source: Asbarez\nSource: ASBAREZ\nDate: 2023-03-02T10:00:00Z\nDate: 2023-03-02T14:00:00+04:00\n\nTalks Resume\n\nBody.\n');
+    expect(seed.diagnostics).toEqual([]);
+  });
+
+  it('keeps a Source-URL: over the address a Source: header gives beside its name', () => {
+    const seed = txt('Source-URL: https://asbarez.com/home\nSource: Asbarez (https://asbarez.com/)\n\nTalks Resume\n\nBody.\n');
+    expect(seed.fields.source?.value).toEqual({ name: 'Asbarez', url: 'https://asbarez.com/home', urlLine: 1 });
+  });
+
   it('warns of a header given twice with two values, and uses the last', () => {
     const seed = txt('Link: https://a.example/one\nURL: https://a.example/two\nDate: 2023-03-02\nDate: 2023-03-02\n\nHetq: A Story\n\nBody.\n');
     expect(rules(seed)).toEqual(['warning header-repeated 2']);
@@ -545,15 +605,24 @@ describe('header block: folded lines, quoted names, repeated and draft headers',
     ['true', true, []],
     ['Yes', true, []],
     ['no', false, []],
-    ['maybe', true, ['error draft-invalid 1']],
+    ['maybe', true, ['error draft-invalid 2']],
   ])('Draft: %s', (value, draft, expected) => {
-    const seed = txt(`Draft: ${value}\n\nHetq: Secret Story\n\nBody.\n`);
+    const seed = txt(`Categories: Politics\nDraft: ${value}\n\nHetq: Secret Story\n\nBody.\n`);
     expect(seed.fields.draft?.value).toBe(draft);
     expect(seed.fields.title?.value).toBe('Secret Story');
     expect(rules(seed)).toEqual(expected);
   });
 
+  it('reads a "Draft:" line alone that says neither yes nor no as the headline it is', () => {
+    const seed = txt('Draft: EU-Armenia Visa Deal Text Leaked\n\nThe text was published on Monday.\n');
+    expect(seed.fields.draft).toBeUndefined();
+    expect(seed.fields.title?.value).toBe('EU-Armenia Visa Deal Text Leaked');
+    expect(seed.ok).toBe(true);
+  });
+
   it('reads a Source: that is an address as its host, with a warning, and a name beside an address as both', () => {
+    const idn = txt('Source: https://լրահոս.հայ/news/1\n\nArtsakh Calls for Talks\n\nBody.\n');
+    expect(idn.fields.source?.value.name).toBe('լրահոս.հայ');
     const address = txt('Source: https://www.asbarez.com/artsakh-calls/\n\nArtsakh Calls for Talks\n\nBody.\n');
     expect(address.fields.source?.value).toEqual({ name: 'asbarez.com', url: 'https://www.asbarez.com/', urlLine: 1 });
     expect(rules(address)).toEqual(['warning source-address 1']);

@@ -2,6 +2,8 @@ import type { Diagnostic } from '../diagnostics.js';
 import { error, warning } from '../diagnostics.js';
 import type { Body, Field, Paragraph, SeedFields } from './fields.js';
 import { mailboxName, nameKey } from '../text.js';
+import { domainToUnicode } from 'node:url';
+import { parseSeedDate } from '../dates.js';
 
 /** Header keys a plain-text seed may start with (any case), and the field each fills. */
 const HEADER_KEYS: Record<string, keyof SeedFields | 'source-url'> = {
@@ -72,8 +74,7 @@ export function parsePlainSeed(
   }
 
   // Header block: known "Key: value" lines at the very top, ended by a blank line.
-  const headers = readHeaderBlock(lines);
-  markMailDate(headers.entries);
+  const headers = readHeaderBlocks(lines);
   const mail = headers.entries.filter((h) => h.mail);
   if (mail.length) diagnostics.push(mailHeaders(file, lineNo(mail[0]!.index), mail));
   for (const h of headers.entries) {
@@ -82,7 +83,7 @@ export function parsePlainSeed(
     const problem = applyHeader(fields, h.key, h.value, lineNo(h.index), file);
     if (problem) diagnostics.push(problem);
     const after = headerValue(fields, h.key);
-    if (before && after && before.value !== after.value) diagnostics.push(repeatedHeader(file, lineNo(h.index), h.key, before.line));
+    if (before && after && !sameHeaderValue(h.key, before.value, after.value)) diagnostics.push(repeatedHeader(file, lineNo(h.index), h.key, before.line));
   }
   i = headers.end;
   const misspelled = misspelledHeader(lines, headers);
@@ -132,8 +133,8 @@ export function parsePlainSeed(
     if (headline.lines.length > 1 && first.length < HEADLINE_WRAP_MIN && !first.endsWith(':') && !misspelled?.certain) {
       diagnostics.push(warning('headline-lines', file, headline.lines[1]!.line, `the headline "${first}" goes on on this line, and the two are published as one title; if this line is the dek or the story, put a blank line above it`));
     }
-    const split = splitHeadline(text, knownSources);
     const named = fields.source?.value.name ?? frontMatter.source;
+    const split = splitHeadline(text, [...knownSources, ...(named !== undefined ? [named] : [])]);
     // A "Source:" header (or the front matter's source) is explicit and wins over the headline's prefix (its Source-URL
     // stays too). The prefix is then taken off only when it names that source: otherwise it is part of the headline
     // (`Pashinyan: We Are Ready`), kept.
@@ -206,37 +207,96 @@ interface HeaderEntry {
   mail?: boolean;
 }
 
+/** A header block as read: its entries, the index of the line after it, and whether a blank line ended it. */
+export interface HeaderBlock {
+  entries: HeaderEntry[];
+  end: number;
+  unterminated: boolean;
+}
+
 /**
- * The header block: known `Key: value` lines at the very top, and a mail's
- * headers; a line that starts with a space or tab continues the header above
- * it (RFC 5322 folding: `Categories: Politics,` then `  Diaspora`).
+ * The header block from line `from` on: known `Key: value` lines at the top,
+ * and a mail's headers. A line that starts with a space or tab continues a
+ * mail's header, or a header whose value ends in a comma (RFC 5322 folding:
+ * `Categories: Politics,` then `  Diaspora`); under any other header it is
+ * not a header (an indented headline, left without its blank line).
  */
-export function readHeaderBlock(lines: string[]): { entries: HeaderEntry[]; end: number; unterminated: boolean } {
+export function readHeaderBlock(lines: readonly string[], from = 0): HeaderBlock {
   const entries: HeaderEntry[] = [];
+  /** The folded lines of each entry, joined once the block ends (joining line by line would be quadratic). */
+  const folds: string[][] = [];
+  const ended = (end: number, unterminated: boolean): HeaderBlock => {
+    folds.forEach((parts, k) => {
+      if (parts.length) entries[k]!.value = [entries[k]!.value, ...parts].join(' ');
+    });
+    return plausibleBlock({ entries, end, unterminated });
+  };
   // Blank lines above the block (left by copy and paste) are not the blank line that ends it.
-  let i = lines.findIndex((line) => line.trim() !== '');
-  if (i === -1) return { entries, end: lines.length, unterminated: false };
+  let i = from;
+  while (i < lines.length && lines[i]!.trim() === '') i++;
+  if (i === lines.length) return { entries, end: lines.length, unterminated: false };
   for (; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line.trim() === '') {
-      return { entries, end: entries.length ? i + 1 : i, unterminated: false };
-    }
+    if (line.trim() === '') return ended(entries.length ? i + 1 : i, false);
     const previous = entries[entries.length - 1];
     if (previous && /^[ \t]/.test(line)) {
-      previous.value = `${previous.value} ${line.trim()}`.trim();
-      continue;
+      const parts = folds[folds.length - 1]!;
+      const last = parts.length ? parts[parts.length - 1]! : previous.value;
+      if (previous.mail || last.endsWith(',')) {
+        const part = line.trim();
+        if (part) parts.push(part);
+        continue;
+      }
     }
     if (FORWARDED_MARK.test(line.trim()) && entries.every((e) => e.mail)) {
       entries.push({ key: 'forwarded', value: line.trim(), index: i, mail: true });
+      folds.push([]);
       continue;
     }
     const m = HEADER_LINE.exec(line);
     const key = m?.[1]?.toLowerCase();
     const mail = key !== undefined && MAIL_HEADER_KEYS.has(key);
-    if (!m || !key || (!mail && !Object.hasOwn(HEADER_KEYS, key))) return { entries, end: i, unterminated: entries.length > 0 };
+    if (!m || !key || (!mail && !Object.hasOwn(HEADER_KEYS, key))) return ended(i, entries.length > 0);
     entries.push({ key, value: m[2]!.trim(), index: i, ...(mail ? { mail } : {}) });
+    folds.push([]);
   }
-  return { entries, end: i, unterminated: false };
+  return ended(i, false);
+}
+
+/**
+ * A block that is a headline after all: a mail's header stands for a mail
+ * only beside a forward's mark, another mail header, or an address (`To:
+ * the Editor` alone is a headline); a `Draft:` line alone whose value says
+ * neither yes nor no (`Draft: EU-Armenia Visa Deal Leaked`) is one too. The
+ * block is cut where the headline starts.
+ */
+function plausibleBlock(block: HeaderBlock): HeaderBlock {
+  const mails = block.entries.filter((e) => e.mail);
+  const mailLike = mails.some((e) => e.key === 'forwarded') || mails.length >= 2 || mails.some((e) => e.value.includes('@'));
+  let cut = mails.length && !mailLike ? block.entries.indexOf(mails[0]!) : -1;
+  const [only] = block.entries;
+  if (cut === -1 && block.entries.length === 1 && only!.key === 'draft' && DRAFT_VALUES[only!.value.toLowerCase()] === undefined) cut = 0;
+  if (cut === -1) return block;
+  const entries = block.entries.slice(0, cut);
+  return { entries, end: block.entries[cut]!.index, unterminated: entries.length > 0 };
+}
+
+/**
+ * The header blocks at the top of a seed: a mail's (a forward's mark, with
+ * a blank line under it as Apple Mail writes it, then the headers), and the
+ * seed's own under them, each ended by a blank line. A `Date:` among a
+ * mail's headers is the mail's.
+ */
+function readHeaderBlocks(lines: readonly string[]): HeaderBlock {
+  let block = readHeaderBlock(lines);
+  markMailDate(block.entries);
+  while (block.entries.length && !block.unterminated && block.entries.every((e) => e.mail)) {
+    const next = readHeaderBlock(lines, block.end);
+    if (!next.entries.length) break;
+    markMailDate(next.entries);
+    block = { entries: [...block.entries, ...next.entries], end: next.end, unterminated: next.unterminated };
+  }
+  return block;
 }
 
 /** A header key as it stands, with what it most likely meant. */
@@ -351,10 +411,11 @@ function applyHeader(fields: SeedFields, key: string, value: string, line: numbe
       return undefined;
     }
     case 'source': {
-      const named = sourceWithUrl(value);
-      fields.source = { value: { ...fields.source?.value, ...named }, line };
-      if (named.url !== undefined && fields.source.value.urlLine === undefined) fields.source.value.urlLine = line;
-      return /^https?:\/\//i.test(value) && named.name !== value ? sourceAddress(file, line, value, named.name) : undefined;
+      // An address beside the name is the source's home page, unless a Source-URL: line gave one.
+      const { name, url } = sourceWithUrl(value);
+      const had = fields.source?.value;
+      fields.source = { value: { ...had, name, ...(url !== undefined && had?.url === undefined ? { url, urlLine: line } : {}) }, line };
+      return /^https?:\/\//i.test(value) && name !== value ? sourceAddress(file, line, value, name) : undefined;
     }
     case 'source-url':
       fields.source = { value: { ...fields.source?.value, url: value, urlLine: line }, line: fields.source?.line ?? line };
@@ -378,12 +439,17 @@ function applyHeader(fields: SeedFields, key: string, value: string, line: numbe
  * name (`asbarez.com`) and the address of its home page.
  */
 function sourceWithUrl(value: string): { name: string; url?: string } {
-  const beside = /^(.*?)\s*[(<]\s*(https?:\/\/[^\s()<>]+)\s*[)>]$/i.exec(value);
-  if (beside && beside[1]) return { name: beside[1], url: beside[2]! };
+  const close = value.endsWith(')') ? '(' : value.endsWith('>') ? '<' : undefined;
+  const open = close ? value.lastIndexOf(close) : -1;
+  if (open > 0) {
+    const address = value.slice(open + 1, -1).trim();
+    const name = value.slice(0, open).trim();
+    if (name && /^https?:\/\/[^\s()<>]+$/i.test(address)) return { name, url: address };
+  }
   if (!/^https?:\/\/\S+$/i.test(value)) return { name: value };
   try {
     const url = new URL(value);
-    const host = url.hostname.replace(/^www\./i, '');
+    const host = domainToUnicode(url.hostname).replace(/^www\./i, '');
     return host ? { name: host, url: url.origin + '/' } : { name: value };
   } catch {
     return { name: value };
@@ -393,6 +459,18 @@ function sourceWithUrl(value: string): { name: string; url?: string } {
 /** A `Source:` header that is an address (or a name and an address): the name taken, `name`. */
 function sourceAddress(file: string, line: number, value: string, name: string): Diagnostic {
   return warning('source-address', file, line, `Source: "${value}" is read as the publication "${name}" and its home page; write its name (and the address on a Source-URL: line), or list it in the config's sources`);
+}
+
+/** Two values of one header that say the same: names in any case, one instant written two ways. */
+function sameHeaderValue(key: string, a: string, b: string): boolean {
+  if (a === b) return true;
+  const target = HEADER_KEYS[key]!;
+  if (target === 'source' || target === 'sharedBy' || target === 'author') return nameKey(a) === nameKey(b);
+  if (target === 'date') {
+    const [x, y] = [parseSeedDate(a), parseSeedDate(b)];
+    return 'date' in x && 'date' in y && x.date.getTime() === y.date.getTime();
+  }
+  return false;
 }
 
 /** The values of a `Draft:` header. */
@@ -464,29 +542,49 @@ function unquotedMail(lines: readonly string[]): { lines: string[]; first: numbe
   return { lines: out, first };
 }
 
-/** At most this many lines under a signature's `-- ` line: a longer part is the story's, not a signature. */
+/** At most this many lines under a signature's `-- ` line, none longer than a signature's line, not more text in all: more is the story's. */
 const SIGNATURE_MAX_LINES = 8;
+const SIGNATURE_MAX_LINE = 80;
+const SIGNATURE_MAX_CHARS = 400;
 /** The line a phone or mail program adds to every mail. */
 const SENT_FROM = /^(?:sent from my [\p{L}\p{N} .'-]{1,40}|sent from (?:yahoo )?mail for [\p{L}\p{N} .'-]{1,20}|get outlook for [\p{L}\p{N} .'-]{1,20})$/iu;
 
 /**
  * A mail's signature at the end of a seed, from `start` on: the lines from a
- * `-- ` line (the signature separator, its space trimmed) when a few follow
- * it, or a last line such as "Sent from my phone". Where it starts, its last
- * non-blank line and what it is, for the warning; undefined when there is
- * none.
+ * `--` line (the signature separator, `-- `, its space trimmed) under a
+ * blank line or a sharer's line, with a few short lines under it, after at
+ * least a headline and a paragraph of the story; or a last line such as
+ * "Sent from my phone". Where it starts, its last non-blank line and what it
+ * is, for the warning; undefined when there is none.
  */
 function mailSignature(lines: readonly string[], start: number): { start: number; last: number; what: string } | undefined {
   let last = lines.length - 1;
   while (last >= start && lines[last]!.trim() === '') last--;
   if (last < start) return undefined;
   let nonBlank = 0;
-  for (let j = last; j >= start && nonBlank <= SIGNATURE_MAX_LINES; j--) {
+  let chars = 0;
+  for (let j = last; j >= start; j--) {
     const text = lines[j]!.trim();
-    if (text === '--') return j > start ? { start: j, last, what: 'the signature under "-- "' } : undefined;
-    if (text !== '') nonBlank++;
+    if (text === '--') {
+      const above = lines[j - 1]?.trim() ?? '';
+      const separated = above === '' || sharerName(above) !== undefined;
+      return separated && storyAbove(lines, start, j) ? { start: j, last, what: 'the signature under "-- "' } : undefined;
+    }
+    if (text === '') continue;
+    if (++nonBlank > SIGNATURE_MAX_LINES || text.length > SIGNATURE_MAX_LINE || (chars += text.length) > SIGNATURE_MAX_CHARS) break;
   }
   return last > start && SENT_FROM.test(lines[last]!.trim()) ? { start: last, last, what: `the line "${lines[last]!.trim()}"` } : undefined;
+}
+
+/** Whether lines `from` to `to` hold a headline and a paragraph of the story: a signature never takes the whole body. */
+function storyAbove(lines: readonly string[], from: number, to: number): boolean {
+  const starts: number[] = [];
+  for (let j = from; j < to; j++) if (lines[j]!.trim() !== '' && (j === from || lines[j - 1]!.trim() === '')) starts.push(j);
+  if (starts.length !== 2) return starts.length > 2;
+  // A headline and one paragraph: the story only if that paragraph is not the dek (one line that could be one).
+  const second = starts[1]!;
+  const oneLine = second + 1 >= to || lines[second + 1]!.trim() === '';
+  return !(oneLine && isDek(lines[second]!));
 }
 
 interface RawParagraph {
@@ -612,11 +710,19 @@ const TRAILER_LABELS = new Set([
 ]);
 
 /** Words of a name that start in lower case but do not begin the name: `van`, `de la`, `bin`. */
-const NAME_PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'da', 'di', 'del', 'della', 'dos', 'das', 'du', 'des', 'la', 'le', 'al', 'el', 'bin', 'ibn', 'ter', 'ten', 'y', 'e', 'and', 'und', 'et']);
+const NAME_PARTICLES = new Set([
+  'van', 'von', 'vom', 'zum', 'zu', 'der', 'den', 'op', 'de', 'da', 'di', 'do', 'del', 'della', 'dos', 'das', 'du', 'des', 'la', 'le',
+  'lo', 'los', 'las', 'al', 'el', 'bin', 'binti', 'bint', 'ibn', 'ben', 'ould', 'ap', 'ferch', 'ter', 'ten', 'y', 'e', 'and', 'und', 'et',
+]);
+
+/** A word of a name that starts in lower case: a particle (`van`, `de'`, `d'`), or one with a capital after its hyphen or apostrophe (`al-Fayed`, `o'Brien`). */
+function nameWord(word: string): boolean {
+  return NAME_PARTICLES.has(word.split(/[-'’]/)[0]!.toLowerCase()) || /[-'’]\p{Lu}/u.test(word);
+}
 
 /** Every word starts with a capital (or is in a script without case, or a name particle): as a name is written. */
 function capitalized(text: string): boolean {
-  return text.split(/\s+/).every((w) => !/^\p{Ll}/u.test(w) || NAME_PARTICLES.has(w.toLowerCase()));
+  return text.split(/\s+/).every((w) => !/^\p{Ll}/u.test(w) || nameWord(w));
 }
 
 /**
@@ -626,5 +732,5 @@ function capitalized(text: string): boolean {
  */
 function readsAsWords(words: readonly string[]): boolean {
   if (!/^\p{Lu}/u.test(words[0]!)) return false;
-  return words.slice(1).some((w) => /^\p{Ll}/u.test(w) && !NAME_PARTICLES.has(w.toLowerCase()));
+  return words.slice(1).some((w) => /^\p{Ll}/u.test(w) && !nameWord(w));
 }
