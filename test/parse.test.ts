@@ -515,14 +515,29 @@ describe("a hurried curator's slips: a misspelled header, a missing blank line o
     expect(seed.diagnostics[0]!.message).toContain(message);
   });
 
-  it('only warns of a first line alone that may be a headline, and says nothing of a name no header resembles', () => {
-    const maybe = txt('Data: Exports Rose\n\nThe ministry published the figures.\n');
+  it('rejects a first line alone whose value no headline holds, and only warns of one that may be a headline', () => {
+    const date = txt('Dat: 2024-06-18\nAsbarez: Rowing Club Wins\n\nThe club won.\n');
+    expect(rules(date)).toEqual(['error header-misspelled 1']);
+    const maybe = txt('Categries: Sports, Sevan\n\nThe club won the regatta.\n');
     expect(maybe.ok).toBe(true);
     expect(rules(maybe)).toEqual(['warning header-misspelled 1']);
-    expect(maybe.fields.title?.value).toBe('Exports Rose');
-    for (const text of ['Categories: Sports\nAsbarez: Rowing Club Wins\n\nThe club won.\n', 'Asbarez: Rowing Club Wins\n\nThe club won.\n', 'Date night: A Guide\n\nThe club won.\n']) {
-      expect(rules(txt(text)).filter((r) => r.includes('header-misspelled')), text).toEqual([]);
+    expect(maybe.fields.title?.value).toBe('Sports, Sevan');
+  });
+
+  it('says nothing of a headline whose prefix is near a header key but whose words are a headline\'s, or a publication\'s', () => {
+    const headlines = ['TASS: Russia and Armenia Sign a Grain Deal', 'Sources: Pashinyan to Meet Aliyev', 'Data: Exports Rose', 'Dates: The Festival Programme', 'Autor: Why I Wrote It', 'Links: The Week in Reading'];
+    for (const headline of headlines) {
+      for (const text of [`${headline}\n\nThe talks went on for six hours.\n`, `Date: 2024-06-18\n${headline}\n\nThe talks went on for six hours.\n`]) {
+        const seed = txt(text);
+        expect(rules(seed).filter((r) => r.includes('header-misspelled')), text).toEqual([]);
+        expect(seed.ok, text).toBe(true);
+      }
     }
+    // A prefix that names a configured publication, or the one the Source: header names, is never a header misspelled.
+    const configured = txt('Categories: Politics\nTags: Armenia, Russia\n\nThe talks went on.\n'.replace('Tags:', 'Tag:'), ['Tag']);
+    expect(rules(configured).filter((r) => r.includes('header-misspelled'))).toEqual([]);
+    const sourced = txt('Source: Tag\nTag: Armenia, Russia\n\nThe talks went on.\n');
+    expect(rules(sourced).filter((r) => r.includes('header-misspelled'))).toEqual([]);
   });
 
   it('warns of a short headline with a line under it (the dek, no blank line between), not of a headline mail wrapped', () => {
@@ -539,14 +554,16 @@ describe("a hurried curator's slips: a misspelled header, a missing blank line o
     const seed = txt('Valley Times: Rowing Club Wins\n\nThe club won.\n\nDavit Hakobyan\n');
     expect(rules(seed)).toEqual(['warning trailer-colon 5']);
     expect(seed.fields.sharedBy).toBeUndefined();
-    for (const end of ['The end', 'more to come', 'Davit Hakobyan.', 'Hakobyan']) {
+    for (const end of ['The end', 'more to come', 'Davit Hakobyan.', 'Hakobyan', 'Staff Reporter', 'Associated Press', 'All Rights Reserved', 'Armenian Weekly Staff']) {
       expect(rules(txt(`Valley Times: Rowing Club Wins\n\nThe club won.\n\n${end}\n`)), end).toEqual([]);
     }
   });
 
   it('warns of a headline with no story under it', () => {
     expect(rules(txt('new story\n'))).toEqual(['warning no-body 1']);
-    expect(rules(txt('Valley Times: Rowing Club Wins\n\nA dek alone\n'))).toEqual(['warning no-body 1']);
+    const dekOnly = txt('Valley Times: Rowing Club Wins\n\nA dek alone\n');
+    expect(rules(dekOnly)).toEqual(['warning no-body 1']);
+    expect(dekOnly.diagnostics[0]!.message).toContain('was read as the dek (it does not end a sentence)');
   });
 });
 

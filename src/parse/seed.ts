@@ -86,7 +86,7 @@ export function parsePlainSeed(
     if (before && after && !sameHeaderValue(h.key, before.value, after.value)) diagnostics.push(repeatedHeader(file, lineNo(h.index), h.key, before.line));
   }
   i = headers.end;
-  const misspelled = misspelledHeader(lines, headers);
+  const misspelled = misspelledHeader(lines, headers, [...knownSources, ...[fields.source?.value.name, frontMatter.source].filter((n) => n !== undefined)]);
   if (misspelled) diagnostics.push(misspelledDiagnostic(file, lineNo(misspelled.index), misspelled));
   else if (headers.entries.length && headers.unterminated) {
     diagnostics.push(warning('header-blank-line', file, lineNo(i), 'the header block should end with a blank line; read the next line as the headline'));
@@ -131,7 +131,7 @@ export function parsePlainSeed(
     // title on the next line).
     const first = headline.lines[0]!.text.trim();
     if (headline.lines.length > 1 && first.length < HEADLINE_WRAP_MIN && !first.endsWith(':') && !misspelled?.certain) {
-      diagnostics.push(warning('headline-lines', file, headline.lines[1]!.line, `the headline "${first}" goes on on this line, and the two are published as one title; if this line is the dek or the story, put a blank line above it`));
+      diagnostics.push(warning('headline-lines', file, headline.lines[1]!.line, `the headline "${first}" goes on on this line, and the two are published as one title; if this line is the dek or the story, put a blank line above it, and if the two are one headline, write it on one line`));
     }
     const named = fields.source?.value.name ?? frontMatter.source;
     const split = splitHeadline(text, [...knownSources, ...(named !== undefined ? [named] : [])]);
@@ -161,9 +161,16 @@ export function parsePlainSeed(
   const end = paragraphs[paragraphs.length - 1];
   if (end && paragraphs.length > 1 && end.lines.length === 1 && !fields.sharedBy && !frontMatter.sharedBy) {
     const text = end.lines[0]!.text.trim();
-    if (/\s/.test(text) && !/[:.!?]$/.test(text) && sharerName(`${text}:`) && capitalized(text)) diagnostics.push(warning('trailer-colon', file, end.line, `the last line "${text}" looks like the name of who shared the story, without its colon; it is published as the story's last paragraph. If it names the sharer, write "${text}:"`));
+    if (/\s/.test(text) && !/[:.!?]$/.test(text) && sharerName(`${text}:`) && capitalized(text) && !text.split(/\s+/).some((w) => CLOSING_WORDS.has(w.toLowerCase()))) {
+      diagnostics.push(warning('trailer-colon', file, end.line, `the last line "${text}" looks like a person's name without its colon; it is published as the story's last paragraph. If it names who shared the story, write "${text}:"`));
+    }
   }
-  if (headline && !paragraphs.length) diagnostics.push(warning('no-body', file, headline.line, 'the seed has a headline but no body: readers get the title alone. Write the story under the headline, after a blank line'));
+  if (headline && !paragraphs.length) {
+    const why = fields.summary
+      ? `the only line under the headline was read as the dek (it does not end a sentence), and the seed has no body; end it with a full stop to make it the story`
+      : 'the seed has a headline but no body: readers get the title alone. Write the story under the headline, after a blank line';
+    diagnostics.push(warning('no-body', file, headline.line, why));
+  }
 
   const body: Paragraph[] = paragraphs.map((p) => ({ text: joinLines(p.lines), line: p.line }));
   return { fields, body: { kind: 'paragraphs', paragraphs: body }, diagnostics, ...(colonProblem ? { colonAlone: colonProblem } : {}) };
@@ -313,31 +320,55 @@ interface Misspelled {
 /**
  * A header whose key is misspelled (`Categries:`, `Dat:`) or lacks its colon
  * (`Link https://…`), where the header block stops: read as it is, it would be
- * published as the headline, its key as the source. Certain, and an error,
- * when it stands beside a header that is read (above it, or below it without
- * a blank line) or lacks only its colon before an address or a date; a
- * warning when it is alone on the seed's first line (`Data: Exports Rose`
- * may be a headline).
+ * published as the headline, its key as the source. Only a line whose value
+ * is what that header holds (a date under `Dat:`, an address under `Lnk:`, a
+ * short list under `Categries:`) is taken for one, and never a key that names
+ * a publication the config or the seed names (`TASS: …`). Certain, and an
+ * error, when it stands beside a header that is read (above it, or below it
+ * without a blank line), lacks only its colon, or holds what no headline
+ * does (a date, an address, yes or no, a language tag); a warning for a
+ * list or a name alone on the seed's first line.
  */
-function misspelledHeader(lines: readonly string[], headers: { entries: readonly HeaderEntry[]; end: number; unterminated: boolean }): Misspelled | undefined {
+function misspelledHeader(lines: readonly string[], headers: HeaderBlock, publications: readonly string[]): Misspelled | undefined {
   const index = headers.entries.length ? (headers.unterminated ? headers.end : -1) : lines.findIndex((line) => line.trim() !== '');
   const line = index >= 0 ? lines[index] : undefined;
   if (line === undefined) return undefined;
   const withColon = HEADER_LINE.exec(line);
   if (withColon) {
-    const meant = closestHeaderKey(withColon[1]!);
-    if (!meant) return undefined;
+    const written = withColon[1]!;
+    const meant = closestHeaderKey(written);
+    if (!meant || !holdsValueOf(meant, withColon[2]!.trim()) || publications.some((p) => nameKey(p) === nameKey(written))) return undefined;
     const next = HEADER_LINE.exec(lines[index + 1] ?? '');
     const beside = headers.entries.length > 0 || (next !== null && Object.hasOwn(HEADER_KEYS, next[1]!.toLowerCase()));
-    return { index, written: `${withColon[1]}:`, meant, certain: beside };
+    // A date, an address, yes or no, a language tag: no headline reads so. Names and lists may, so they need a header beside them.
+    const plain = ['date', 'link', 'source-url', 'draft', 'language'].includes(HEADER_KEYS[meant]!);
+    return { index, written: `${written}:`, meant: `${headerName(meant)}:`, certain: beside || plain };
   }
   const noColon = /^([A-Za-z][A-Za-z-]*)[ \t]+(\S+)$/.exec(line.trim());
   const key = noColon?.[1]!.toLowerCase();
-  if (!noColon || !key || !Object.hasOwn(HEADER_KEYS, key)) return undefined;
-  const target = HEADER_KEYS[key];
-  const value = noColon[2]!;
-  const fits = target === 'link' || target === 'source-url' ? /^https?:\/\//i.test(value) : target === 'date' ? /^\d{4}-\d{2}-\d{2}/.test(value) : false;
-  return fits ? { index, written: noColon[1]!, meant: `${headerName(key)}:`, certain: true, colonless: true } : undefined;
+  if (!noColon || !key || !Object.hasOwn(HEADER_KEYS, key) || !['link', 'url', 'source-url', 'date'].includes(key) || !holdsValueOf(key, noColon[2]!)) return undefined;
+  return { index, written: noColon[1]!, meant: `${headerName(key)}:`, certain: true, colonless: true };
+}
+
+/** Whether `value` is what the header `key` holds: a date, an address, yes or no, a language tag, a short list of names. */
+function holdsValueOf(key: string, value: string): boolean {
+  switch (HEADER_KEYS[key]) {
+    case 'date':
+      return 'date' in parseSeedDate(value);
+    case 'link':
+    case 'source-url':
+      return /^https?:\/\/\S+$/i.test(value);
+    case 'draft':
+      return Object.hasOwn(DRAFT_VALUES, value.toLowerCase());
+    case 'language':
+      return /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/.test(value);
+    case 'categories':
+      // Names of a few words each, none ending a sentence: `Sports, Sevan`, not `Russia and Armenia Sign a Deal`.
+      return splitList(value).every((name) => name.split(/\s+/).length <= 3 && !/[.!?…]$/.test(name));
+    default:
+      // A name (`Source:`, `Author:`, `Shared-By:`) reads as a headline in title case does: no telling them apart.
+      return false;
+  }
 }
 
 /** A header key (in lower case) as it is written: `Shared-By`, `Id`, `URL`, `Source-URL`, `Message-ID`, `MIME-Version`. */
@@ -347,15 +378,11 @@ function headerName(key: string): string {
   );
 }
 
-/** The known header key `key` misspells (one letter wrong, missing, extra or two swapped; two for longer keys), as written in the README. */
+/** The known header key (in lower case) that `key` misspells: one letter wrong, missing, extra or two swapped; two for longer keys. */
 function closestHeaderKey(key: string): string | undefined {
   const lower = key.toLowerCase();
   if (Object.hasOwn(HEADER_KEYS, lower) || MAIL_HEADER_KEYS.has(lower) || lower.length < 3) return undefined;
-  for (const known of Object.keys(HEADER_KEYS)) {
-    if (known.length < 3) continue;
-    if (editDistance(lower, known) <= (known.length > 5 ? 2 : 1)) return `${headerName(known)}:`;
-  }
-  return undefined;
+  return Object.keys(HEADER_KEYS).find((known) => known.length >= 3 && editDistance(lower, known) <= (known.length > 5 ? 2 : 1));
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of two neighbours. */
@@ -374,8 +401,8 @@ function editDistance(a: string, b: string): number {
 }
 
 function misspelledDiagnostic(file: string, line: number, m: Misspelled): Diagnostic {
-  if (m.colonless) return error('header-misspelled', file, line, `the header "${m.written}" has no colon after it; write "${m.meant} …" (the story is not published until then: read as it stands, it would be the headline)`);
-  if (m.certain) return error('header-misspelled', file, line, `"${m.written}" is not a header seedfeed reads; did you mean "${m.meant}"? Correct it (the story is not published until then: read as it stands, it would be the headline)`);
+  if (m.colonless) return error('header-misspelled', file, line, `the header "${m.written}" has no colon after it; write "${m.meant} …". The story is not published until then (this line would be taken for its headline)`);
+  if (m.certain) return error('header-misspelled', file, line, `"${m.written}" is not a header seedfeed reads; did you mean "${m.meant}"? Correct it; if this line is the headline, put a blank line above it. The story is not published until then`);
   return warning('header-misspelled', file, line, `the headline starts with "${m.written}", which looks like the header "${m.meant}" misspelled; it is published as the headline. If it is a header, correct it and end the header block with a blank line`);
 }
 
@@ -701,6 +728,13 @@ export function sharerName(line: string): string | undefined {
   if (TRAILER_LABELS.has(nameKey(name)) || readsAsWords(words)) return undefined;
   return name;
 }
+
+/** Words of a story's closing line that is not a person's name (`Staff Reporter`, `Associated Press`, `All Rights Reserved`). */
+const CLOSING_WORDS = new Set([
+  'staff', 'reporter', 'reporters', 'correspondent', 'press', 'news', 'agency', 'service', 'desk', 'editor', 'editors', 'team',
+  'bureau', 'wire', 'online', 'media', 'times', 'daily', 'weekly', 'post', 'herald', 'rights', 'reserved', 'related', 'articles',
+  'video', 'photo', 'photos', 'gallery', 'end', 'points', 'watch', 'key', 'all', 'the', 'more', 'read', 'copyright', 'source',
+]);
 
 /** Labels a story may end with before a colon: not a person's name. */
 const TRAILER_LABELS = new Set([
