@@ -30,9 +30,19 @@ export function formatLinks(config: SiteConfig, prefix: string): FormatLinks {
   return Object.fromEntries(FORMATS.map((f) => [f.name, config.baseUrl + prefix + f.fileName])) as unknown as FormatLinks;
 }
 
+/**
+ * A feed's date (Atom `updated`, RSS `lastBuildDate`): the last time its
+ * content changed, as its items tell it, never the clock. Each item counts
+ * its last edit, and the moment seedfeed first published it: a story added
+ * with its original, older date changes the feed when it joins it (RSS 2.0:
+ * "the last time the content of the channel changed"; RFC 4287 4.2.15).
+ */
 export function newestUpdate(items: readonly Item[]): Date | undefined {
   let newest: Date | undefined;
-  for (const item of items) if (!newest || item.updated > newest) newest = item.updated;
+  for (const item of items) {
+    if (!newest || item.updated > newest) newest = item.updated;
+    if (item.seen && item.seen > newest) newest = item.seen;
+  }
   return newest;
 }
 

@@ -34,6 +34,12 @@ export interface Item {
   sharedBy?: Person;
   published: Date;
   updated: Date;
+  /**
+   * When seedfeed first published the item (the publish log's
+   * `firstPublished`), when known: a story added with a date older than
+   * its feed's newest still moves the feed's date (`newestUpdate`).
+   */
+  seen?: Date;
   /** The item's own page on the site. */
   link: string;
   /** The page path under the output folder, e.g. `articles/slug.html`. */

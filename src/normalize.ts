@@ -142,7 +142,7 @@ export function normalizeSeed(
   const published = meta.date ?? identity.firstPublished;
   const updated = identity.edited && identity.edited > published ? identity.edited : published;
 
-  const fieldsOfItem = { id: identity.id, file: relativeFile, title: meta.title, categories, authors, published, updated, link, path, language };
+  const fieldsOfItem = { id: identity.id, file: relativeFile, title: meta.title, categories, authors, published, updated, seen: identity.firstPublished, link, path, language };
   const bodyDiagnostics: Diagnostic[] = [];
   const html = seed.body ? bodyHtmlOf(seed.body, linksBase({ link, originalLink }), file, bodyDiagnostics) : undefined;
   let item: Item;

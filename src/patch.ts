@@ -1289,7 +1289,7 @@ function startTopics(index: PatchIndex, topics: readonly { kind: TopicKind; name
 function shownStub(at: number, seed: SeedFile | undefined, index: PatchIndex, log: EntryLines): Item {
   if (!seed || index.entry[at]! < 0 || Number.isNaN(index.updated[at]!)) decline('the patch index is damaged');
   const entry = entryOf(log, index, at, seed.file);
-  const stub = { id: entry.id, file: seed.file, path: `articles/${entry.slug}.html`, published: new Date(index.published[at]!), updated: new Date(index.updated[at]!) } as Item;
+  const stub = { id: entry.id, file: seed.file, path: `articles/${entry.slug}.html`, published: new Date(index.published[at]!), updated: new Date(index.updated[at]!), seen: new Date(entry.firstPublished) } as Item;
   fingerprintItem(stub, entry.hash);
   return stub;
 }

@@ -394,6 +394,26 @@ function entryOf(result: ReturnType<typeof build>, title: string): XmlElement {
 describe('build(): identity on disk', () => {
   const config = () => testConfig();
 
+  it("a story added with a date older than the feed's newest moves the feed's date to when it was added, and no run after moves it again", () => {
+    const feedDates = (result: ReturnType<typeof build>) => {
+      const text = (path: string) => result.outputs.find((o) => o.path === path)!.text;
+      const atom = child(parseXml(text('atom.xml')), 'updated')!.text;
+      const rss = new Date(child(child(parseXml(text('feed.xml')), 'channel')!, 'lastBuildDate')!.text).toISOString();
+      return { atom, rss };
+    };
+    const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume', 'The body of the story.', 'Date: 2024-06-20T10:00:00Z\n\n') });
+    const first = build({ seedsDir: seeds, config: config(), now: DAY1 });
+    // A story reposted with its original date: the feed first shows it at DAY1, the feed's date says so.
+    expect(feedDates(first)).toEqual({ atom: DAY1.toISOString(), rss: DAY1.toISOString() });
+    writeFileSync(join(seeds, 'b.txt'), plainSeed('Border Reopens', 'The body of the story.', 'Date: 2024-06-18T10:00:00Z\n\n'));
+    const second = build({ seedsDir: seeds, config: config(), log: first.log, now: DAY2 });
+    // The older story joins the feed at DAY2: its content changed then (RSS 2.0 lastBuildDate, RFC 4287 4.2.15), though its newest story is as before.
+    expect(feedDates(second)).toEqual({ atom: DAY2.toISOString(), rss: DAY2.toISOString() });
+    expect([...readFeeds(second).values()].map((s) => s.published)).toEqual(['2024-06-20T10:00:00.000Z', '2024-06-18T10:00:00.000Z']);
+    const again = build({ seedsDir: seeds, config: config(), log: second.log, now: DAY3 });
+    expect(feedDates(again)).toEqual(feedDates(second));
+  });
+
   it('an edit keeps id and published; updated moves; a rename keeps all three', () => {
     const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume'), 'b.txt': plainSeed('Border Reopens') });
     const first = build({ seedsDir: seeds, config: config(), now: DAY1 });
