@@ -118,6 +118,14 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
+/**
+ * The first year a seed's date may have: RSS writes dates as RFC 822 does,
+ * whose readers take a year written `0099` for 1999 (or reject it), so a
+ * story dated before it would be shown at another date than Atom's and
+ * JSON Feed's. Such a year is a typo (`0023` for `2023`): an error.
+ */
+export const FIRST_YEAR = 1000;
+
 /** Dates far from now are likely typos: a warning, not an error. */
 export function implausibleDate(date: Date, now: Date): string | undefined {
   // More than a day ahead (24 hours, whatever the machine's time zone).

@@ -4,7 +4,7 @@ import type { Field } from './parse/fields.js';
 import type { Identity } from './identity.js';
 import { error, warning, type Diagnostic } from './diagnostics.js';
 import { findSource } from './config.js';
-import { implausibleDate, parseSeedDate } from './dates.js';
+import { FIRST_YEAR, implausibleDate, parseSeedDate } from './dates.js';
 import { absoluteHttpUrl, checkedId, tagDateExists } from './urls.js';
 import { hasXmlForbidden, mailboxName, stripXmlForbidden } from './text.js';
 import { sanitizeBody, unclosedTags } from './sanitize.js';
@@ -60,6 +60,9 @@ export function seedMeta(seed: SeedHead, now: Date): SeedMeta {
     const parsed = parseSeedDate(dateField.value);
     if ('error' in parsed) {
       diagnostics.push(error(parsed.error.rule, seed.file, dateField.line, parsed.error.message));
+      meta.ok = false;
+    } else if (parsed.date.getUTCFullYear() < FIRST_YEAR) {
+      diagnostics.push(error('date-invalid', seed.file, dateField.line, `date ${parsed.date.toISOString().slice(0, 10)} is before the year ${FIRST_YEAR}; write the year in full (RSS readers would take it for another date)`));
       meta.ok = false;
     } else {
       meta.date = parsed.date;
