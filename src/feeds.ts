@@ -33,15 +33,18 @@ export function formatLinks(config: SiteConfig, prefix: string): FormatLinks {
 /**
  * A feed's date (Atom `updated`, RSS `lastBuildDate`): the last time its
  * content changed, as its items tell it, never the clock. Each item counts
- * its last edit, and the moment seedfeed first published it: a story added
- * with its original, older date changes the feed when it joins it (RSS 2.0:
- * "the last time the content of the channel changed"; RFC 4287 4.2.15).
+ * its last edit, and (`seen`, true but for archive pages) the moment
+ * seedfeed first published it: a story added with its original, older date
+ * changes the feed when it joins it (RSS 2.0: "the last time the content
+ * of the channel changed"; RFC 4287 4.2.15). An archive page is dated by
+ * its items' own dates alone, so that it changes only when one of them
+ * does (RFC 5005), whatever the publish log says of when they came.
  */
-export function newestUpdate(items: readonly Item[]): Date | undefined {
+export function newestUpdate(items: readonly Item[], seen = true): Date | undefined {
   let newest: Date | undefined;
   for (const item of items) {
     if (!newest || item.updated > newest) newest = item.updated;
-    if (item.seen && item.seen > newest) newest = item.seen;
+    if (seen && item.seen && item.seen > newest) newest = item.seen;
   }
   return newest;
 }
@@ -124,7 +127,7 @@ export function archivePage(config: SiteConfig, log: Pick<PublishLog, 'feedId' |
       description: config.description,
       homeUrl: config.baseUrl,
       links: formatLinks(config, prefix),
-      updated: newestUpdate(pageItems) ?? new Date(log.created),
+      updated: newestUpdate(pageItems, false) ?? new Date(log.created),
       items: pageItems,
       history: {
         archive: true,

@@ -47,7 +47,7 @@ describe('runCheck', () => {
     expect(snapshot(ws.root)).toEqual(before);
     expect(result.exitCode).toBe(EXIT.rejected);
     expect(result.diagnostics.map((d) => `${relative(ws.root, d.file)}:${d.line} ${d.severity} ${d.rule}`)).toEqual([
-      'seeds/ancient.md:4 warning date-implausible',
+      'seeds/ancient.md:4 error date-invalid',
       'seeds/before-1990.md:3 warning date-implausible',
       'seeds/february-30.md:3 error date-invalid',
       'seeds/future.md:3 warning date-implausible',

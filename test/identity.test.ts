@@ -414,6 +414,18 @@ describe('build(): identity on disk', () => {
     expect(feedDates(again)).toEqual(feedDates(second));
   });
 
+  it("dates an archive page by its stories' own dates alone, whenever they were added (RFC 5005: a page changes only with its items)", () => {
+    const paged = () => testConfig({ archive: { pageSize: 2 } });
+    const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume', 'The body of the story.', 'Date: 2024-06-20T10:00:00Z\n\n') });
+    const first = build({ seedsDir: seeds, config: paged(), now: DAY1 });
+    writeFileSync(join(seeds, 'b.txt'), plainSeed('Border Reopens', 'The body of the story.', 'Date: 2024-06-18T10:00:00Z\n\n'));
+    const second = build({ seedsDir: seeds, config: paged(), log: first.log, now: DAY2 });
+    const page = parseXml(second.outputs.find((o) => o.path === 'archive/1/atom.xml')!.text);
+    expect(child(page, 'updated')!.text).toBe('2024-06-20T10:00:00.000Z');
+    // The main feed, which the reader polls, says when its content last changed.
+    expect(child(parseXml(second.outputs.find((o) => o.path === 'atom.xml')!.text), 'updated')!.text).toBe(DAY2.toISOString());
+  });
+
   it('an edit keeps id and published; updated moves; a rename keeps all three', () => {
     const seeds = writeTree(tempDir(), { 'a.txt': plainSeed('Talks Resume'), 'b.txt': plainSeed('Border Reopens') });
     const first = build({ seedsDir: seeds, config: config(), now: DAY1 });

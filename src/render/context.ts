@@ -13,7 +13,7 @@ export interface FeedContext {
   links: FormatLinks;
   /** RFC 5005 archived-feed links; absent when the feed has no archive. */
   history?: FeedHistory;
-  /** The newest item's `updated`: no clock in the output. */
+  /** When the feed's content last changed, as its items tell it (`newestUpdate`): no clock in the output. */
   updated: Date;
   items: Item[];
 }

@@ -25,7 +25,8 @@
  *    `language`): `upgradeJsonFeed` makes it 1.1, keeping `author` for older
  *    readers as the spec suggests.
  * 5. `feed` stamps the current time when a feed has no `updated`; the
- *    renderers always pass the newest item's date (no clock in the output).
+ *    renderers always pass the date its items give (`newestUpdate`; no
+ *    clock in the output).
  * 6. RSS: `feed` declares `xmlns:dc` only when some item has content, and
  *    writes item titles as CDATA, which readers that guess take for HTML:
  *    `declareDublinCore` and `rssPlainTitles`.
