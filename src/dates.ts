@@ -13,9 +13,10 @@ const ZONES: Record<string, number> = { UT: 0, UTC: 0, GMT: 0, Z: 0, EST: -300, 
  * ISO 8601 extended format: an offset may be hours alone (`+04`), a fraction
  * may follow a comma (`10:00:00,5`). As RFC 3339 allows, a space may stand for
  * the `T`; and, as YAML's timestamps and Jekyll's and Hugo's front matter
- * write them, one space may come before the offset (`2023-06-02 10:00:00 +0400`).
+ * write them, one space may come before the offset (`2023-06-02 10:00:00 +0400`),
+ * and after that space YAML's offset of one digit (`-5`, `+5:30`).
  */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)? ?(Z|[+-]\d{2}(?::?\d{2})?|(?<= )[+-]\d(?::\d{2})?)?)?$/i;
 /** RFC 822 and 5322, with the zone's name in a comment after the offset as mail writes it (`+0400 (AMT)`), which is ignored. */
 const RFC822 = /^(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2}|\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|[A-Za-z]{1,3})(?:\s*\([^()]{0,64}\))?$/i;
 
@@ -69,7 +70,7 @@ function invalid(value: string): DateResult {
 
 /** An offset such as +04:00 in minutes; NaN when it is not one (hours over 23 or minutes over 59). */
 function zoneMinutes(zone: string): number {
-  const m = /^([+-])(\d{2})(?::?(\d{2}))?$/.exec(zone)!;
+  const m = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(zone)!;
   const [hours, minutes] = [+m[2]!, +(m[3] ?? 0)];
   if (hours > 23 || minutes > 59) return NaN;
   return (m[1] === '-' ? -1 : 1) * (hours * 60 + minutes);

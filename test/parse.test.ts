@@ -1017,6 +1017,12 @@ describe('date forms mail and ISO 8601 allow', () => {
     expect(dateRead('2023-03-02T10:00:00,5Z')).toBe('2023-03-02T10:00:00.500Z');
     expect(dateRead('2023-03-02T10:00:00+24')).toMatch(/the time zone offset is not one/);
   });
+  it("read YAML's offset of one digit after a space (a YAML timestamp), and only there", () => {
+    expect(dateRead('2023-03-02 10:00:00 -5')).toBe('2023-03-02T15:00:00.000Z');
+    expect(dateRead('2023-03-02 10:00:00 +5:30')).toBe('2023-03-02T04:30:00.000Z');
+    expect(dateRead('2023-03-02T10:00:00-5')).toMatch(/is not a date seedfeed reads/);
+    expect(dateRead('2023-03-02 10:00:00 +530')).toMatch(/is not a date seedfeed reads/);
+  });
   it('read a date and time as YAML timestamps and Jekyll front matter write them: a space before the offset', () => {
     expect(dateRead('2023-06-02 10:00:00 +04:00')).toBe('2023-06-02T06:00:00.000Z');
     expect(dateRead('2023-06-02 10:00:00 +0400')).toBe('2023-06-02T06:00:00.000Z');
