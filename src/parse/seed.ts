@@ -4,6 +4,8 @@ import type { Body, Field, Paragraph, SeedFields } from './fields.js';
 import { mailboxName, nameKey } from '../text.js';
 import { domainToUnicode } from 'node:url';
 import { parseSeedDate } from '../dates.js';
+import { hasLanguageTagShape } from '../language.js';
+import { absoluteHttpUrl } from '../urls.js';
 
 /** Header keys a plain-text seed may start with (any case), and the field each fills. */
 const HEADER_KEYS: Record<string, keyof SeedFields | 'source-url'> = {
@@ -86,7 +88,10 @@ export function parsePlainSeed(
     if (before && after && !sameHeaderValue(h.key, before.value, after.value)) diagnostics.push(repeatedHeader(file, lineNo(h.index), h.key, before.line));
   }
   i = headers.end;
-  const misspelled = misspelledHeader(lines, headers, [...knownSources, ...[fields.source?.value.name, frontMatter.source].filter((n) => n !== undefined)]);
+  // The source the seed names outright (a Source: header, else the front matter): a publication as a configured one is.
+  const named = fields.source?.value.name ?? frontMatter.source;
+  const publications = named === undefined ? knownSources : [...knownSources, named];
+  const misspelled = misspelledHeader(lines, headers, publications);
   if (misspelled) diagnostics.push(misspelledDiagnostic(file, lineNo(misspelled.index), misspelled));
   else if (headers.entries.length && headers.unterminated) {
     diagnostics.push(warning('header-blank-line', file, lineNo(i), 'the header block should end with a blank line; read the next line as the headline'));
@@ -133,8 +138,7 @@ export function parsePlainSeed(
     if (headline.lines.length > 1 && first.length < HEADLINE_WRAP_MIN && !first.endsWith(':') && !misspelled?.certain) {
       diagnostics.push(warning('headline-lines', file, headline.lines[1]!.line, `the headline "${first}" goes on on this line, and the two are published as one title; if this line is the dek or the story, put a blank line above it, and if the two are one headline, write it on one line`));
     }
-    const named = fields.source?.value.name ?? frontMatter.source;
-    const split = splitHeadline(text, [...knownSources, ...(named !== undefined ? [named] : [])]);
+    const split = splitHeadline(text, publications);
     // A "Source:" header (or the front matter's source) is explicit and wins over the headline's prefix (its Source-URL
     // stays too). The prefix is then taken off only when it names that source: otherwise it is part of the headline
     // (`Pashinyan: We Are Ready`), kept.
@@ -357,11 +361,11 @@ function holdsValueOf(key: string, value: string): boolean {
       return 'date' in parseSeedDate(value);
     case 'link':
     case 'source-url':
-      return /^https?:\/\/\S+$/i.test(value);
+      return absoluteHttpUrl(value) !== undefined;
     case 'draft':
       return Object.hasOwn(DRAFT_VALUES, value.toLowerCase());
     case 'language':
-      return /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/.test(value);
+      return hasLanguageTagShape(value);
     case 'categories':
       // Names of a few words each, none ending a sentence: `Sports, Sevan`, not `Russia and Armenia Sign a Deal`.
       return splitList(value).every((name) => name.split(/\s+/).length <= 3 && !/[.!?…]$/.test(name));
