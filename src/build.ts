@@ -6,7 +6,7 @@ import type { SeedHead } from './parse/index.js';
 import type { Body, SeedFields } from './parse/fields.js';
 import { seedRecord, type SeedRecord } from './cache.js';
 import { feedFingerprint, fingerprintItem } from './fingerprint.js';
-import { BoundedCache } from './bounded.js';
+import { Utf8Cache } from './bounded.js';
 import { bodyJobOf, normalizeSeed, readsBodyAgain, seedMeta, seedStory, storyKeys, type BodySource, type SeedMeta } from './normalize.js';
 import { duplicateKeys, keysAt, NO_KEY } from './patch-index.js';
 import { assignIdentities, emptyLog, siteTag, type LogEntry, type PublishLog, type StoryMatch } from './identity.js';
@@ -75,7 +75,7 @@ export interface BuildResult {
   explicitIds: Map<Item, string>;
 }
 
-/** Bodies a build keeps in memory (sanitized HTML, ~10 KB each, ~200 MB in all): up to this many seeds none is read twice. */
+/** Bodies a build keeps in memory (sanitized HTML, kept as UTF-8: ~4.5 KB each in the bench corpus, ~90 MB in all): up to this many seeds none is read twice. */
 export const BODIES_KEPT = 20_000;
 
 /**
@@ -153,18 +153,7 @@ export function build(options: BuildOptions): BuildResult {
     candidates.push({ rel: file.file, file, seed, ...(body ? { body } : {}), record, meta });
   }
   progress?.done();
-  // Bodies are not all held at once: the memo keeps those used last, the others are read again when shown.
-  const bodies = new BoundedCache<Item, string>(bodiesKept);
-  const bodySource: BodySource = {
-    memo: bodies,
-    /** A seed's body read again, when an output that shows it is rendered. */
-    reread: (file, hash): Body => {
-      const read = rereadBody(file, hash, settings);
-      // Gone, unreadable or edited since it was listed: the run fails before anything is written, and the next one publishes the seed as it is then.
-      if ('error' in read) throw new OutputError(read.error);
-      return read.body;
-    },
-  };
+  const { source: bodySource, store: bodyStore } = bodiesOf(bodiesKept, settings);
 
   // A candidate by its seed's path, made only when asked: by story matching (a published seed gone) or a warning's line.
   let byRel: Map<string, Candidate> | undefined;
@@ -247,13 +236,37 @@ export function build(options: BuildOptions): BuildResult {
     records,
     feeds,
     explicitIds,
-    bodies: {
-      capacity: bodies.capacity,
+    bodies: bodyStore,
+  };
+}
+
+/**
+ * The bodies of a build: the memo that keeps those used last (the others
+ * are read again when shown), how its items read a body again, and how the
+ * run that renders them reads bodies ahead (body-pool.ts). Made apart from
+ * `build`: closures made there would keep its whole scope, every seed's
+ * parse among it (~1.5 KB a seed), for as long as the items live.
+ */
+function bodiesOf(capacity: number, settings: ParseSettings): { source: BodySource; store: BodyStore } {
+  const memo = new Utf8Cache<Item>(capacity);
+  return {
+    source: {
+      memo,
+      /** A seed's body read again, when an output that shows it is rendered. */
+      reread: (file, hash): Body => {
+        const read = rereadBody(file, hash, settings);
+        // Gone, unreadable or edited since it was listed: the run fails before anything is written, and the next one publishes the seed as it is then.
+        if ('error' in read) throw new OutputError(read.error);
+        return read.body;
+      },
+    },
+    store: {
+      capacity,
       // An item made with its body in hand (none a build makes) holds it for good.
-      holds: (item) => bodies.has(item) || !readsBodyAgain(item),
+      holds: (item) => memo.has(item) || !readsBodyAgain(item),
       // Kept or not, a body may have been pushed out of the memo before it is shown.
-      missing: (item) => (bodies.get(item) !== undefined ? undefined : bodyJobOf(item)),
-      put: (item, html) => bodies.set(item, html),
+      missing: (item) => (memo.get(item) !== undefined ? undefined : bodyJobOf(item)),
+      put: (item, html) => memo.set(item, html),
     },
   };
 }

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { writeFileAtomically } from './write.js';
+import { beginFileAtomically } from './write.js';
 import { createHash } from 'node:crypto';
 import type { SeedHead } from './parse/index.js';
 import { warning, type Diagnostic } from './diagnostics.js';
@@ -149,9 +149,23 @@ export function readCache(path: string, key: string): BuildCache | undefined {
   return cache;
 }
 
-function* snapshotLines(header: CacheHeader, seeds: readonly SeedRecord[], outputs: ReadonlyMap<string, string>): Generator<string> {
-  yield JSON.stringify(header) + '\n';
+/** The snapshot's first line: its header, with room for the count of lines, which is known only when the file is finished (`LINES_WIDTH`). */
+function snapshotHeader(key: string): { line: string; linesAt: number } {
+  const written = JSON.stringify({ version: CACHE_VERSION, key, lines: 0 } satisfies CacheHeader);
+  // JSON allows spaces before a value: `"lines":      12345}`. The key is hex, so a character is a byte.
+  const linesAt = written.length - 2;
+  return { line: `${written.slice(0, linesAt)}${'0'.padStart(LINES_WIDTH)}}\n`, linesAt };
+}
+
+/** Digits the header keeps for its count of lines. */
+const LINES_WIDTH = 15;
+
+function* seedLines(header: string, seeds: readonly SeedRecord[]): Generator<string> {
+  yield header;
   for (const record of seeds) yield seedLine(record) + '\n';
+}
+
+function* outputLines(outputs: ReadonlyMap<string, string>): Generator<string> {
   for (const [path, stamp] of outputs) yield outputLine(path, stamp) + '\n';
 }
 
@@ -170,17 +184,34 @@ function seedLine(record: SeedRecord): string {
   return JSON.stringify({ s: { ...record, head: { ...record.head, file: undefined } } });
 }
 
+/** A write of the build cache begun with its seed records, to be finished with the outputs' stamps, or abandoned (the old cache stays). */
+export interface CacheWrite {
+  finish(outputs: ReadonlyMap<string, string>): void;
+  abandon(): void;
+}
+
 /**
- * Brings the cache at `path` to `seeds` and `outputs`: appends what changed
- * since `previous` (the cache as this run read it), or writes a new snapshot
- * when there is none, it was cut, or the appended part has grown too long.
+ * Brings the cache at `path` to `seeds` and the outputs' stamps, in two
+ * goes: the seed records now, the stamps when the run has written its
+ * outputs. It appends what changed since `previous` (the cache as this run
+ * read it), or writes a new snapshot when there is none, it was cut, or the
+ * appended part has grown too long. A full build begins it before it renders,
+ * so that it does not keep every seed's parse (~1.5 KB a seed in memory)
+ * while it renders: a new snapshot's records go to its temporary file at
+ * once, an append's few changed lines are kept until it is finished. Nothing
+ * of `seeds` or `previous.seeds` is used after this returns.
  */
-export function writeCache(path: string, key: string, previous: BuildCache | undefined, seeds: readonly SeedRecord[], outputs: ReadonlyMap<string, string>): void {
+export function beginCacheWrite(path: string, key: string, previous: BuildCache | undefined, seeds: readonly SeedRecord[]): CacheWrite {
   if (!previous || previous.key !== key || previous.cut || previous.appendedLines * 4 > previous.snapshotLines) {
-    const header: CacheHeader = { version: CACHE_VERSION, key, lines: seeds.length + outputs.size };
+    const header = snapshotHeader(key);
     // Written line by line: the snapshot of 100,000 seeds (~90 MB) built as one string first took 650 MB more at the end of a full build.
-    writeFileAtomically(path, snapshotLines(header, seeds, outputs));
-    return;
+    // No closure here may see `seeds`: one that outlives this call would keep them all (its scope is shared).
+    const begun = beginFileAtomically(path, seedLines(header.line, seeds));
+    const count = seeds.length;
+    return {
+      finish: (outputs) => begun.finish(outputLines(outputs), [{ at: header.linesAt, bytes: Buffer.from(String(count + outputs.size).padStart(LINES_WIDTH)) }]),
+      abandon: () => begun.abandon(),
+    };
   }
   const lines: string[] = [];
   const listed = new Set<string>();
@@ -190,9 +221,15 @@ export function writeCache(path: string, key: string, previous: BuildCache | und
     if (previous.seeds.get(record.file) !== record) lines.push(seedLine(record));
   }
   for (const file of previous.seeds.keys()) if (!listed.has(file)) lines.push(JSON.stringify({ d: file }));
-  for (const [p, stamp] of outputs) if (previous.outputs.get(p) !== stamp) lines.push(outputLine(p, stamp));
-  for (const p of previous.outputs.keys()) if (!outputs.has(p)) lines.push(JSON.stringify({ x: p }));
-  if (lines.length) appendDurably(path, lines.join('\n') + '\n');
+  const before = previous.outputs;
+  return {
+    finish(outputs) {
+      for (const [p, stamp] of outputs) if (before.get(p) !== stamp) lines.push(outputLine(p, stamp));
+      for (const p of before.keys()) if (!outputs.has(p)) lines.push(JSON.stringify({ x: p }));
+      if (lines.length) appendDurably(path, lines.join('\n') + '\n');
+    },
+    abandon: () => undefined,
+  };
 }
 
 /**

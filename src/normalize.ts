@@ -9,7 +9,7 @@ import { absoluteHttpUrl, checkedId, tagDateExists } from './urls.js';
 import { hasXmlForbidden, mailboxName, stripXmlForbidden } from './text.js';
 import { sanitizeBody, unclosedTags } from './sanitize.js';
 import { escapeHtml } from './html.js';
-import type { BoundedCache } from './bounded.js';
+import type { TextCache } from './bounded.js';
 import type { SeedFile } from './discover.js';
 import type { BodyJob } from './parse-pool.js';
 import { topicKey } from './topics.js';
@@ -218,7 +218,7 @@ export function bodyJobOf(item: Item): BodyJob | undefined {
  * whole build.
  */
 export interface BodySource {
-  memo: BoundedCache<Item, string>;
+  memo: TextCache<Item>;
   reread: (seed: SeedFile, hash: string) => ParsedSeed['body'];
 }
 

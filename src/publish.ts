@@ -9,7 +9,7 @@ import { EXIT, StateError, hasErrors, sortDiagnostics, warning, type Diagnostic 
 import { joinDisplay, missingSeedsFolder, overlappingOutput, seedsFolderUsageError, type SeedFile } from './discover.js';
 import { FORMATS } from './render/formats.js';
 import { RACY_WINDOW_MS, type SeedListing, checkFastPath, modifiedAhead, journalPathFor, listSeeds, makeBuildStamp, readBuildStamp, stampPathFor, watchedOutputs } from './fastpath.js';
-import { cacheKey, cacheNotWritten, cachesBeside, outputStamp, cachePathFor, readCache, writeCache } from './cache.js';
+import { beginCacheWrite, cacheKey, cacheNotWritten, cachesBeside, outputStamp, cachePathFor, readCache, type CacheWrite } from './cache.js';
 import { briefItem, noOpReport, roundMs, type PublishReport } from './report.js';
 import { patch } from './patch.js';
 import { indexPathFor, makePatchIndex, readPatchIndex, saveIndexAndStamp, type PatchIndex } from './patch-index.js';
@@ -74,6 +74,8 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
   const lock = options.dryRun ? undefined : acquireLock(`${options.statePath}.lock`, options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {});
   /** Gives back what the run holds while it renders (`beginRun`). */
   let endRun: (() => void) | undefined;
+  /** The build cache being written: abandoned if the run ends before it is finished. */
+  let cacheWrite: CacheWrite | undefined;
   try {
     // Temporary files are left only by a run that died, and a run that died left its lock: the output
     // folder (100,000 files at 100k seeds) is walked for them after a lock was taken over, or when there
@@ -146,6 +148,19 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
       await ahead?.stop();
       throw e;
     }
+    /** Why the build cache could not be begun: reported at the end, with the other caches' warnings (not in the build stamp). */
+    let cacheNotBegun: { error: unknown } | undefined;
+    if (!options.dryRun) {
+      try {
+        // A seed modified this close to the listing may change again unseen within its mtime tick: it is read again next time.
+        cacheWrite = beginCacheWrite(cachePath, key, cache, result.records.filter((r) => r.mtimeMs <= listedAtMs - RACY_WINDOW_MS));
+      } catch (e) {
+        cacheNotBegun = { error: e };
+      }
+      // Every seed's parse is in the cache's file or its lines now: let go while the outputs render (~150 MB at 100,000 seeds).
+      result.records = [];
+      cache?.seeds.clear();
+    }
     const stamped: FileStamps | undefined = await ahead?.check();
     /** The stamp of an output's file as it is now, or as the worker found it during the build (see `statOutputsAhead`). */
     const fileStampOf = (path: string) => (stamped?.has(path) ? stamped.get(path) : fileStamp(join(options.outDir, path)));
@@ -210,7 +225,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
         diagnostics: result.diagnostics,
         ...(buildListing ? { listingDiagnostics: buildListing.diagnostics } : {}),
       });
-      // The stamp and the cache only save time: failing to write them is a warning, never a failed run.
+      // The stamp and the caches only save time: failing to write them is a warning, never a failed run.
       const cacheWarning = (path: string, e: unknown) => result.diagnostics.push(cacheNotWritten(path, e));
       // The patch index of this state, then the stamp that names it (patch-index.ts). Placements of seeds
       // unchanged since the last index are taken from it; making them costs ~4 µs an item.
@@ -239,14 +254,8 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
       }
       saveIndexAndStamp(options.statePath, index, stamp, cacheWarning);
       try {
-        writeCache(
-          cachePath,
-          key,
-          cache,
-          // A seed modified this close to the listing may change again unseen within its mtime tick: it is read again next time.
-          result.records.filter((r) => r.mtimeMs <= listedAtMs - RACY_WINDOW_MS),
-          outputStamps(options.outDir, result.outputs, stillStamped),
-        );
+        if (cacheNotBegun) throw cacheNotBegun.error;
+        cacheWrite?.finish(outputStamps(options.outDir, result.outputs, stillStamped));
       } catch (e) {
         cacheWarning(cachePath, e);
       }
@@ -258,6 +267,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
       ...(patchDeclined !== undefined ? { patchDeclined } : {}),
     };
   } finally {
+    cacheWrite?.abandon();
     endRun?.();
     lock?.release();
   }

@@ -87,10 +87,7 @@ export function readExisting(target: string): Buffer | undefined {
 export function writeTemp(temp: string, content: Uint8Array | Iterable<string | Uint8Array>, sync = true): void {
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
   try {
-    for (const bytes of content instanceof Uint8Array ? [content] : encodedInBatches(content)) {
-      let offset = 0;
-      while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    }
+    writeFrom(fd, 0, content);
     if (sync) fsyncSync(fd);
     closeSync(fd);
   } catch (e) {
@@ -105,6 +102,34 @@ export function writeTemp(temp: string, content: Uint8Array | Iterable<string | 
       /* not there */
     }
     throw e;
+  }
+}
+
+/**
+ * Writes `content` at the end of the file `temp` that `writeTemp` made,
+ * then each patch at its offset, and fsyncs it unless told not to. The
+ * caller removes the file if this throws.
+ */
+export function appendTemp(temp: string, content: Iterable<string | Uint8Array>, patches: readonly { at: number; bytes: Uint8Array }[], sync = true): void {
+  // Not O_APPEND: on Linux it makes a write at an offset (a patch) append too.
+  const fd = openSync(temp, constants.O_WRONLY);
+  try {
+    writeFrom(fd, fstatSync(fd).size, content);
+    for (const p of patches) writeFrom(fd, p.at, [p.bytes]);
+    if (sync) fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes `content` into `fd` from `position` on; a write that takes less than it is given goes on with the rest. */
+function writeFrom(fd: number, position: number, content: Uint8Array | Iterable<string | Uint8Array>): void {
+  for (const bytes of content instanceof Uint8Array ? [content] : encodedInBatches(content)) {
+    for (let offset = 0; offset < bytes.length; ) {
+      const n = writeSync(fd, bytes, offset, bytes.length - offset, position);
+      offset += n;
+      position += n;
+    }
   }
 }
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { OutputError } from './diagnostics.js';
 import { nearestReal, within } from './paths.js';
 import { StagePool } from './stage-pool.js';
-import { readExisting, writeTemp } from './stage-file.js';
+import { appendTemp, readExisting, writeTemp } from './stage-file.js';
 
 export interface FileToWrite {
   path: string;
@@ -365,24 +365,67 @@ function sameBytes(path: string, bytes: Buffer): boolean {
  * they come (`writeTemp`).
  */
 export function writeFileAtomically(target: string, text: string | Uint8Array | Iterable<string | Uint8Array>, durable = true): void {
+  beginFileAtomically(target, text, durable).finish([]);
+}
+
+/** A file `beginFileAtomically` has begun: finish it to put it in place, or abandon it. */
+export interface FileBegun {
+  /**
+   * Writes `rest` after what was begun, then `patches` over bytes written
+   * before (each as long as what it replaces), and puts the file in place
+   * as `writeFileAtomically` does; an `OutputError` leaves the old file.
+   */
+  finish(rest: Iterable<string | Uint8Array>, patches?: readonly FilePatch[]): void;
+  /** Removes the temporary file; the old file stays. */
+  abandon(): void;
+}
+
+/** Bytes written over a file's bytes at `at`. */
+export interface FilePatch {
+  at: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * `writeFileAtomically` in two goes: `text` is written now into the
+ * temporary file, the rest when the file is finished. For a large file whose
+ * beginning is known long before its end (the build cache: its seed records
+ * before a full build renders, its outputs' stamps after), so that the
+ * beginning is not held in memory meanwhile. A run that dies in between
+ * leaves the temporary file, which the next write of `target` removes.
+ */
+export function beginFileAtomically(target: string, text: string | Uint8Array | Iterable<string | Uint8Array>, durable = true): FileBegun {
   let temp: string | undefined;
+  const fail = (e: unknown): never => {
+    if (temp) unlinkQuietly(temp);
+    temp = undefined;
+    throw new OutputError(`${target} not written, the old file is unchanged: ${ioMessage(e)}`);
+  };
   try {
     mkdirSync(dirname(target), { recursive: true });
     removeStaleTempFilesOf(target);
-    temp = stage(target, typeof text === 'string' ? Buffer.from(text, 'utf8') : text, durable);
-    renameSync(temp, target);
+    temp = tempPathFor(target);
+    writeTemp(temp, typeof text === 'string' ? Buffer.from(text, 'utf8') : text, false);
   } catch (e) {
-    if (temp) unlinkQuietly(temp);
-    throw new OutputError(`${target} not written, the old file is unchanged: ${ioMessage(e)}`);
+    fail(e);
   }
-  if (durable) fsyncDir(dirname(target));
-}
-
-/** Writes `content` to a new temporary file beside `target`, fsynced when `sync`; returns its path. A short write throws. */
-function stage(target: string, content: Uint8Array | Iterable<string | Uint8Array>, sync = true): string {
-  const temp = tempPathFor(target);
-  writeTemp(temp, content, sync);
-  return temp;
+  return {
+    finish(rest, patches = []) {
+      if (!temp) throw new OutputError(`${target} not written: its write was abandoned`);
+      try {
+        appendTemp(temp, rest, patches, durable);
+        renameSync(temp, target);
+        temp = undefined;
+      } catch (e) {
+        fail(e);
+      }
+      if (durable) fsyncDir(dirname(target));
+    },
+    abandon() {
+      if (temp) unlinkQuietly(temp);
+      temp = undefined;
+    },
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { appendFileSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { FORMATS } from '../src/render/formats.js';
+import { TEMP_MARK } from '../src/write.js';
 import { publish } from '../src/publish.js';
 import * as parseModule from '../src/parse/index.js';
 import { cacheKey, cachePathFor, readCache } from '../src/cache.js';
@@ -92,6 +94,42 @@ describe('the build cache file', () => {
     expect((await s.run()).parsed).toBe(0);
     expect(readFileSync(s.cachePath, 'utf8')).not.toContain('"size":1\n');
     expect(s.read()).toMatchObject({ cut: false, appendedLines: 0 });
+  });
+
+  it('counts the lines of a new snapshot in its header, which it writes before rendering and finishes after', async () => {
+    const s = site();
+    await s.run();
+    const [header, ...rest] = s.lines();
+    const { lines } = JSON.parse(header!) as { lines: number };
+    // Every seed's record and every output's stamp; the count was written over the room left for it.
+    expect(lines).toBe(rest.length);
+    expect(rest.filter((l) => l.startsWith('{"s":'))).toHaveLength(COUNT);
+    expect(s.read()).toMatchObject({ snapshotLines: rest.length, appendedLines: 0, cut: false });
+  });
+
+  it('stays as it was, with no temporary file beside it, when a run fails while it renders', async () => {
+    const s = site();
+    await s.run();
+    // A new snapshot, begun before rendering: the cache is lost, as a run that found none would.
+    writeFileSync(s.cachePath, readFileSync(s.cachePath, 'utf8').replace('"version":2', '"version":1'));
+    const before = readFileSync(s.cachePath);
+    s.edit(3, 'for a run that fails');
+    for (const f of FORMATS) vi.spyOn(f, 'renderMany').mockImplementation(() => {
+      throw new Error('a renderer that fails');
+    });
+    for (const f of FORMATS) vi.spyOn(f, 'render').mockImplementation(() => {
+      throw new Error('a renderer that fails');
+    });
+    try {
+      await expect(s.run()).rejects.toThrow(/failed to render|a renderer that fails/);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(readFileSync(s.cachePath)).toEqual(before);
+    expect(readdirSync(dirname(s.cachePath)).filter((n) => n.includes(TEMP_MARK))).toEqual([]);
+    // The next run writes a new snapshot of every seed.
+    expect((await s.run()).parsed).toBe(COUNT);
+    expect(s.read()).toMatchObject({ appendedLines: 0, cut: false });
   });
 
   it('is of no use when a line before the last is damaged: every seed is read again', async () => {

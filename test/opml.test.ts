@@ -52,6 +52,8 @@ describe('OPML 2.0 subscription list', () => {
     expect(groups['Shared by']!.map((o) => o.htmlUrl)).toEqual([`${base}shared-by/ani-test/`, `${base}shared-by/levon-test/`]);
     for (const o of Object.values(groups).flat()) {
       expect(o.type).toBe('rss');
+      // OPML 2.0: "RSS for 0.91, 0.92 or 2.0" (RSS2 is not one of its values).
+      expect(o.version).toBe('RSS');
       expect(o.title).toBe(o.text);
       // Every listed feed exists, and is the feed the outline names.
       const file = join(out, decodeURIComponent(o.xmlUrl!.slice(base.length)));

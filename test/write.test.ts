@@ -16,6 +16,7 @@ import {
   syncfsMakesDurable,
   type SyncfsSystem,
   writeFileAtomically,
+  beginFileAtomically,
   writeFilesAtomically,
   TEMP_MARK,
   type FileToWrite,
@@ -382,6 +383,36 @@ describe('writeFileAtomically', () => {
     expect(error.message).toContain(join(dir, 'report.json'));
     expect(statSync(join(dir, 'report.json')).isDirectory()).toBe(true);
     expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+});
+
+describe('beginFileAtomically', () => {
+  it('writes the beginning now and the rest when finished, with patches over bytes written before; the old file stays until then', () => {
+    const dir = tempDir('seedfeed-write-');
+    const target = join(dir, 'log.json.cache');
+    writeFileAtomically(target, 'the old cache\n');
+    const begun = beginFileAtomically(target, (function* () {
+      yield '{"lines":   0}\n';
+      for (let i = 0; i < 3; i++) yield `line ${i} “é”\n`;
+    })());
+    expect(readFileSync(target, 'utf8')).toBe('the old cache\n');
+    expect(readdirSync(dir)).toHaveLength(2);
+    // The count's four characters, from the tenth byte on.
+    begun.finish(['the rest\n'], [{ at: 9, bytes: Buffer.from('   4') }]);
+    expect(readFileSync(target, 'utf8')).toBe('{"lines":   4}\nline 0 “é”\nline 1 “é”\nline 2 “é”\nthe rest\n');
+    expect(JSON.parse(readFileSync(target, 'utf8').split('\n')[0]!)).toEqual({ lines: 4 });
+    expect(readdirSync(dir)).toEqual(['log.json.cache']);
+  });
+
+  it('leaves the old file and no temporary file when abandoned, and cannot be finished after', () => {
+    const dir = tempDir('seedfeed-write-');
+    const target = join(dir, 'log.json.cache');
+    writeFileAtomically(target, 'the old cache\n');
+    const begun = beginFileAtomically(target, 'a new beginning\n');
+    begun.abandon();
+    expect(readdirSync(dir)).toEqual(['log.json.cache']);
+    expect(outputError(() => begun.finish(['more\n'])).message).toContain(target);
+    expect(readFileSync(target, 'utf8')).toBe('the old cache\n');
   });
 });
 

@@ -30,7 +30,7 @@ export function renderOpml(config: SiteConfig, feeds: readonly PlannedFeed[]): s
     lines.push(`        <outline text="${attr(label)}">`);
     for (const f of members) {
       const title = attr(f.ctx.title);
-      lines.push(`            <outline type="rss" version="RSS2" text="${title}" title="${title}" xmlUrl="${attr(f.ctx.links.rss)}" htmlUrl="${attr(f.ctx.homeUrl)}"/>`);
+      lines.push(`            <outline type="rss" version="RSS" text="${title}" title="${title}" xmlUrl="${attr(f.ctx.links.rss)}" htmlUrl="${attr(f.ctx.homeUrl)}"/>`);
     }
     lines.push('        </outline>');
   }
