@@ -43,6 +43,18 @@ function testServerBlock(deployed: string, port: number, root: string): string {
   return text;
 }
 
+/** The hub the test site names: the one deploy/nginx.conf's WebSub block gives as its example, as is its origin. */
+const HUB = 'https://hub.example.org/';
+
+/** deploy/nginx.conf with its commented WebSub block turned on, as the comment above it says to; the block must be there once. */
+function withWebSub(deployed: string): string {
+  const lines = deployed.split('\n');
+  const start = lines.findIndex((l) => /^\s*#location ~ \^\/\(\?!archive\/\)/.test(l));
+  const end = lines.findIndex((l, i) => i > start && /^\s*#\}$/.test(l));
+  if (start < 0 || end < 0 || lines.filter((l) => /^\s*#location /.test(l)).length !== 1) throw new Error('deploy/nginx.conf: expected one commented WebSub location block');
+  return lines.map((l, i) => (i >= start && i <= end ? l.replace(/^(\s*)#/, '$1') : l)).join('\n');
+}
+
 describe.skipIf(skipWithout(TOOLS.nginx))('deploy/nginx.conf, served by nginx', () => {
   let dir: string;
   let out: string;
@@ -54,13 +66,13 @@ describe.skipIf(skipWithout(TOOLS.nginx))('deploy/nginx.conf, served by nginx', 
     assertTools(TOOLS.nginx);
     dir = tempDir('seedfeed-nginx-');
     out = join(dir, 'out');
-    const report = await publish({ seedsDir: SAMPLE_SEEDS, outDir: out, statePath: join(dir, 'state', 'log.json'), config: testConfig(), now: NOW });
+    const report = await publish({ seedsDir: SAMPLE_SEEDS, outDir: out, statePath: join(dir, 'state', 'log.json'), config: testConfig({ hub: HUB }), now: NOW });
     if (report.exitCode !== 0) throw new Error(`sample build failed: ${JSON.stringify(report.diagnostics)}`);
     writeFileSync(join(dir, 'secret.txt'), 'SECRET-OUTSIDE-OUT\n');
     writeFileSync(join(out, '.feed.xml.seedfeed-tmp-1-abcd'), 'half a feed');
 
     port = await freePort();
-    writeFileSync(join(dir, 'seedfeed.conf'), testServerBlock(readFileSync(join(REPO, 'deploy', 'nginx.conf'), 'utf8'), port, out));
+    writeFileSync(join(dir, 'seedfeed.conf'), withWebSub(testServerBlock(readFileSync(join(REPO, 'deploy', 'nginx.conf'), 'utf8'), port, out)));
     const temp = (name: string) => join(dir, name);
     writeFileSync(
       join(dir, 'nginx.conf'),
@@ -153,6 +165,24 @@ describe.skipIf(skipWithout(TOOLS.nginx))('deploy/nginx.conf, served by nginx', 
     // nginx weakens the ETag of a gzipped answer; it must still revalidate.
     expect(zipped.headers.etag).toMatch(/^W\//);
     expect((await http(port, path, { 'Accept-Encoding': 'gzip', 'If-None-Match': zipped.headers.etag! })).status).toBe(304);
+  });
+
+  it.each(['/feed.json', '/sources/asbarez/feed.json', '/categories/2023/feed.json'])(
+    'names in Link headers the hub and the feed %s, as its own hubs and feed_url do (WebSub 4), with the WebSub block on',
+    async (path) => {
+      const res = await http(port, path);
+      const feed = JSON.parse(res.body.toString()) as { hubs?: { type: string; url: string }[]; feed_url: string };
+      expect(feed.hubs).toEqual([{ type: 'WebSub', url: HUB }]);
+      const links = Object.fromEntries([...(res.headers.link ?? '').matchAll(/<([^>]*)>;\s*rel="([^"]+)"/g)].map((m) => [m[2], m[1]]));
+      expect(links).toEqual({ hub: HUB, self: feed.feed_url });
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['cache-control']).toBe('max-age=300');
+    },
+  );
+
+  it('sends no Link header with the feeds that name their hub inside, with archive pages, or with anything else', async () => {
+    // The sample makes no archive page: the path (a 404 here) still shows which location answers it.
+    for (const path of ['/feed.xml', '/atom.xml', '/feeds.opml', '/archive/1/feed.json', '/', '/style.css']) expect((await http(port, path)).headers.link, path).toBeUndefined();
   });
 
   it('answers HEAD with the headers of GET and no body', async () => {
