@@ -173,7 +173,7 @@ describe.skipIf(skipWithout(TOOLS.nginx))('deploy/nginx.conf, served by nginx', 
       const res = await http(port, path);
       const feed = JSON.parse(res.body.toString()) as { hubs?: { type: string; url: string }[]; feed_url: string };
       expect(feed.hubs).toEqual([{ type: 'WebSub', url: HUB }]);
-      const links = Object.fromEntries([...(res.headers.link ?? '').matchAll(/<([^>]*)>;\s*rel="([^"]+)"/g)].map((m) => [m[2], m[1]]));
+      const links = Object.fromEntries([...[res.headers.link ?? []].flat().join(', ').matchAll(/<([^>]*)>;\s*rel="([^"]+)"/g)].map((m) => [m[2], m[1]]));
       expect(links).toEqual({ hub: HUB, self: feed.feed_url });
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['cache-control']).toBe('max-age=300');
