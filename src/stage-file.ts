@@ -85,14 +85,36 @@ export function readExisting(target: string): Buffer | undefined {
  * surrogate pair must not be split between two pieces.
  */
 export function writeTemp(temp: string, content: Uint8Array | Iterable<string | Uint8Array>, sync = true): void {
+  openTemp(temp, content).close([], [], sync);
+}
+
+/** Bytes written over a file's bytes at `at`. */
+export interface FilePatch {
+  at: number;
+  bytes: Uint8Array;
+}
+
+/** A temporary file `openTemp` made and left open. */
+export interface OpenTemp {
+  /** Writes `content` after what is there, then each patch, fsyncs unless told not to, and closes it; on failure removes it and throws. */
+  close(content: Iterable<string | Uint8Array>, patches?: readonly FilePatch[], sync?: boolean): void;
+  /** Closes and removes it. */
+  remove(): void;
+}
+
+/** Makes the new file `temp` with `content` (see `writeTemp`) and leaves it open for more; on failure removes it and throws. */
+export function openTemp(temp: string, content: Uint8Array | Iterable<string | Uint8Array>): OpenTemp {
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-  try {
-    writeFrom(fd, 0, content);
-    if (sync) fsyncSync(fd);
+  // Closed once only: a number closed twice may by then be another file's.
+  let open = true;
+  const closeOnce = () => {
+    if (!open) return;
+    open = false;
     closeSync(fd);
-  } catch (e) {
+  };
+  const remove = () => {
     try {
-      closeSync(fd);
+      closeOnce();
     } catch {
       /* closed already */
     }
@@ -101,29 +123,32 @@ export function writeTemp(temp: string, content: Uint8Array | Iterable<string | 
     } catch {
       /* not there */
     }
+  };
+  let end: number;
+  try {
+    end = writeFrom(fd, 0, content);
+  } catch (e) {
+    remove();
     throw e;
   }
+  return {
+    close(more, patches = [], sync = true) {
+      try {
+        end = writeFrom(fd, end, more);
+        for (const p of patches) writeFrom(fd, p.at, p.bytes);
+        if (sync) fsyncSync(fd);
+        closeOnce();
+      } catch (e) {
+        remove();
+        throw e;
+      }
+    },
+    remove,
+  };
 }
 
-/**
- * Writes `content` at the end of the file `temp` that `writeTemp` made,
- * then each patch at its offset, and fsyncs it unless told not to. The
- * caller removes the file if this throws.
- */
-export function appendTemp(temp: string, content: Iterable<string | Uint8Array>, patches: readonly { at: number; bytes: Uint8Array }[], sync = true): void {
-  // Not O_APPEND: on Linux it makes a write at an offset (a patch) append too.
-  const fd = openSync(temp, constants.O_WRONLY);
-  try {
-    writeFrom(fd, fstatSync(fd).size, content);
-    for (const p of patches) writeFrom(fd, p.at, [p.bytes]);
-    if (sync) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Writes `content` into `fd` from `position` on; a write that takes less than it is given goes on with the rest. */
-function writeFrom(fd: number, position: number, content: Uint8Array | Iterable<string | Uint8Array>): void {
+/** Writes `content` into `fd` from `position` on, a write that takes less than it is given going on with the rest; returns where it ended. */
+function writeFrom(fd: number, position: number, content: Uint8Array | Iterable<string | Uint8Array>): number {
   for (const bytes of content instanceof Uint8Array ? [content] : encodedInBatches(content)) {
     for (let offset = 0; offset < bytes.length; ) {
       const n = writeSync(fd, bytes, offset, bytes.length - offset, position);
@@ -131,6 +156,7 @@ function writeFrom(fd: number, position: number, content: Uint8Array | Iterable<
       position += n;
     }
   }
+  return position;
 }
 
 /** Characters of text encoded at a time by `writeTemp`. */

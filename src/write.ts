@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { OutputError } from './diagnostics.js';
 import { nearestReal, within } from './paths.js';
 import { StagePool } from './stage-pool.js';
-import { appendTemp, readExisting, writeTemp } from './stage-file.js';
+import { openTemp, readExisting, type FilePatch, type OpenTemp } from './stage-file.js';
 
 export interface FileToWrite {
   path: string;
@@ -380,12 +380,6 @@ export interface FileBegun {
   abandon(): void;
 }
 
-/** Bytes written over a file's bytes at `at`. */
-export interface FilePatch {
-  at: number;
-  bytes: Uint8Array;
-}
-
 /**
  * `writeFileAtomically` in two goes: `text` is written now into the
  * temporary file, the rest when the file is finished. For a large file whose
@@ -396,6 +390,7 @@ export interface FilePatch {
  */
 export function beginFileAtomically(target: string, text: string | Uint8Array | Iterable<string | Uint8Array>, durable = true): FileBegun {
   let temp: string | undefined;
+  let file: OpenTemp | undefined;
   const fail = (e: unknown): never => {
     if (temp) unlinkQuietly(temp);
     temp = undefined;
@@ -405,15 +400,17 @@ export function beginFileAtomically(target: string, text: string | Uint8Array | 
     mkdirSync(dirname(target), { recursive: true });
     removeStaleTempFilesOf(target);
     temp = tempPathFor(target);
-    writeTemp(temp, typeof text === 'string' ? Buffer.from(text, 'utf8') : text, false);
+    // Left open until it is finished: the rest is written after what is there, without opening it again.
+    file = openTemp(temp, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
   } catch (e) {
     fail(e);
   }
   return {
     finish(rest, patches = []) {
-      if (!temp) throw new OutputError(`${target} not written: its write was abandoned`);
+      if (!temp || !file) throw new OutputError(`${target} not written: its write was abandoned`);
       try {
-        appendTemp(temp, rest, patches, durable);
+        file.close(rest, patches, durable);
+        file = undefined;
         renameSync(temp, target);
         temp = undefined;
       } catch (e) {
@@ -422,6 +419,8 @@ export function beginFileAtomically(target: string, text: string | Uint8Array | 
       if (durable) fsyncDir(dirname(target));
     },
     abandon() {
+      file?.remove();
+      file = undefined;
       if (temp) unlinkQuietly(temp);
       temp = undefined;
     },
